@@ -1,0 +1,1 @@
+//! Producer partitioning, as Kafka's `Utils.murmur2` and `BuiltInPartitioner` do it.

@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<kafka_playground::App>::new().render();
+}
