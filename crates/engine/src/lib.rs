@@ -1,4 +1,41 @@
 //! kafka-sim: a deterministic, sans-IO simulator of an Apache Kafka cluster.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+//!
+//! Start at [`cluster::Cluster`] (the event loop and commands) or [`scenario::Scenario`]
+//! (the JSON format). `ARCHITECTURE.md` at the repository root has the map.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
+pub mod action;
+pub mod admin;
+pub mod assignor;
+pub mod broker;
+pub mod client;
+pub mod cluster;
+pub mod config;
+pub mod consumer;
+pub mod consumer_coordinator;
+pub mod controller;
+pub mod error;
+pub mod group;
+pub mod java;
+pub mod ledger;
+pub mod log;
+pub mod message;
+pub mod metadata;
+pub mod network;
 pub mod partitioner;
+pub mod placement;
+pub mod producer;
+pub mod record;
+pub mod replica;
+pub mod scenario;
+pub mod sim;
+pub mod trace;
+pub mod types;
+pub mod view;
+pub mod workload;
+
+pub use cluster::{Cluster, ClusterSpec};
+pub use error::{ErrorCode, SimError, SimResult};

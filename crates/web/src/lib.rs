@@ -1,7 +1,13 @@
-//! Kafka Playground UI.
-use yew::prelude::*;
+//! Kafka Playground: the Yew UI over the `kafka-sim` engine.
+//!
+//! The UI renders engine views and sends engine commands; it holds no Kafka logic. State
+//! lives in one reducer ([`state::AppState`]); components read it from context.
 
-#[function_component(App)]
-pub fn app() -> Html {
-    html! { <main id="app" data-ready="1"><h1>{ "Kafka Playground" }</h1></main> }
-}
+pub mod components;
+pub mod hooks;
+pub mod palette;
+pub mod presets;
+pub mod state;
+pub mod storage;
+
+pub use components::app::App;

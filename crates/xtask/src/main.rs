@@ -1,1 +1,211 @@
-fn main() {}
+//! Project automation for Kafka Playground: `cargo xtask <command>` (see `usage()`).
+//!
+//! Plain std Rust (plus flate2 for gzip) so that it builds in seconds on a fresh machine; it
+//! installs every other tool it needs, by version, on first use (see `tools`).
+
+mod bundle;
+mod proc;
+mod server;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+use tools::{Ctx, Tool, Tools};
+
+const USAGE: &str = "\
+cargo xtask — Kafka Playground project automation
+
+USAGE:
+    cargo xtask <COMMAND> [OPTIONS]
+
+COMMANDS:
+    serve [--port N] [--release]
+        Build the web app with Trunk and serve it at http://127.0.0.1:N/ (default 8080),
+        rebuilding on change.
+    dist
+        Release build of the web app into dist/ and print the gzipped sizes of its
+        wasm, js and css.
+    test [--quick] [--verbose]
+        Everything CI runs (.ci/run): cargo fmt --check, clippy -D warnings, native tests,
+        engine conformance tests as wasm32 in Node, UI tests as wasm32 in headless Chromium,
+        a release build with Trunk, the browser end-to-end suite (tests/) against dist/, and
+        a bundle-size check (wasm+js+css gzipped at level 9 must fit in 350 KiB).
+        Ends with a line `N passed, M failed` and exits non-zero on any failure.
+        --quick    skip the release build, e2e and bundle-size steps, for fast local
+                   iteration; NOT what CI runs
+        --verbose  echo every step's output as it runs (by default only failures show
+                   their last 60 lines; full logs go to target/xtask-logs/)
+    tools [--check]
+        Install any missing or wrong-version tool (--check: only report).
+    help, --help, -h
+        Print this message.
+
+TOOLS (installed on first use, checked by `--version` on every run):
+    wasm32-unknown-unknown   rustup target add
+    trunk 0.22.1             cargo install --locked trunk (release LTO off to build faster)
+    wasm-bindgen-cli         cargo install, at the wasm-bindgen version in Cargo.lock
+    wasm-opt (binaryen 132)  npm binaryen@132.0.0 in ~/.cache/kafka-playground/
+    chromium, chromedriver   Debian packages chromium, chromium-driver (apt-get, as root)
+    playwright-core          npm ci in tests/
+";
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}\n");
+    eprint!("{USAGE}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        return usage_error("no command given");
+    };
+    let opts = &args[1..];
+    if opts.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    match command.as_str() {
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        "serve" => {
+            let mut port: u16 = 8080;
+            let mut release = false;
+            let mut it = opts.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--release" => release = true,
+                    "--port" => match it.next().and_then(|p| p.parse().ok()) {
+                        Some(p) => port = p,
+                        None => return usage_error("--port needs a port number"),
+                    },
+                    other => match other.strip_prefix("--port=").map(str::parse) {
+                        Some(Ok(p)) => port = p,
+                        _ => return usage_error(&format!("unknown option for serve: {other}")),
+                    },
+                }
+            }
+            serve(port, release)
+        }
+        "dist" => match opts.first() {
+            Some(other) => usage_error(&format!("unknown option for dist: {other}")),
+            None => dist(),
+        },
+        "test" => {
+            let (mut quick, mut verbose) = (false, false);
+            for a in opts {
+                match a.as_str() {
+                    "--quick" => quick = true,
+                    "--verbose" | "-v" => verbose = true,
+                    other => return usage_error(&format!("unknown option for test: {other}")),
+                }
+            }
+            test::run(quick, verbose)
+        }
+        "tools" => {
+            let mut ctx = Ctx::new(false);
+            for a in opts {
+                match a.as_str() {
+                    "--check" => ctx.check_only = true,
+                    other => return usage_error(&format!("unknown option for tools: {other}")),
+                }
+            }
+            if Tools::ensure(&mut ctx, &Tool::ALL).all_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        other => usage_error(&format!("unknown command `{other}`")),
+    }
+}
+
+/// Tools for building the web app with Trunk (wasm-opt only matters for release builds).
+fn web_build_tools(release: bool) -> Vec<Tool> {
+    let mut tools = vec![
+        Tool::WasmTarget,
+        Tool::WasmBindgen,
+        Tool::Trunk,
+        Tool::TrunkConfig,
+        Tool::CrateSources,
+    ];
+    if release {
+        tools.extend([Tool::Node, Tool::WasmOpt]);
+    }
+    tools
+}
+
+fn serve(port: u16, release: bool) -> ExitCode {
+    let mut ctx = Ctx::new(false);
+    if !Tools::ensure(&mut ctx, &web_build_tools(release)).all_ok() {
+        eprintln!(
+            "error: cannot serve: a prerequisite is missing or wrong (see the FAIL lines above)"
+        );
+        return ExitCode::FAILURE;
+    }
+    let url = format!("http://127.0.0.1:{port}/");
+    println!();
+    println!("== Kafka Playground will be served at {url} once Trunk's first build finishes");
+    println!("   (Ctrl-C to stop; Trunk rebuilds and reloads the page on change)");
+    println!();
+    let mut cmd = ctx.command("trunk");
+    cmd.args(["serve", "--port", &port.to_string()])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    if release {
+        cmd.arg("--release");
+    }
+    match cmd.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => {
+            eprintln!("error: trunk serve exited with {s}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot run trunk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dist() -> ExitCode {
+    let mut ctx = Ctx::new(false);
+    if !Tools::ensure(&mut ctx, &web_build_tools(true)).all_ok() {
+        eprintln!(
+            "error: cannot build: a prerequisite is missing or wrong (see the FAIL lines above)"
+        );
+        return ExitCode::FAILURE;
+    }
+    println!();
+    println!("== trunk build --release → dist/");
+    let mut cmd = ctx.command("trunk");
+    cmd.args(["build", "--release"])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    match cmd.status() {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            eprintln!("error: trunk build --release exited with {s}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: cannot run trunk: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let dist = ctx.root.join("dist");
+    println!();
+    println!("== dist/ sizes (gzip -9)");
+    match bundle::measure(&dist) {
+        Ok(assets) => {
+            if !bundle::report(&dist, &assets, "   ") {
+                println!("   warning: over the bundle budget: `cargo xtask test` will fail");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot read dist/: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

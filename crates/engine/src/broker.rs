@@ -1,0 +1,1555 @@
+//! A broker node: hosts partition replicas, answers produce, fetch, metadata and list-offsets
+//! requests, runs replica fetchers towards the leaders it follows, keeps produce and fetch
+//! purgatories (`DelayedProduce`, `DelayedFetch`), heartbeats to the controller and applies
+//! the metadata it receives (`ReplicaManager`, `KafkaApis`, `ReplicaFetcherThread`).
+
+use crate::config::{Props, TopicSettings, BROKER_CONFIGS};
+use crate::error::ErrorCode;
+use crate::group::{self, AfterAppend, Effect, GroupCoordinator, OFFSETS_TOPIC};
+use crate::ledger::{Append, HistoryEvent};
+use crate::log::Log;
+use crate::message::{
+    AbortedTxnInfo, Acks, DivergingEpoch, FetchPartition, FetchPartitionData, Isolation, Message,
+    PartitionMetadata, ProducePartitionResult, TopicMetadata,
+};
+use crate::metadata::{MetadataImage, MetadataRecord, NO_LEADER};
+use crate::record::Records;
+use crate::replica::{IsrChange, Partition, Role};
+use crate::sim::{Ctx, Timer};
+use crate::trace::TraceKind;
+use crate::types::{BrokerId, Millis, NodeId, Tp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Broker settings read once from the cluster's broker config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrokerSettings {
+    pub replica_lag_time_max_ms: Millis,
+    pub replica_fetch_wait_max_ms: Millis,
+    pub heartbeat_interval_ms: Millis,
+    pub retention_check_interval_ms: Millis,
+    pub replica_fetch_backoff_ms: Millis,
+    pub replica_socket_timeout_ms: Millis,
+    pub replica_fetch_max_bytes: usize,
+}
+
+impl BrokerSettings {
+    pub fn from_props(p: &Props) -> Self {
+        let b = BROKER_CONFIGS;
+        BrokerSettings {
+            replica_lag_time_max_ms: p.i64(b, "replica.lag.time.max.ms").max(0) as Millis,
+            replica_fetch_wait_max_ms: p.i64(b, "replica.fetch.wait.max.ms").max(0) as Millis,
+            heartbeat_interval_ms: p.i64(b, "broker.heartbeat.interval.ms").max(1) as Millis,
+            retention_check_interval_ms: p.i64(b, "log.retention.check.interval.ms").max(1)
+                as Millis,
+            replica_fetch_backoff_ms: 1000,
+            replica_socket_timeout_ms: 30_000,
+            replica_fetch_max_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BrokerMetrics {
+    pub isr_shrinks: u64,
+    pub isr_expands: u64,
+    pub bytes_in: u64,
+    pub messages_in: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Fetcher {
+    in_flight: Option<u64>,
+    backoff_until: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct DelayedProduce {
+    from: NodeId,
+    corr: u64,
+    /// An internal append (group coordinator): what to do once it is replicated.
+    then: Option<AfterAppend>,
+    /// Partitions still waiting: (tp, required offset), and results so far.
+    waiting: Vec<(Tp, i64)>,
+    results: Vec<ProducePartitionResult>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct DelayedFetch {
+    from: NodeId,
+    corr: u64,
+    replica: Option<BrokerId>,
+    isolation: Isolation,
+    min_bytes: usize,
+    max_bytes: usize,
+    partitions: Vec<FetchPartition>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broker {
+    pub id: BrokerId,
+    pub rack: Option<String>,
+    pub alive: bool,
+    /// Bumped on every start and stop; timers of an earlier incarnation are ignored.
+    pub incarnation: u32,
+    pub metadata: MetadataImage,
+    pub fenced: bool,
+    pub partitions: BTreeMap<Tp, Partition>,
+    pub fetch_paused: bool,
+    pub settings: BrokerSettings,
+    pub cluster_config: Props,
+    pub metrics: BrokerMetrics,
+    fetchers: BTreeMap<BrokerId, Fetcher>,
+    delayed_produce: BTreeMap<u64, DelayedProduce>,
+    delayed_fetch: BTreeMap<u64, DelayedFetch>,
+    next_id: u64,
+    next_pid: i64,
+    pending_since: BTreeMap<Tp, Millis>,
+    /// The group coordinator for groups whose `__consumer_offsets` partition this broker leads.
+    pub groups: GroupCoordinator,
+    offsets_topic_requested: bool,
+}
+
+impl Broker {
+    pub fn new(
+        id: BrokerId,
+        rack: Option<String>,
+        settings: BrokerSettings,
+        cluster_config: Props,
+    ) -> Self {
+        let groups = GroupCoordinator::new(
+            cluster_config.i64(BROKER_CONFIGS, "group.initial.rebalance.delay.ms").max(0) as Millis,
+            cluster_config.i64(BROKER_CONFIGS, "group.min.session.timeout.ms").max(0) as Millis,
+            cluster_config.i64(BROKER_CONFIGS, "group.max.session.timeout.ms").max(0) as Millis,
+        );
+        Broker {
+            id,
+            rack,
+            alive: false,
+            incarnation: 0,
+            metadata: MetadataImage::default(),
+            fenced: true,
+            partitions: BTreeMap::new(),
+            fetch_paused: false,
+            settings,
+            cluster_config,
+            metrics: BrokerMetrics::default(),
+            fetchers: BTreeMap::new(),
+            delayed_produce: BTreeMap::new(),
+            delayed_fetch: BTreeMap::new(),
+            next_id: 0,
+            next_pid: 0,
+            pending_since: BTreeMap::new(),
+            groups,
+            offsets_topic_requested: false,
+        }
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub fn topic_settings(&self, topic: u32) -> TopicSettings {
+        match self.metadata.topics.get(&topic) {
+            Some(t) => TopicSettings::resolve(&t.config, &self.cluster_config),
+            None => TopicSettings::resolve(&Props::default(), &self.cluster_config),
+        }
+    }
+
+    fn is_eligible(&self, b: BrokerId) -> bool {
+        self.metadata.brokers.get(&b).is_some_and(|r| !r.fenced)
+    }
+
+    /// Start (or restart) the broker process: register with the controller and schedule the
+    /// periodic tasks. Logs survive; everything else is rebuilt from metadata.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        self.alive = true;
+        self.incarnation += 1;
+        self.fenced = true;
+        self.metadata = MetadataImage::default();
+        for p in self.partitions.values_mut() {
+            p.role = Role::Offline;
+            p.leader = NO_LEADER;
+            p.leader_epoch = -1;
+            p.partition_epoch = -1;
+            p.pending_isr = None;
+            p.remote.clear();
+        }
+        ctx.send(
+            NodeId::Controller,
+            Message::BrokerRegistration {
+                broker: self.id,
+                rack: self.rack.clone(),
+            },
+        );
+        ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
+        ctx.set_timer(
+            (self.settings.replica_lag_time_max_ms / 2).max(1),
+            Timer::IsrExpiration,
+        );
+        ctx.set_timer(
+            self.settings.retention_check_interval_ms,
+            Timer::RetentionCheck,
+        );
+        ctx.set_timer(1_000, Timer::GroupTick);
+    }
+
+    /// Bootstrap at cluster creation: the metadata is already known (as if replayed).
+    pub fn bootstrap(&mut self, ctx: &mut Ctx, records: &[MetadataRecord]) {
+        self.alive = true;
+        self.incarnation += 1;
+        self.apply_metadata(ctx, 0, records);
+        self.fenced = false;
+        ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
+        ctx.set_timer(
+            (self.settings.replica_lag_time_max_ms / 2).max(1),
+            Timer::IsrExpiration,
+        );
+        ctx.set_timer(
+            self.settings.retention_check_interval_ms,
+            Timer::RetentionCheck,
+        );
+        ctx.set_timer(1_000, Timer::GroupTick);
+    }
+
+    /// Stop the broker process (a crash). In-memory state is lost; logs are kept. Clients
+    /// waiting on parked requests see their connection reset.
+    pub fn stop(&mut self, ctx: &mut Ctx) {
+        self.alive = false;
+        self.incarnation += 1;
+        let produce = std::mem::take(&mut self.delayed_produce);
+        for d in produce.values() {
+            ctx.send(d.from, Message::Disconnected { corr: Some(d.corr) });
+        }
+        let fetch = std::mem::take(&mut self.delayed_fetch);
+        for d in fetch.values() {
+            ctx.send(d.from, Message::Disconnected { corr: Some(d.corr) });
+        }
+        self.fetchers.clear();
+        self.pending_since.clear();
+        self.groups.groups.clear();
+        self.offsets_topic_requested = false;
+        for p in self.partitions.values_mut() {
+            p.role = Role::Offline;
+            p.pending_isr = None;
+            p.remote.clear();
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if !self.alive {
+            return;
+        }
+        match timer {
+            Timer::BrokerHeartbeat => {
+                ctx.send(
+                    NodeId::Controller,
+                    Message::BrokerHeartbeat {
+                        broker: self.id,
+                        metadata_offset: self.metadata.offset,
+                    },
+                );
+                ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
+            }
+            Timer::IsrExpiration => {
+                self.isr_expiration(ctx);
+                ctx.set_timer(
+                    (self.settings.replica_lag_time_max_ms / 2).max(1),
+                    Timer::IsrExpiration,
+                );
+            }
+            Timer::RetentionCheck => {
+                self.retention_check(ctx);
+                ctx.set_timer(
+                    self.settings.retention_check_interval_ms,
+                    Timer::RetentionCheck,
+                );
+            }
+            Timer::FetcherBackoff(_) => self.maybe_fetch(ctx),
+            Timer::FetcherRequestTimeout { leader, corr } => {
+                if let Some(f) = self.fetchers.get_mut(&leader) {
+                    if f.in_flight == Some(corr) {
+                        f.in_flight = None;
+                        f.backoff_until = ctx.now + self.settings.replica_fetch_backoff_ms;
+                        ctx.set_timer(
+                            self.settings.replica_fetch_backoff_ms,
+                            Timer::FetcherBackoff(leader),
+                        );
+                    }
+                }
+            }
+            Timer::DelayedProduceExpire(id) => self.expire_produce(ctx, id),
+            Timer::GroupTick => {
+                let fx = self.groups.tick(ctx.now);
+                self.run_effects(ctx, fx);
+                ctx.set_timer(1_000, Timer::GroupTick);
+            }
+            Timer::GroupJoin(group) => {
+                let fx = self.groups.on_join_timer(ctx.now, &group);
+                self.run_effects(ctx, fx);
+            }
+            Timer::DelayedFetchExpire(id) => {
+                if let Some(d) = self.delayed_fetch.remove(&id) {
+                    self.respond_fetch(ctx, &d);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn handle(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        if !self.alive {
+            return;
+        }
+        match msg {
+            Message::MetadataUpdate {
+                from_offset,
+                records,
+                fenced,
+            } => {
+                self.apply_metadata(ctx, from_offset, &records);
+                self.fenced = fenced;
+            }
+            Message::AlterPartitionResponse { tp, result } => {
+                self.pending_since.remove(&tp);
+                match result {
+                    Ok(reg) => {
+                        let (was, now_isr) = match self.partitions.get(&tp) {
+                            Some(p) => (p.isr.len(), reg.isr.len()),
+                            None => (0, 0),
+                        };
+                        if now_isr < was {
+                            self.metrics.isr_shrinks += 1;
+                        } else if now_isr > was {
+                            self.metrics.isr_expands += 1;
+                        }
+                        self.apply_partition(ctx, tp, &reg);
+                    }
+                    Err(_) => {
+                        if let Some(p) = self.partitions.get_mut(&tp) {
+                            p.pending_isr = None;
+                        }
+                    }
+                }
+            }
+            Message::MetadataRequest { corr, topics, .. } => {
+                let resp = self.metadata_response(&topics);
+                ctx.send(
+                    from,
+                    Message::MetadataResponse {
+                        corr,
+                        brokers: resp.0,
+                        topics: resp.1,
+                    },
+                );
+            }
+            Message::Produce {
+                corr,
+                acks,
+                timeout_ms,
+                partitions,
+                ..
+            } => self.handle_produce(ctx, from, corr, acks, timeout_ms, partitions),
+            Message::Fetch {
+                corr,
+                replica,
+                max_wait_ms,
+                min_bytes,
+                max_bytes,
+                isolation,
+                partitions,
+            } => {
+                let d = DelayedFetch {
+                    from,
+                    corr,
+                    replica,
+                    isolation,
+                    min_bytes,
+                    max_bytes,
+                    partitions,
+                };
+                self.handle_fetch(ctx, d, max_wait_ms);
+            }
+            Message::FetchResponse { corr, partitions } => {
+                if let NodeId::Broker(leader) = from {
+                    self.handle_fetch_response(ctx, leader, corr, partitions);
+                }
+            }
+            Message::ListOffsets {
+                corr,
+                isolation,
+                partitions,
+            } => {
+                let res = partitions
+                    .into_iter()
+                    .map(|(tp, ts)| (tp, self.list_offset(tp, ts, isolation)))
+                    .collect();
+                ctx.send(
+                    from,
+                    Message::ListOffsetsResponse {
+                        corr,
+                        partitions: res,
+                    },
+                );
+            }
+            Message::InitProducerId {
+                corr,
+                transactional_id: None,
+                ..
+            } => {
+                // Non-transactional: a fresh id from this broker's block (KRaft brokers get
+                // blocks of producer ids from the controller).
+                self.next_pid += 1;
+                let producer_id = self.id as i64 * 1_000_000 + self.next_pid;
+                ctx.send(
+                    from,
+                    Message::InitProducerIdResponse {
+                        corr,
+                        error: None,
+                        producer_id,
+                        producer_epoch: 0,
+                    },
+                );
+            }
+            Message::FindCoordinator { corr, key, .. } => self.find_coordinator(ctx, from, corr, &key),
+            m @ (Message::JoinGroup { .. }
+            | Message::SyncGroup { .. }
+            | Message::Heartbeat { .. }
+            | Message::LeaveGroup { .. }
+            | Message::OffsetCommit { .. }
+            | Message::OffsetFetch { .. }) => self.handle_group(ctx, from, m),
+            Message::Disconnected { corr } => {
+                if let NodeId::Broker(leader) = from {
+                    if let Some(f) = self.fetchers.get_mut(&leader) {
+                        if corr.is_none() || f.in_flight == corr {
+                            f.in_flight = None;
+                            f.backoff_until = ctx.now + self.settings.replica_fetch_backoff_ms;
+                            ctx.set_timer(
+                                self.settings.replica_fetch_backoff_ms,
+                                Timer::FetcherBackoff(leader),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    fn apply_metadata(&mut self, ctx: &mut Ctx, from_offset: u64, records: &[MetadataRecord]) {
+        if from_offset > self.metadata.offset {
+            // A gap: wait for the heartbeat response that carries the missing records.
+            return;
+        }
+        let skip = (self.metadata.offset - from_offset) as usize;
+        for rec in records.iter().skip(skip) {
+            self.metadata.apply(rec);
+            match rec {
+                MetadataRecord::Partition { tp, reg }
+                    if reg.replicas.contains(&self.id) || self.partitions.contains_key(tp) =>
+                {
+                    self.apply_partition(ctx, *tp, reg);
+                }
+                MetadataRecord::TopicConfig { topic, .. } => {
+                    let s = self.topic_settings(*topic);
+                    for p in self
+                        .partitions
+                        .values_mut()
+                        .filter(|p| p.tp.topic == *topic)
+                    {
+                        p.min_isr = s.min_isr;
+                        p.log.segment_bytes = s.segment_bytes;
+                        p.log.segment_ms = s.segment_ms;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.maybe_fetch(ctx);
+    }
+
+    fn apply_partition(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: Tp,
+        reg: &crate::metadata::PartitionRegistration,
+    ) {
+        let settings = self.topic_settings(tp.topic);
+        let id = self.id;
+        let now = ctx.now;
+        let p = self.partitions.entry(tp).or_insert_with(|| {
+            Partition::new(
+                tp,
+                id,
+                Log::new(settings.segment_bytes, settings.segment_ms, now as i64),
+            )
+        });
+        p.min_isr = settings.min_isr;
+        let was_isr = p.isr.clone();
+        let changed = p.apply_registration(reg, now);
+        if let Some(role) = changed {
+            if role == Role::Leader {
+                let leo = p.log.log_end_offset();
+                let unclean = !was_isr.contains(&id) && !was_isr.is_empty();
+                ctx.ledger.on_history(
+                    tp,
+                    HistoryEvent::BecameLeader {
+                        at: now,
+                        broker: id,
+                        epoch: p.leader_epoch,
+                        leo,
+                        unclean,
+                    },
+                );
+            }
+            self.pending_since.remove(&tp);
+            // The group coordinator moves with the leadership of __consumer_offsets.
+            if self.metadata.topics.get(&tp.topic).is_some_and(|t| t.name == OFFSETS_TOPIC) {
+                if role == Role::Leader {
+                    self.load_groups(ctx, tp);
+                } else {
+                    let n = tp.partition;
+                    let parts = self.metadata.topics.get(&tp.topic).map_or(1, |t| t.partitions);
+                    self.groups.unload(|g| group::partition_for(g, parts) != n);
+                }
+            }
+        }
+        // Leadership or ISR changes can complete or fail parked requests and move the HW.
+        self.after_partition_change(ctx, tp);
+    }
+
+    fn metadata_response(&self, topics: &[String]) -> (Vec<BrokerId>, Vec<TopicMetadata>) {
+        let brokers = self
+            .metadata
+            .brokers
+            .values()
+            .filter(|b| !b.fenced)
+            .map(|b| b.id)
+            .collect();
+        let wanted: Vec<&crate::metadata::TopicRecord> = if topics.is_empty() {
+            self.metadata.topics.values().collect()
+        } else {
+            topics
+                .iter()
+                .filter_map(|n| self.metadata.topic_by_name(n))
+                .collect()
+        };
+        let mut out: Vec<TopicMetadata> = wanted
+            .iter()
+            .map(|t| TopicMetadata {
+                name: t.name.clone(),
+                id: Some(t.id),
+                error: None,
+                partitions: (0..t.partitions)
+                    .map(|p| {
+                        let reg = self.metadata.partition(Tp::new(t.id, p));
+                        match reg {
+                            Some(r) => PartitionMetadata {
+                                partition: p,
+                                leader: r.leader,
+                                leader_epoch: r.leader_epoch,
+                                replicas: r.replicas.clone(),
+                                isr: r.isr.clone(),
+                                error: if r.has_leader() {
+                                    None
+                                } else {
+                                    Some(ErrorCode::LeaderNotAvailable)
+                                },
+                            },
+                            None => PartitionMetadata {
+                                partition: p,
+                                leader: NO_LEADER,
+                                leader_epoch: -1,
+                                replicas: vec![],
+                                isr: vec![],
+                                error: Some(ErrorCode::LeaderNotAvailable),
+                            },
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        for n in topics {
+            if self.metadata.topic_by_name(n).is_none() {
+                out.push(TopicMetadata {
+                    name: n.clone(),
+                    id: None,
+                    error: Some(ErrorCode::UnknownTopicOrPartition),
+                    partitions: vec![],
+                });
+            }
+        }
+        (brokers, out)
+    }
+
+    // ---------------------------------------------------------------- produce
+
+    fn handle_produce(
+        &mut self,
+        ctx: &mut Ctx,
+        from: NodeId,
+        corr: u64,
+        acks: Acks,
+        timeout_ms: u64,
+        partitions: Vec<(Tp, Records)>,
+    ) {
+        let now = ctx.now;
+        let mut results = Vec::new();
+        let mut waiting = Vec::new();
+        let mut touched = Vec::new();
+        for (tp, records) in partitions {
+            let settings = self.topic_settings(tp.topic);
+            let Some(p) = self.partitions.get_mut(&tp) else {
+                let err = if self.metadata.topics.contains_key(&tp.topic) {
+                    ErrorCode::NotLeaderOrFollower
+                } else {
+                    ErrorCode::UnknownTopicOrPartition
+                };
+                results.push(ProducePartitionResult {
+                    tp,
+                    error: Some(err),
+                    base_offset: -1,
+                    log_append_time: None,
+                });
+                continue;
+            };
+            if let Err(e) = p.check_min_isr_for_append(acks == Acks::All) {
+                results.push(ProducePartitionResult {
+                    tp,
+                    error: Some(e),
+                    base_offset: -1,
+                    log_append_time: None,
+                });
+                continue;
+            }
+            if settings.compact && records.entries().iter().any(|e| !e.has_key()) {
+                results.push(ProducePartitionResult {
+                    tp,
+                    error: Some(ErrorCode::InvalidRecord),
+                    base_offset: -1,
+                    log_append_time: None,
+                });
+                continue;
+            }
+            let ids: Vec<u64> = records.entries().iter().map(|e| e.id).collect();
+            let bytes = records.size_in_bytes();
+            let epoch = p.leader_epoch;
+            match p
+                .log
+                .append_as_leader(records, epoch, now as i64, settings.log_append_time)
+            {
+                Ok(info) => {
+                    if !info.duplicate {
+                        self.metrics.bytes_in += bytes as u64;
+                        self.metrics.messages_in += info.record_count as u64;
+                        ctx.emit(TraceKind::Append {
+                            broker: self.id,
+                            topic: ctx.topic_name(tp),
+                            partition: tp.partition,
+                            first_offset: info.first_offset,
+                            last_offset: info.last_offset,
+                            leader_epoch: epoch,
+                        });
+                        for (i, id) in ids.iter().enumerate() {
+                            ctx.ledger.on_append(
+                                *id,
+                                Append {
+                                    broker: self.id,
+                                    offset: info.first_offset + i as i64,
+                                    leader_epoch: epoch,
+                                    at: now,
+                                },
+                            );
+                        }
+                        touched.push(tp);
+                    } else {
+                        ctx.emit(TraceKind::Note {
+                            text: format!(
+                                "broker-{} dropped a duplicate batch for {}-{} (offsets {}..{} already written)",
+                                self.id,
+                                ctx.topic_name(tp),
+                                tp.partition,
+                                info.first_offset,
+                                info.last_offset
+                            ),
+                        });
+                    }
+                    if acks == Acks::All {
+                        waiting.push((tp, info.last_offset + 1));
+                    }
+                    results.push(ProducePartitionResult {
+                        tp,
+                        error: None,
+                        base_offset: info.first_offset,
+                        log_append_time: info.log_append_time,
+                    });
+                }
+                Err(e) => {
+                    results.push(ProducePartitionResult {
+                        tp,
+                        error: Some(e),
+                        base_offset: -1,
+                        log_append_time: None,
+                    });
+                }
+            }
+        }
+        match acks {
+            Acks::None => {}
+            Acks::Leader => ctx.send(
+                from,
+                Message::ProduceResponse {
+                    corr,
+                    partitions: results,
+                },
+            ),
+            Acks::All => {
+                let id = self.next_id();
+                self.delayed_produce.insert(
+                    id,
+                    DelayedProduce {
+                        from,
+                        corr,
+                        then: None,
+                        waiting,
+                        results,
+                    },
+                );
+                ctx.set_timer(timeout_ms, Timer::DelayedProduceExpire(id));
+                self.try_complete_produce(ctx, id);
+            }
+        }
+        for tp in touched {
+            self.after_append(ctx, tp);
+        }
+    }
+
+    /// After a leader append: the HW may move (ISR of one), and parked follower fetches have data.
+    fn after_append(&mut self, ctx: &mut Ctx, tp: Tp) {
+        self.maybe_increment_hw(ctx, tp);
+        self.try_complete_fetches(ctx, tp);
+    }
+
+    fn after_partition_change(&mut self, ctx: &mut Ctx, tp: Tp) {
+        self.maybe_increment_hw(ctx, tp);
+        let ids: Vec<u64> = self
+            .delayed_produce
+            .iter()
+            .filter(|(_, d)| d.waiting.iter().any(|(t, _)| *t == tp))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.try_complete_produce(ctx, id);
+        }
+        self.try_complete_fetches(ctx, tp);
+    }
+
+    fn maybe_increment_hw(&mut self, ctx: &mut Ctx, tp: Tp) {
+        let lag = self.settings.replica_lag_time_max_ms;
+        let eligible: BTreeMap<BrokerId, bool> = self
+            .metadata
+            .brokers
+            .iter()
+            .map(|(b, r)| (*b, !r.fenced))
+            .collect();
+        let Some(p) = self.partitions.get_mut(&tp) else {
+            return;
+        };
+        let moved = p.maybe_increment_hw(ctx.now, lag, &|b| {
+            eligible.get(&b).copied().unwrap_or(false)
+        });
+        if moved {
+            let hw = p.log.high_watermark();
+            ctx.emit(TraceKind::HighWatermark {
+                broker: self.id,
+                topic: ctx.topic_name(tp),
+                partition: tp.partition,
+                hw,
+            });
+            let ids: Vec<u64> = self
+                .delayed_produce
+                .iter()
+                .filter(|(_, d)| d.waiting.iter().any(|(t, _)| *t == tp))
+                .map(|(id, _)| *id)
+                .collect();
+            for id in ids {
+                self.try_complete_produce(ctx, id);
+            }
+            self.try_complete_fetches(ctx, tp);
+        }
+    }
+
+    fn try_complete_produce(&mut self, ctx: &mut Ctx, id: u64) {
+        let Some(d) = self.delayed_produce.get_mut(&id) else {
+            return;
+        };
+        let mut still = Vec::new();
+        for (tp, required) in std::mem::take(&mut d.waiting) {
+            let (done, err) = match self.partitions.get(&tp) {
+                Some(p) => p.check_enough_replicas_reach_offset(required),
+                None => (true, Some(ErrorCode::NotLeaderOrFollower)),
+            };
+            if done {
+                if let Some(e) = err {
+                    if let Some(r) = d.results.iter_mut().find(|r| r.tp == tp) {
+                        r.error = Some(e);
+                    }
+                }
+            } else {
+                still.push((tp, required));
+            }
+        }
+        d.waiting = still;
+        if d.waiting.is_empty() {
+            if let Some(d) = self.delayed_produce.remove(&id) {
+                match d.then {
+                    None => ctx.send(d.from, Message::ProduceResponse { corr: d.corr, partitions: d.results }),
+                    Some(then) => {
+                        let error = d.results.iter().find_map(|r| r.error);
+                        self.after_internal_append(ctx, then, error);
+                    }
+                }
+            }
+        }
+    }
+
+    fn expire_produce(&mut self, ctx: &mut Ctx, id: u64) {
+        let Some(mut d) = self.delayed_produce.remove(&id) else {
+            return;
+        };
+        for (tp, _) in &d.waiting {
+            if let Some(r) = d.results.iter_mut().find(|r| r.tp == *tp) {
+                r.error = Some(ErrorCode::RequestTimedOut);
+            }
+        }
+        match d.then {
+            None => ctx.send(d.from, Message::ProduceResponse { corr: d.corr, partitions: d.results }),
+            Some(then) => self.after_internal_append(ctx, then, Some(ErrorCode::RequestTimedOut)),
+        }
+    }
+
+    // ---------------------------------------------------------------- group coordinator
+
+    /// The `__consumer_offsets` partition for a group, if the topic exists.
+    fn offsets_tp(&self, group: &str) -> Option<Tp> {
+        let t = self.metadata.topic_by_name(OFFSETS_TOPIC)?;
+        Some(Tp::new(t.id, group::partition_for(group, t.partitions)))
+    }
+
+    /// Whether this broker coordinates `group` right now.
+    fn is_coordinator(&self, group: &str) -> bool {
+        self.offsets_tp(group).and_then(|tp| self.partitions.get(&tp)).is_some_and(|p| p.is_leader())
+    }
+
+    fn find_coordinator(&mut self, ctx: &mut Ctx, from: NodeId, corr: u64, key: &str) {
+        let reply = |error: Option<ErrorCode>, node: BrokerId| Message::FindCoordinatorResponse { corr, error, node };
+        let Some(tp) = self.offsets_tp(key) else {
+            if !self.offsets_topic_requested {
+                self.offsets_topic_requested = true;
+                let c = &self.cluster_config;
+                let mut config = vec![("cleanup.policy".to_string(), "compact".to_string())];
+                config.push(("segment.bytes".to_string(), "104857600".to_string()));
+                ctx.send(
+                    NodeId::Controller,
+                    Message::CreateTopics {
+                        name: OFFSETS_TOPIC.to_string(),
+                        partitions: c.i64(BROKER_CONFIGS, "offsets.topic.num.partitions").max(1) as i32,
+                        replication_factor: c.i64(BROKER_CONFIGS, "offsets.topic.replication.factor").max(1) as i32,
+                        config,
+                    },
+                );
+            }
+            ctx.send(from, reply(Some(ErrorCode::CoordinatorNotAvailable), -1));
+            return;
+        };
+        match self.metadata.partition(tp).filter(|r| r.has_leader()) {
+            Some(r) => ctx.send(from, reply(None, r.leader)),
+            None => ctx.send(from, reply(Some(ErrorCode::CoordinatorNotAvailable), -1)),
+        }
+    }
+
+    fn handle_group(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        let now = ctx.now;
+        let group_of = |m: &Message| -> String {
+            match m {
+                Message::JoinGroup { group, .. }
+                | Message::SyncGroup { group, .. }
+                | Message::Heartbeat { group, .. }
+                | Message::LeaveGroup { group, .. }
+                | Message::OffsetCommit { group, .. }
+                | Message::OffsetFetch { group, .. } => group.clone(),
+                _ => String::new(),
+            }
+        };
+        let group_id = group_of(&msg);
+        if !self.is_coordinator(&group_id) {
+            let corr = msg.correlation().unwrap_or(0);
+            let e = Some(ErrorCode::NotCoordinator);
+            let resp = match msg {
+                Message::JoinGroup { member_id, .. } => Message::JoinGroupResponse {
+                    corr,
+                    error: e,
+                    generation: -1,
+                    protocol: None,
+                    leader: String::new(),
+                    member_id,
+                    members: vec![],
+                },
+                Message::SyncGroup { .. } => Message::SyncGroupResponse { corr, error: e, assignment: vec![] },
+                Message::Heartbeat { .. } => Message::HeartbeatResponse { corr, error: e },
+                Message::LeaveGroup { .. } => Message::LeaveGroupResponse { corr, error: e },
+                Message::OffsetCommit { offsets, .. } => Message::OffsetCommitResponse {
+                    corr,
+                    results: offsets.into_iter().map(|(tp, _)| (tp, e)).collect(),
+                },
+                _ => Message::OffsetFetchResponse { corr, error: e, offsets: vec![] },
+            };
+            ctx.send(from, resp);
+            return;
+        }
+        let fx = match msg {
+            Message::JoinGroup { corr, group, member_id, instance_id, client_id, session_timeout_ms, rebalance_timeout_ms, protocols } => {
+                self.groups.join(now, from, corr, &group, &member_id, instance_id, &client_id, session_timeout_ms, rebalance_timeout_ms, protocols)
+            }
+            Message::SyncGroup { corr, group, generation, member_id, assignments } => {
+                self.groups.sync(now, from, corr, &group, generation, &member_id, assignments)
+            }
+            Message::Heartbeat { corr, group, generation, member_id } => self.groups.heartbeat(now, from, corr, &group, generation, &member_id),
+            Message::LeaveGroup { corr, group, member_id, reason } => self.groups.leave(now, from, corr, &group, &member_id, &reason),
+            Message::OffsetCommit { corr, group, generation, member_id, offsets } => {
+                match self.groups.validate_commit(&group, generation, &member_id, now) {
+                    Ok(()) => vec![Effect::Append {
+                        group: group.clone(),
+                        records: offsets.iter().map(|(tp, o)| (group::offset_key(&group, tp), o.to_string())).collect(),
+                        then: AfterAppend::OffsetCommit { to: from, corr, group, offsets, generation },
+                    }],
+                    Err(e) => vec![Effect::Send(
+                        from,
+                        Message::OffsetCommitResponse { corr, results: offsets.into_iter().map(|(tp, _)| (tp, Some(e))).collect() },
+                    )],
+                }
+            }
+            Message::OffsetFetch { corr, group, partitions } => {
+                let offsets = partitions.into_iter().map(|tp| {
+                    let o = self.groups.committed(&group, &tp).unwrap_or(-1);
+                    (tp, o)
+                }).collect();
+                vec![Effect::Send(from, Message::OffsetFetchResponse { corr, error: None, offsets })]
+            }
+            _ => vec![],
+        };
+        self.run_effects(ctx, fx);
+    }
+
+    fn run_effects(&mut self, ctx: &mut Ctx, fx: Vec<Effect>) {
+        for e in fx {
+            match e {
+                Effect::Send(to, msg) => ctx.send(to, msg),
+                Effect::Timer(delay, t) => ctx.set_timer(delay, t),
+                Effect::Note(text) => {
+                    let group = text.strip_prefix("group ").and_then(|r| r.split(':').next()).unwrap_or("").to_string();
+                    let event = text.split_once(": ").map_or(text.clone(), |(_, e)| e.to_string());
+                    ctx.emit(TraceKind::Group { group, event });
+                }
+                Effect::Append { group, records, then } => self.append_internal(ctx, &group, records, then),
+            }
+        }
+    }
+
+    /// Append coordinator records to the group's `__consumer_offsets` partition and wait for
+    /// them to be replicated (acks=all), then continue with `then`.
+    fn append_internal(&mut self, ctx: &mut Ctx, group: &str, records: Vec<(String, String)>, then: AfterAppend) {
+        let now = ctx.now;
+        let Some(tp) = self.offsets_tp(group) else {
+            self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
+            return;
+        };
+        let settings = self.topic_settings(tp.topic);
+        let Some(p) = self.partitions.get_mut(&tp) else {
+            self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
+            return;
+        };
+        if !p.is_leader() {
+            self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
+            return;
+        }
+        let recs: Vec<crate::record::NewRecord> = records
+            .into_iter()
+            .map(|(k, v)| crate::record::NewRecord { id: 0, timestamp: now as i64, key: Some(k.into_bytes()), value: Some(v.into_bytes()), headers: vec![] })
+            .collect();
+        let epoch = p.leader_epoch;
+        match p.log.append_as_leader(Records::single_batch(&recs, crate::record::ProducerStamp::NONE), epoch, now as i64, settings.log_append_time) {
+            Ok(info) => {
+                ctx.emit(TraceKind::Append {
+                    broker: self.id,
+                    topic: ctx.topic_name(tp),
+                    partition: tp.partition,
+                    first_offset: info.first_offset,
+                    last_offset: info.last_offset,
+                    leader_epoch: epoch,
+                });
+                let id = self.next_id();
+                self.delayed_produce.insert(
+                    id,
+                    DelayedProduce {
+                        from: NodeId::Broker(self.id),
+                        corr: 0,
+                        then: Some(then),
+                        waiting: vec![(tp, info.last_offset + 1)],
+                        results: vec![ProducePartitionResult { tp, error: None, base_offset: info.first_offset, log_append_time: None }],
+                    },
+                );
+                ctx.set_timer(5_000, Timer::DelayedProduceExpire(id));
+                self.after_append(ctx, tp);
+                self.try_complete_produce(ctx, id);
+            }
+            Err(e) => self.after_internal_append(ctx, then, Some(e)),
+        }
+    }
+
+    fn after_internal_append(&mut self, ctx: &mut Ctx, then: AfterAppend, error: Option<ErrorCode>) {
+        let now = ctx.now;
+        match then {
+            AfterAppend::OffsetCommit { to, corr, group, offsets, generation } => {
+                let error = error.map(|e| match e {
+                    ErrorCode::NotLeaderOrFollower | ErrorCode::NotCoordinator => ErrorCode::NotCoordinator,
+                    ErrorCode::RequestTimedOut => ErrorCode::RequestTimedOut,
+                    _ => ErrorCode::CoordinatorNotAvailable,
+                });
+                if error.is_none() {
+                    self.groups.commit_done(now, &group, &offsets, generation);
+                }
+                ctx.send(to, Message::OffsetCommitResponse { corr, results: offsets.into_iter().map(|(tp, _)| (tp, error)).collect() });
+            }
+            AfterAppend::SyncDone { group, generation } => {
+                if error.is_none() {
+                    let fx = self.groups.sync_done(now, &group, generation);
+                    self.run_effects(ctx, fx);
+                }
+            }
+        }
+    }
+
+    /// An admin tool's offset commit (`--reset-offsets`): no member, no generation.
+    pub fn admin_commit(&mut self, ctx: &mut Ctx, group: &str, offsets: Vec<(crate::assignor::TopicPartition, i64)>) {
+        let records = offsets.iter().map(|(tp, o)| (group::offset_key(group, tp), o.to_string())).collect();
+        let then = AfterAppend::OffsetCommit { to: NodeId::Controller, corr: 0, group: group.to_string(), offsets, generation: -1 };
+        self.append_internal(ctx, group, records, then);
+    }
+
+    /// Load the groups of an `__consumer_offsets` partition this broker now leads.
+    fn load_groups(&mut self, ctx: &mut Ctx, tp: Tp) {
+        let now = ctx.now;
+        let Some(p) = self.partitions.get(&tp) else { return };
+        let mut entries: Vec<(String, String, Option<String>)> = Vec::new();
+        for chunk in p.log.chunks() {
+            for e in chunk.entries() {
+                let r = chunk.record(e);
+                let key = r.key.map(|k| String::from_utf8_lossy(&k).into_owned()).unwrap_or_default();
+                let value = r.value.map(|v| String::from_utf8_lossy(&v).into_owned());
+                let group = key.split('/').nth(1).unwrap_or("").to_string();
+                entries.push((group, key, value));
+            }
+        }
+        let n = entries.len();
+        for (g, k, v) in entries {
+            self.groups.load(&g, &k, v.as_deref(), now);
+        }
+        if n > 0 {
+            ctx.emit(TraceKind::Note { text: format!("broker-{} loaded {n} group record(s) from {OFFSETS_TOPIC}-{}", self.id, tp.partition) });
+        }
+    }
+
+    // ---------------------------------------------------------------- fetch (leader side)
+
+    fn handle_fetch(&mut self, ctx: &mut Ctx, d: DelayedFetch, max_wait_ms: u64) {
+        let (data, bytes, follow_up) = self.read_fetch(ctx, &d, true);
+        for tp in follow_up {
+            self.after_follower_fetch(ctx, tp, d.replica);
+        }
+        let has_error = data
+            .iter()
+            .any(|p| p.error.is_some() || p.diverging_epoch.is_some());
+        if max_wait_ms == 0 || bytes >= d.min_bytes.max(1) || has_error || d.partitions.is_empty() {
+            ctx.send(
+                d.from,
+                Message::FetchResponse {
+                    corr: d.corr,
+                    partitions: data,
+                },
+            );
+        } else {
+            let id = self.next_id();
+            self.delayed_fetch.insert(id, d);
+            ctx.set_timer(max_wait_ms, Timer::DelayedFetchExpire(id));
+        }
+    }
+
+    /// Read every partition of a fetch. Returns the data, the bytes read, and the partitions
+    /// whose follower state moved (when `update_state`).
+    fn read_fetch(
+        &mut self,
+        ctx: &mut Ctx,
+        d: &DelayedFetch,
+        update_state: bool,
+    ) -> (Vec<FetchPartitionData>, usize, Vec<Tp>) {
+        let now = ctx.now;
+        let mut out = Vec::with_capacity(d.partitions.len());
+        let mut bytes = 0usize;
+        let mut follow_up = Vec::new();
+        let per_partition_max = d.max_bytes;
+        for fp in &d.partitions {
+            let mut pd = FetchPartitionData {
+                tp: fp.tp,
+                error: None,
+                high_watermark: -1,
+                last_stable_offset: -1,
+                log_start_offset: -1,
+                diverging_epoch: None,
+                aborted: Vec::new(),
+                records: Records::new(),
+            };
+            let Some(p) = self.partitions.get_mut(&fp.tp) else {
+                pd.error = Some(if self.metadata.topics.contains_key(&fp.tp.topic) {
+                    ErrorCode::NotLeaderOrFollower
+                } else {
+                    ErrorCode::UnknownTopicOrPartition
+                });
+                out.push(pd);
+                continue;
+            };
+            if !p.is_leader() {
+                pd.error = Some(ErrorCode::NotLeaderOrFollower);
+                out.push(pd);
+                continue;
+            }
+            if let Some(cle) = fp.current_leader_epoch {
+                if cle < p.leader_epoch {
+                    pd.error = Some(ErrorCode::FencedLeaderEpoch);
+                    out.push(pd);
+                    continue;
+                }
+                if cle > p.leader_epoch {
+                    pd.error = Some(ErrorCode::UnknownLeaderEpoch);
+                    out.push(pd);
+                    continue;
+                }
+            }
+            let hw = p.log.high_watermark();
+            let lso = p.log.last_stable_offset();
+            let leo = p.log.log_end_offset();
+            let start = p.log.log_start_offset();
+            pd.high_watermark = hw;
+            pd.last_stable_offset = lso;
+            pd.log_start_offset = start;
+            if let Some(lfe) = fp.last_fetched_epoch {
+                let (e, end) = p.log.end_offset_for_epoch(lfe);
+                if end < 0 || e < 0 || fp.fetch_offset < start {
+                    pd.error = Some(ErrorCode::OffsetOutOfRange);
+                    out.push(pd);
+                    continue;
+                }
+                if e < lfe || end < fp.fetch_offset {
+                    pd.diverging_epoch = Some(DivergingEpoch {
+                        epoch: e,
+                        end_offset: end,
+                    });
+                    out.push(pd);
+                    continue;
+                }
+            }
+            let upper = match d.isolation {
+                Isolation::LogEnd => leo,
+                Isolation::HighWatermark => hw,
+                Isolation::Committed => lso,
+            };
+            match p.log.read(
+                fp.fetch_offset,
+                upper,
+                per_partition_max.saturating_sub(bytes).max(1),
+            ) {
+                Ok(records) => {
+                    bytes += records.size_in_bytes();
+                    if d.isolation == Isolation::Committed {
+                        pd.aborted = p
+                            .log
+                            .aborted_txns_in(fp.fetch_offset, upper)
+                            .into_iter()
+                            .map(|t| AbortedTxnInfo {
+                                producer_id: t.producer_id,
+                                first_offset: t.first_offset,
+                            })
+                            .collect();
+                    }
+                    pd.records = records;
+                }
+                Err(e) => pd.error = Some(e),
+            }
+            if update_state {
+                if let Some(r) = d.replica {
+                    if pd.error.is_none()
+                        && p.update_follower_fetch_state(r, fp.fetch_offset, leo, now)
+                    {
+                        follow_up.push(fp.tp);
+                    } else if pd.error.is_none() {
+                        // Even without movement, the follower may now count as in sync.
+                        follow_up.push(fp.tp);
+                    }
+                }
+            }
+            out.push(pd);
+        }
+        (out, bytes, follow_up)
+    }
+
+    fn after_follower_fetch(&mut self, ctx: &mut Ctx, tp: Tp, replica: Option<BrokerId>) {
+        if let Some(r) = replica {
+            let eligible = self.is_eligible(r);
+            let change = self
+                .partitions
+                .get(&tp)
+                .and_then(|p| p.maybe_expand_isr(r, eligible));
+            if let Some(c) = change {
+                self.submit_alter_partition(ctx, tp, c, "caught up".into());
+            }
+        }
+        self.maybe_increment_hw(ctx, tp);
+    }
+
+    fn try_complete_fetches(&mut self, ctx: &mut Ctx, tp: Tp) {
+        let ids: Vec<u64> = self
+            .delayed_fetch
+            .iter()
+            .filter(|(_, d)| d.partitions.iter().any(|p| p.tp == tp))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            let ready = self
+                .delayed_fetch
+                .get(&id)
+                .is_some_and(|d| self.fetch_ready(d));
+            if ready {
+                if let Some(d) = self.delayed_fetch.remove(&id) {
+                    self.respond_fetch(ctx, &d);
+                }
+            }
+        }
+    }
+
+    fn fetch_ready(&self, d: &DelayedFetch) -> bool {
+        let mut bytes = 0usize;
+        for fp in &d.partitions {
+            let Some(p) = self.partitions.get(&fp.tp) else {
+                return true;
+            };
+            if !p.is_leader() {
+                return true;
+            }
+            if fp.current_leader_epoch.is_some_and(|e| e != p.leader_epoch) {
+                return true;
+            }
+            let upper = match d.isolation {
+                Isolation::LogEnd => p.log.log_end_offset(),
+                Isolation::HighWatermark => p.log.high_watermark(),
+                Isolation::Committed => p.log.last_stable_offset(),
+            };
+            if upper > fp.fetch_offset {
+                bytes += 1;
+            }
+            if fp.fetch_offset > p.log.log_end_offset() {
+                return true;
+            }
+        }
+        bytes >= d.min_bytes.max(1)
+    }
+
+    fn respond_fetch(&mut self, ctx: &mut Ctx, d: &DelayedFetch) {
+        let (data, _, _) = self.read_fetch(ctx, d, false);
+        ctx.send(
+            d.from,
+            Message::FetchResponse {
+                corr: d.corr,
+                partitions: data,
+            },
+        );
+    }
+
+    fn list_offset(&self, tp: Tp, ts: i64, isolation: Isolation) -> Result<(i64, i64), ErrorCode> {
+        let Some(p) = self.partitions.get(&tp) else {
+            return Err(ErrorCode::UnknownTopicOrPartition);
+        };
+        if !p.is_leader() {
+            return Err(ErrorCode::NotLeaderOrFollower);
+        }
+        let upper = if isolation == Isolation::Committed {
+            p.log.last_stable_offset()
+        } else {
+            p.log.high_watermark()
+        };
+        match ts {
+            -2 => Ok((p.log.log_start_offset(), -1)),
+            -1 => Ok((upper, -1)),
+            t if t >= 0 => Ok(p.log.offset_for_timestamp(t, upper).unwrap_or((-1, -1))),
+            _ => Err(ErrorCode::InvalidRequest),
+        }
+    }
+
+    // ---------------------------------------------------------------- ISR
+
+    fn submit_alter_partition(&mut self, ctx: &mut Ctx, tp: Tp, change: IsrChange, reason: String) {
+        let Some(p) = self.partitions.get_mut(&tp) else {
+            return;
+        };
+        p.pending_isr = Some(change.new_isr.clone());
+        self.pending_since.insert(tp, ctx.now);
+        ctx.emit(TraceKind::Note {
+            text: format!(
+                "broker-{} asks the controller to {} the ISR of {}-{} to {:?} ({reason})",
+                self.id,
+                if change.expand { "expand" } else { "shrink" },
+                ctx.topic_name(tp),
+                tp.partition,
+                change.new_isr
+            ),
+        });
+        ctx.send(
+            NodeId::Controller,
+            Message::AlterPartition {
+                broker: self.id,
+                tp,
+                leader_epoch: p.leader_epoch,
+                partition_epoch: p.partition_epoch,
+                new_isr: change.new_isr,
+            },
+        );
+    }
+
+    fn isr_expiration(&mut self, ctx: &mut Ctx) {
+        let lag = self.settings.replica_lag_time_max_ms;
+        // Resend AlterPartition requests that got no answer (lost on the network).
+        let stale: Vec<Tp> = self
+            .pending_since
+            .iter()
+            .filter(|(_, t)| ctx.now.saturating_sub(**t) > 5_000)
+            .map(|(tp, _)| *tp)
+            .collect();
+        for tp in stale {
+            self.pending_since.remove(&tp);
+            if let Some(p) = self.partitions.get_mut(&tp) {
+                p.pending_isr = None;
+            }
+        }
+        let changes: Vec<(Tp, IsrChange, Vec<BrokerId>)> = self
+            .partitions
+            .iter()
+            .filter_map(|(tp, p)| {
+                p.maybe_shrink_isr(ctx.now, lag)
+                    .map(|(c, out)| (*tp, c, out))
+            })
+            .collect();
+        for (tp, c, out) in changes {
+            let reason =
+                format!("broker(s) {out:?} not caught up for replica.lag.time.max.ms={lag}");
+            self.submit_alter_partition(ctx, tp, c, reason);
+        }
+    }
+
+    fn retention_check(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now as i64;
+        let tps: Vec<Tp> = self.partitions.keys().copied().collect();
+        for tp in tps {
+            let s = self.topic_settings(tp.topic);
+            if !s.delete {
+                continue;
+            }
+            let Some(p) = self.partitions.get_mut(&tp) else {
+                continue;
+            };
+            p.log.roll_if_expired(now);
+            let before = p.log.log_start_offset();
+            let n = p
+                .log
+                .delete_old_segments(now, s.retention_ms, s.retention_bytes);
+            if n > 0 {
+                ctx.emit(TraceKind::Note {
+                    text: format!(
+                        "broker-{} retention deleted {n} segment(s) of {}-{}: log start offset {} → {}",
+                        self.id,
+                        ctx.topic_name(tp),
+                        tp.partition,
+                        before,
+                        p.log.log_start_offset()
+                    ),
+                });
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- fetch (follower side)
+
+    /// Send a fetch to every leader this broker follows partitions of, if none is in flight.
+    pub fn maybe_fetch(&mut self, ctx: &mut Ctx) {
+        if !self.alive || self.fetch_paused {
+            return;
+        }
+        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        for p in self.partitions.values() {
+            if p.role == Role::Follower && p.leader != NO_LEADER && p.leader != self.id {
+                by_leader.entry(p.leader).or_default().push(FetchPartition {
+                    tp: p.tp,
+                    fetch_offset: p.log.log_end_offset(),
+                    last_fetched_epoch: p.log.latest_epoch(),
+                    current_leader_epoch: Some(p.leader_epoch),
+                });
+            }
+        }
+        for (leader, parts) in by_leader {
+            let f = self.fetchers.entry(leader).or_default();
+            if f.in_flight.is_some() || ctx.now < f.backoff_until {
+                continue;
+            }
+            self.next_id += 1;
+            let corr = self.next_id;
+            f.in_flight = Some(corr);
+            ctx.send(
+                NodeId::Broker(leader),
+                Message::Fetch {
+                    corr,
+                    replica: Some(self.id),
+                    max_wait_ms: self.settings.replica_fetch_wait_max_ms,
+                    min_bytes: 1,
+                    max_bytes: self.settings.replica_fetch_max_bytes,
+                    isolation: Isolation::LogEnd,
+                    partitions: parts,
+                },
+            );
+            ctx.set_timer(
+                self.settings.replica_socket_timeout_ms,
+                Timer::FetcherRequestTimeout { leader, corr },
+            );
+        }
+    }
+
+    fn handle_fetch_response(
+        &mut self,
+        ctx: &mut Ctx,
+        leader: BrokerId,
+        corr: u64,
+        parts: Vec<FetchPartitionData>,
+    ) {
+        match self.fetchers.get_mut(&leader) {
+            Some(f) if f.in_flight == Some(corr) => f.in_flight = None,
+            _ => return,
+        }
+        let now = ctx.now;
+        let mut backoff = false;
+        for pd in parts {
+            let tp = pd.tp;
+            let seg = self.topic_settings(tp.topic);
+            let Some(p) = self.partitions.get_mut(&tp) else {
+                continue;
+            };
+            if p.role != Role::Follower || p.leader != leader {
+                continue;
+            }
+            if let Some(div) = pd.diverging_epoch {
+                let (e, end) = p.log.end_offset_for_epoch(div.epoch);
+                let leo = p.log.log_end_offset();
+                let target = if end < 0 || e < 0 {
+                    div.end_offset.min(leo)
+                } else {
+                    div.end_offset.min(end)
+                };
+                let removed = p.log.truncate_to(target);
+                if removed > 0 {
+                    ctx.emit(TraceKind::Truncate {
+                        broker: self.id,
+                        topic: ctx.topic_name(tp),
+                        partition: tp.partition,
+                        to_offset: target,
+                        removed,
+                    });
+                    ctx.ledger.on_history(
+                        tp,
+                        HistoryEvent::Truncated {
+                            at: now,
+                            broker: self.id,
+                            to_offset: target,
+                            removed,
+                        },
+                    );
+                }
+                continue;
+            }
+            match pd.error {
+                None => {}
+                Some(ErrorCode::OffsetOutOfRange) => {
+                    if p.log.log_end_offset() < pd.log_start_offset {
+                        // Fell behind the leader's retention: start over at its log start.
+                        let mut fresh = Log::new(seg.segment_bytes, seg.segment_ms, now as i64);
+                        fresh_start(&mut fresh, pd.log_start_offset);
+                        p.log = fresh;
+                    }
+                    continue;
+                }
+                Some(_) => {
+                    backoff = true;
+                    continue;
+                }
+            }
+            if !pd.records.is_empty() {
+                if pd.records.first_offset() != Some(p.log.log_end_offset()) {
+                    continue;
+                }
+                let first = pd.records.first_offset().unwrap_or(0);
+                let last = pd.records.last_offset().unwrap_or(0);
+                if p.log.append_as_follower(&pd.records, now as i64).is_ok() {
+                    ctx.emit(TraceKind::Replicate {
+                        broker: self.id,
+                        topic: ctx.topic_name(tp),
+                        partition: tp.partition,
+                        first_offset: first,
+                        last_offset: last,
+                    });
+                }
+            }
+            let new_hw = pd.high_watermark.min(p.log.log_end_offset());
+            if new_hw > p.log.high_watermark() {
+                p.log.update_high_watermark(new_hw);
+            }
+            if pd.log_start_offset > p.log.log_start_offset() {
+                p.log.advance_log_start(pd.log_start_offset);
+            }
+        }
+        if backoff {
+            if let Some(f) = self.fetchers.get_mut(&leader) {
+                f.backoff_until = now + self.settings.replica_fetch_backoff_ms;
+            }
+            ctx.set_timer(
+                self.settings.replica_fetch_backoff_ms,
+                Timer::FetcherBackoff(leader),
+            );
+        }
+        self.maybe_fetch(ctx);
+    }
+
+    pub fn set_fetch_paused(&mut self, ctx: &mut Ctx, paused: bool) {
+        self.fetch_paused = paused;
+        if !paused {
+            self.maybe_fetch(ctx);
+        }
+    }
+
+    /// Partitions this broker leads.
+    pub fn leader_count(&self) -> usize {
+        self.partitions.values().filter(|p| p.is_leader()).count()
+    }
+}
+
+fn fresh_start(log: &mut Log, offset: i64) {
+    // An empty log whose start and end are `offset`: truncate-fully-and-start-at.
+    log.reset_to(offset);
+}

@@ -1,0 +1,228 @@
+//! What every client shares: its metadata cache (`Metadata`, `NetworkClient`'s least-loaded
+//! node choice), correlation ids and wake-up scheduling.
+
+use crate::error::ErrorCode;
+use crate::message::{Message, PartitionMetadata, TopicMetadata};
+use crate::sim::{Ctx, Timer};
+use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicInfo {
+    pub id: TopicId,
+    pub partitions: Vec<PartitionMetadata>,
+}
+
+impl TopicInfo {
+    pub fn leader_of(&self, partition: i32) -> Option<BrokerId> {
+        self.partitions
+            .iter()
+            .find(|p| p.partition == partition)
+            .map(|p| p.leader)
+            .filter(|l| *l >= 0)
+    }
+    pub fn available(&self) -> Vec<i32> {
+        self.partitions
+            .iter()
+            .filter(|p| p.leader >= 0)
+            .map(|p| p.partition)
+            .collect()
+    }
+    pub fn count(&self) -> i32 {
+        self.partitions.len() as i32
+    }
+}
+
+/// A client's view of the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientMetadata {
+    pub topics: BTreeMap<String, TopicInfo>,
+    pub unknown_topics: BTreeSet<String>,
+    /// Brokers the client may talk to (bootstrap list, then the metadata's live brokers).
+    pub brokers: Vec<BrokerId>,
+    pub wanted: BTreeSet<String>,
+    pub in_flight: Option<(u64, BrokerId)>,
+    pub needs_update: bool,
+    pub last_update: Millis,
+    pub last_attempt: Millis,
+    next_node: usize,
+    /// Brokers that recently refused a connection, and until when to avoid them.
+    avoid_until: BTreeMap<BrokerId, Millis>,
+}
+
+impl ClientMetadata {
+    pub fn new(bootstrap: Vec<BrokerId>) -> Self {
+        ClientMetadata {
+            brokers: bootstrap,
+            needs_update: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn topic(&self, name: &str) -> Option<&TopicInfo> {
+        self.topics.get(name)
+    }
+
+    pub fn name_of(&self, id: TopicId) -> Option<&str> {
+        self.topics
+            .iter()
+            .find(|(_, t)| t.id == id)
+            .map(|(n, _)| n.as_str())
+    }
+
+    pub fn leader(&self, tp: Tp) -> Option<BrokerId> {
+        self.topics
+            .values()
+            .find(|t| t.id == tp.topic)
+            .and_then(|t| t.leader_of(tp.partition))
+    }
+
+    pub fn leader_epoch(&self, tp: Tp) -> Option<i32> {
+        self.topics
+            .values()
+            .find(|t| t.id == tp.topic)
+            .and_then(|t| t.partitions.iter().find(|p| p.partition == tp.partition))
+            .map(|p| p.leader_epoch)
+    }
+
+    /// `leastLoadedNode`, simplified: rotate through known brokers, skipping ones that
+    /// refused a connection recently.
+    pub fn pick_node(&mut self, now: Millis) -> Option<BrokerId> {
+        if self.brokers.is_empty() {
+            return None;
+        }
+        for _ in 0..self.brokers.len() {
+            let i = self.next_node % self.brokers.len();
+            self.next_node = self.next_node.wrapping_add(1);
+            let b = self.brokers.get(i).copied()?;
+            if self.avoid_until.get(&b).is_none_or(|t| *t <= now) {
+                return Some(b);
+            }
+        }
+        self.brokers
+            .get(self.next_node % self.brokers.len())
+            .copied()
+    }
+
+    pub fn avoid(&mut self, b: BrokerId, until: Millis) {
+        self.avoid_until.insert(b, until);
+    }
+
+    /// Send a metadata request if one is needed and none is in flight. Returns its corr.
+    pub fn maybe_request(
+        &mut self,
+        ctx: &mut Ctx,
+        corr: u64,
+        backoff: Millis,
+        timeout: Millis,
+    ) -> Option<u64> {
+        if !self.needs_update || self.in_flight.is_some() || self.wanted.is_empty() {
+            return None;
+        }
+        if ctx.now < self.last_attempt + backoff && self.last_attempt > 0 {
+            ctx.set_timer(
+                self.last_attempt + backoff - ctx.now,
+                Timer::MetadataBackoff,
+            );
+            return None;
+        }
+        let node = self.pick_node(ctx.now)?;
+        self.in_flight = Some((corr, node));
+        self.last_attempt = ctx.now.max(1);
+        ctx.send(
+            NodeId::Broker(node),
+            Message::MetadataRequest {
+                corr,
+                topics: self.wanted.iter().cloned().collect(),
+                allow_auto_create: false,
+            },
+        );
+        ctx.set_timer(timeout, Timer::RequestTimeout(corr));
+        Some(corr)
+    }
+
+    /// Apply a metadata response. Newer leader epochs win; an older one is ignored (KIP-320).
+    pub fn update(&mut self, now: Millis, brokers: Vec<BrokerId>, topics: Vec<TopicMetadata>) {
+        self.in_flight = None;
+        self.last_update = now;
+        if !brokers.is_empty() {
+            self.brokers = brokers;
+        }
+        let mut any_missing_leader = false;
+        for t in topics {
+            match (t.error, t.id) {
+                (Some(ErrorCode::UnknownTopicOrPartition), _) | (_, None) => {
+                    self.unknown_topics.insert(t.name.clone());
+                }
+                (_, Some(id)) => {
+                    self.unknown_topics.remove(&t.name);
+                    let entry = self.topics.entry(t.name.clone()).or_insert(TopicInfo {
+                        id,
+                        partitions: Vec::new(),
+                    });
+                    entry.id = id;
+                    let mut merged = Vec::with_capacity(t.partitions.len());
+                    for p in t.partitions {
+                        let old = entry.partitions.iter().find(|o| o.partition == p.partition);
+                        match old {
+                            Some(o) if o.leader_epoch > p.leader_epoch => merged.push(o.clone()),
+                            _ => merged.push(p),
+                        }
+                    }
+                    if merged.iter().any(|p| p.leader < 0) {
+                        any_missing_leader = true;
+                    }
+                    entry.partitions = merged;
+                }
+            }
+        }
+        self.needs_update = any_missing_leader;
+    }
+
+    pub fn request_update(&mut self) {
+        self.needs_update = true;
+    }
+
+    /// The request in flight failed or timed out.
+    pub fn failed(&mut self, corr: u64) -> bool {
+        if self.in_flight.map(|(c, _)| c) == Some(corr) {
+            if let Some((_, b)) = self.in_flight {
+                self.avoid(b, self.last_attempt + 1_000);
+            }
+            self.in_flight = None;
+            self.needs_update = true;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Schedules a single pending `ClientWake` at the earliest requested time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Waker {
+    next: Option<Millis>,
+}
+
+impl Waker {
+    pub fn wake_at(&mut self, ctx: &mut Ctx, at: Millis) {
+        let at = at.max(ctx.now);
+        match self.next {
+            Some(n) if n <= at && n >= ctx.now => {}
+            _ => {
+                self.next = Some(at);
+                ctx.set_timer(at - ctx.now, Timer::ClientWake);
+            }
+        }
+    }
+    /// Call when a `ClientWake` fires.
+    pub fn fired(&mut self, now: Millis) {
+        if self.next.is_some_and(|n| n <= now) {
+            self.next = None;
+        }
+    }
+    pub fn reset(&mut self) {
+        self.next = None;
+    }
+}

@@ -1,0 +1,1320 @@
+//! The cluster: every node, the network and the one event queue. Time moves only through
+//! [`Cluster::advance`]; randomness comes only from the cluster's seeded RNG. Same seed and
+//! same commands ⇒ same trace.
+
+use crate::action::{Action, NodeRef};
+use crate::broker::{Broker, BrokerSettings};
+use crate::config::{
+    props_from_json, Props, BROKER_CONFIGS, CONSUMER_CONFIGS, PRODUCER_CONFIGS, TOPIC_CONFIGS,
+};
+use crate::consumer::Consumer;
+pub use crate::consumer::SeekTo;
+use crate::controller::Controller;
+use crate::error::{ErrorCode, SimError, SimResult};
+use crate::ledger::Ledger;
+use crate::message::Message;
+use crate::network::Network;
+use crate::producer::Producer;
+use crate::record::NewRecord;
+use crate::sim::{Ctx, Timer};
+use crate::trace::{Trace, TraceKind};
+use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use crate::workload::Workload;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const MAX_BROKERS: usize = 12;
+
+/// What a cluster is made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSpec {
+    pub seed: u64,
+    pub brokers: usize,
+    /// `broker.rack` per broker (index 0 = broker 1); empty = no racks.
+    pub racks: Vec<Option<String>>,
+    pub latency_ms: Millis,
+    pub config: BTreeMap<String, String>,
+    /// Trace buffer size (events kept for viewing; the hash covers all).
+    pub trace_capacity: usize,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        ClusterSpec {
+            seed: 42,
+            brokers: 3,
+            racks: Vec::new(),
+            latency_ms: 5,
+            config: BTreeMap::new(),
+            trace_capacity: 5000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Client {
+    Producer(Producer),
+    Consumer(Consumer),
+}
+
+impl Client {
+    pub fn name(&self) -> &str {
+        match self {
+            Client::Producer(p) => &p.name,
+            Client::Consumer(c) => &c.name,
+        }
+    }
+    pub fn alive(&self) -> bool {
+        match self {
+            Client::Producer(p) => p.alive,
+            Client::Consumer(c) => c.alive,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Event {
+    Deliver {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        sent_at: Millis,
+        msg: Message,
+    },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        timer: Timer,
+    },
+    Workload {
+        producer: u32,
+    },
+}
+
+/// A message on the wire, for animation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub name: String,
+    pub sent_at: Millis,
+    pub arrive_at: Millis,
+    pub records: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    now: Millis,
+    seq: u64,
+    queue: BTreeMap<(Millis, u64), Event>,
+    rng: ChaCha8Rng,
+    pub seed: u64,
+    pub net: Network,
+    pub controller: Controller,
+    pub brokers: BTreeMap<BrokerId, Broker>,
+    pub clients: Vec<Client>,
+    client_incarnation: Vec<u32>,
+    pub trace: Trace,
+    pub ledger: Ledger,
+    topic_names: Vec<String>,
+    next_record_id: u64,
+    next_msg_id: u64,
+    pub config: Props,
+    /// Fault: drop this many upcoming produce responses to a client.
+    pub lose_responses: BTreeMap<u32, u32>,
+    pub workloads: BTreeMap<u32, Workload>,
+    setup: bool,
+}
+
+impl Cluster {
+    pub fn new(spec: &ClusterSpec) -> SimResult<Cluster> {
+        if spec.brokers == 0 || spec.brokers > MAX_BROKERS {
+            return Err(SimError::scenario(
+                "cluster.brokers",
+                format!(
+                    "a cluster has 1 to {MAX_BROKERS} brokers, not {}",
+                    spec.brokers
+                ),
+            ));
+        }
+        if !spec.racks.is_empty() && spec.racks.len() != spec.brokers {
+            return Err(SimError::scenario(
+                "cluster.racks",
+                format!(
+                    "give one rack per broker ({} brokers, {} racks)",
+                    spec.brokers,
+                    spec.racks.len()
+                ),
+            ));
+        }
+        let mut raw = spec.config.clone();
+        // Single-broker and two-broker dev clusters configure the internal topics' RF down,
+        // as every quickstart does; otherwise groups and transactions could never start.
+        for key in [
+            "offsets.topic.replication.factor",
+            "transaction.state.log.replication.factor",
+        ] {
+            if !raw.contains_key(key) && spec.brokers < 3 {
+                raw.insert(key.to_string(), spec.brokers.to_string());
+            }
+        }
+        if !raw.contains_key("transaction.state.log.min.isr") && spec.brokers < 2 {
+            raw.insert("transaction.state.log.min.isr".into(), "1".into());
+        }
+        let config = Props::parse(BROKER_CONFIGS, &raw, "broker").map_err(|e| e.at("cluster"))?;
+        let settings = BrokerSettings::from_props(&config);
+        let mut cluster = Cluster {
+            now: 0,
+            seq: 0,
+            queue: BTreeMap::new(),
+            rng: ChaCha8Rng::seed_from_u64(spec.seed),
+            seed: spec.seed,
+            net: Network::new(spec.latency_ms),
+            controller: Controller::new(config.clone()),
+            brokers: BTreeMap::new(),
+            clients: Vec::new(),
+            client_incarnation: Vec::new(),
+            trace: Trace::new(spec.trace_capacity),
+            ledger: Ledger::new(),
+            topic_names: Vec::new(),
+            next_record_id: 1,
+            next_msg_id: 0,
+            config: config.clone(),
+            lose_responses: BTreeMap::new(),
+            workloads: BTreeMap::new(),
+            setup: true,
+        };
+        for i in 0..spec.brokers {
+            let id = i as BrokerId + 1;
+            let rack = spec.racks.get(i).cloned().flatten();
+            cluster.controller.bootstrap_broker(id, rack.clone());
+            cluster
+                .brokers
+                .insert(id, Broker::new(id, rack, settings.clone(), config.clone()));
+        }
+        let records = cluster.controller.log.clone();
+        let ids: Vec<BrokerId> = cluster.brokers.keys().copied().collect();
+        for id in ids {
+            cluster.with_node(NodeId::Broker(id), |node, ctx| {
+                if let NodeRefMut::Broker(b) = node {
+                    b.bootstrap(ctx, &records);
+                }
+            });
+        }
+        cluster.with_node(NodeId::Controller, |node, ctx| {
+            if let NodeRefMut::Controller(c) = node {
+                c.start(ctx);
+            }
+        });
+        Ok(cluster)
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn topic_names(&self) -> &[String] {
+        &self.topic_names
+    }
+
+    pub fn topic_id(&self, name: &str) -> Option<TopicId> {
+        self.controller.image.topic_by_name(name).map(|t| t.id)
+    }
+
+    pub fn tp(&self, topic: &str, partition: i32) -> SimResult<Tp> {
+        let t = self.controller.image.topic_by_name(topic).ok_or_else(|| {
+            SimError::kafka(
+                ErrorCode::UnknownTopicOrPartition,
+                format!("topic '{topic}' does not exist"),
+            )
+        })?;
+        if partition < 0 || partition >= t.partitions {
+            return Err(SimError::kafka(
+                ErrorCode::UnknownTopicOrPartition,
+                format!(
+                    "topic '{topic}' has partitions 0..{}, not {partition}",
+                    t.partitions - 1
+                ),
+            ));
+        }
+        Ok(Tp::new(t.id, partition))
+    }
+
+    /// Parse "orders-2" (topic names may contain '-').
+    pub fn parse_tp(&self, s: &str) -> SimResult<Tp> {
+        let (topic, part) = s.rsplit_once('-').ok_or_else(|| {
+            SimError::command(format!("'{s}' is not a topic-partition like \"orders-0\""))
+        })?;
+        let p: i32 = part.parse().map_err(|_| {
+            SimError::command(format!("'{s}' is not a topic-partition like \"orders-0\""))
+        })?;
+        self.tp(topic, p)
+    }
+
+    pub fn client_index(&self, name: &str) -> Option<u32> {
+        self.clients
+            .iter()
+            .position(|c| c.name() == name)
+            .map(|i| i as u32)
+    }
+
+    pub fn producer(&self, name: &str) -> Option<&Producer> {
+        self.clients.iter().find_map(|c| match c {
+            Client::Producer(p) if p.name == name => Some(p),
+            _ => None,
+        })
+    }
+
+    pub fn consumer(&self, name: &str) -> Option<&Consumer> {
+        self.clients.iter().find_map(|c| match c {
+            Client::Consumer(x) if x.name == name => Some(x),
+            _ => None,
+        })
+    }
+
+    pub fn leader_of(&self, tp: Tp) -> Option<BrokerId> {
+        self.controller
+            .image
+            .partition(tp)
+            .map(|r| r.leader)
+            .filter(|l| *l >= 0)
+    }
+
+    // ------------------------------------------------------------------ event loop
+
+    fn push(&mut self, at: Millis, ev: Event) {
+        self.seq += 1;
+        self.queue.insert((at, self.seq), ev);
+    }
+
+    fn incarnation(&self, node: NodeId) -> u32 {
+        match node {
+            NodeId::Controller => 0,
+            NodeId::Broker(b) => self.brokers.get(&b).map_or(0, |x| x.incarnation),
+            NodeId::Client(c) => self
+                .client_incarnation
+                .get(c as usize)
+                .copied()
+                .unwrap_or(0),
+        }
+    }
+
+    /// Run `f` on one node with a context, then schedule what it sent and the timers it set.
+    fn with_node<R>(
+        &mut self,
+        node: NodeId,
+        f: impl FnOnce(NodeRefMut, &mut Ctx) -> R,
+    ) -> Option<R> {
+        let mut out = Vec::new();
+        let mut timers = Vec::new();
+        let result = {
+            let Cluster {
+                rng,
+                trace,
+                ledger,
+                brokers,
+                clients,
+                controller,
+                topic_names,
+                now,
+                ..
+            } = self;
+            let mut ctx = Ctx {
+                now: *now,
+                me: node,
+                rng,
+                trace,
+                ledger,
+                out: &mut out,
+                timers: &mut timers,
+                topic_names,
+            };
+            let target = match node {
+                NodeId::Controller => Some(NodeRefMut::Controller(controller)),
+                NodeId::Broker(b) => brokers.get_mut(&b).map(NodeRefMut::Broker),
+                NodeId::Client(c) => clients.get_mut(c as usize).map(NodeRefMut::Client),
+            };
+            target.map(|t| f(t, &mut ctx))
+        };
+        if self.controller.image.topics.len() != self.topic_names.len() {
+            self.topic_names = (0..=self.controller.image.topics.keys().next_back().copied().unwrap_or(0))
+                .map(|id| self.controller.image.topics.get(&id).map(|t| t.name.clone()).unwrap_or_default())
+                .collect();
+        }
+        for (from, at, timer) in timers {
+            let inc = self.incarnation(from);
+            self.push(
+                at,
+                Event::Timer {
+                    node: from,
+                    incarnation: inc,
+                    timer,
+                },
+            );
+        }
+        for (from, to, msg) in out {
+            self.send(from, to, msg);
+        }
+        result
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        self.next_msg_id += 1;
+        let id = self.next_msg_id;
+        if !self.net.connected(from, to) {
+            if self.trace.messages {
+                self.trace.push(
+                    self.now,
+                    TraceKind::Drop {
+                        msg: id,
+                        from,
+                        to,
+                        name: msg.name().into(),
+                        reason: "network partition".into(),
+                    },
+                );
+            }
+            return;
+        }
+        let at = self.net.arrival(from, to, self.now);
+        if self.trace.messages {
+            let summary = summarize(&msg, &self.topic_names);
+            self.trace.push(
+                self.now,
+                TraceKind::Send {
+                    msg: id,
+                    from,
+                    to,
+                    name: msg.name().into(),
+                    summary,
+                    arrive_at: at,
+                },
+            );
+        }
+        let sent_at = self.now;
+        self.push(
+            at,
+            Event::Deliver {
+                id,
+                from,
+                to,
+                sent_at,
+                msg,
+            },
+        );
+    }
+
+    fn node_up(&self, node: NodeId) -> bool {
+        match node {
+            NodeId::Controller => self.controller.alive,
+            NodeId::Broker(b) => self.brokers.get(&b).is_some_and(|x| x.alive),
+            NodeId::Client(c) => self.clients.get(c as usize).is_some_and(|x| x.alive()),
+        }
+    }
+
+    fn dispatch(&mut self, ev: Event) {
+        match ev {
+            Event::Deliver {
+                id, from, to, msg, ..
+            } => {
+                if !self.net.connected(from, to) {
+                    if self.trace.messages {
+                        self.trace.push(
+                            self.now,
+                            TraceKind::Drop {
+                                msg: id,
+                                from,
+                                to,
+                                name: msg.name().into(),
+                                reason: "network partition".into(),
+                            },
+                        );
+                    }
+                    return;
+                }
+                if !self.node_up(to) {
+                    if self.trace.messages {
+                        self.trace.push(
+                            self.now,
+                            TraceKind::Drop {
+                                msg: id,
+                                from,
+                                to,
+                                name: msg.name().into(),
+                                reason: format!("{to} is down"),
+                            },
+                        );
+                    }
+                    if msg.expects_response() && self.node_up(from) {
+                        // Connection refused: the sender learns quickly.
+                        self.send(
+                            to,
+                            from,
+                            Message::Disconnected {
+                                corr: msg.correlation(),
+                            },
+                        );
+                    }
+                    return;
+                }
+                if let (Message::ProduceResponse { .. }, NodeId::Client(c)) = (&msg, to) {
+                    if let Some(n) = self.lose_responses.get_mut(&c) {
+                        if *n > 0 {
+                            *n -= 1;
+                            self.trace.push(
+                                self.now,
+                                TraceKind::Drop {
+                                    msg: id,
+                                    from,
+                                    to,
+                                    name: msg.name().into(),
+                                    reason: "response lost (fault injection): the broker appended, the producer never hears".into(),
+                                },
+                            );
+                            return;
+                        }
+                    }
+                }
+                if self.trace.messages {
+                    self.trace.push(
+                        self.now,
+                        TraceKind::Deliver {
+                            msg: id,
+                            from,
+                            to,
+                            name: msg.name().into(),
+                        },
+                    );
+                }
+                self.with_node(to, |node, ctx| match node {
+                    NodeRefMut::Controller(c) => c.handle(ctx, from, msg),
+                    NodeRefMut::Broker(b) => b.handle(ctx, from, msg),
+                    NodeRefMut::Client(Client::Producer(p)) => p.handle(ctx, from, msg),
+                    NodeRefMut::Client(Client::Consumer(c)) => c.handle(ctx, from, msg),
+                });
+            }
+            Event::Timer {
+                node,
+                incarnation,
+                timer,
+            } => {
+                if incarnation != self.incarnation(node) || !self.node_up(node) {
+                    return;
+                }
+                self.with_node(node, |n, ctx| match n {
+                    NodeRefMut::Controller(c) => c.on_timer(ctx, timer),
+                    NodeRefMut::Broker(b) => b.on_timer(ctx, timer),
+                    NodeRefMut::Client(Client::Producer(p)) => p.on_timer(ctx, timer),
+                    NodeRefMut::Client(Client::Consumer(c)) => c.on_timer(ctx, timer),
+                });
+            }
+            Event::Workload { producer } => self.workload_tick(producer),
+        }
+    }
+
+    /// Process every event due up to `now + ms`, then set the clock to `now + ms`.
+    pub fn advance(&mut self, ms: Millis) {
+        let target = self.now.saturating_add(ms);
+        self.run_until(target);
+    }
+
+    pub fn run_until(&mut self, target: Millis) {
+        self.setup = false;
+        while let Some(entry) = self.queue.first_entry() {
+            let (at, _) = *entry.key();
+            if at > target {
+                break;
+            }
+            let ev = entry.remove();
+            self.now = at;
+            self.dispatch(ev);
+        }
+        self.now = self.now.max(target);
+    }
+
+    /// Process the next event only. Returns its time, or `None` when nothing is queued.
+    pub fn step(&mut self) -> Option<Millis> {
+        self.setup = false;
+        let ((at, _), ev) = self.queue.pop_first()?;
+        self.now = at;
+        self.dispatch(ev);
+        Some(at)
+    }
+
+    pub fn next_event_at(&self) -> Option<Millis> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Messages on the wire right now.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        self.queue
+            .iter()
+            .filter_map(|((at, _), ev)| match ev {
+                Event::Deliver {
+                    id,
+                    from,
+                    to,
+                    sent_at,
+                    msg,
+                } => Some(InFlight {
+                    id: *id,
+                    from: *from,
+                    to: *to,
+                    name: msg.name().to_string(),
+                    sent_at: *sent_at,
+                    arrive_at: *at,
+                    records: msg.record_count(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /// Create a topic. `assignment`, if given, is `kafka-topics.sh --replica-assignment`.
+    pub fn create_topic(
+        &mut self,
+        name: &str,
+        partitions: i32,
+        replication_factor: i32,
+        config: &BTreeMap<String, String>,
+        assignment: Option<Vec<Vec<BrokerId>>>,
+    ) -> SimResult<TopicId> {
+        let props = Props::parse(TOPIC_CONFIGS, config, "topic")?;
+        let assignment = match assignment {
+            Some(a) => {
+                crate::admin::validate_assignment(&a, &self.controller)?;
+                a
+            }
+            None => {
+                if partitions < 1 {
+                    return Err(SimError::kafka(
+                        ErrorCode::InvalidPartitions,
+                        format!("number of partitions must be at least 1, got {partitions}"),
+                    ));
+                }
+                if partitions > 10_000 {
+                    return Err(SimError::kafka(
+                        ErrorCode::InvalidPartitions,
+                        format!(
+                            "{partitions} partitions is more than the simulator's limit of 10000"
+                        ),
+                    ));
+                }
+                crate::admin::place(
+                    &self.controller,
+                    partitions,
+                    replication_factor,
+                    &mut self.rng,
+                )?
+            }
+        };
+        let setup = self.setup;
+        let name_owned = name.to_string();
+        let id = self
+            .with_node(NodeId::Controller, |n, ctx| match n {
+                NodeRefMut::Controller(c) => c.create_topic(
+                    ctx,
+                    &name_owned,
+                    name_owned.starts_with("__"),
+                    assignment,
+                    props,
+                ),
+                _ => Err(SimError::command("no controller")),
+            })
+            .unwrap_or_else(|| Err(SimError::command("no controller")))?;
+        while self.topic_names.len() <= id as usize {
+            self.topic_names.push(String::new());
+        }
+        if let Some(slot) = self.topic_names.get_mut(id as usize) {
+            *slot = name.to_string();
+        }
+        if setup {
+            // Before time starts, metadata reaches brokers at once (as if the cluster had
+            // been running with these topics).
+            self.flush_now();
+        }
+        Ok(id)
+    }
+
+    /// Deliver everything queued for time `now` or earlier plus controller pushes at once
+    /// (setup only).
+    fn flush_now(&mut self) {
+        let mut guard = 0;
+        while guard < 10_000 {
+            guard += 1;
+            let next = self
+                .queue
+                .iter()
+                .find(|(_, e)| {
+                    matches!(
+                        e,
+                        Event::Deliver {
+                            from: NodeId::Controller,
+                            ..
+                        }
+                    )
+                })
+                .map(|(k, _)| *k);
+            let Some(k) = next else { break };
+            if let Some(ev) = self.queue.remove(&k) {
+                self.dispatch(ev);
+            }
+        }
+    }
+
+    pub fn set_topic_config(
+        &mut self,
+        topic: &str,
+        changes: &BTreeMap<String, String>,
+    ) -> SimResult<()> {
+        let t = self
+            .controller
+            .image
+            .topic_by_name(topic)
+            .cloned()
+            .ok_or_else(|| {
+                SimError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    format!("topic '{topic}' does not exist"),
+                )
+            })?;
+        let mut props = t.config.clone();
+        for (k, v) in changes {
+            if v.is_empty() {
+                props.remove(k);
+            } else {
+                props.set(TOPIC_CONFIGS, k, v, "topic")?;
+            }
+        }
+        self.with_node(NodeId::Controller, |n, ctx| {
+            if let NodeRefMut::Controller(c) = n {
+                c.set_topic_config(ctx, t.id, props);
+            }
+        });
+        Ok(())
+    }
+
+    fn bootstrap_list(&self) -> Vec<BrokerId> {
+        self.brokers.keys().copied().collect()
+    }
+
+    fn check_client_name(&self, name: &str) -> SimResult<()> {
+        if name.trim().is_empty() {
+            return Err(SimError::command("a client needs a non-empty id"));
+        }
+        if self.client_index(name).is_some() {
+            return Err(SimError::command(format!(
+                "a client named '{name}' already exists"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn add_producer(
+        &mut self,
+        name: &str,
+        config: &BTreeMap<String, String>,
+    ) -> SimResult<u32> {
+        self.check_client_name(name)?;
+        let props = Props::parse(PRODUCER_CONFIGS, config, "producer")?;
+        let idx = self.clients.len() as u32;
+        let p = Producer::new(name.to_string(), idx, props, self.bootstrap_list())?;
+        self.clients.push(Client::Producer(p));
+        self.client_incarnation.push(1);
+        Ok(idx)
+    }
+
+        pub fn add_consumer(
+        &mut self,
+        name: &str,
+        group: Option<&str>,
+        topics: &[String],
+        config: &BTreeMap<String, String>,
+        processing_ms: Millis,
+    ) -> SimResult<u32> {
+        self.add_consumer_with(name, group, topics, config, processing_ms, None)
+    }
+
+    /// Add a consumer with an explicit commit mode ("auto", "after_processing",
+    /// "before_processing", "manual").
+    pub fn add_consumer_with(
+        &mut self,
+        name: &str,
+        group: Option<&str>,
+        topics: &[String],
+        config: &BTreeMap<String, String>,
+        processing_ms: Millis,
+        commit: Option<&str>    ) -> SimResult<u32> {
+        // A stopped consumer's id may be reused: the new process replaces it (a restart,
+        // possibly with another group.id).
+        let reuse = match self.client_index(name).map(|i| (i, self.clients.get(i as usize))) {
+            Some((i, Some(Client::Consumer(c)))) if !c.alive => Some(i),
+            _ => {
+                self.check_client_name(name)?;
+                None
+            }
+        };
+        let props = Props::parse(CONSUMER_CONFIGS, config, "consumer")?;
+        for t in topics {
+            if self.controller.image.topic_by_name(t).is_none() {
+                return Err(SimError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    format!("topic '{t}' does not exist"),
+                ));
+            }
+        }
+                let idx = reuse.unwrap_or(self.clients.len() as u32);
+        let mut c = Consumer::new(
+            name.to_string(),
+            idx,
+            props,
+            group.map(str::to_string),
+            topics.to_vec(),
+            self.bootstrap_list(),
+        )?;
+                c.processing_ms = processing_ms;
+        if let Some(mode) = commit {
+            let m = crate::consumer::CommitMode::parse(mode).ok_or_else(|| {
+                SimError::command(format!("commit mode '{mode}' is not one of auto, after_processing, before_processing, manual"))
+            })?;
+            if c.membership.is_none() && m != crate::consumer::CommitMode::Manual {
+                return Err(SimError::command("committing offsets needs a group (give the consumer a `group`)"));
+            }
+            if m == crate::consumer::CommitMode::Auto && !c.settings.enable_auto_commit {
+                return Err(SimError::config("enable.auto.commit", "commit mode \"auto\" needs enable.auto.commit=true"));
+            }
+            c.commit_mode = m;
+        }
+                match reuse {
+            Some(i) => {
+                if let Some(slot) = self.clients.get_mut(i as usize) {
+                    *slot = Client::Consumer(c);
+                }
+                if let Some(inc) = self.client_incarnation.get_mut(i as usize) {
+                    *inc += 1;
+                }
+            }
+            None => {
+                self.clients.push(Client::Consumer(c));
+                self.client_incarnation.push(1);
+            }
+        }
+        self.with_node(NodeId::Client(idx), |n, ctx| {
+            if let NodeRefMut::Client(Client::Consumer(c)) = n {
+                c.run(ctx);
+            }
+        });
+        Ok(idx)
+    }
+
+    /// `producer.send()` of `count` records. Returns the simulator ids of the records.
+    #[allow(clippy::too_many_arguments)]
+    pub fn produce(
+        &mut self,
+        producer: &str,
+        topic: &str,
+        key: Option<&str>,
+        value: Option<&str>,
+        partition: Option<i32>,
+        headers: &[(String, String)],
+        count: u32,
+    ) -> SimResult<Vec<u64>> {
+        let idx = self
+            .client_index(producer)
+            .ok_or_else(|| SimError::command(format!("no producer named '{producer}'")))?;
+        match self.clients.get(idx as usize) {
+            Some(Client::Producer(p)) if p.alive => {}
+            Some(Client::Producer(_)) => {
+                return Err(SimError::command(format!(
+                    "producer '{producer}' is stopped"
+                )))
+            }
+            _ => return Err(SimError::command(format!("'{producer}' is not a producer"))),
+        }
+        if self.controller.image.topic_by_name(topic).is_none() {
+            return Err(SimError::kafka(
+                ErrorCode::UnknownTopicOrPartition,
+                format!("topic '{topic}' does not exist"),
+            ));
+        }
+        if let Some(p) = partition {
+            self.tp(topic, p)?;
+        }
+        let mut ids = Vec::new();
+        for i in 0..count.max(1) {
+            let id = self.next_record_id;
+            self.next_record_id += 1;
+            ids.push(id);
+            let value = value.map(|v| {
+                if count > 1 {
+                    v.replace("{i}", &i.to_string())
+                } else {
+                    v.to_string()
+                }
+            });
+            let key = key.map(|k| k.replace("{i}", &i.to_string()));
+            let rec = NewRecord {
+                id,
+                timestamp: self.now as i64,
+                key: key.map(String::into_bytes),
+                value: value.map(String::into_bytes),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+                    .collect(),
+            };
+            let topic_s = topic.to_string();
+            self.with_node(NodeId::Client(idx), |n, ctx| {
+                if let NodeRefMut::Client(Client::Producer(p)) = n {
+                    p.send(ctx, &topic_s, partition, rec);
+                }
+            });
+        }
+        Ok(ids)
+    }
+
+    pub fn resolve_broker(&self, r: &NodeRef) -> SimResult<BrokerId> {
+        match r {
+            NodeRef::Broker(b) => {
+                if self.brokers.contains_key(b) {
+                    Ok(*b)
+                } else {
+                    Err(SimError::command(format!(
+                        "there is no broker {b} (brokers are 1..{})",
+                        self.brokers.len()
+                    )))
+                }
+            }
+            NodeRef::LeaderOf(s) => {
+                let tp = self.parse_tp(s)?;
+                self.leader_of(tp).ok_or_else(|| {
+                    SimError::kafka(
+                        ErrorCode::LeaderNotAvailable,
+                        format!("{s} has no leader right now"),
+                    )
+                })
+            }
+        }
+    }
+
+    pub fn stop_broker(&mut self, b: BrokerId) -> SimResult<()> {
+        let alive = self
+            .brokers
+            .get(&b)
+            .map(|x| x.alive)
+            .ok_or_else(|| SimError::command(format!("no broker {b}")))?;
+        if !alive {
+            return Err(SimError::command(format!("broker {b} is already stopped")));
+        }
+        self.trace
+            .push(self.now, TraceKind::BrokerStopped { broker: b });
+        self.ledger.broker_stops.push((self.now, b));
+        self.with_node(NodeId::Broker(b), |n, ctx| {
+            if let NodeRefMut::Broker(x) = n {
+                x.stop(ctx);
+            }
+        });
+        Ok(())
+    }
+
+    pub fn start_broker(&mut self, b: BrokerId) -> SimResult<()> {
+        let alive = self
+            .brokers
+            .get(&b)
+            .map(|x| x.alive)
+            .ok_or_else(|| SimError::command(format!("no broker {b}")))?;
+        if alive {
+            return Err(SimError::command(format!("broker {b} is already running")));
+        }
+        self.trace
+            .push(self.now, TraceKind::BrokerStarted { broker: b });
+        self.with_node(NodeId::Broker(b), |n, ctx| {
+            if let NodeRefMut::Broker(x) = n {
+                x.start(ctx);
+            }
+        });
+        Ok(())
+    }
+
+    pub fn isolate(&mut self, node: NodeId) {
+        self.net.isolated.insert(node);
+        self.trace.push(self.now, TraceKind::Isolated { node });
+    }
+
+    pub fn heal(&mut self) {
+        self.net.isolated.clear();
+        self.trace.push(self.now, TraceKind::Healed);
+    }
+
+    pub fn set_fetchers_paused(&mut self, b: BrokerId, paused: bool) -> SimResult<()> {
+        if !self.brokers.contains_key(&b) {
+            return Err(SimError::command(format!("no broker {b}")));
+        }
+        self.trace.push(
+            self.now,
+            TraceKind::Note {
+                text: format!(
+                    "broker-{b} fetchers {}",
+                    if paused { "paused" } else { "resumed" }
+                ),
+            },
+        );
+        self.with_node(NodeId::Broker(b), |n, ctx| {
+            if let NodeRefMut::Broker(x) = n {
+                x.set_fetch_paused(ctx, paused);
+            }
+        });
+        Ok(())
+    }
+
+    pub fn set_producer_config(
+        &mut self,
+        name: &str,
+        changes: &BTreeMap<String, String>,
+    ) -> SimResult<()> {
+        let idx = self
+            .client_index(name)
+            .ok_or_else(|| SimError::command(format!("no producer named '{name}'")))?;
+        let Some(Client::Producer(p)) = self.clients.get_mut(idx as usize) else {
+            return Err(SimError::command(format!("'{name}' is not a producer")));
+        };
+        let mut props = p.config.clone();
+        for (k, v) in changes {
+            if v.is_empty() {
+                props.remove(k);
+            } else {
+                props.set(PRODUCER_CONFIGS, k, v, "producer")?;
+            }
+        }
+        p.reconfigure(props)
+    }
+
+    pub fn lose_produce_responses(&mut self, name: &str, count: u32) -> SimResult<()> {
+        let idx = self
+            .client_index(name)
+            .ok_or_else(|| SimError::command(format!("no producer named '{name}'")))?;
+        *self.lose_responses.entry(idx).or_default() += count;
+        Ok(())
+    }
+
+    pub fn elect_preferred_leaders(&mut self) -> usize {
+        self.with_node(NodeId::Controller, |n, ctx| match n {
+            NodeRefMut::Controller(c) => c.elect_preferred(ctx),
+            _ => 0,
+        })
+        .unwrap_or(0)
+    }
+
+    /// Apply one scenario action now.
+    pub fn apply(&mut self, action: &Action) -> SimResult<()> {
+        crate::action::apply(self, action)
+    }
+
+    pub fn start_workload(&mut self, producer: &str, w: Workload) -> SimResult<()> {
+        let idx = self
+            .client_index(producer)
+            .ok_or_else(|| SimError::command(format!("no producer named '{producer}'")))?;
+        if !matches!(self.clients.get(idx as usize), Some(Client::Producer(_))) {
+            return Err(SimError::command(format!("'{producer}' is not a producer")));
+        }
+        if self.controller.image.topic_by_name(&w.topic).is_none() {
+            return Err(SimError::kafka(
+                ErrorCode::UnknownTopicOrPartition,
+                format!("topic '{}' does not exist", w.topic),
+            ));
+        }
+        let fresh = !self.workloads.contains_key(&idx);
+        let tick = w.tick_ms;
+        self.workloads.insert(idx, w);
+        if fresh {
+            self.push(self.now + tick, Event::Workload { producer: idx });
+        }
+        Ok(())
+    }
+
+    pub fn stop_workload(&mut self, producer: &str) -> SimResult<()> {
+        let idx = self
+            .client_index(producer)
+            .ok_or_else(|| SimError::command(format!("no producer named '{producer}'")))?;
+        self.workloads.remove(&idx);
+        Ok(())
+    }
+
+    fn workload_tick(&mut self, idx: u32) {
+        let Some(mut w) = self.workloads.remove(&idx) else {
+            return;
+        };
+        let name = self
+            .clients
+            .get(idx as usize)
+            .map(|c| c.name().to_string())
+            .unwrap_or_default();
+        let batch = w.next_batch(self.now, &mut self.rng);
+        for (key, value) in batch {
+            let _ = self.produce(
+                &name,
+                &w.topic.clone(),
+                key.as_deref(),
+                Some(&value),
+                None,
+                &[],
+                1,
+            );
+        }
+        if !w.finished(self.now) {
+            let tick = w.tick_ms;
+            self.workloads.insert(idx, w);
+            self.push(self.now + tick, Event::Workload { producer: idx });
+        }
+    }
+
+    fn consumer_index(&self, name: &str) -> SimResult<u32> {
+        let idx = self.client_index(name).ok_or_else(|| SimError::command(format!("no consumer named '{name}'")))?;
+        match self.clients.get(idx as usize) {
+            Some(Client::Consumer(c)) if c.alive => Ok(idx),
+            Some(Client::Consumer(_)) => Err(SimError::command(format!("consumer '{name}' is not running"))),
+            _ => Err(SimError::command(format!("'{name}' is not a consumer"))),
+        }
+    }
+
+    fn with_consumer<R>(&mut self, idx: u32, f: impl FnOnce(&mut Consumer, &mut Ctx) -> R) -> Option<R> {
+        self.with_node(NodeId::Client(idx), |n, ctx| match n {
+            NodeRefMut::Client(Client::Consumer(c)) => Some(f(c, ctx)),
+            _ => None,
+        })
+        .flatten()
+    }
+
+    /// `consumer.close()`: commit (when auto-committing), leave the group, stop.
+    pub fn close_consumer(&mut self, name: &str) -> SimResult<()> {
+        let idx = self.consumer_index(name)?;
+        self.trace.push(self.now, TraceKind::Note { text: format!("{name} closes and leaves its group") });
+        self.with_consumer(idx, |c, ctx| c.close(ctx));
+        Ok(())
+    }
+
+    /// `commitSync()` of the consumer's current positions.
+    pub fn commit_consumer(&mut self, name: &str) -> SimResult<()> {
+        let idx = self.consumer_index(name)?;
+        let ok = self.with_consumer(idx, |c, ctx| {
+            if c.membership.is_none() {
+                return false;
+            }
+            let positions = c.consumed_positions();
+            c.commit(ctx, positions, "commitSync");
+            true
+        });
+        if ok == Some(true) {
+            Ok(())
+        } else {
+            Err(SimError::command(format!("consumer '{name}' has no group.id, so it has nowhere to commit")))
+        }
+    }
+
+    /// `seek()` on one partition the consumer is assigned.
+    pub fn seek(&mut self, name: &str, topic: &str, partition: i32, to: SeekTo) -> SimResult<()> {
+        let idx = self.consumer_index(name)?;
+        let tp = self.tp(topic, partition)?;
+        let ok = self.with_consumer(idx, |c, _| match to {
+            SeekTo::Offset(o) => c.seek(tp, o),
+            SeekTo::Beginning => c.seek_by_list_offsets(tp, -2),
+            SeekTo::End => c.seek_by_list_offsets(tp, -1),
+            SeekTo::Timestamp(ts) => c.seek_by_list_offsets(tp, ts.max(0)),
+        });
+        if ok == Some(true) {
+            Ok(())
+        } else {
+            Err(SimError::command(format!("{name} is not assigned {topic}-{partition} right now (seek needs an assigned partition)")))
+        }
+    }
+
+    /// The broker coordinating `group` and the group's state there.
+    pub fn group_coordinator(&self, group: &str) -> Option<(BrokerId, &crate::group::ClassicGroup)> {
+        let t = self.controller.image.topic_by_name(crate::group::OFFSETS_TOPIC)?;
+        let tp = Tp::new(t.id, crate::group::partition_for(group, t.partitions));
+        let leader = self.leader_of(tp)?;
+        let b = self.brokers.get(&leader)?;
+        b.groups.groups.get(group).map(|g| (leader, g))
+    }
+
+    /// `kafka-consumer-groups.sh --reset-offsets --execute`: only for an inactive group.
+    pub fn reset_offsets(&mut self, group: &str, topic: &str, to: ResetTo) -> SimResult<Vec<(i32, i64)>> {
+        let t = self
+            .controller
+            .image
+            .topic_by_name(topic)
+            .cloned()
+            .ok_or_else(|| SimError::kafka(ErrorCode::UnknownTopicOrPartition, format!("topic '{topic}' does not exist")))?;
+        let (coordinator, state, current) = match self.group_coordinator(group) {
+            Some((b, g)) => (Some(b), g.state, g.offsets.clone()),
+            None => (None, crate::group::GroupState::Empty, BTreeMap::new()),
+        };
+        if !matches!(state, crate::group::GroupState::Empty | crate::group::GroupState::Dead) {
+            return Err(SimError::kafka(
+                ErrorCode::NonEmptyGroup,
+                format!("Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.", state.name()),
+            ));
+        }
+        let Some(coordinator) = coordinator.or_else(|| {
+            let ot = self.controller.image.topic_by_name(crate::group::OFFSETS_TOPIC)?;
+            self.leader_of(Tp::new(ot.id, crate::group::partition_for(group, ot.partitions)))
+        }) else {
+            return Err(SimError::kafka(ErrorCode::CoordinatorNotAvailable, format!("no coordinator for group '{group}' yet: it has never been used")));
+        };
+        let mut offsets = Vec::new();
+        for p in 0..t.partitions {
+            let tp = Tp::new(t.id, p);
+            let Some(log) = self.leader_of(tp).and_then(|l| self.brokers.get(&l)).and_then(|b| b.partitions.get(&tp)).map(|x| &x.log) else {
+                return Err(SimError::kafka(ErrorCode::LeaderNotAvailable, format!("{topic}-{p} has no leader")));
+            };
+            let (start, end) = (log.log_start_offset(), log.high_watermark());
+            let committed = current.get(&crate::assignor::TopicPartition::new(topic, p)).map(|c| c.offset);
+            let target = match to {
+                ResetTo::Earliest => start,
+                ResetTo::Latest => end,
+                ResetTo::Offset(o) => o.clamp(start, end),
+                ResetTo::ShiftBy(n) => committed.unwrap_or(end).saturating_add(n).clamp(start, end),
+                ResetTo::Datetime(ts) => log.offset_for_timestamp(ts, end).map_or(end, |(o, _)| o),
+            };
+            offsets.push((p, target));
+        }
+        let named: Vec<(crate::assignor::TopicPartition, i64)> =
+            offsets.iter().map(|(p, o)| (crate::assignor::TopicPartition::new(topic, *p), *o)).collect();
+        let group_s = group.to_string();
+        self.trace.push(
+            self.now,
+            TraceKind::Group { group: group.to_string(), event: format!("offsets reset on {topic}: {offsets:?}") },
+        );
+        self.with_node(NodeId::Broker(coordinator), |n, ctx| {
+            if let NodeRefMut::Broker(b) = n {
+                b.admin_commit(ctx, &group_s, named);
+            }
+        });
+        Ok(offsets)
+    }
+
+    pub fn crash_client(&mut self, name: &str) -> SimResult<()> {
+        let idx = self
+            .client_index(name)
+            .ok_or_else(|| SimError::command(format!("no client named '{name}'")))?;
+        self.workloads.remove(&idx);
+        self.trace.push(
+            self.now,
+            TraceKind::Note {
+                text: format!("{name} crashed"),
+            },
+        );
+        if let Some(inc) = self.client_incarnation.get_mut(idx as usize) {
+            *inc += 1;
+        }
+        self.with_node(NodeId::Client(idx), |n, ctx| match n {
+            NodeRefMut::Client(Client::Producer(p)) => p.crash(ctx),
+            NodeRefMut::Client(Client::Consumer(c)) => c.crash(ctx),
+            _ => {}
+        });
+        Ok(())
+    }
+
+    pub fn note(&mut self, text: &str) {
+        self.trace.push(
+            self.now,
+            TraceKind::Note {
+                text: text.to_string(),
+            },
+        );
+    }
+
+    /// A random number from the cluster's RNG (for scenario helpers).
+    pub fn random_u32(&mut self) -> u32 {
+        self.rng.next_u32()
+    }
+
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.hash()
+    }
+
+    pub fn config_from_json(
+        obj: &BTreeMap<String, serde_json::Value>,
+    ) -> SimResult<BTreeMap<String, String>> {
+        props_from_json(obj)
+    }
+}
+
+pub(crate) enum NodeRefMut<'a> {
+    Controller(&'a mut Controller),
+    Broker(&'a mut Broker),
+    Client(&'a mut Client),
+}
+
+/// A one-line summary of a message for the trace and the UI.
+fn summarize(msg: &Message, topics: &[String]) -> String {
+    let name = |tp: &Tp| {
+        format!(
+            "{}-{}",
+            topics.get(tp.topic as usize).map_or("?", |s| s.as_str()),
+            tp.partition
+        )
+    };
+    match msg {
+        Message::Produce {
+            acks, partitions, ..
+        } => {
+            let parts: Vec<String> = partitions
+                .iter()
+                .map(|(tp, r)| format!("{}×{}", name(tp), r.record_count()))
+                .collect();
+            format!("acks={} {}", acks.as_str(), parts.join(" "))
+        }
+        Message::ProduceResponse { partitions, .. } => partitions
+            .iter()
+            .map(|p| match p.error {
+                None => format!("{} @{}", name(&p.tp), p.base_offset),
+                Some(e) => format!("{} {}", name(&p.tp), e),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Message::Fetch { partitions, .. } => partitions
+            .iter()
+            .map(|p| format!("{} from {}", name(&p.tp), p.fetch_offset))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Message::FetchResponse { partitions, .. } => partitions
+            .iter()
+            .map(|p| match (p.error, p.diverging_epoch) {
+                (Some(e), _) => format!("{} {}", name(&p.tp), e),
+                (None, Some(d)) => format!(
+                    "{} diverging epoch {} end {}",
+                    name(&p.tp),
+                    d.epoch,
+                    d.end_offset
+                ),
+                (None, None) => format!(
+                    "{} {} rec hw={}",
+                    name(&p.tp),
+                    p.records.record_count(),
+                    p.high_watermark
+                ),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Message::AlterPartition { tp, new_isr, .. } => format!("{} isr={:?}", name(tp), new_isr),
+        Message::MetadataUpdate { records, .. } => format!("{} record(s)", records.len()),
+        _ => String::new(),
+    }
+}
+
+/// Where `kafka-consumer-groups.sh --reset-offsets` moves a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResetTo {
+    Earliest,
+    Latest,
+    Offset(i64),
+    ShiftBy(i64),
+    Datetime(i64),
+}

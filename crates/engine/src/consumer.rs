@@ -1,0 +1,812 @@
+//! The consumer client (`KafkaConsumer`, `Fetcher`, `SubscriptionState`): positions per
+//! assigned partition, offset reset by `auto.offset.reset`, fetches to each partition's
+//! leader (up to the HW, or the LSO under `read_committed`), and an application loop that
+//! polls up to `max.poll.records` and spends `processing_ms` per record.
+
+use crate::client::{ClientMetadata, Waker};
+use crate::config::{Props, CONSUMER_CONFIGS};
+use crate::error::{ErrorCode, SimResult};
+use crate::message::{FetchPartition, FetchPartitionData, Isolation, Message};
+use crate::producer::ClientError;
+use crate::record::{ControlType, Record};
+use crate::sim::{Ctx, Timer};
+use crate::trace::TraceKind;
+use crate::types::{BrokerId, Millis, NodeId, Tp};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerSettings {
+    pub auto_offset_reset: OffsetReset,
+    pub enable_auto_commit: bool,
+    pub auto_commit_interval_ms: Millis,
+    pub session_timeout_ms: Millis,
+    pub heartbeat_interval_ms: Millis,
+    pub max_poll_interval_ms: Millis,
+    pub max_poll_records: usize,
+    pub fetch_min_bytes: usize,
+    pub fetch_max_wait_ms: Millis,
+    pub max_partition_fetch_bytes: usize,
+    pub fetch_max_bytes: usize,
+    pub isolation: Isolation,
+    pub assignment_strategy: Vec<String>,
+    pub group_instance_id: Option<String>,
+    pub group_protocol_consumer: bool,
+    pub remote_assignor: Option<String>,
+    pub request_timeout_ms: Millis,
+    pub retry_backoff_ms: Millis,
+}
+
+impl ConsumerSettings {
+    pub fn from_props(p: &Props) -> SimResult<Self> {
+        let d = CONSUMER_CONFIGS;
+        let ms = |k: &str| p.i64(d, k).max(0) as Millis;
+        Ok(ConsumerSettings {
+            auto_offset_reset: match p.raw(d, "auto.offset.reset") {
+                "earliest" => OffsetReset::Earliest,
+                "none" => OffsetReset::None,
+                _ => OffsetReset::Latest,
+            },
+            enable_auto_commit: p.bool(d, "enable.auto.commit"),
+            auto_commit_interval_ms: ms("auto.commit.interval.ms"),
+            session_timeout_ms: ms("session.timeout.ms"),
+            heartbeat_interval_ms: ms("heartbeat.interval.ms"),
+            max_poll_interval_ms: ms("max.poll.interval.ms"),
+            max_poll_records: p.i64(d, "max.poll.records").max(1) as usize,
+            fetch_min_bytes: p.i64(d, "fetch.min.bytes").max(0) as usize,
+            fetch_max_wait_ms: ms("fetch.max.wait.ms"),
+            max_partition_fetch_bytes: p.i64(d, "max.partition.fetch.bytes").max(1) as usize,
+            fetch_max_bytes: p.i64(d, "fetch.max.bytes").max(1) as usize,
+            isolation: if p.raw(d, "isolation.level") == "read_committed" {
+                Isolation::Committed
+            } else {
+                Isolation::HighWatermark
+            },
+            assignment_strategy: p.list(d, "partition.assignment.strategy"),
+            group_instance_id: p.string(d, "group.instance.id"),
+            group_protocol_consumer: p.raw(d, "group.protocol") == "consumer",
+            remote_assignor: p.string(d, "group.remote.assignor"),
+            request_timeout_ms: ms("request.timeout.ms"),
+            retry_backoff_ms: ms("retry.backoff.ms"),
+        })
+    }
+}
+
+/// Per-partition state (`SubscriptionState.TopicPartitionState`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartitionState {
+    /// Next offset poll() returns; `None` until reset or fetched from committed offsets.
+    pub position: Option<i64>,
+    pub high_watermark: i64,
+    pub last_stable_offset: i64,
+    pub log_start_offset: i64,
+    /// A ListOffsets request is resolving the position.
+    pub resetting: bool,
+    /// A pending seek by ListOffsets: -2 beginning, -1 end, or a timestamp.
+    pub reset_to: Option<i64>,
+    /// Group members first ask the coordinator for the committed offset.
+    pub needs_committed: bool,
+    pub fetching_committed: bool,
+    pub error: Option<ErrorCode>,
+}
+
+/// Where `seek` moves a consumer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeekTo {
+    Offset(i64),
+    Beginning,
+    End,
+    /// The first offset with a timestamp at or after this (ms).
+    Timestamp(i64),
+}
+
+/// When the application commits offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitMode {
+    /// `enable.auto.commit=true`: positions of earlier polls, from within poll().
+    Auto,
+    /// `commitSync()` after processing each batch (at-least-once).
+    AfterProcessing,
+    /// `commitSync()` before processing each batch (at-most-once).
+    BeforeProcessing,
+    /// Only when a `commit` command says so.
+    Manual,
+}
+
+impl CommitMode {
+    pub fn parse(s: &str) -> Option<CommitMode> {
+        match s {
+            "auto" => Some(CommitMode::Auto),
+            "after_processing" => Some(CommitMode::AfterProcessing),
+            "before_processing" => Some(CommitMode::BeforeProcessing),
+            "manual" => Some(CommitMode::Manual),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            CommitMode::Auto => "auto",
+            CommitMode::AfterProcessing => "after_processing",
+            CommitMode::BeforeProcessing => "before_processing",
+            CommitMode::Manual => "manual",
+        }
+    }
+}
+
+/// A record the application is processing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InProgress {
+    pub tp: Tp,
+    pub offset: i64,
+    pub id: u64,
+    pub done_at: Millis,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerStats {
+    pub polled: u64,
+    pub fetches: u64,
+    pub resets: u64,
+    pub errors: BTreeMap<String, u64>,
+}
+
+/// A record the application received from poll().
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivered {
+    pub tp: Tp,
+    pub offset: i64,
+    pub id: u64,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consumer {
+    pub name: String,
+    pub idx: u32,
+    pub config: Props,
+    pub settings: ConsumerSettings,
+    pub group: Option<String>,
+    pub topics: Vec<String>,
+    pub alive: bool,
+    pub metadata: ClientMetadata,
+    pub assignment: BTreeSet<Tp>,
+    pub partitions: BTreeMap<Tp, PartitionState>,
+    /// Simulated processing time per record (not a Kafka config).
+    pub processing_ms: Millis,
+    pub stats: ConsumerStats,
+    pub last_error: Option<ClientError>,
+    /// Records delivered to the application, most recent last (bounded).
+    pub delivered: VecDeque<Delivered>,
+    pub delivered_total: u64,
+    pub commit_mode: CommitMode,
+    pub membership: Option<crate::consumer_coordinator::Membership>,
+    /// Records handed to the application and not yet fully processed.
+    pub in_progress: VecDeque<InProgress>,
+    /// Offsets to commit when the current batch is processed (after_processing).
+    pub(crate) commit_after: Option<Vec<(Tp, i64)>>,
+    pub last_poll: Millis,
+    pub(crate) buffer: VecDeque<(Tp, Vec<Record>)>,
+    fetches: BTreeMap<BrokerId, u64>,
+    list_offsets: BTreeMap<u64, Vec<Tp>>,
+    pub(crate) busy_until: Millis,
+    pub(crate) next_corr: u64,
+    pub(crate) waker: Waker,
+}
+
+const DELIVERED_KEEP: usize = 2000;
+
+impl Consumer {
+    pub fn new(
+        name: String,
+        idx: u32,
+        config: Props,
+        group: Option<String>,
+        topics: Vec<String>,
+        bootstrap: Vec<BrokerId>,
+    ) -> SimResult<Self> {
+        let settings = ConsumerSettings::from_props(&config)?;
+        let mut metadata = ClientMetadata::new(bootstrap);
+        metadata.wanted = topics.iter().cloned().collect();
+        let membership = match &group {
+            Some(g) => Some(crate::consumer_coordinator::Membership::new(g, &settings)?),
+            None => None,
+        };
+        let commit_mode = if settings.enable_auto_commit && group.is_some() { CommitMode::Auto } else { CommitMode::Manual };
+        Ok(Consumer {
+            name,
+            idx,
+            config,
+            settings,
+            group,
+            topics,
+            alive: true,
+            metadata,
+            assignment: BTreeSet::new(),
+            partitions: BTreeMap::new(),
+            processing_ms: 0,
+            stats: ConsumerStats::default(),
+            last_error: None,
+            delivered: VecDeque::new(),
+            delivered_total: 0,
+            commit_mode,
+            membership,
+            in_progress: VecDeque::new(),
+            commit_after: None,
+            last_poll: 0,
+            buffer: VecDeque::new(),
+            fetches: BTreeMap::new(),
+            list_offsets: BTreeMap::new(),
+            busy_until: 0,
+            next_corr: 0,
+            waker: Waker::default(),
+        })
+    }
+
+    pub(crate) fn corr(&mut self) -> u64 {
+        self.next_corr += 1;
+        self.next_corr
+    }
+
+    pub(crate) fn error(&mut self, ctx: &mut Ctx, error: ErrorCode, detail: String) {
+        *self
+            .stats
+            .errors
+            .entry(error.name().to_string())
+            .or_default() += 1;
+        self.last_error = Some(ClientError {
+            error,
+            detail: detail.clone(),
+            at: ctx.now,
+        });
+        ctx.emit(TraceKind::ClientError {
+            client: self.name.clone(),
+            error: error.name().into(),
+            detail,
+        });
+    }
+
+    pub fn position(&self, tp: Tp) -> Option<i64> {
+        self.partitions.get(&tp).and_then(|s| s.position)
+    }
+
+    /// Assign partitions (manual `assign()`, or the result of a rebalance). Partitions that
+    /// stay keep their position; new ones start unpositioned.
+    pub fn set_assignment(&mut self, tps: BTreeSet<Tp>) {
+        let in_group = self.membership.is_some();
+        self.partitions.retain(|tp, _| tps.contains(tp));
+        self.buffer.retain(|(tp, _)| tps.contains(tp));
+        for tp in &tps {
+            self.partitions.entry(*tp).or_insert(PartitionState {
+                position: None,
+                high_watermark: -1,
+                last_stable_offset: -1,
+                log_start_offset: -1,
+                resetting: false,
+                reset_to: None,
+                needs_committed: in_group,
+                fetching_committed: false,
+                error: None,
+            });
+        }
+        self.assignment = tps;
+    }
+
+    /// The positions to commit: every assigned partition with a position.
+    pub fn consumed_positions(&self) -> Vec<(Tp, i64)> {
+        self.partitions.iter().filter_map(|(tp, s)| s.position.map(|p| (*tp, p))).collect()
+    }
+
+    /// `seek()`: set the position of an assigned partition.
+    pub fn seek(&mut self, tp: Tp, offset: i64) -> bool {
+        self.buffer.retain(|(t, _)| *t != tp);
+        match self.partitions.get_mut(&tp) {
+            Some(s) => {
+                s.position = Some(offset.max(0));
+                s.error = None;
+                s.resetting = false;
+                s.needs_committed = false;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `seekToBeginning` (-2), `seekToEnd` (-1) or a seek to the first offset with a
+    /// timestamp at or after `ts` (`offsetsForTimes`, then the end if there is none).
+    pub fn seek_by_list_offsets(&mut self, tp: Tp, spec: i64) -> bool {
+        self.buffer.retain(|(t, _)| *t != tp);
+        match self.partitions.get_mut(&tp) {
+            Some(s) => {
+                s.position = None;
+                s.resetting = false;
+                s.needs_committed = false;
+                s.fetching_committed = false;
+                s.error = None;
+                s.reset_to = Some(spec);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if !self.alive {
+            return;
+        }
+        match timer {
+            Timer::ClientWake => {
+                self.waker.fired(ctx.now);
+                self.run(ctx);
+            }
+            Timer::MetadataBackoff | Timer::Heartbeat | Timer::AutoCommit => self.run(ctx),
+            Timer::RequestTimeout(corr) => {
+                if self.metadata.failed(corr) {
+                    self.run(ctx);
+                    return;
+                }
+                self.fetches.retain(|_, c| *c != corr);
+                self.group_request_failed(ctx, corr);
+                if let Some(tps) = self.list_offsets.remove(&corr) {
+                    for tp in tps {
+                        if let Some(s) = self.partitions.get_mut(&tp) {
+                            s.resetting = false;
+                        }
+                    }
+                }
+                self.run(ctx);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn handle(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        if !self.alive {
+            return;
+        }
+        let msg = match self.on_group_message(ctx, from, msg) {
+            None => {
+                self.run(ctx);
+                return;
+            }
+            Some(m) => m,
+        };
+        match msg {
+            Message::MetadataResponse {
+                corr,
+                brokers,
+                topics,
+            } if self.metadata.in_flight.map(|(c, _)| c) == Some(corr) => {
+                self.metadata.update(ctx.now, brokers, topics);
+                for t in self.metadata.unknown_topics.clone() {
+                    self.error(
+                        ctx,
+                        ErrorCode::UnknownTopicOrPartition,
+                        format!("topic {t} does not exist"),
+                    );
+                }
+            }
+            Message::ListOffsetsResponse { corr, partitions } => {
+                self.list_offsets.remove(&corr);
+                for (tp, res) in partitions {
+                    let Some(s) = self.partitions.get_mut(&tp) else {
+                        continue;
+                    };
+                    s.resetting = false;
+                    match res {
+                        Ok((offset, _)) if offset >= 0 && s.position.is_none() => {
+                            s.position = Some(offset);
+                            s.reset_to = None;
+                            self.stats.resets += 1;
+                        }
+                        Ok(_) => {
+                            // offsetsForTimes found nothing at or after the timestamp: the end.
+                            if s.reset_to.is_some_and(|t| t >= 0) {
+                                s.reset_to = Some(-1);
+                            }
+                        }
+                        Err(e) => {
+                            if matches!(
+                                e,
+                                ErrorCode::NotLeaderOrFollower | ErrorCode::UnknownTopicOrPartition
+                            ) {
+                                self.metadata.request_update();
+                            }
+                        }
+                    }
+                }
+            }
+            Message::FetchResponse { corr, partitions } => {
+                if let NodeId::Broker(b) = from {
+                    if self.fetches.get(&b) == Some(&corr) {
+                        self.fetches.remove(&b);
+                        self.on_fetch(ctx, partitions);
+                    }
+                }
+            }
+            Message::Disconnected { corr } => {
+                if let NodeId::Broker(b) = from {
+                    self.metadata
+                        .avoid(b, ctx.now + self.settings.retry_backoff_ms.max(100));
+                    if self.fetches.contains_key(&b)
+                        && (corr.is_none() || self.fetches.get(&b) == corr.as_ref())
+                    {
+                        self.fetches.remove(&b);
+                    }
+                }
+                if let Some(c) = corr {
+                    self.metadata.failed(c);
+                    self.group_request_failed(ctx, c);
+                    if let Some(tps) = self.list_offsets.remove(&c) {
+                        for tp in tps {
+                            if let Some(s) = self.partitions.get_mut(&tp) {
+                                s.resetting = false;
+                            }
+                        }
+                    }
+                }
+                self.metadata.request_update();
+            }
+            _ => {}
+        }
+        self.run(ctx);
+    }
+
+    fn on_fetch(&mut self, ctx: &mut Ctx, parts: Vec<FetchPartitionData>) {
+        self.stats.fetches += 1;
+        for pd in parts {
+            let tp = pd.tp;
+            let Some(s) = self.partitions.get_mut(&tp) else {
+                continue;
+            };
+            match pd.error {
+                None => {}
+                Some(ErrorCode::OffsetOutOfRange) => {
+                    let pos = s.position.unwrap_or(-1);
+                    match self.settings.auto_offset_reset {
+                        OffsetReset::None => {
+                            s.error = Some(ErrorCode::OffsetOutOfRange);
+                            let topic = ctx.topic_name(tp);
+                            self.error(
+                                ctx,
+                                ErrorCode::OffsetOutOfRange,
+                                format!("{topic}-{}: offset {pos} is out of range and auto.offset.reset=none", tp.partition),
+                            );
+                        }
+                        _ => {
+                            s.position = None;
+                            let topic = ctx.topic_name(tp);
+                            ctx.emit(TraceKind::Note {
+                                text: format!(
+                                    "{}: offset {pos} of {topic}-{} is out of range; resetting by auto.offset.reset",
+                                    self.name, tp.partition
+                                ),
+                            });
+                        }
+                    }
+                    continue;
+                }
+                Some(e) => {
+                    if matches!(
+                        e,
+                        ErrorCode::NotLeaderOrFollower
+                            | ErrorCode::FencedLeaderEpoch
+                            | ErrorCode::UnknownLeaderEpoch
+                            | ErrorCode::UnknownTopicOrPartition
+                    ) {
+                        self.metadata.request_update();
+                    }
+                    continue;
+                }
+            }
+            s.high_watermark = pd.high_watermark;
+            s.last_stable_offset = pd.last_stable_offset;
+            s.log_start_offset = pd.log_start_offset;
+            let Some(pos) = s.position else { continue };
+            let read_committed = self.settings.isolation == Isolation::Committed;
+            let mut aborted: Vec<(i64, i64)> = pd
+                .aborted
+                .iter()
+                .map(|a| (a.producer_id, a.first_offset))
+                .collect();
+            aborted.sort_by_key(|a| a.1);
+            let mut aborted_pids: BTreeSet<i64> = BTreeSet::new();
+            let mut out = Vec::new();
+            let mut next = pos;
+            for b in pd.records.batches() {
+                if b.last_offset < pos {
+                    continue;
+                }
+                // CompletedFetch: an aborted transaction's first offset puts its producer
+                // in the aborted set until its ABORT marker.
+                if read_committed {
+                    while let Some(&(pid, first)) = aborted.first() {
+                        if first <= b.last_offset {
+                            aborted_pids.insert(pid);
+                            aborted.remove(0);
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                if let Some(ctl) = b.control {
+                    if ctl == ControlType::Abort {
+                        aborted_pids.remove(&b.producer_id);
+                    }
+                    next = next.max(b.last_offset + 1);
+                    continue;
+                }
+                if read_committed && b.is_transactional && aborted_pids.contains(&b.producer_id) {
+                    next = next.max(b.last_offset + 1);
+                    continue;
+                }
+                for e in pd.records.batch_entries(b) {
+                    if e.offset >= pos {
+                        out.push(pd.records.record(e));
+                        next = next.max(e.offset + 1);
+                    }
+                }
+            }
+            if !out.is_empty() {
+                self.buffer.push_back((tp, out));
+            } else if next > pos {
+                // Only control or aborted records: the position moves past them.
+                s.position = Some(next);
+            }
+        }
+    }
+
+    /// The application loop and the fetcher.
+    pub fn run(&mut self, ctx: &mut Ctx) {
+        if !self.alive {
+            return;
+        }
+        let now = ctx.now;
+        let corr = self.next_corr + 1;
+        if self
+            .metadata
+            .maybe_request(ctx, corr, self.settings.retry_backoff_ms, self.settings.request_timeout_ms)
+            .is_some()
+        {
+            self.next_corr = corr;
+        }
+        if self.membership.is_some() {
+            self.group_step(ctx);
+        } else {
+            // Manual assignment: every partition of the subscribed topics.
+            let all: BTreeSet<Tp> = self
+                .topics
+                .iter()
+                .filter_map(|t| self.metadata.topic(t))
+                .flat_map(|t| (0..t.count()).map(move |p| Tp::new(t.id, p)))
+                .collect();
+            if all != self.assignment {
+                self.set_assignment(all);
+            }
+        }
+        self.ensure_positions(ctx);
+        self.finish_processing(ctx);
+        // poll(): hand buffered records to the application when it is idle.
+        if now >= self.busy_until && self.can_poll() {
+            self.poll(ctx);
+        }
+        if self.busy_until > now {
+            self.waker.wake_at(ctx, self.busy_until);
+        }
+        self.send_fetches(ctx);
+    }
+
+    /// Records whose processing time has passed are processed: the group's consumption ledger
+    /// learns of them, and an after-processing commit goes out once the batch is done.
+    fn finish_processing(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        while let Some(p) = self.in_progress.front() {
+            if p.done_at > now {
+                break;
+            }
+            if let Some(p) = self.in_progress.pop_front() {
+                if let Some(g) = &self.group {
+                    ctx.ledger.on_processed(g, p.id);
+                }
+            }
+        }
+        if self.in_progress.is_empty() {
+            if let Some(offsets) = self.commit_after.take() {
+                self.commit(ctx, offsets, "commitSync after processing");
+            }
+        }
+    }
+
+    fn poll(&mut self, ctx: &mut Ctx) {
+        self.last_poll = ctx.now;
+        // Auto-commit runs inside poll(), with the positions of records returned by earlier
+        // polls (ConsumerCoordinator.maybeAutoCommitOffsetsAsync).
+        if self.commit_mode == CommitMode::Auto {
+            self.maybe_auto_commit(ctx);
+        }
+        let mut budget = self.settings.max_poll_records;
+        let mut count = 0u64;
+        let mut polled: Vec<(Tp, i64, u64)> = Vec::new();
+        while budget > 0 {
+            let Some((tp, mut recs)) = self.buffer.pop_front() else { break };
+            let Some(state) = self.partitions.get_mut(&tp) else { continue };
+            let Some(pos) = state.position else { continue };
+            recs.retain(|r| r.offset >= pos);
+            if recs.is_empty() {
+                continue;
+            }
+            let take = recs.len().min(budget);
+            let rest = recs.split_off(take);
+            let first = recs.first().map_or(pos, |r| r.offset);
+            let last = recs.last().map_or(pos, |r| r.offset);
+            state.position = Some(last + 1);
+            budget -= take;
+            count += take as u64;
+            for r in &recs {
+                polled.push((tp, r.offset, r.id));
+                self.delivered.push_back(Delivered { tp, offset: r.offset, id: r.id, at: ctx.now });
+                if self.delivered.len() > DELIVERED_KEEP {
+                    self.delivered.pop_front();
+                }
+            }
+            ctx.emit(TraceKind::Consumed {
+                client: self.name.clone(),
+                topic: ctx.topic_name(tp),
+                partition: tp.partition,
+                first_offset: first,
+                last_offset: last,
+                count: take,
+            });
+            if !rest.is_empty() {
+                self.buffer.push_front((tp, rest));
+            }
+        }
+        if count == 0 {
+            return;
+        }
+        self.stats.polled += count;
+        self.delivered_total += count;
+        let positions = self.consumed_positions();
+        if self.commit_mode == CommitMode::BeforeProcessing {
+            self.commit(ctx, positions.clone(), "commitSync before processing");
+        }
+        for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
+            self.in_progress.push_back(InProgress { tp, offset, id, done_at: ctx.now + self.processing_ms * (i as u64 + 1) });
+        }
+        self.busy_until = ctx.now + self.processing_ms * count;
+        if self.commit_mode == CommitMode::AfterProcessing {
+            self.commit_after = Some(positions);
+        }
+        self.finish_processing(ctx);
+    }
+
+    fn ensure_positions(&mut self, ctx: &mut Ctx) {
+        let mut by_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        for (tp, s) in &self.partitions {
+            if s.position.is_some() || s.resetting || s.error.is_some() || s.needs_committed || s.fetching_committed {
+                continue;
+            }
+            if let Some(l) = self.metadata.leader(*tp) {
+                by_leader.entry(l).or_default().push(*tp);
+            } else {
+                self.metadata.request_update();
+            }
+        }
+        if by_leader.is_empty() {
+            return;
+        }
+        if self.settings.auto_offset_reset == OffsetReset::None {
+            let tps: Vec<Tp> = by_leader.values().flatten().copied().filter(|tp| self.partitions.get(tp).is_some_and(|s| s.reset_to.is_none())).collect();
+            for tp in tps {
+                if let Some(s) = self.partitions.get_mut(&tp) {
+                    s.error = Some(ErrorCode::NoOffsetForPartition);
+                }
+                let topic = ctx.topic_name(tp);
+                self.error(
+                    ctx,
+                    ErrorCode::NoOffsetForPartition,
+                    format!(
+                        "no committed offset for {topic}-{} and auto.offset.reset=none",
+                        tp.partition
+                    ),
+                );
+            }
+            return;
+        }
+        let policy = match self.settings.auto_offset_reset {
+            OffsetReset::Earliest => Some(-2),
+            OffsetReset::Latest => Some(-1),
+            OffsetReset::None => None,
+        };
+        for (leader, tps) in by_leader {
+            let specs: Vec<(Tp, i64)> = tps
+                .iter()
+                .filter_map(|tp| self.partitions.get(tp).and_then(|s| s.reset_to.or(policy)).map(|ts| (*tp, ts)))
+                .collect();
+            let tps: Vec<Tp> = specs.iter().map(|(tp, _)| *tp).collect();
+            if tps.is_empty() {
+                continue;
+            }
+            let corr = self.corr();
+            for tp in &tps {
+                if let Some(s) = self.partitions.get_mut(tp) {
+                    s.resetting = true;
+                }
+            }
+            ctx.send(
+                NodeId::Broker(leader),
+                Message::ListOffsets {
+                    corr,
+                    isolation: self.settings.isolation,
+                    partitions: specs,
+                },
+            );
+            ctx.set_timer(
+                self.settings.request_timeout_ms,
+                Timer::RequestTimeout(corr),
+            );
+            self.list_offsets.insert(corr, tps);
+        }
+    }
+
+    fn send_fetches(&mut self, ctx: &mut Ctx) {
+        let buffered: BTreeSet<Tp> = self.buffer.iter().map(|(tp, _)| *tp).collect();
+        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        for (tp, s) in &self.partitions {
+            let Some(pos) = s.position else { continue };
+            if buffered.contains(tp) || s.error.is_some() {
+                continue;
+            }
+            let Some(l) = self.metadata.leader(*tp) else {
+                continue;
+            };
+            by_leader.entry(l).or_default().push(FetchPartition {
+                tp: *tp,
+                fetch_offset: pos,
+                last_fetched_epoch: None,
+                current_leader_epoch: self.metadata.leader_epoch(*tp),
+            });
+        }
+        for (leader, parts) in by_leader {
+            if self.fetches.contains_key(&leader) {
+                continue;
+            }
+            let corr = self.corr();
+            self.fetches.insert(leader, corr);
+            ctx.send(
+                NodeId::Broker(leader),
+                Message::Fetch {
+                    corr,
+                    replica: None,
+                    max_wait_ms: self.settings.fetch_max_wait_ms,
+                    min_bytes: self.settings.fetch_min_bytes,
+                    max_bytes: self.settings.max_partition_fetch_bytes,
+                    isolation: self.settings.isolation,
+                    partitions: parts,
+                },
+            );
+            ctx.set_timer(
+                self.settings.request_timeout_ms,
+                Timer::RequestTimeout(corr),
+            );
+        }
+    }
+
+    /// Crash: in-memory state is gone; records being processed are not finished.
+    pub fn crash(&mut self, ctx: &mut Ctx) {
+        self.finish_processing(ctx);
+        self.alive = false;
+        self.in_progress.clear();
+        self.commit_after = None;
+        self.buffer.clear();
+        self.fetches.clear();
+        self.list_offsets.clear();
+        self.waker.reset();
+    }
+}

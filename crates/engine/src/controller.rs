@@ -1,0 +1,585 @@
+//! The active KRaft controller: owns the metadata log, registers and fences brokers by
+//! heartbeat (`broker.session.timeout.ms`), elects partition leaders from the ISR in replica
+//! order (or, with `unclean.leader.election.enable`, any live replica), and applies the ISR
+//! changes leaders ask for (`QuorumController`, `ReplicationControlManager`,
+//! `PartitionChangeBuilder`).
+
+use crate::config::{Props, TopicSettings, BROKER_CONFIGS};
+use crate::error::{ErrorCode, SimError, SimResult};
+use crate::ledger::HistoryEvent;
+use crate::message::Message;
+use crate::metadata::{
+    BrokerRegistration, MetadataImage, MetadataRecord, PartitionRegistration, TopicRecord,
+    NO_LEADER,
+};
+use crate::sim::{Ctx, Timer};
+use crate::trace::TraceKind;
+use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const TICK_MS: Millis = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Liveness {
+    last_heartbeat: Millis,
+    /// Registered since the last fence (a restarted broker re-registers).
+    registered: bool,
+    /// Metadata offset the broker reached at registration + caught up ⇒ unfence.
+    caught_up_offset: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Controller {
+    pub image: MetadataImage,
+    pub log: Vec<MetadataRecord>,
+    brokers: BTreeMap<BrokerId, Liveness>,
+    pub config: Props,
+    session_timeout_ms: Millis,
+    pub alive: bool,
+}
+
+impl Controller {
+    pub fn new(config: Props) -> Self {
+        let session_timeout_ms = config
+            .i64(BROKER_CONFIGS, "broker.session.timeout.ms")
+            .max(1) as Millis;
+        Controller {
+            image: MetadataImage::default(),
+            log: Vec::new(),
+            brokers: BTreeMap::new(),
+            config,
+            session_timeout_ms,
+            alive: true,
+        }
+    }
+
+    /// Register the initial brokers (unfenced) at cluster creation.
+    pub fn bootstrap_broker(&mut self, id: BrokerId, rack: Option<String>) {
+        self.brokers.insert(
+            id,
+            Liveness {
+                last_heartbeat: 0,
+                registered: true,
+                caught_up_offset: 0,
+            },
+        );
+        self.append_local(MetadataRecord::Broker(BrokerRegistration {
+            id,
+            rack,
+            fenced: false,
+        }));
+    }
+
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        ctx.set_timer(TICK_MS, Timer::ControllerTick);
+    }
+
+    fn append_local(&mut self, rec: MetadataRecord) {
+        self.image.apply(&rec);
+        self.log.push(rec);
+    }
+
+    /// Append records and push them to every registered broker (brokers that miss a push
+    /// catch up from their next heartbeat response).
+    fn append(&mut self, ctx: &mut Ctx, recs: Vec<MetadataRecord>) {
+        if recs.is_empty() {
+            return;
+        }
+        let from = self.image.offset;
+        for r in &recs {
+            self.append_local(r.clone());
+        }
+        self.broadcast(ctx, from, recs);
+    }
+
+    pub fn is_fenced(&self, b: BrokerId) -> bool {
+        self.image.brokers.get(&b).is_none_or(|r| r.fenced)
+    }
+
+    pub fn topic_settings(&self, topic: TopicId) -> TopicSettings {
+        match self.image.topics.get(&topic) {
+            Some(t) => TopicSettings::resolve(&t.config, &self.config),
+            None => TopicSettings::resolve(&Props::default(), &self.config),
+        }
+    }
+
+    /// Create a topic (`CreateTopics`), placing replicas with `assignment`. Returns the records
+    /// appended. Validation errors use Kafka's error names.
+    pub fn create_topic(
+        &mut self,
+        ctx: &mut Ctx,
+        name: &str,
+        internal: bool,
+        assignment: Vec<Vec<BrokerId>>,
+        config: Props,
+    ) -> SimResult<TopicId> {
+        validate_topic_name(name)?;
+        if self.image.topic_by_name(name).is_some() {
+            return Err(SimError::kafka(
+                ErrorCode::TopicAlreadyExists,
+                format!("topic '{name}' already exists"),
+            ));
+        }
+        if assignment.is_empty() {
+            return Err(SimError::kafka(
+                ErrorCode::InvalidPartitions,
+                "a topic needs at least one partition",
+            ));
+        }
+        let id = self.image.topics.keys().next_back().map_or(0, |k| k + 1);
+        let mut recs = vec![MetadataRecord::Topic(TopicRecord {
+            id,
+            name: name.to_string(),
+            partitions: assignment.len() as i32,
+            internal,
+            config,
+        })];
+        for (p, replicas) in assignment.into_iter().enumerate() {
+            let live: Vec<BrokerId> = replicas
+                .iter()
+                .copied()
+                .filter(|b| !self.is_fenced(*b))
+                .collect();
+            let leader = live.first().copied().unwrap_or(NO_LEADER);
+            let isr = if live.is_empty() {
+                replicas.clone()
+            } else {
+                live
+            };
+            recs.push(MetadataRecord::Partition {
+                tp: Tp::new(id, p as i32),
+                reg: PartitionRegistration {
+                    replicas,
+                    isr,
+                    leader,
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                },
+            });
+        }
+        self.append(ctx, recs);
+        Ok(id)
+    }
+
+    pub fn set_topic_config(&mut self, ctx: &mut Ctx, topic: TopicId, config: Props) {
+        self.append(ctx, vec![MetadataRecord::TopicConfig { topic, config }]);
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if timer != Timer::ControllerTick {
+            return;
+        }
+        let now = ctx.now;
+        let stale: Vec<BrokerId> = self
+            .brokers
+            .iter()
+            .filter(|(b, l)| {
+                l.registered
+                    && !self.is_fenced(**b)
+                    && now.saturating_sub(l.last_heartbeat) > self.session_timeout_ms
+            })
+            .map(|(b, _)| *b)
+            .collect();
+        for b in stale {
+            ctx.emit(TraceKind::Note {
+                text: format!(
+                    "controller: no heartbeat from broker-{b} for broker.session.timeout.ms={} → fencing it",
+                    self.session_timeout_ms
+                ),
+            });
+            if let Some(l) = self.brokers.get_mut(&b) {
+                l.registered = false;
+            }
+            self.fence(ctx, b);
+        }
+        ctx.set_timer(TICK_MS, Timer::ControllerTick);
+    }
+
+    pub fn handle(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        match msg {
+            Message::BrokerRegistration { broker, rack } => {
+                let offset = self.image.offset;
+                self.brokers.insert(
+                    broker,
+                    Liveness {
+                        last_heartbeat: ctx.now,
+                        registered: true,
+                        caught_up_offset: offset,
+                    },
+                );
+                // A registered broker starts fenced until it has caught up with the metadata.
+                if !self.is_fenced(broker) {
+                    self.fence(ctx, broker);
+                } else {
+                    let rack = rack
+                        .or_else(|| self.image.brokers.get(&broker).and_then(|r| r.rack.clone()));
+                    self.append(
+                        ctx,
+                        vec![MetadataRecord::Broker(BrokerRegistration {
+                            id: broker,
+                            rack,
+                            fenced: true,
+                        })],
+                    );
+                }
+                if let Some(l) = self.brokers.get_mut(&broker) {
+                    l.caught_up_offset = self.image.offset;
+                }
+                ctx.send(
+                    from,
+                    Message::MetadataUpdate {
+                        from_offset: 0,
+                        records: self.log.clone(),
+                        fenced: true,
+                    },
+                );
+            }
+            Message::BrokerHeartbeat {
+                broker,
+                metadata_offset,
+            } => {
+                let Some(l) = self.brokers.get_mut(&broker) else {
+                    return;
+                };
+                if !l.registered {
+                    // Fenced for missing heartbeats: it must register again (as a restarted
+                    // KRaft broker would after its session expired).
+                    l.registered = true;
+                    l.caught_up_offset = self.image.offset;
+                }
+                l.last_heartbeat = ctx.now;
+                let caught_up = metadata_offset >= l.caught_up_offset;
+                if caught_up && self.is_fenced(broker) {
+                    self.unfence(ctx, broker);
+                }
+                let from_offset = metadata_offset.min(self.image.offset);
+                let records: Vec<MetadataRecord> = self
+                    .log
+                    .iter()
+                    .skip(from_offset as usize)
+                    .cloned()
+                    .collect();
+                ctx.send(
+                    from,
+                    Message::MetadataUpdate {
+                        from_offset,
+                        records,
+                        fenced: self.is_fenced(broker),
+                    },
+                );
+            }
+            Message::CreateTopics {
+                name,
+                partitions,
+                replication_factor,
+                config,
+            } => {
+                if self.image.topic_by_name(&name).is_some() {
+                    return;
+                }
+                let raw: std::collections::BTreeMap<String, String> = config.into_iter().collect();
+                let Ok(props) = Props::parse(crate::config::TOPIC_CONFIGS, &raw, "topic") else {
+                    return;
+                };
+                match crate::admin::place(self, partitions, replication_factor, ctx.rng) {
+                    Ok(assignment) => {
+                        ctx.emit(TraceKind::Note {
+                            text: format!(
+                                "controller creates the internal topic {name} ({partitions} partitions, replication factor {replication_factor})"
+                            ),
+                        });
+                        let _ = self.create_topic(ctx, &name, true, assignment, props);
+                    }
+                    Err(e) => ctx.emit(TraceKind::Note {
+                        text: format!("controller cannot create {name}: {e}"),
+                    }),
+                }
+            }
+            Message::AlterPartition {
+                broker,
+                tp,
+                leader_epoch,
+                partition_epoch,
+                new_isr,
+            } => {
+                let result =
+                    self.alter_partition(ctx, broker, tp, leader_epoch, partition_epoch, new_isr);
+                ctx.send(from, Message::AlterPartitionResponse { tp, result });
+            }
+            _ => {}
+        }
+    }
+
+    fn alter_partition(
+        &mut self,
+        ctx: &mut Ctx,
+        broker: BrokerId,
+        tp: Tp,
+        leader_epoch: i32,
+        partition_epoch: i32,
+        new_isr: Vec<BrokerId>,
+    ) -> Result<PartitionRegistration, ErrorCode> {
+        let Some(reg) = self.image.partition(tp).cloned() else {
+            return Err(ErrorCode::UnknownTopicOrPartition);
+        };
+        if reg.leader != broker {
+            return Err(ErrorCode::NotLeaderOrFollower);
+        }
+        if leader_epoch != reg.leader_epoch {
+            return Err(ErrorCode::FencedLeaderEpoch);
+        }
+        if partition_epoch != reg.partition_epoch {
+            return Err(ErrorCode::InvalidRequest);
+        }
+        if new_isr
+            .iter()
+            .any(|b| !reg.isr.contains(b) && self.is_fenced(*b))
+        {
+            return Err(ErrorCode::InvalidRequest);
+        }
+        if new_isr.is_empty() || !new_isr.contains(&broker) {
+            return Err(ErrorCode::InvalidRequest);
+        }
+        let mut next = reg.clone();
+        next.isr = new_isr;
+        next.partition_epoch += 1;
+        let topic = ctx.topic_name(tp);
+        ctx.emit(TraceKind::IsrChange {
+            topic,
+            partition: tp.partition,
+            isr: next.isr.clone(),
+            reason: if next.isr.len() < reg.isr.len() {
+                "shrink".into()
+            } else {
+                "expand".into()
+            },
+        });
+        self.append(
+            ctx,
+            vec![MetadataRecord::Partition {
+                tp,
+                reg: next.clone(),
+            }],
+        );
+        Ok(next)
+    }
+
+    /// Fence a broker: remove it from every ISR (never emptying one) and move its leaderships.
+    fn fence(&mut self, ctx: &mut Ctx, b: BrokerId) {
+        let from = self.image.offset;
+        let rack = self.image.brokers.get(&b).and_then(|r| r.rack.clone());
+        ctx.emit(TraceKind::BrokerFenced { broker: b });
+        let fence_rec = MetadataRecord::Broker(BrokerRegistration {
+            id: b,
+            rack,
+            fenced: true,
+        });
+        // Apply the fence first so the elections below see it.
+        self.append_local(fence_rec.clone());
+        let mut all = vec![fence_rec];
+        let parts: Vec<(Tp, PartitionRegistration)> = self
+            .image
+            .partitions
+            .iter()
+            .filter(|(_, r)| r.replicas.contains(&b))
+            .map(|(tp, r)| (*tp, r.clone()))
+            .collect();
+        for (tp, reg) in parts {
+            let mut isr: Vec<BrokerId> = reg.isr.iter().copied().filter(|x| *x != b).collect();
+            if isr.is_empty() {
+                isr = reg.isr.clone();
+            }
+            let needs_election = reg.leader == b;
+            if let Some(next) = self.change(ctx, tp, &reg, isr, needs_election) {
+                let r = MetadataRecord::Partition { tp, reg: next };
+                self.append_local(r.clone());
+                all.push(r);
+            }
+        }
+        self.broadcast(ctx, from, all);
+    }
+
+    fn broadcast(&self, ctx: &mut Ctx, from: u64, records: Vec<MetadataRecord>) {
+        let targets: Vec<(BrokerId, bool)> = self
+            .brokers
+            .iter()
+            .filter(|(_, l)| l.registered)
+            .map(|(x, _)| (*x, self.is_fenced(*x)))
+            .collect();
+        for (x, fenced) in targets {
+            ctx.send(
+                NodeId::Broker(x),
+                Message::MetadataUpdate {
+                    from_offset: from,
+                    records: records.clone(),
+                    fenced,
+                },
+            );
+        }
+    }
+
+    fn unfence(&mut self, ctx: &mut Ctx, b: BrokerId) {
+        let rack = self.image.brokers.get(&b).and_then(|r| r.rack.clone());
+        ctx.emit(TraceKind::BrokerUnfenced { broker: b });
+        self.append(
+            ctx,
+            vec![MetadataRecord::Broker(BrokerRegistration {
+                id: b,
+                rack,
+                fenced: false,
+            })],
+        );
+        // Offline partitions this broker can now lead.
+        let parts: Vec<(Tp, PartitionRegistration)> = self
+            .image
+            .partitions
+            .iter()
+            .filter(|(_, r)| r.replicas.contains(&b) && !r.has_leader())
+            .map(|(tp, r)| (*tp, r.clone()))
+            .collect();
+        let mut recs = Vec::new();
+        for (tp, reg) in parts {
+            if let Some(next) = self.change(ctx, tp, &reg, reg.isr.clone(), true) {
+                recs.push(MetadataRecord::Partition { tp, reg: next });
+            }
+        }
+        self.append(ctx, recs);
+    }
+
+    /// `PartitionChangeBuilder`: apply a target ISR and, if asked, elect a leader. Returns the
+    /// new registration if anything changed.
+    fn change(
+        &self,
+        ctx: &mut Ctx,
+        tp: Tp,
+        reg: &PartitionRegistration,
+        target_isr: Vec<BrokerId>,
+        elect: bool,
+    ) -> Option<PartitionRegistration> {
+        let mut next = reg.clone();
+        next.isr = target_isr;
+        let mut unclean = false;
+        if elect {
+            let alive = |x: &BrokerId| !self.is_fenced(*x);
+            let clean = reg
+                .replicas
+                .iter()
+                .copied()
+                .find(|r| next.isr.contains(r) && alive(r));
+            let leader = match clean {
+                Some(l) => l,
+                None => {
+                    let settings = self.topic_settings(tp.topic);
+                    match reg.replicas.iter().copied().find(alive) {
+                        Some(l) if settings.unclean_election => {
+                            unclean = true;
+                            next.isr = vec![l];
+                            l
+                        }
+                        _ => NO_LEADER,
+                    }
+                }
+            };
+            if leader != reg.leader {
+                next.leader = leader;
+                next.leader_epoch += 1;
+            }
+        }
+        if next == *reg {
+            return None;
+        }
+        next.partition_epoch += 1;
+        let topic = ctx.topic_name(tp);
+        if next.leader != reg.leader {
+            ctx.emit(TraceKind::LeaderChange {
+                topic,
+                partition: tp.partition,
+                leader: next.leader,
+                leader_epoch: next.leader_epoch,
+                isr: next.isr.clone(),
+                unclean,
+            });
+            if next.leader == NO_LEADER {
+                ctx.ledger.on_history(
+                    tp,
+                    HistoryEvent::Offline {
+                        at: ctx.now,
+                        epoch: next.leader_epoch,
+                    },
+                );
+            }
+        } else if next.isr != reg.isr {
+            ctx.emit(TraceKind::IsrChange {
+                topic,
+                partition: tp.partition,
+                isr: next.isr.clone(),
+                reason: "broker fenced".into(),
+            });
+        }
+        Some(next)
+    }
+
+    /// Move leadership back to the preferred replica where it is in the ISR and alive
+    /// (`kafka-leader-election.sh --election-type PREFERRED`).
+    pub fn elect_preferred(&mut self, ctx: &mut Ctx) -> usize {
+        let parts: Vec<(Tp, PartitionRegistration)> = self
+            .image
+            .partitions
+            .iter()
+            .map(|(t, r)| (*t, r.clone()))
+            .collect();
+        let mut recs = Vec::new();
+        for (tp, reg) in parts {
+            let Some(&pref) = reg.replicas.first() else {
+                continue;
+            };
+            if reg.leader != pref && reg.isr.contains(&pref) && !self.is_fenced(pref) {
+                let mut next = reg.clone();
+                next.leader = pref;
+                next.leader_epoch += 1;
+                next.partition_epoch += 1;
+                ctx.emit(TraceKind::LeaderChange {
+                    topic: ctx.topic_name(tp),
+                    partition: tp.partition,
+                    leader: pref,
+                    leader_epoch: next.leader_epoch,
+                    isr: next.isr.clone(),
+                    unclean: false,
+                });
+                recs.push(MetadataRecord::Partition { tp, reg: next });
+            }
+        }
+        let n = recs.len();
+        self.append(ctx, recs);
+        n
+    }
+
+    pub fn broker_ids(&self) -> Vec<BrokerId> {
+        self.image.brokers.keys().copied().collect()
+    }
+}
+
+/// Kafka's topic name rules (`Topic.validate`).
+pub fn validate_topic_name(name: &str) -> SimResult<()> {
+    let err = |m: String| Err(SimError::kafka(ErrorCode::InvalidTopicException, m));
+    if name.is_empty() {
+        return err("topic name is empty".into());
+    }
+    if name == "." || name == ".." {
+        return err(format!("topic name cannot be '{name}'"));
+    }
+    if name.len() > 249 {
+        return err(format!(
+            "topic name is {} characters long; the limit is 249",
+            name.len()
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '_' || *c == '-'))
+    {
+        return err(format!("topic name '{name}' contains '{c}'; only ASCII letters, digits, '.', '_' and '-' are allowed"));
+    }
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! The durability ledger: what the simulator knows about every record a producer created —
+//! where leaders appended it, whether and how the producer was told it was acknowledged —
+//! and the partition history needed to explain a loss.
+//!
+//! Kafka has no such thing; it is the simulator's omniscient bookkeeping, checked against
+//! the replicas' logs by [`crate::cluster::Cluster::durability`].
+
+use crate::error::ErrorCode;
+use crate::message::Acks;
+use crate::record::RecordId;
+use crate::types::{BrokerId, Millis, Tp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Not yet acknowledged or failed.
+    Pending,
+    /// The producer was told it succeeded.
+    Acked { offset: i64, at: Millis },
+    /// The producer was told it failed.
+    Failed { error: ErrorCode, at: Millis },
+}
+
+/// One produced record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub id: RecordId,
+    pub producer: u32,
+    pub tp: Tp,
+    pub acks: Acks,
+    pub created_at: Millis,
+    /// Every leader append of this record (retries without idempotence append again).
+    pub appends: Vec<Append>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Append {
+    pub broker: BrokerId,
+    pub offset: i64,
+    pub leader_epoch: i32,
+    pub at: Millis,
+}
+
+/// Partition history used to explain losses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HistoryEvent {
+    BecameLeader {
+        at: Millis,
+        broker: BrokerId,
+        epoch: i32,
+        leo: i64,
+        unclean: bool,
+    },
+    Offline {
+        at: Millis,
+        epoch: i32,
+    },
+    Truncated {
+        at: Millis,
+        broker: BrokerId,
+        to_offset: i64,
+        removed: usize,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    entries: Vec<LedgerEntry>,
+    /// Index of the first entry (ids are dense from `base_id`).
+    base_id: RecordId,
+    pub history: BTreeMap<Tp, Vec<HistoryEvent>>,
+    pub broker_stops: Vec<(Millis, BrokerId)>,
+    /// Records each consumer group's applications finished processing: group → record id → times.
+    pub processed: BTreeMap<String, BTreeMap<RecordId, u32>>,
+    /// Turn off to save memory in throughput benchmarks.
+    pub enabled: bool,
+}
+
+impl Ledger {
+    pub fn new() -> Self {
+        Ledger {
+            entries: Vec::new(),
+            base_id: 1,
+            history: BTreeMap::new(),
+            broker_stops: Vec::new(),
+            processed: BTreeMap::new(),
+            enabled: true,
+        }
+    }
+
+    pub fn on_create(&mut self, id: RecordId, producer: u32, tp: Tp, acks: Acks, now: Millis) {
+        if !self.enabled {
+            return;
+        }
+        if self.entries.is_empty() {
+            self.base_id = id;
+        }
+        self.entries.push(LedgerEntry {
+            id,
+            producer,
+            tp,
+            acks,
+            created_at: now,
+            appends: Vec::new(),
+            outcome: Outcome::Pending,
+        });
+    }
+
+    fn get_mut(&mut self, id: RecordId) -> Option<&mut LedgerEntry> {
+        let i = id.checked_sub(self.base_id)? as usize;
+        self.entries.get_mut(i).filter(|e| e.id == id)
+    }
+
+    pub fn get(&self, id: RecordId) -> Option<&LedgerEntry> {
+        let i = id.checked_sub(self.base_id)? as usize;
+        self.entries.get(i).filter(|e| e.id == id)
+    }
+
+    pub fn on_append(&mut self, id: RecordId, append: Append) {
+        if let Some(e) = self.get_mut(id) {
+            e.appends.push(append);
+        }
+    }
+
+    pub fn on_ack(&mut self, id: RecordId, offset: i64, now: Millis) {
+        if let Some(e) = self.get_mut(id) {
+            if e.outcome == Outcome::Pending {
+                e.outcome = Outcome::Acked { offset, at: now };
+            }
+        }
+    }
+
+    pub fn on_fail(&mut self, id: RecordId, error: ErrorCode, now: Millis) {
+        if let Some(e) = self.get_mut(id) {
+            if e.outcome == Outcome::Pending {
+                e.outcome = Outcome::Failed { error, at: now };
+            }
+        }
+    }
+
+    pub fn on_processed(&mut self, group: &str, id: RecordId) {
+        if !self.enabled {
+            return;
+        }
+        *self.processed.entry(group.to_string()).or_default().entry(id).or_default() += 1;
+    }
+
+    pub fn on_history(&mut self, tp: Tp, ev: HistoryEvent) {
+        self.history.entry(tp).or_default().push(ev);
+    }
+
+    pub fn entries(&self) -> &[LedgerEntry] {
+        &self.entries
+    }
+}

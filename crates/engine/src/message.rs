@@ -1,0 +1,339 @@
+//! Messages exchanged over the simulated network: Kafka's requests and responses (the
+//! fields the simulator needs), KRaft controller traffic, and a synthetic `Disconnected`
+//! that tells a sender its connection was refused or reset.
+
+use crate::assignor::{Subscription, TopicPartition};
+use crate::error::ErrorCode;
+use crate::metadata::{MetadataRecord, PartitionRegistration};
+use crate::record::Records;
+use crate::types::{BrokerId, Tp};
+use serde::{Deserialize, Serialize};
+
+/// `acks` as the produce request carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Acks {
+    None,
+    Leader,
+    All,
+}
+
+impl Acks {
+    pub fn parse(s: &str) -> Acks {
+        match s {
+            "0" => Acks::None,
+            "1" => Acks::Leader,
+            _ => Acks::All,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acks::None => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CoordinatorType {
+    Group,
+    Transaction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Isolation {
+    /// Followers read up to the log end.
+    LogEnd,
+    /// `read_uncommitted`: up to the high watermark.
+    HighWatermark,
+    /// `read_committed`: up to the last stable offset.
+    Committed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartitionMetadata {
+    pub partition: i32,
+    pub leader: BrokerId,
+    pub leader_epoch: i32,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub error: Option<ErrorCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicMetadata {
+    pub name: String,
+    pub id: Option<u32>,
+    pub error: Option<ErrorCode>,
+    pub partitions: Vec<PartitionMetadata>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProducePartitionResult {
+    pub tp: Tp,
+    pub error: Option<ErrorCode>,
+    pub base_offset: i64,
+    pub log_append_time: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchPartition {
+    pub tp: Tp,
+    pub fetch_offset: i64,
+    /// The epoch of the last record the fetcher has (followers; KIP-320 divergence check).
+    pub last_fetched_epoch: Option<i32>,
+    /// The fetcher's idea of the current leader epoch (fencing).
+    pub current_leader_epoch: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivergingEpoch {
+    pub epoch: i32,
+    pub end_offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AbortedTxnInfo {
+    pub producer_id: i64,
+    pub first_offset: i64,
+}
+
+/// A ListOffsets answer for one partition: `(offset, timestamp)` or an error.
+pub type ListOffsetResult = Result<(i64, i64), ErrorCode>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchPartitionData {
+    pub tp: Tp,
+    pub error: Option<ErrorCode>,
+    pub high_watermark: i64,
+    pub last_stable_offset: i64,
+    pub log_start_offset: i64,
+    pub diverging_epoch: Option<DivergingEpoch>,
+    pub aborted: Vec<AbortedTxnInfo>,
+    pub records: Records,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Message {
+    // --- KRaft: brokers ↔ active controller ---
+    BrokerRegistration {
+        broker: BrokerId,
+        rack: Option<String>,
+    },
+    BrokerHeartbeat {
+        broker: BrokerId,
+        metadata_offset: u64,
+    },
+    /// Metadata records from `from_offset` on (a heartbeat response or a push).
+    MetadataUpdate {
+        from_offset: u64,
+        records: Vec<MetadataRecord>,
+        fenced: bool,
+    },
+    AlterPartition {
+        broker: BrokerId,
+        tp: Tp,
+        leader_epoch: i32,
+        partition_epoch: i32,
+        new_isr: Vec<BrokerId>,
+    },
+    AlterPartitionResponse {
+        tp: Tp,
+        result: Result<PartitionRegistration, ErrorCode>,
+    },
+
+    // --- clients ↔ brokers ---
+    MetadataRequest {
+        corr: u64,
+        topics: Vec<String>,
+        allow_auto_create: bool,
+    },
+    MetadataResponse {
+        corr: u64,
+        brokers: Vec<BrokerId>,
+        topics: Vec<TopicMetadata>,
+    },
+    Produce {
+        corr: u64,
+        acks: Acks,
+        timeout_ms: u64,
+        transactional_id: Option<String>,
+        partitions: Vec<(Tp, Records)>,
+    },
+    ProduceResponse {
+        corr: u64,
+        partitions: Vec<ProducePartitionResult>,
+    },
+    Fetch {
+        corr: u64,
+        replica: Option<BrokerId>,
+        max_wait_ms: u64,
+        min_bytes: usize,
+        max_bytes: usize,
+        isolation: Isolation,
+        partitions: Vec<FetchPartition>,
+    },
+    FetchResponse {
+        corr: u64,
+        partitions: Vec<FetchPartitionData>,
+    },
+    ListOffsets {
+        corr: u64,
+        isolation: Isolation,
+        partitions: Vec<(Tp, i64)>,
+    },
+    ListOffsetsResponse {
+        corr: u64,
+        partitions: Vec<(Tp, ListOffsetResult)>,
+    },
+
+    InitProducerId {
+        corr: u64,
+        transactional_id: Option<String>,
+        transaction_timeout_ms: i64,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+    InitProducerIdResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+
+    /// A broker forwards the creation of an internal topic to the controller.
+    CreateTopics { name: String, partitions: i32, replication_factor: i32, config: Vec<(String, String)> },
+
+    // --- consumer groups (classic protocol) ---
+    FindCoordinator { corr: u64, key: String, key_type: CoordinatorType },
+    FindCoordinatorResponse { corr: u64, error: Option<ErrorCode>, node: BrokerId },
+    JoinGroup {
+        corr: u64,
+        group: String,
+        member_id: String,
+        instance_id: Option<String>,
+        client_id: String,
+        session_timeout_ms: u64,
+        rebalance_timeout_ms: u64,
+        /// (assignor name, subscription) in preference order.
+        protocols: Vec<(String, Subscription)>,
+    },
+    JoinGroupResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        generation: i32,
+        protocol: Option<String>,
+        leader: String,
+        member_id: String,
+        /// Filled for the leader only: every member's subscription for the chosen protocol.
+        members: Vec<Subscription>,
+    },
+    SyncGroup {
+        corr: u64,
+        group: String,
+        generation: i32,
+        member_id: String,
+        assignments: Vec<(String, Vec<TopicPartition>)>,
+    },
+    SyncGroupResponse { corr: u64, error: Option<ErrorCode>, assignment: Vec<TopicPartition> },
+    Heartbeat { corr: u64, group: String, generation: i32, member_id: String },
+    HeartbeatResponse { corr: u64, error: Option<ErrorCode> },
+    LeaveGroup { corr: u64, group: String, member_id: String, reason: String },
+    LeaveGroupResponse { corr: u64, error: Option<ErrorCode> },
+    OffsetCommit {
+        corr: u64,
+        group: String,
+        generation: i32,
+        member_id: String,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
+    OffsetCommitResponse { corr: u64, results: Vec<(TopicPartition, Option<ErrorCode>)> },
+    OffsetFetch { corr: u64, group: String, partitions: Vec<TopicPartition> },
+    OffsetFetchResponse { corr: u64, error: Option<ErrorCode>, offsets: Vec<(TopicPartition, i64)> },
+
+    /// Synthetic: the receiver was down, so the connection was refused/reset. Sent back to
+    /// the original sender; `corr` is the request's correlation id when it had one.
+    Disconnected { corr: Option<u64> },
+}
+
+impl Message {
+    /// The API name as Kafka calls it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Message::BrokerRegistration { .. } => "BrokerRegistration",
+            Message::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            Message::MetadataUpdate { .. } => "MetadataUpdate",
+            Message::AlterPartition { .. } => "AlterPartition",
+            Message::AlterPartitionResponse { .. } => "AlterPartitionResponse",
+            Message::MetadataRequest { .. } => "Metadata",
+            Message::MetadataResponse { .. } => "MetadataResponse",
+            Message::Produce { .. } => "Produce",
+            Message::ProduceResponse { .. } => "ProduceResponse",
+            Message::Fetch {
+                replica: Some(_), ..
+            } => "Fetch (replica)",
+            Message::Fetch { .. } => "Fetch",
+            Message::FetchResponse { .. } => "FetchResponse",
+            Message::ListOffsets { .. } => "ListOffsets",
+            Message::ListOffsetsResponse { .. } => "ListOffsetsResponse",
+            Message::InitProducerId { .. } => "InitProducerId",
+            Message::InitProducerIdResponse { .. } => "InitProducerIdResponse",
+            Message::CreateTopics { .. } => "CreateTopics",
+            Message::FindCoordinator { .. } => "FindCoordinator",
+            Message::FindCoordinatorResponse { .. } => "FindCoordinatorResponse",
+            Message::JoinGroup { .. } => "JoinGroup",
+            Message::JoinGroupResponse { .. } => "JoinGroupResponse",
+            Message::SyncGroup { .. } => "SyncGroup",
+            Message::SyncGroupResponse { .. } => "SyncGroupResponse",
+            Message::Heartbeat { .. } => "Heartbeat",
+            Message::HeartbeatResponse { .. } => "HeartbeatResponse",
+            Message::LeaveGroup { .. } => "LeaveGroup",
+            Message::LeaveGroupResponse { .. } => "LeaveGroupResponse",
+            Message::OffsetCommit { .. } => "OffsetCommit",
+            Message::OffsetCommitResponse { .. } => "OffsetCommitResponse",
+            Message::OffsetFetch { .. } => "OffsetFetch",
+            Message::OffsetFetchResponse { .. } => "OffsetFetchResponse",
+            Message::Disconnected { .. } => "Disconnected",
+        }
+    }
+
+    /// The correlation id of a request, for the synthetic disconnect reply.
+    pub fn correlation(&self) -> Option<u64> {
+        match self {
+            Message::MetadataRequest { corr, .. }
+            | Message::Produce { corr, .. }
+            | Message::Fetch { corr, .. }
+            | Message::ListOffsets { corr, .. }
+            | Message::InitProducerId { corr, .. }
+            | Message::FindCoordinator { corr, .. }
+            | Message::JoinGroup { corr, .. }
+            | Message::SyncGroup { corr, .. }
+            | Message::Heartbeat { corr, .. }
+            | Message::LeaveGroup { corr, .. }
+            | Message::OffsetCommit { corr, .. }
+            | Message::OffsetFetch { corr, .. } => Some(*corr),
+            _ => None,
+        }
+    }
+
+    /// Whether a response is expected (so a dead receiver produces a `Disconnected`).
+    pub fn expects_response(&self) -> bool {
+        match self {
+            Message::Produce { acks, .. } => *acks != Acks::None,
+            _ => self.correlation().is_some(),
+        }
+    }
+
+    /// Number of records carried (for animation weight and summaries).
+    pub fn record_count(&self) -> usize {
+        match self {
+            Message::Produce { partitions, .. } => {
+                partitions.iter().map(|(_, r)| r.record_count()).sum()
+            }
+            Message::FetchResponse { partitions, .. } => {
+                partitions.iter().map(|p| p.records.record_count()).sum()
+            }
+            _ => 0,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The simulated network: per-link latency (FIFO per direction, like a TCP connection),
+//! isolation of nodes, and cut links.
+
+use crate::types::{Millis, NodeId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    pub default_latency_ms: Millis,
+    /// Per-link latency overrides (both directions are stored).
+    pub latency: BTreeMap<(NodeId, NodeId), Millis>,
+    /// Nodes cut off from every other node.
+    pub isolated: BTreeSet<NodeId>,
+    /// Last scheduled arrival per directed link, to keep links FIFO.
+    last_arrival: BTreeMap<(NodeId, NodeId), Millis>,
+}
+
+impl Network {
+    pub fn new(default_latency_ms: Millis) -> Self {
+        Network {
+            default_latency_ms,
+            latency: BTreeMap::new(),
+            isolated: BTreeSet::new(),
+            last_arrival: BTreeMap::new(),
+        }
+    }
+
+    pub fn latency(&self, from: NodeId, to: NodeId) -> Millis {
+        self.latency
+            .get(&(from, to))
+            .copied()
+            .unwrap_or(self.default_latency_ms)
+    }
+
+    pub fn set_latency(&mut self, a: NodeId, b: NodeId, ms: Millis) {
+        self.latency.insert((a, b), ms);
+        self.latency.insert((b, a), ms);
+    }
+
+    /// Whether a message can travel from `from` to `to` right now.
+    pub fn connected(&self, from: NodeId, to: NodeId) -> bool {
+        from == to || !(self.isolated.contains(&from) || self.isolated.contains(&to))
+    }
+
+    /// When a message sent now arrives (FIFO per directed link).
+    pub fn arrival(&mut self, from: NodeId, to: NodeId, now: Millis) -> Millis {
+        let at = now + self.latency(from, to);
+        let last = self.last_arrival.entry((from, to)).or_insert(0);
+        let at = at.max(*last);
+        *last = at;
+        at
+    }
+}

@@ -1,0 +1,979 @@
+//! The producer client (`KafkaProducer`, `RecordAccumulator`, `Sender`, the idempotent
+//! part of `TransactionManager`): partitions records, batches them per partition, sends
+//! one batch per partition per request to each leader, retries with backoff until
+//! `delivery.timeout.ms`, and with `enable.idempotence` stamps batches with a producer id,
+//! epoch and per-partition sequence numbers so the broker can drop duplicates.
+
+use crate::client::{ClientMetadata, Waker};
+use crate::config::{Props, PRODUCER_CONFIGS};
+use crate::error::{ErrorCode, SimError, SimResult};
+use crate::message::{Acks, Message, ProducePartitionResult};
+use crate::partitioner::{partition_for_key, PartitionerKind, RoundRobin, StickyPartitioner};
+use crate::record::{NewRecord, ProducerStamp, Records, NO_PRODUCER_ID};
+use crate::sim::{Ctx, Timer};
+use crate::trace::TraceKind;
+use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProducerSettings {
+    pub acks: Acks,
+    pub idempotence: bool,
+    pub retries: u32,
+    pub retry_backoff_ms: Millis,
+    pub retry_backoff_max_ms: Millis,
+    pub delivery_timeout_ms: Millis,
+    pub request_timeout_ms: Millis,
+    pub linger_ms: Millis,
+    pub batch_size: usize,
+    pub max_in_flight: usize,
+    pub partitioner: PartitionerKind,
+    pub ignore_keys: bool,
+    pub transactional_id: Option<String>,
+    pub transaction_timeout_ms: i64,
+    pub max_block_ms: Millis,
+}
+
+impl ProducerSettings {
+    /// Parse and validate as `ProducerConfig#postProcessAndValidateIdempotenceConfigs` does:
+    /// idempotence set explicitly with incompatible settings is a `ConfigException`; left at
+    /// its default it is silently disabled.
+    pub fn from_props(p: &Props) -> SimResult<Self> {
+        let d = PRODUCER_CONFIGS;
+        let acks = Acks::parse(p.raw(d, "acks"));
+        let retries = p.i64(d, "retries").max(0) as u32;
+        let max_in_flight = p.i64(d, "max.in.flight.requests.per.connection").max(1) as usize;
+        let explicit = p.is_set("enable.idempotence");
+        let mut idempotence = p.bool(d, "enable.idempotence");
+        let transactional_id = p.string(d, "transactional.id");
+        if idempotence {
+            let problem = if acks != Acks::All {
+                Some((
+                    "acks",
+                    "must be set to 'all' to use the idempotent producer".to_string(),
+                ))
+            } else if retries == 0 {
+                Some((
+                    "retries",
+                    "must be greater than 0 to use the idempotent producer".to_string(),
+                ))
+            } else if max_in_flight > 5 {
+                Some((
+                    "max.in.flight.requests.per.connection",
+                    "must be at most 5 to use the idempotent producer".to_string(),
+                ))
+            } else {
+                None
+            };
+            if let Some((key, msg)) = problem {
+                if explicit || transactional_id.is_some() {
+                    return Err(SimError::config(
+                        key,
+                        format!("{msg} (ConfigException: enable.idempotence=true)"),
+                    ));
+                }
+                idempotence = false;
+            }
+        }
+        if transactional_id.is_some() && !idempotence {
+            return Err(SimError::config(
+                "transactional.id",
+                "requires enable.idempotence=true (ConfigException)",
+            ));
+        }
+        let partitioner = if p
+            .raw(d, "partitioner.class")
+            .contains("RoundRobinPartitioner")
+        {
+            PartitionerKind::RoundRobin
+        } else {
+            PartitionerKind::BuiltIn
+        };
+        let delivery_timeout_ms = p.i64(d, "delivery.timeout.ms").max(0) as Millis;
+        let linger_ms = p.i64(d, "linger.ms").max(0) as Millis;
+        let request_timeout_ms = p.i64(d, "request.timeout.ms").max(0) as Millis;
+        if delivery_timeout_ms < linger_ms + request_timeout_ms {
+            // Kafka warns and raises delivery.timeout.ms when it was not set explicitly.
+            if p.is_set("delivery.timeout.ms") {
+                return Err(SimError::config(
+                    "delivery.timeout.ms",
+                    "should be equal to or larger than linger.ms + request.timeout.ms",
+                ));
+            }
+        }
+        Ok(ProducerSettings {
+            acks,
+            idempotence,
+            retries,
+            retry_backoff_ms: p.i64(d, "retry.backoff.ms").max(0) as Millis,
+            retry_backoff_max_ms: p.i64(d, "retry.backoff.max.ms").max(0) as Millis,
+            delivery_timeout_ms: delivery_timeout_ms.max(linger_ms + request_timeout_ms),
+            request_timeout_ms,
+            linger_ms,
+            batch_size: p.i64(d, "batch.size").max(0) as usize,
+            max_in_flight,
+            partitioner,
+            ignore_keys: p.bool(d, "partitioner.ignore.keys"),
+            transactional_id,
+            transaction_timeout_ms: p.i64(d, "transaction.timeout.ms"),
+            max_block_ms: p.i64(d, "max.block.ms").max(0) as Millis,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    pub tp: Tp,
+    pub records: Vec<NewRecord>,
+    pub size_bytes: usize,
+    pub full: bool,
+    pub created_at: Millis,
+    pub attempts: u32,
+    pub next_attempt_at: Millis,
+    pub base_sequence: Option<i32>,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+}
+
+/// A record waiting for its topic's metadata before it can be partitioned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PendingSend {
+    topic: String,
+    partition: Option<i32>,
+    record: NewRecord,
+    since: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct InFlight {
+    broker: BrokerId,
+    batches: Vec<Batch>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProducerStats {
+    pub sent: u64,
+    pub acked: u64,
+    pub failed: u64,
+    pub retries: u64,
+    pub requests: u64,
+    pub errors: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientError {
+    pub error: ErrorCode,
+    pub detail: String,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Producer {
+    pub name: String,
+    pub idx: u32,
+    pub config: Props,
+    pub settings: ProducerSettings,
+    pub alive: bool,
+    pub metadata: ClientMetadata,
+    accumulator: BTreeMap<Tp, VecDeque<Batch>>,
+    waiting: VecDeque<PendingSend>,
+    sticky: BTreeMap<TopicId, StickyPartitioner>,
+    round_robin: BTreeMap<TopicId, RoundRobin>,
+    in_flight: BTreeMap<u64, InFlight>,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    init_pid_in_flight: Option<u64>,
+    pub next_sequence: BTreeMap<Tp, i32>,
+    inflight_sequences: BTreeMap<Tp, BTreeSet<i32>>,
+    pub stats: ProducerStats,
+    pub last_error: Option<ClientError>,
+    next_corr: u64,
+    waker: Waker,
+}
+
+impl Producer {
+    pub fn new(name: String, idx: u32, config: Props, bootstrap: Vec<BrokerId>) -> SimResult<Self> {
+        let settings = ProducerSettings::from_props(&config)?;
+        Ok(Producer {
+            name,
+            idx,
+            config,
+            settings,
+            alive: true,
+            metadata: ClientMetadata::new(bootstrap),
+            accumulator: BTreeMap::new(),
+            waiting: VecDeque::new(),
+            sticky: BTreeMap::new(),
+            round_robin: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            producer_id: NO_PRODUCER_ID,
+            producer_epoch: -1,
+            init_pid_in_flight: None,
+            next_sequence: BTreeMap::new(),
+            inflight_sequences: BTreeMap::new(),
+            stats: ProducerStats::default(),
+            last_error: None,
+            next_corr: 0,
+            waker: Waker::default(),
+        })
+    }
+
+    fn corr(&mut self) -> u64 {
+        self.next_corr += 1;
+        self.next_corr
+    }
+
+    /// Records accepted by `send()` and not yet acknowledged or failed.
+    pub fn pending_records(&self) -> usize {
+        self.waiting.len()
+            + self
+                .accumulator
+                .values()
+                .flat_map(|d| d.iter())
+                .map(|b| b.records.len())
+                .sum::<usize>()
+            + self
+                .in_flight
+                .values()
+                .flat_map(|f| f.batches.iter())
+                .map(|b| b.records.len())
+                .sum::<usize>()
+    }
+
+    pub fn in_flight_requests(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// Change settings at run time (the UI's acks toggle): a new producer instance in Kafka
+    /// terms, so idempotence state is reset when idempotence settings change.
+    pub fn reconfigure(&mut self, config: Props) -> SimResult<()> {
+        let settings = ProducerSettings::from_props(&config)?;
+        if settings.idempotence != self.settings.idempotence {
+            self.producer_id = NO_PRODUCER_ID;
+            self.producer_epoch = -1;
+            self.next_sequence.clear();
+        }
+        self.settings = settings;
+        self.config = config;
+        Ok(())
+    }
+
+    /// `send()`: partition the record (or wait for metadata) and append it to a batch.
+    pub fn send(&mut self, ctx: &mut Ctx, topic: &str, partition: Option<i32>, record: NewRecord) {
+        self.stats.sent += 1;
+        if !self.metadata.topics.contains_key(topic) {
+            self.metadata.wanted.insert(topic.to_string());
+            self.metadata.request_update();
+            self.waiting.push_back(PendingSend {
+                topic: topic.to_string(),
+                partition,
+                record,
+                since: ctx.now,
+            });
+        } else {
+            self.partition_and_append(ctx, topic, partition, record);
+        }
+        // The sender thread wakes up after the caller's send() calls of this instant, so
+        // records produced together are batched together.
+        let now = ctx.now;
+        self.waker.wake_at(ctx, now);
+    }
+
+    fn fail_record(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode, detail: String) {
+        self.stats.failed += 1;
+        *self
+            .stats
+            .errors
+            .entry(error.name().to_string())
+            .or_default() += 1;
+        ctx.ledger.on_fail(id, error, ctx.now);
+        self.last_error = Some(ClientError {
+            error,
+            detail: detail.clone(),
+            at: ctx.now,
+        });
+        ctx.emit(TraceKind::ClientError {
+            client: self.name.clone(),
+            error: error.name().into(),
+            detail,
+        });
+    }
+
+    fn partition_and_append(
+        &mut self,
+        ctx: &mut Ctx,
+        topic: &str,
+        partition: Option<i32>,
+        record: NewRecord,
+    ) {
+        let Some(info) = self.metadata.topic(topic).cloned() else {
+            return;
+        };
+        let n = info.count();
+        let key = if self.settings.ignore_keys {
+            None
+        } else {
+            record.key.clone()
+        };
+        let chosen = match partition {
+            Some(p) if p >= 0 && p < n => Some(p),
+            Some(p) => {
+                let id = record.id;
+                self.fail_record(
+                    ctx,
+                    id,
+                    ErrorCode::UnknownTopicOrPartition,
+                    format!(
+                        "partition {p} of topic {topic} does not exist (it has {n} partitions)"
+                    ),
+                );
+                return;
+            }
+            None => match (self.settings.partitioner, key) {
+                (PartitionerKind::RoundRobin, _) => self
+                    .round_robin
+                    .entry(info.id)
+                    .or_default()
+                    .next(&info.available(), n),
+                (PartitionerKind::BuiltIn, Some(k)) => partition_for_key(&k, n),
+                (PartitionerKind::BuiltIn, None) => {
+                    let batch_size = self.settings.batch_size;
+                    let sp = self
+                        .sticky
+                        .entry(info.id)
+                        .or_insert_with(|| StickyPartitioner::new(batch_size));
+                    sp.peek(&info.available(), n, ctx.rng as &mut dyn RngCore)
+                }
+            },
+        };
+        let Some(p) = chosen else {
+            let id = record.id;
+            self.fail_record(
+                ctx,
+                id,
+                ErrorCode::UnknownTopicOrPartition,
+                format!("topic {topic} has no partitions"),
+            );
+            return;
+        };
+        let tp = Tp::new(info.id, p);
+        ctx.ledger
+            .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);
+        ctx.emit(TraceKind::Produced {
+            client: self.name.clone(),
+            topic: topic.to_string(),
+            partition: p,
+            key: record
+                .key
+                .as_ref()
+                .map(|k| String::from_utf8_lossy(k).into_owned()),
+            record: record.id,
+        });
+        let size = record.size_in_bytes();
+        let batch_size = self.settings.batch_size.max(1);
+        let now = ctx.now;
+        let dq = self.accumulator.entry(tp).or_default();
+        let need_new = match dq.back() {
+            None => true,
+            Some(b) => {
+                b.full
+                    || b.base_sequence.is_some()
+                    || b.attempts > 0
+                    || b.size_bytes + size > batch_size
+            }
+        };
+        if need_new {
+            if let Some(b) = dq.back_mut() {
+                b.full = true;
+            }
+            dq.push_back(Batch {
+                tp,
+                records: Vec::new(),
+                size_bytes: crate::record::BATCH_OVERHEAD,
+                full: false,
+                created_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+                base_sequence: None,
+                producer_id: NO_PRODUCER_ID,
+                producer_epoch: -1,
+            });
+        }
+        if let Some(b) = dq.back_mut() {
+            b.records.push(record);
+            b.size_bytes += size;
+            if b.size_bytes >= batch_size {
+                b.full = true;
+            }
+        }
+        let all_full = dq.back().is_none_or(|b| b.full);
+        if partition.is_none() && self.settings.partitioner == PartitionerKind::BuiltIn {
+            if let Some(sp) = self.sticky.get_mut(&info.id) {
+                if sp.current() == Some(p) {
+                    sp.update(size, all_full);
+                }
+            }
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        if !self.alive {
+            return;
+        }
+        match timer {
+            Timer::ClientWake => {
+                self.waker.fired(ctx.now);
+                self.run(ctx);
+            }
+            Timer::MetadataBackoff => self.run(ctx),
+            Timer::RequestTimeout(corr) => {
+                if self.metadata.failed(corr) || self.init_pid_in_flight == Some(corr) {
+                    if self.init_pid_in_flight == Some(corr) {
+                        self.init_pid_in_flight = None;
+                    }
+                    self.run(ctx);
+                    return;
+                }
+                if let Some(f) = self.in_flight.remove(&corr) {
+                    self.metadata.request_update();
+                    self.fail_batches(
+                        ctx,
+                        f.batches,
+                        ErrorCode::RequestTimedOut,
+                        "no response within request.timeout.ms".into(),
+                    );
+                    self.run(ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn handle(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        if !self.alive {
+            return;
+        }
+        match msg {
+            Message::MetadataResponse {
+                corr,
+                brokers,
+                topics,
+            } => {
+                if self.metadata.in_flight.map(|(c, _)| c) != Some(corr) {
+                    return;
+                }
+                self.metadata.update(ctx.now, brokers, topics);
+                self.drain_waiting(ctx);
+            }
+            Message::InitProducerIdResponse {
+                corr,
+                error,
+                producer_id,
+                producer_epoch,
+            } => {
+                if self.init_pid_in_flight != Some(corr) {
+                    return;
+                }
+                self.init_pid_in_flight = None;
+                if error.is_none() {
+                    self.producer_id = producer_id;
+                    self.producer_epoch = producer_epoch;
+                    self.next_sequence.clear();
+                    ctx.emit(TraceKind::Note {
+                        text: format!(
+                            "{} got producer id {producer_id}, epoch {producer_epoch}",
+                            self.name
+                        ),
+                    });
+                }
+            }
+            Message::ProduceResponse { corr, partitions } => {
+                if let Some(f) = self.in_flight.remove(&corr) {
+                    self.complete(ctx, f, partitions);
+                }
+            }
+            Message::Disconnected { corr } => {
+                if let NodeId::Broker(b) = from {
+                    self.metadata
+                        .avoid(b, ctx.now + self.settings.retry_backoff_ms.max(100));
+                }
+                match corr {
+                    Some(c) if self.metadata.failed(c) => {}
+                    Some(c) if self.init_pid_in_flight == Some(c) => self.init_pid_in_flight = None,
+                    Some(c) => {
+                        if let Some(f) = self.in_flight.remove(&c) {
+                            self.metadata.request_update();
+                            self.fail_batches(
+                                ctx,
+                                f.batches,
+                                ErrorCode::NetworkException,
+                                format!("connection to {from} was closed"),
+                            );
+                        }
+                    }
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+        self.run(ctx);
+    }
+
+    fn drain_waiting(&mut self, ctx: &mut Ctx) {
+        let waiting = std::mem::take(&mut self.waiting);
+        for w in waiting {
+            if self.metadata.topics.contains_key(&w.topic) {
+                self.partition_and_append(ctx, &w.topic, w.partition, w.record);
+            } else {
+                self.waiting.push_back(w);
+            }
+        }
+    }
+
+    fn backoff(&self, attempts: u32, rng: &mut dyn RngCore) -> Millis {
+        // Exponential backoff with 20% jitter (KIP-580).
+        let base = self.settings.retry_backoff_ms.max(1) as f64;
+        let max = self
+            .settings
+            .retry_backoff_max_ms
+            .max(self.settings.retry_backoff_ms) as f64;
+        let exp = (base * 2f64.powi(attempts.saturating_sub(1).min(30) as i32)).min(max);
+        let jitter = (rng.next_u32() as f64 / u32::MAX as f64) * 0.4 + 0.8;
+        (exp * jitter).round().max(1.0) as Millis
+    }
+
+    /// Handle a batch whose request failed with `error`: retry or fail it.
+    fn fail_batches(
+        &mut self,
+        ctx: &mut Ctx,
+        batches: Vec<Batch>,
+        error: ErrorCode,
+        detail: String,
+    ) {
+        let mut requeue: Vec<Batch> = Vec::new();
+        for mut b in batches {
+            let expired = ctx.now >= b.created_at + self.settings.delivery_timeout_ms;
+            if error.retriable() && b.attempts < self.settings.retries && !expired {
+                b.attempts += 1;
+                let delay = self.backoff(b.attempts, ctx.rng);
+                b.next_attempt_at = ctx.now + delay;
+                self.stats.retries += 1;
+                *self
+                    .stats
+                    .errors
+                    .entry(error.name().to_string())
+                    .or_default() += 1;
+                self.last_error = Some(ClientError {
+                    error,
+                    detail: format!("{detail}; retrying"),
+                    at: ctx.now,
+                });
+                ctx.emit(TraceKind::ClientError {
+                    client: self.name.clone(),
+                    error: error.name().into(),
+                    detail: format!(
+                        "{detail}; retry {} of {}-{} in {delay} ms",
+                        b.attempts,
+                        ctx.topic_name(b.tp),
+                        b.tp.partition
+                    ),
+                });
+                requeue.push(b);
+            } else {
+                let err = if expired {
+                    ErrorCode::TimeoutException
+                } else {
+                    error
+                };
+                let why = if expired {
+                    format!(
+                        "delivery.timeout.ms={} expired (last error: {error})",
+                        self.settings.delivery_timeout_ms
+                    )
+                } else {
+                    detail.clone()
+                };
+                self.finish_failed(ctx, b, err, why);
+            }
+        }
+        // Re-enqueue at the front; with sequence numbers, in sequence order.
+        requeue.sort_by_key(|b| std::cmp::Reverse(b.base_sequence));
+        for b in requeue {
+            let dq = self.accumulator.entry(b.tp).or_default();
+            if b.base_sequence.is_some() {
+                let pos = dq
+                    .iter()
+                    .position(|x| x.base_sequence.is_none_or(|s| Some(s) > b.base_sequence))
+                    .unwrap_or(dq.len());
+                dq.insert(pos, b);
+            } else {
+                dq.push_front(b);
+            }
+        }
+    }
+
+    fn finish_failed(&mut self, ctx: &mut Ctx, b: Batch, error: ErrorCode, detail: String) {
+        if let Some(s) = b.base_sequence {
+            if let Some(set) = self.inflight_sequences.get_mut(&b.tp) {
+                set.remove(&s);
+            }
+        }
+        let label = format!("{}-{}", ctx.topic_name(b.tp), b.tp.partition);
+        for r in &b.records {
+            self.fail_record(ctx, r.id, error, format!("{label}: {detail}"));
+        }
+    }
+
+    fn complete(&mut self, ctx: &mut Ctx, f: InFlight, results: Vec<ProducePartitionResult>) {
+        let mut retry = Vec::new();
+        let mut bump_epoch = false;
+        for b in f.batches {
+            let res = results.iter().find(|r| r.tp == b.tp);
+            let error = match res {
+                None => Some(ErrorCode::UnknownServerError),
+                Some(r) => r.error,
+            };
+            match error {
+                None | Some(ErrorCode::DuplicateSequenceNumber) => {
+                    let base = res.map_or(-1, |r| r.base_offset);
+                    self.finish_acked(ctx, b, base);
+                }
+                Some(e) => {
+                    if matches!(
+                        e,
+                        ErrorCode::NotLeaderOrFollower
+                            | ErrorCode::UnknownTopicOrPartition
+                            | ErrorCode::LeaderNotAvailable
+                            | ErrorCode::FencedLeaderEpoch
+                    ) {
+                        self.metadata.request_update();
+                    }
+                    if e == ErrorCode::OutOfOrderSequenceNumber
+                        && self.settings.transactional_id.is_none()
+                    {
+                        // KIP-360: fail the batch, bump the epoch and reset sequences.
+                        bump_epoch = true;
+                        let detail = format!(
+                            "the broker expected a different sequence number for {}-{}",
+                            ctx.topic_name(b.tp),
+                            b.tp.partition
+                        );
+                        self.finish_failed(ctx, b, e, detail);
+                        continue;
+                    }
+                    let detail = format!("{} from {}", e.explain(), NodeId::Broker(f.broker));
+                    retry.push((b, e, detail));
+                }
+            }
+        }
+        for (b, e, detail) in retry {
+            self.fail_batches(ctx, vec![b], e, detail);
+        }
+        if bump_epoch {
+            self.producer_epoch = self.producer_epoch.saturating_add(1);
+            self.next_sequence.clear();
+            self.inflight_sequences.clear();
+            for dq in self.accumulator.values_mut() {
+                for b in dq.iter_mut() {
+                    b.base_sequence = None;
+                }
+            }
+        }
+    }
+
+    fn finish_acked(&mut self, ctx: &mut Ctx, b: Batch, base_offset: i64) {
+        if let Some(s) = b.base_sequence {
+            if let Some(set) = self.inflight_sequences.get_mut(&b.tp) {
+                set.remove(&s);
+            }
+        }
+        for (i, r) in b.records.iter().enumerate() {
+            let off = if base_offset >= 0 {
+                base_offset + i as i64
+            } else {
+                -1
+            };
+            ctx.ledger.on_ack(r.id, off, ctx.now);
+        }
+        self.stats.acked += b.records.len() as u64;
+        ctx.emit(TraceKind::Acked {
+            client: self.name.clone(),
+            topic: ctx.topic_name(b.tp),
+            partition: b.tp.partition,
+            offset: base_offset,
+            records: b.records.len(),
+        });
+    }
+
+    /// The sender loop: metadata, producer id, expiry, then drain ready batches to leaders.
+    pub fn run(&mut self, ctx: &mut Ctx) {
+        if !self.alive {
+            return;
+        }
+        let now = ctx.now;
+        // Records waiting for metadata longer than max.block.ms fail.
+        let max_block = self.settings.max_block_ms;
+        let mut still = VecDeque::new();
+        for w in std::mem::take(&mut self.waiting) {
+            if now >= w.since + max_block {
+                let detail = format!(
+                    "topic {} not present in metadata after {max_block} ms",
+                    w.topic
+                );
+                ctx.ledger
+                    .on_fail(w.record.id, ErrorCode::TimeoutException, now);
+                self.stats.failed += 1;
+                self.last_error = Some(ClientError {
+                    error: ErrorCode::TimeoutException,
+                    detail: detail.clone(),
+                    at: now,
+                });
+                ctx.emit(TraceKind::ClientError {
+                    client: self.name.clone(),
+                    error: "TIMEOUT_EXCEPTION".into(),
+                    detail,
+                });
+            } else {
+                still.push_back(w);
+            }
+        }
+        self.waiting = still;
+        if let Some(w) = self.waiting.front() {
+            let at = w.since + max_block;
+            self.waker.wake_at(ctx, at);
+        }
+        // Metadata.
+        let corr = self.next_corr + 1;
+        if self
+            .metadata
+            .maybe_request(
+                ctx,
+                corr,
+                self.settings.retry_backoff_ms,
+                self.settings.request_timeout_ms,
+            )
+            .is_some()
+        {
+            self.next_corr = corr;
+        }
+        // Producer id for idempotence.
+        if self.settings.idempotence && self.producer_id == NO_PRODUCER_ID {
+            if self.init_pid_in_flight.is_none() {
+                if let Some(node) = self.metadata.pick_node(now) {
+                    let c = self.corr();
+                    self.init_pid_in_flight = Some(c);
+                    ctx.send(
+                        NodeId::Broker(node),
+                        Message::InitProducerId {
+                            corr: c,
+                            transactional_id: None,
+                            transaction_timeout_ms: self.settings.transaction_timeout_ms,
+                            producer_id: -1,
+                            producer_epoch: -1,
+                        },
+                    );
+                    ctx.set_timer(self.settings.request_timeout_ms, Timer::RequestTimeout(c));
+                }
+            }
+            return;
+        }
+        self.expire_batches(ctx);
+        self.drain(ctx);
+    }
+
+    fn expire_batches(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let timeout = self.settings.delivery_timeout_ms;
+        let mut expired = Vec::new();
+        for dq in self.accumulator.values_mut() {
+            while let Some(b) = dq.front() {
+                if now >= b.created_at + timeout {
+                    if let Some(b) = dq.pop_front() {
+                        expired.push(b);
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+        for b in expired {
+            let detail = format!("delivery.timeout.ms={timeout} expired before the batch was sent");
+            self.finish_failed(ctx, b, ErrorCode::TimeoutException, detail);
+        }
+    }
+
+    fn drain(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let mut per_broker: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        let mut next_wake: Option<Millis> = None;
+        let mut wake = |t: Millis| next_wake = Some(next_wake.map_or(t, |n: Millis| n.min(t)));
+        let tps: Vec<Tp> = self
+            .accumulator
+            .iter()
+            .filter(|(_, d)| !d.is_empty())
+            .map(|(t, _)| *t)
+            .collect();
+        for tp in tps {
+            let Some(dq) = self.accumulator.get(&tp) else {
+                continue;
+            };
+            let Some(front) = dq.front() else { continue };
+            wake(front.created_at + self.settings.delivery_timeout_ms);
+            let Some(leader) = self.metadata.leader(tp) else {
+                self.metadata.request_update();
+                continue;
+            };
+            // Ready: a full batch, linger elapsed, or a retry whose backoff elapsed.
+            let ready_at = if front.attempts > 0 {
+                front.next_attempt_at
+            } else if front.full || dq.len() > 1 {
+                now
+            } else {
+                front.created_at + self.settings.linger_ms
+            };
+            if ready_at > now {
+                wake(ready_at);
+                continue;
+            }
+            // Ordering rules.
+            let inflight_for_tp = self
+                .in_flight
+                .values()
+                .flat_map(|f| f.batches.iter())
+                .filter(|b| b.tp == tp)
+                .count();
+            if self.settings.idempotence {
+                let seqs = self.inflight_sequences.get(&tp);
+                if let Some(s) = front.base_sequence {
+                    // A retried batch goes only when it is the first unresolved sequence.
+                    if seqs
+                        .and_then(|x| x.iter().next())
+                        .is_some_and(|first| *first != s)
+                        || inflight_for_tp > 0
+                    {
+                        continue;
+                    }
+                } else if inflight_for_tp >= self.settings.max_in_flight {
+                    continue;
+                }
+            } else if self.settings.max_in_flight == 1 && inflight_for_tp > 0 {
+                // guaranteeMessageOrder: the partition is muted while a batch is in flight.
+                continue;
+            }
+            per_broker.entry(leader).or_default().push(tp);
+        }
+        for (broker, tps) in per_broker {
+            let in_flight_to_broker = self
+                .in_flight
+                .values()
+                .filter(|f| f.broker == broker)
+                .count();
+            if in_flight_to_broker >= self.settings.max_in_flight {
+                continue;
+            }
+            let mut batches = Vec::new();
+            for tp in tps {
+                let Some(dq) = self.accumulator.get_mut(&tp) else {
+                    continue;
+                };
+                let Some(mut b) = dq.pop_front() else {
+                    continue;
+                };
+                if dq.is_empty() {
+                    self.accumulator.remove(&tp);
+                }
+                if self.settings.idempotence && b.base_sequence.is_none() {
+                    let next = self.next_sequence.entry(tp).or_insert(0);
+                    b.base_sequence = Some(*next);
+                    *next = next.wrapping_add(b.records.len() as i32);
+                    if *next < 0 {
+                        *next -= i32::MIN;
+                    }
+                    b.producer_id = self.producer_id;
+                    b.producer_epoch = self.producer_epoch;
+                    self.inflight_sequences
+                        .entry(tp)
+                        .or_default()
+                        .insert(b.base_sequence.unwrap_or(0));
+                }
+                b.full = true;
+                batches.push(b);
+            }
+            if batches.is_empty() {
+                continue;
+            }
+            let partitions: Vec<(Tp, Records)> = batches
+                .iter()
+                .map(|b| {
+                    let stamp = if self.settings.idempotence {
+                        ProducerStamp {
+                            producer_id: b.producer_id,
+                            producer_epoch: b.producer_epoch,
+                            base_sequence: b.base_sequence.unwrap_or(0),
+                            is_transactional: false,
+                        }
+                    } else {
+                        ProducerStamp::NONE
+                    };
+                    (b.tp, Records::single_batch(&b.records, stamp))
+                })
+                .collect();
+            let corr = self.corr();
+            self.stats.requests += 1;
+            ctx.send(
+                NodeId::Broker(broker),
+                Message::Produce {
+                    corr,
+                    acks: self.settings.acks,
+                    timeout_ms: self.settings.request_timeout_ms,
+                    transactional_id: self.settings.transactional_id.clone(),
+                    partitions,
+                },
+            );
+            if self.settings.acks == Acks::None {
+                // Fire and forget: done once written to the socket; offset unknown.
+                for b in batches {
+                    self.finish_acked(ctx, b, -1);
+                }
+            } else {
+                self.in_flight.insert(corr, InFlight { broker, batches });
+                ctx.set_timer(
+                    self.settings.request_timeout_ms,
+                    Timer::RequestTimeout(corr),
+                );
+            }
+        }
+        if let Some(t) = next_wake {
+            self.waker.wake_at(ctx, t);
+        }
+    }
+
+    /// Crash the producer: everything in memory is lost (records not yet acknowledged fail
+    /// from the ledger's point of view).
+    pub fn crash(&mut self, ctx: &mut Ctx) {
+        self.alive = false;
+        let mut ids = Vec::new();
+        for dq in self.accumulator.values() {
+            for b in dq {
+                ids.extend(b.records.iter().map(|r| r.id));
+            }
+        }
+        for f in self.in_flight.values() {
+            for b in &f.batches {
+                ids.extend(b.records.iter().map(|r| r.id));
+            }
+        }
+        for w in &self.waiting {
+            ids.push(w.record.id);
+        }
+        for id in ids {
+            ctx.ledger.on_fail(id, ErrorCode::NetworkException, ctx.now);
+        }
+        self.accumulator.clear();
+        self.in_flight.clear();
+        self.waiting.clear();
+        self.waker.reset();
+    }
+}

@@ -1,0 +1,614 @@
+//! Records and record batches, stored compactly.
+//!
+//! [`Records`] is the simulator's `MemoryRecords`: batches (the unit Kafka appends,
+//! replicates and deduplicates), the records inside them, and one byte arena holding every
+//! key, value and header. A produce request, a fetch response and a log segment are all
+//! `Records`, so replication copies ranges, not individual allocations.
+
+use serde::{Deserialize, Serialize};
+
+/// The simulator's identity for a record a producer created. Kafka has no such id; the
+/// simulator uses it to follow a record through retries, replication and truncation (the
+/// durability ledger). Control records have id 0.
+pub type RecordId = u64;
+
+pub const NO_PRODUCER_ID: i64 = -1;
+pub const NO_SEQUENCE: i32 = -1;
+pub const NO_EPOCH: i32 = -1;
+
+/// A record as a client sees it (owned bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub offset: i64,
+    pub timestamp: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub id: RecordId,
+}
+
+/// The type of a control record (`ControlRecordType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ControlType {
+    Abort,
+    Commit,
+}
+
+/// Batch-level attributes (`DefaultRecordBatch`): one header per batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchHeader {
+    pub base_offset: i64,
+    pub last_offset: i64,
+    pub partition_leader_epoch: i32,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub is_transactional: bool,
+    pub control: Option<ControlType>,
+    pub max_timestamp: i64,
+    /// Set by the log cleaner the first time it retains a tombstone or marker in this batch.
+    pub delete_horizon_ms: Option<i64>,
+    /// Index of the batch's first record in [`Records::entries`], and how many it has.
+    first_entry: u32,
+    entry_count: u32,
+}
+
+impl BatchHeader {
+    pub fn last_sequence(&self) -> i32 {
+        if self.base_sequence < 0 {
+            return NO_SEQUENCE;
+        }
+        let span = (self.last_offset - self.base_offset) as i32;
+        // Sequences wrap at Integer.MAX_VALUE to 0.
+        let s = self.base_sequence as i64 + span as i64;
+        if s > i32::MAX as i64 {
+            (s - i32::MAX as i64 - 1) as i32
+        } else {
+            s as i32
+        }
+    }
+    pub fn record_count(&self) -> usize {
+        self.entry_count as usize
+    }
+    pub fn next_offset(&self) -> i64 {
+        self.last_offset + 1
+    }
+    pub fn has_producer_id(&self) -> bool {
+        self.producer_id >= 0
+    }
+}
+
+/// One stored record: fixed-size metadata plus spans into the byte arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub offset: i64,
+    pub timestamp: i64,
+    pub id: RecordId,
+    data_start: u32,
+    /// -1 for a null key.
+    key_len: i32,
+    /// -1 for a null value (a tombstone).
+    value_len: i32,
+    headers_len: u32,
+}
+
+impl Entry {
+    pub fn has_key(&self) -> bool {
+        self.key_len >= 0
+    }
+    pub fn is_tombstone(&self) -> bool {
+        self.value_len < 0
+    }
+    /// Kafka's `DefaultRecord.sizeInBytes`, close enough for batching, segments and retention.
+    pub fn size_in_bytes(&self) -> usize {
+        let k = self.key_len.max(0) as usize;
+        let v = self.value_len.max(0) as usize;
+        let body = 1 + 2 + 1 + 1 + k + 1 + v + 1 + self.headers_len as usize;
+        body + 1
+    }
+}
+
+/// Kafka's `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`.
+pub const BATCH_OVERHEAD: usize = 61;
+
+/// A set of batches and their records in one arena (`MemoryRecords`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Records {
+    batches: Vec<BatchHeader>,
+    entries: Vec<Entry>,
+    data: Vec<u8>,
+    size_bytes: usize,
+}
+
+/// What a producer hands over for one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRecord {
+    pub id: RecordId,
+    pub timestamp: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+impl NewRecord {
+    pub fn size_in_bytes(&self) -> usize {
+        let k = self.key.as_ref().map_or(0, |k| k.len());
+        let v = self.value.as_ref().map_or(0, |v| v.len());
+        let h: usize = self
+            .headers
+            .iter()
+            .map(|(k, v)| 2 + k.len() + v.len())
+            .sum();
+        1 + 2 + 1 + 1 + k + 1 + v + 1 + h + 1
+    }
+}
+
+/// Producer identity carried by a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerStamp {
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub is_transactional: bool,
+}
+
+impl ProducerStamp {
+    pub const NONE: ProducerStamp = ProducerStamp {
+        producer_id: NO_PRODUCER_ID,
+        producer_epoch: -1,
+        base_sequence: NO_SEQUENCE,
+        is_transactional: false,
+    };
+}
+
+impl Records {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One batch with relative offsets `0..n` (a producer batch, before the leader assigns offsets).
+    pub fn single_batch(records: &[NewRecord], stamp: ProducerStamp) -> Records {
+        let mut r = Records::new();
+        r.push_batch(0, NO_EPOCH, stamp, None, records);
+        r
+    }
+
+    /// A control batch (a transaction marker) of one record.
+    pub fn control_batch(
+        producer_id: i64,
+        producer_epoch: i16,
+        control: ControlType,
+        timestamp: i64,
+    ) -> Records {
+        let mut r = Records::new();
+        let rec = NewRecord {
+            id: 0,
+            timestamp,
+            key: Some(match control {
+                ControlType::Abort => b"\x00\x00\x00\x00".to_vec(),
+                ControlType::Commit => b"\x00\x00\x00\x01".to_vec(),
+            }),
+            value: Some(Vec::new()),
+            headers: Vec::new(),
+        };
+        r.push_batch(
+            0,
+            NO_EPOCH,
+            ProducerStamp {
+                producer_id,
+                producer_epoch,
+                base_sequence: NO_SEQUENCE,
+                is_transactional: true,
+            },
+            Some(control),
+            std::slice::from_ref(&rec),
+        );
+        r
+    }
+
+    fn push_batch(
+        &mut self,
+        base_offset: i64,
+        leader_epoch: i32,
+        stamp: ProducerStamp,
+        control: Option<ControlType>,
+        records: &[NewRecord],
+    ) {
+        let first_entry = self.entries.len() as u32;
+        let mut max_ts = i64::MIN;
+        for (i, rec) in records.iter().enumerate() {
+            let data_start = self.data.len() as u32;
+            let key_len = match &rec.key {
+                Some(k) => {
+                    self.data.extend_from_slice(k);
+                    k.len() as i32
+                }
+                None => -1,
+            };
+            let value_len = match &rec.value {
+                Some(v) => {
+                    self.data.extend_from_slice(v);
+                    v.len() as i32
+                }
+                None => -1,
+            };
+            let before = self.data.len();
+            for (hk, hv) in &rec.headers {
+                push_len_prefixed(&mut self.data, hk.as_bytes());
+                push_len_prefixed(&mut self.data, hv);
+            }
+            let headers_len = (self.data.len() - before) as u32;
+            let e = Entry {
+                offset: base_offset + i as i64,
+                timestamp: rec.timestamp,
+                id: rec.id,
+                data_start,
+                key_len,
+                value_len,
+                headers_len,
+            };
+            self.size_bytes += e.size_in_bytes();
+            max_ts = max_ts.max(rec.timestamp);
+            self.entries.push(e);
+        }
+        self.size_bytes += BATCH_OVERHEAD;
+        self.batches.push(BatchHeader {
+            base_offset,
+            last_offset: base_offset + records.len() as i64 - 1,
+            partition_leader_epoch: leader_epoch,
+            producer_id: stamp.producer_id,
+            producer_epoch: stamp.producer_epoch,
+            base_sequence: stamp.base_sequence,
+            is_transactional: stamp.is_transactional,
+            control,
+            max_timestamp: max_ts,
+            delete_horizon_ms: None,
+            first_entry,
+            entry_count: records.len() as u32,
+        });
+    }
+
+    pub fn batches(&self) -> &[BatchHeader] {
+        &self.batches
+    }
+    pub fn batches_mut(&mut self) -> &mut [BatchHeader] {
+        &mut self.batches
+    }
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+    pub fn record_count(&self) -> usize {
+        self.entries.len()
+    }
+    /// Approximate wire size (Kafka's record format), used for batch.size, segment.bytes
+    /// and retention.bytes.
+    pub fn size_in_bytes(&self) -> usize {
+        self.size_bytes
+    }
+    /// Bytes actually held in memory for keys, values and headers.
+    pub fn arena_bytes(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn first_offset(&self) -> Option<i64> {
+        self.batches.first().map(|b| b.base_offset)
+    }
+    pub fn last_offset(&self) -> Option<i64> {
+        self.batches.last().map(|b| b.last_offset)
+    }
+
+    /// Entries of one batch.
+    pub fn batch_entries(&self, b: &BatchHeader) -> &[Entry] {
+        let s = b.first_entry as usize;
+        let e = s + b.entry_count as usize;
+        self.entries.get(s..e).unwrap_or(&[])
+    }
+
+    pub fn key(&self, e: &Entry) -> Option<&[u8]> {
+        if e.key_len < 0 {
+            return None;
+        }
+        let s = e.data_start as usize;
+        self.data.get(s..s + e.key_len as usize)
+    }
+    pub fn value(&self, e: &Entry) -> Option<&[u8]> {
+        if e.value_len < 0 {
+            return None;
+        }
+        let s = e.data_start as usize + e.key_len.max(0) as usize;
+        self.data.get(s..s + e.value_len as usize)
+    }
+    pub fn headers(&self, e: &Entry) -> Vec<(String, Vec<u8>)> {
+        let s = e.data_start as usize + e.key_len.max(0) as usize + e.value_len.max(0) as usize;
+        let mut buf = self.data.get(s..s + e.headers_len as usize).unwrap_or(&[]);
+        let mut out = Vec::new();
+        while let Some((k, rest)) = take_len_prefixed(buf) {
+            let Some((v, rest2)) = take_len_prefixed(rest) else {
+                break;
+            };
+            out.push((String::from_utf8_lossy(k).into_owned(), v.to_vec()));
+            buf = rest2;
+        }
+        out
+    }
+
+    /// An owned client view of an entry.
+    pub fn record(&self, e: &Entry) -> Record {
+        Record {
+            offset: e.offset,
+            timestamp: e.timestamp,
+            key: self.key(e).map(<[u8]>::to_vec),
+            value: self.value(e).map(<[u8]>::to_vec),
+            headers: self.headers(e),
+            id: e.id,
+        }
+    }
+
+    /// Iterate (batch, entry) pairs in offset order.
+    pub fn iter(&self) -> impl Iterator<Item = (&BatchHeader, &Entry)> {
+        self.batches
+            .iter()
+            .flat_map(move |b| self.batch_entries(b).iter().map(move |e| (b, e)))
+    }
+
+    /// Re-stamp every batch with absolute offsets starting at `base` and the leader's epoch
+    /// (what the leader does when it appends a producer's batch). Returns the next offset.
+    pub fn assign_offsets(
+        &mut self,
+        mut base: i64,
+        leader_epoch: i32,
+        log_append_time: Option<i64>,
+    ) -> i64 {
+        for b in &mut self.batches {
+            let s = b.first_entry as usize;
+            let n = b.entry_count as usize;
+            b.base_offset = base;
+            b.last_offset = base + n as i64 - 1;
+            b.partition_leader_epoch = leader_epoch;
+            for (i, e) in self.entries.iter_mut().skip(s).take(n).enumerate() {
+                e.offset = base + i as i64;
+                if let Some(t) = log_append_time {
+                    e.timestamp = t;
+                }
+            }
+            if let Some(t) = log_append_time {
+                b.max_timestamp = t;
+            }
+            base += n as i64;
+        }
+        base
+    }
+
+    /// Append every batch of `other` (offsets kept as they are).
+    pub fn append(&mut self, other: &Records) {
+        for b in &other.batches {
+            self.append_batch_from(other, b, |_| true);
+        }
+    }
+
+    /// Append one batch of `src`, keeping only entries for which `keep` is true (used by
+    /// compaction). Empty batches are kept only if `keep_empty`.
+    pub fn append_batch_from(
+        &mut self,
+        src: &Records,
+        b: &BatchHeader,
+        mut keep: impl FnMut(&Entry) -> bool,
+    ) -> usize {
+        let first_entry = self.entries.len() as u32;
+        let mut kept = 0usize;
+        for e in src.batch_entries(b) {
+            if !keep(e) {
+                continue;
+            }
+            let s = e.data_start as usize;
+            let len =
+                e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize;
+            let data_start = self.data.len() as u32;
+            if let Some(bytes) = src.data.get(s..s + len) {
+                self.data.extend_from_slice(bytes);
+            }
+            let mut ne = *e;
+            ne.data_start = data_start;
+            self.size_bytes += ne.size_in_bytes();
+            self.entries.push(ne);
+            kept += 1;
+        }
+        let mut nb = b.clone();
+        nb.first_entry = first_entry;
+        nb.entry_count = kept as u32;
+        self.size_bytes += BATCH_OVERHEAD;
+        self.batches.push(nb);
+        kept
+    }
+
+    /// The batches covering offsets `[from, to)`, whole batches only (as Kafka's fetch returns
+    /// whole batches), stopping once `max_bytes` is exceeded (at least one batch is returned).
+    pub fn slice(&self, from: i64, to: i64, max_bytes: usize) -> Records {
+        let mut out = Records::new();
+        let start = self.batches.partition_point(|b| b.last_offset < from);
+        for b in self.batches.iter().skip(start) {
+            if b.base_offset >= to || b.last_offset >= to {
+                break;
+            }
+            if !out.is_empty() && out.size_bytes + self.batch_size(b) > max_bytes {
+                break;
+            }
+            out.append_batch_from(self, b, |_| true);
+        }
+        out
+    }
+
+    fn batch_size(&self, b: &BatchHeader) -> usize {
+        BATCH_OVERHEAD
+            + self
+                .batch_entries(b)
+                .iter()
+                .map(Entry::size_in_bytes)
+                .sum::<usize>()
+    }
+
+    /// Drop every batch whose base offset is `>= offset` and the records at or above it in
+    /// a batch that straddles it (truncation keeps whole batches in Kafka; the simulator's
+    /// batches never straddle a truncation point because truncation points are batch
+    /// boundaries or epoch starts, but this stays correct if they do).
+    pub fn truncate_to(&mut self, offset: i64) {
+        while let Some(b) = self.batches.last() {
+            if b.base_offset >= offset {
+                let first = b.first_entry as usize;
+                self.batches.pop();
+                self.truncate_entries(first);
+            } else if b.last_offset >= offset {
+                let keep = (offset - b.base_offset) as u32;
+                let first = b.first_entry;
+                if let Some(bm) = self.batches.last_mut() {
+                    bm.last_offset = offset - 1;
+                    bm.entry_count = keep;
+                }
+                self.truncate_entries((first + keep) as usize);
+                break;
+            } else {
+                break;
+            }
+        }
+        self.recompute_size();
+    }
+
+    fn truncate_entries(&mut self, first: usize) {
+        if let Some(e) = self.entries.get(first) {
+            self.data.truncate(e.data_start as usize);
+        }
+        self.entries.truncate(first);
+    }
+
+    fn recompute_size(&mut self) {
+        let mut size = self.batches.len() * BATCH_OVERHEAD;
+        size += self.entries.iter().map(Entry::size_in_bytes).sum::<usize>();
+        self.size_bytes = size;
+    }
+
+    /// The first entry with offset `>= offset`.
+    pub fn entry_at_or_after(&self, offset: i64) -> Option<&Entry> {
+        let i = self.entries.partition_point(|e| e.offset < offset);
+        self.entries.get(i)
+    }
+
+    /// The entry with exactly this offset.
+    pub fn entry_at(&self, offset: i64) -> Option<&Entry> {
+        self.entry_at_or_after(offset)
+            .filter(|e| e.offset == offset)
+    }
+
+    /// The batch containing `offset`.
+    pub fn batch_containing(&self, offset: i64) -> Option<&BatchHeader> {
+        let i = self.batches.partition_point(|b| b.last_offset < offset);
+        self.batches.get(i).filter(|b| b.base_offset <= offset)
+    }
+}
+
+fn push_len_prefixed(buf: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len().min(u16::MAX as usize);
+    buf.extend_from_slice(&(n as u16).to_le_bytes());
+    buf.extend_from_slice(bytes.get(..n).unwrap_or(&[]));
+}
+
+fn take_len_prefixed(buf: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len_bytes = buf.get(..2)?;
+    let n = u16::from_le_bytes([len_bytes[0], len_bytes[1]]) as usize;
+    let body = buf.get(2..2 + n)?;
+    Some((body, buf.get(2 + n..).unwrap_or(&[])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: u64, key: Option<&str>, value: Option<&str>) -> NewRecord {
+        NewRecord {
+            id,
+            timestamp: id as i64 * 10,
+            key: key.map(|k| k.as_bytes().to_vec()),
+            value: value.map(|v| v.as_bytes().to_vec()),
+            headers: vec![("h".into(), b"x".to_vec())],
+        }
+    }
+
+    #[test]
+    fn keys_values_headers_round_trip() {
+        let mut r = Records::single_batch(
+            &[
+                rec(1, Some("k"), Some("v1")),
+                rec(2, None, None),
+                rec(3, Some(""), Some("")),
+            ],
+            ProducerStamp::NONE,
+        );
+        r.assign_offsets(5, 2, None);
+        let got: Vec<Record> = r.entries().iter().map(|e| r.record(e)).collect();
+        assert_eq!(got[0].offset, 5);
+        assert_eq!(got[0].key.as_deref(), Some(&b"k"[..]));
+        assert_eq!(got[0].value.as_deref(), Some(&b"v1"[..]));
+        assert_eq!(got[0].headers, vec![("h".to_string(), b"x".to_vec())]);
+        assert_eq!(got[1].key, None);
+        assert_eq!(got[1].value, None);
+        assert!(r.entries()[1].is_tombstone());
+        assert_eq!(got[2].key.as_deref(), Some(&b""[..]));
+        assert_eq!(r.batches()[0].partition_leader_epoch, 2);
+        assert_eq!(r.batches()[0].last_offset, 7);
+    }
+
+    #[test]
+    fn slice_and_truncate_keep_whole_batches() {
+        let mut log = Records::new();
+        for i in 0..4u64 {
+            let mut b = Records::single_batch(
+                &[
+                    rec(i * 2, Some("a"), Some("x")),
+                    rec(i * 2 + 1, Some("b"), Some("y")),
+                ],
+                ProducerStamp::NONE,
+            );
+            b.assign_offsets(i as i64 * 2, 0, None);
+            log.append(&b);
+        }
+        assert_eq!(log.record_count(), 8);
+        let s = log.slice(3, 8, usize::MAX);
+        assert_eq!(
+            s.first_offset(),
+            Some(2),
+            "the batch containing offset 3 starts at 2"
+        );
+        assert_eq!(s.last_offset(), Some(7));
+        let s = log.slice(0, 5, usize::MAX);
+        assert_eq!(
+            s.last_offset(),
+            Some(3),
+            "a batch reaching past the bound is not returned"
+        );
+        log.truncate_to(4);
+        assert_eq!(log.last_offset(), Some(3));
+        assert_eq!(log.record_count(), 4);
+        let r = log.record(&log.entries()[3]);
+        assert_eq!(r.value.as_deref(), Some(&b"y"[..]));
+        log.truncate_to(3);
+        assert_eq!(log.last_offset(), Some(2));
+        assert_eq!(log.batches().last().unwrap().record_count(), 1);
+    }
+
+    #[test]
+    fn sequence_wraps_at_int_max() {
+        let mut r = Records::single_batch(
+            &[rec(1, None, Some("a")), rec(2, None, Some("b"))],
+            ProducerStamp {
+                producer_id: 1,
+                producer_epoch: 0,
+                base_sequence: i32::MAX,
+                is_transactional: false,
+            },
+        );
+        r.assign_offsets(0, 0, None);
+        assert_eq!(r.batches()[0].last_sequence(), 0);
+    }
+}

@@ -1,0 +1,66 @@
+//! The contract between the event loop and the nodes: a node handles one message or timer
+//! at a time and records its effects (messages to send, timers to set, trace events) in a
+//! [`Ctx`]. Nodes never see the cluster, the clock or the network directly.
+
+use crate::ledger::Ledger;
+use crate::message::Message;
+use crate::trace::{Trace, TraceKind};
+use crate::types::{BrokerId, Millis, NodeId, Tp};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// Timers a node can set. A timer fires on the node that set it, unless the node restarted
+/// since (timers carry the node's incarnation).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Timer {
+    // controller
+    ControllerTick,
+    // broker
+    BrokerHeartbeat,
+    IsrExpiration,
+    FetcherBackoff(BrokerId),
+    FetcherRequestTimeout { leader: BrokerId, corr: u64 },
+    DelayedFetchExpire(u64),
+    DelayedProduceExpire(u64),
+    RetentionCheck,
+    GroupTick,
+    GroupJoin(String),
+    // clients
+    ClientWake,
+    RequestTimeout(u64),
+    MetadataBackoff,
+    AutoCommit,
+    Heartbeat,
+    PollDone,
+}
+
+/// What a handler did.
+pub struct Ctx<'a> {
+    pub now: Millis,
+    pub me: NodeId,
+    pub rng: &'a mut ChaCha8Rng,
+    pub trace: &'a mut Trace,
+    pub ledger: &'a mut Ledger,
+    pub(crate) out: &'a mut Vec<(NodeId, NodeId, Message)>,
+    pub(crate) timers: &'a mut Vec<(NodeId, Millis, Timer)>,
+    /// Topic names by id, for trace events.
+    pub topic_names: &'a [String],
+}
+
+impl Ctx<'_> {
+    pub fn send(&mut self, to: NodeId, msg: Message) {
+        self.out.push((self.me, to, msg));
+    }
+    pub fn set_timer(&mut self, delay: Millis, timer: Timer) {
+        self.timers.push((self.me, self.now + delay, timer));
+    }
+    pub fn emit(&mut self, kind: TraceKind) {
+        self.trace.push(self.now, kind);
+    }
+    pub fn topic_name(&self, tp: Tp) -> String {
+        self.topic_names
+            .get(tp.topic as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("topic-{}", tp.topic))
+    }
+}

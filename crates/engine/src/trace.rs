@@ -1,0 +1,202 @@
+//! The trace: every message sent, delivered or dropped and every state change, in order.
+//! The UI animates it, tests assert on it, and its running hash proves determinism
+//! (same seed and commands ⇒ same hash, natively and in wasm).
+
+use crate::types::{BrokerId, Millis, NodeId};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TraceKind {
+    Send {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        name: String,
+        summary: String,
+        arrive_at: Millis,
+    },
+    Deliver {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        name: String,
+    },
+    Drop {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        name: String,
+        reason: String,
+    },
+    Append {
+        broker: BrokerId,
+        topic: String,
+        partition: i32,
+        first_offset: i64,
+        last_offset: i64,
+        leader_epoch: i32,
+    },
+    Replicate {
+        broker: BrokerId,
+        topic: String,
+        partition: i32,
+        first_offset: i64,
+        last_offset: i64,
+    },
+    HighWatermark {
+        broker: BrokerId,
+        topic: String,
+        partition: i32,
+        hw: i64,
+    },
+    Truncate {
+        broker: BrokerId,
+        topic: String,
+        partition: i32,
+        to_offset: i64,
+        removed: usize,
+    },
+    LeaderChange {
+        topic: String,
+        partition: i32,
+        leader: BrokerId,
+        leader_epoch: i32,
+        isr: Vec<BrokerId>,
+        unclean: bool,
+    },
+    IsrChange {
+        topic: String,
+        partition: i32,
+        isr: Vec<BrokerId>,
+        reason: String,
+    },
+    BrokerFenced {
+        broker: BrokerId,
+    },
+    BrokerUnfenced {
+        broker: BrokerId,
+    },
+    BrokerStopped {
+        broker: BrokerId,
+    },
+    BrokerStarted {
+        broker: BrokerId,
+    },
+    Isolated {
+        node: NodeId,
+    },
+    Healed,
+    Produced {
+        client: String,
+        topic: String,
+        partition: i32,
+        key: Option<String>,
+        record: u64,
+    },
+    Acked {
+        client: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+        records: usize,
+    },
+    ClientError {
+        client: String,
+        error: String,
+        detail: String,
+    },
+    Consumed {
+        client: String,
+        topic: String,
+        partition: i32,
+        first_offset: i64,
+        last_offset: i64,
+        count: usize,
+    },
+    Group {
+        group: String,
+        event: String,
+    },
+    Note {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    pub seq: u64,
+    pub t: Millis,
+    #[serde(flatten)]
+    pub kind: TraceKind,
+}
+
+/// A bounded buffer of recent events plus a running hash of all of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    events: VecDeque<TraceEvent>,
+    capacity: usize,
+    next_seq: u64,
+    hash: u64,
+    /// Record every message send/deliver (off for benchmarks: the hash still covers
+    /// state changes).
+    pub messages: bool,
+}
+
+impl Trace {
+    pub fn new(capacity: usize) -> Self {
+        Trace {
+            events: VecDeque::new(),
+            capacity,
+            next_seq: 0,
+            hash: 0xcbf2_9ce4_8422_2325,
+            messages: true,
+        }
+    }
+
+    pub fn push(&mut self, t: Millis, kind: TraceKind) {
+        let ev = TraceEvent {
+            seq: self.next_seq,
+            t,
+            kind,
+        };
+        self.next_seq += 1;
+        self.hash = fnv1a(self.hash, &ev);
+        if self.capacity == 0 {
+            return;
+        }
+        if self.events.len() >= self.capacity {
+            self.events.pop_front();
+        }
+        self.events.push_back(ev);
+    }
+
+    /// FNV-1a over a stable text form of every event so far.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+    pub fn len(&self) -> u64 {
+        self.next_seq
+    }
+    pub fn is_empty(&self) -> bool {
+        self.next_seq == 0
+    }
+    pub fn events(&self) -> impl Iterator<Item = &TraceEvent> {
+        self.events.iter()
+    }
+    /// Events with `seq >= from`.
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
+        self.events.iter().filter(move |e| e.seq >= from)
+    }
+}
+
+fn fnv1a(mut h: u64, ev: &TraceEvent) -> u64 {
+    // serde_json of our own enums cannot fail; fall back to Debug just in case.
+    let text = serde_json::to_string(ev).unwrap_or_else(|_| format!("{ev:?}"));
+    for b in text.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

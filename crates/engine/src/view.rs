@@ -1,0 +1,725 @@
+//! Read-only, serialisable views of a cluster for the page, the CLI's `--json` output and
+//! tests: topology, per-replica offsets, clients, messages in flight, metrics, and the
+//! durability ledger checked against the logs.
+
+use crate::cluster::{Client, Cluster, InFlight};
+use crate::ledger::{HistoryEvent, LedgerEntry, Outcome};
+use crate::log::Log;
+use crate::message::Acks;
+use crate::replica::Role;
+use crate::types::{BrokerId, Millis, Tp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplicaView {
+    pub broker: BrokerId,
+    pub role: String,
+    pub leo: i64,
+    pub hw: i64,
+    pub log_start: i64,
+    pub online: bool,
+    pub in_isr: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartitionView {
+    pub partition: i32,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: i32,
+    pub isr: Vec<BrokerId>,
+    pub replicas: Vec<ReplicaView>,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+    pub high_watermark: i64,
+    pub last_stable_offset: i64,
+    pub under_replicated: bool,
+    pub under_min_isr: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicView {
+    pub name: String,
+    pub internal: bool,
+    pub replication_factor: usize,
+    pub config: BTreeMap<String, String>,
+    pub partitions: Vec<PartitionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrokerView {
+    pub id: BrokerId,
+    pub rack: Option<String>,
+    pub alive: bool,
+    pub fenced: bool,
+    pub isolated: bool,
+    pub fetchers_paused: bool,
+    pub leaders: usize,
+    pub replicas: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientErrorView {
+    pub error: String,
+    pub detail: String,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProducerView {
+    pub id: String,
+    pub alive: bool,
+    pub acks: String,
+    pub idempotence: bool,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub sent: u64,
+    pub acked: u64,
+    pub failed: u64,
+    pub retries: u64,
+    pub pending: usize,
+    pub errors: BTreeMap<String, u64>,
+    pub last_error: Option<ClientErrorView>,
+    pub config: BTreeMap<String, String>,
+    pub workload: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerPartitionView {
+    pub topic: String,
+    pub partition: i32,
+    pub position: Option<i64>,
+    pub lag: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerView {
+    pub id: String,
+    pub alive: bool,
+    pub group: Option<String>,
+    pub topics: Vec<String>,
+    pub isolation: String,
+    pub assignment: Vec<ConsumerPartitionView>,
+        pub consumed: u64,
+    pub errors: BTreeMap<String, u64>,
+    pub last_error: Option<ClientErrorView>,
+    /// Group membership: "Stable", "Joining", … (None without a group).
+    pub member_state: Option<String>,
+    pub member_id: Option<String>,
+    pub generation: Option<i32>,
+    pub commit_mode: String,
+    pub processing_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupMemberView {
+    pub member_id: String,
+    pub client: String,
+    pub instance_id: Option<String>,
+    /// Sorted (topic, partition) pairs.
+    pub assignment: Vec<(String, i32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommittedView {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    /// High watermark − committed offset.
+    pub lag: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub group: String,
+    pub coordinator: BrokerId,
+    pub state: String,
+    pub generation: i32,
+    pub protocol: String,
+    pub assignor: Option<String>,
+    pub leader: Option<String>,
+    pub members: Vec<GroupMemberView>,
+    pub committed: Vec<CommittedView>,
+    pub lag: i64,
+    /// Records the group's applications finished processing (distinct).
+    pub processed: u64,
+    /// Extra processings of records already processed (at-least-once redelivery).
+    pub duplicates: u64,
+    /// Records below the committed offsets that no member ever processed (at-most-once loss).
+    pub skipped: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub active_controller_count: u32,
+    pub under_replicated_partitions: u32,
+    pub offline_partitions_count: u32,
+    pub under_min_isr_partition_count: u32,
+    pub isr_shrinks: u64,
+    pub isr_expands: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LostRecord {
+    pub id: u64,
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub explanation: String,
+}
+
+/// The durability ledger checked against the current leaders' logs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Durability {
+    /// Records the producer was told were written.
+    pub acked: u64,
+    /// Acknowledged and readable (below the leader's HW).
+    pub visible: u64,
+    /// Acknowledged, on the leader, not yet below the HW.
+    pub pending: u64,
+    /// Acknowledged and gone for good.
+    pub lost_acked: u64,
+    /// Acknowledged, but the partition has no leader right now.
+    pub unavailable: u64,
+    /// Acknowledged and later removed by retention or compaction (not a loss).
+    pub expired: u64,
+    /// Records the producer was told failed.
+    pub failed: u64,
+    /// Extra copies of records in the logs (retries without idempotence).
+    pub duplicates: u64,
+    pub lost: Vec<LostRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterView {
+    pub now: Millis,
+    pub seed: u64,
+    pub brokers: Vec<BrokerView>,
+    pub topics: Vec<TopicView>,
+    pub producers: Vec<ProducerView>,
+        pub consumers: Vec<ConsumerView>,
+    pub groups: Vec<GroupView>,
+    pub in_flight: Vec<InFlight>,
+    pub metrics: Metrics,
+}
+
+/// One record as the page draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub offset: i64,
+    pub timestamp: i64,
+    pub key: Option<String>,
+    pub value: Option<String>,
+    pub id: u64,
+    pub control: Option<String>,
+    pub transactional: bool,
+    pub producer_id: i64,
+}
+
+const LOST_LIST_CAP: usize = 200;
+
+impl Cluster {
+    fn leader_log(&self, tp: Tp) -> Option<&Log> {
+        let leader = self.leader_of(tp)?;
+        self.brokers
+            .get(&leader)
+            .and_then(|b| b.partitions.get(&tp))
+            .map(|p| &p.log)
+    }
+
+    fn tp_name(&self, tp: Tp) -> String {
+        self.topic_names()
+            .get(tp.topic as usize)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn durability(&self) -> Durability {
+        self.durability_where(|_| true)
+    }
+
+    /// The ledger for one producer and/or topic.
+    pub fn durability_of(&self, producer: Option<&str>, topic: Option<&str>) -> Durability {
+        let pidx = producer.map(|p| self.client_index(p));
+        let tid = topic.map(|t| self.topic_id(t));
+        self.durability_where(|e| {
+            pidx.is_none_or(|p| p == Some(e.producer)) && tid.is_none_or(|t| t == Some(e.tp.topic))
+        })
+    }
+
+    pub fn durability_where(&self, keep: impl Fn(&LedgerEntry) -> bool) -> Durability {
+        let mut d = Durability::default();
+        for e in self.ledger.entries().iter().filter(|e| keep(e)) {
+            let log = self.leader_log(e.tp);
+            if let Some(log) = log {
+                // Copies still in the leader's log, at distinct offsets (a retry that went to
+                // a new leader after the first copy was truncated away is not a duplicate).
+                let mut offsets: Vec<i64> = e
+                    .appends
+                    .iter()
+                    .map(|a| a.offset)
+                    .filter(|o| log.id_at(*o) == Some(e.id))
+                    .collect();
+                offsets.sort_unstable();
+                offsets.dedup();
+                let present = offsets.len() as u64;
+                if present > 1 {
+                    d.duplicates += present - 1;
+                }
+            }
+            match e.outcome {
+                Outcome::Pending => {}
+                Outcome::Failed { .. } => d.failed += 1,
+                Outcome::Acked { offset, .. } => {
+                    d.acked += 1;
+                    let Some(log) = log else {
+                        d.unavailable += 1;
+                        continue;
+                    };
+                    let at = if offset >= 0 {
+                        (log.id_at(offset) == Some(e.id)).then_some(offset)
+                    } else {
+                        e.appends
+                            .iter()
+                            .map(|a| a.offset)
+                            .find(|o| log.id_at(*o) == Some(e.id))
+                    };
+                    match at {
+                        Some(o) if o < log.high_watermark() => d.visible += 1,
+                        Some(_) => d.pending += 1,
+                        None => {
+                            let first = if offset >= 0 {
+                                offset
+                            } else {
+                                e.appends.first().map_or(-1, |a| a.offset)
+                            };
+                            if first >= 0 && first < log.log_start_offset() {
+                                d.expired += 1;
+                                continue;
+                            }
+                            d.lost_acked += 1;
+                            if d.lost.len() < LOST_LIST_CAP {
+                                d.lost.push(LostRecord {
+                                    id: e.id,
+                                    topic: self.tp_name(e.tp),
+                                    partition: e.tp.partition,
+                                    offset: first,
+                                    explanation: self.explain_loss(e),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        d
+    }
+
+    /// Why an acknowledged record is gone, from the partition's history.
+    pub fn explain_loss(&self, e: &LedgerEntry) -> String {
+        let secs = |t: Millis| format!("{:.2} s", t as f64 / 1000.0);
+        let Outcome::Acked { offset, at } = e.outcome else {
+            return "not acknowledged".into();
+        };
+        let mut parts: Vec<(Millis, String)> = Vec::new();
+        let first = e.appends.first();
+        let off = if offset >= 0 {
+            offset
+        } else {
+            first.map_or(-1, |a| a.offset)
+        };
+        let acks = match e.acks {
+            Acks::None => "acks=0",
+            Acks::Leader => "acks=1",
+            Acks::All => "acks=all",
+        };
+        match first {
+            Some(a) => parts.push((
+                at,
+                format!(
+                    "acked with {acks} at {} after broker-{} appended it as offset {off} (leader epoch {})",
+                    secs(at),
+                    a.broker,
+                    a.leader_epoch
+                ),
+            )),
+            None => parts.push((at, format!("sent with {acks} at {}; no broker ever appended it", secs(at)))),
+        }
+        let appended_by = first.map(|a| a.broker);
+        for (t, b) in &self.ledger.broker_stops {
+            if *t >= e.created_at && Some(*b) == appended_by {
+                parts.push((*t, format!("broker-{b} stopped at {}", secs(*t))));
+            }
+        }
+        if let Some(hist) = self.ledger.history.get(&e.tp) {
+            for h in hist {
+                match h {
+                    HistoryEvent::BecameLeader {
+                        at: t,
+                        broker,
+                        epoch,
+                        leo,
+                        unclean,
+                    } if *t >= e.created_at && *leo <= off && Some(*broker) != appended_by => {
+                        parts.push((
+                            *t,
+                            format!(
+                                "broker-{broker} became leader at {} ({} election, epoch {epoch}) with log end offset {leo}: it never had offset {off}",
+                                secs(*t),
+                                if *unclean { "unclean" } else { "clean" }
+                            ),
+                        ));
+                    }
+                    HistoryEvent::Truncated {
+                        at: t,
+                        broker,
+                        to_offset,
+                        ..
+                    } if *t >= e.created_at && *to_offset <= off => {
+                        parts.push((*t, format!("broker-{broker} truncated its log to offset {to_offset} at {}, deleting offset {off}", secs(*t))));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        parts.sort_by_key(|(t, _)| *t);
+        parts
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn metrics(&self) -> Metrics {
+        let mut m = Metrics {
+            active_controller_count: u32::from(self.controller.alive),
+            under_replicated_partitions: 0,
+            offline_partitions_count: 0,
+            under_min_isr_partition_count: 0,
+            isr_shrinks: 0,
+            isr_expands: 0,
+        };
+        for (tp, reg) in &self.controller.image.partitions {
+            if !reg.has_leader() {
+                m.offline_partitions_count += 1;
+                continue;
+            }
+            if reg.isr.len() < reg.replicas.len() {
+                m.under_replicated_partitions += 1;
+            }
+            let s = self.controller.topic_settings(tp.topic);
+            if (reg.isr.len() as i32) < s.min_isr.min(reg.replicas.len() as i32) {
+                m.under_min_isr_partition_count += 1;
+            }
+        }
+        for b in self.brokers.values() {
+            m.isr_shrinks += b.metrics.isr_shrinks;
+            m.isr_expands += b.metrics.isr_expands;
+        }
+        m
+    }
+
+    pub fn view(&self) -> ClusterView {
+        let brokers = self
+            .brokers
+            .values()
+            .map(|b| BrokerView {
+                id: b.id,
+                rack: b.rack.clone(),
+                alive: b.alive,
+                fenced: self.controller.is_fenced(b.id),
+                isolated: self
+                    .net
+                    .isolated
+                    .contains(&crate::types::NodeId::Broker(b.id)),
+                fetchers_paused: b.fetch_paused,
+                leaders: b.leader_count(),
+                replicas: b.partitions.len(),
+            })
+            .collect();
+        let topics = self
+            .controller
+            .image
+            .topics
+            .values()
+            .map(|t| TopicView {
+                name: t.name.clone(),
+                internal: t.internal,
+                replication_factor: self
+                    .controller
+                    .image
+                    .partition(Tp::new(t.id, 0))
+                    .map_or(0, |r| r.replicas.len()),
+                config: t.config.overrides().clone(),
+                partitions: (0..t.partitions)
+                    .map(|p| self.partition_view(Tp::new(t.id, p)))
+                    .collect(),
+            })
+            .collect();
+        let mut producers = Vec::new();
+        let mut consumers = Vec::new();
+        for (i, c) in self.clients.iter().enumerate() {
+            match c {
+                Client::Producer(p) => producers.push(ProducerView {
+                    id: p.name.clone(),
+                    alive: p.alive,
+                    acks: p.settings.acks.as_str().to_string(),
+                    idempotence: p.settings.idempotence,
+                    producer_id: p.producer_id,
+                    producer_epoch: p.producer_epoch,
+                    sent: p.stats.sent,
+                    acked: p.stats.acked,
+                    failed: p.stats.failed,
+                    retries: p.stats.retries,
+                    pending: p.pending_records(),
+                    errors: p.stats.errors.clone(),
+                    last_error: p.last_error.as_ref().map(|e| ClientErrorView {
+                        error: e.error.name().to_string(),
+                        detail: e.detail.clone(),
+                        at: e.at,
+                    }),
+                    config: p.config.overrides().clone(),
+                    workload: self.workloads.get(&(i as u32)).map(|w| w.rate_per_sec),
+                }),
+                Client::Consumer(c) => consumers.push(ConsumerView {
+                    id: c.name.clone(),
+                    alive: c.alive,
+                    group: c.group.clone(),
+                    topics: c.topics.clone(),
+                    isolation: match c.settings.isolation {
+                        crate::message::Isolation::Committed => "read_committed".into(),
+                        _ => "read_uncommitted".into(),
+                    },
+                    assignment: c
+                        .assignment
+                        .iter()
+                        .map(|tp| {
+                            let pos = c.position(*tp);
+                            let upper = self.leader_log(*tp).map(|l| {
+                                if c.settings.isolation == crate::message::Isolation::Committed {
+                                    l.last_stable_offset()
+                                } else {
+                                    l.high_watermark()
+                                }
+                            });
+                            ConsumerPartitionView {
+                                topic: self.tp_name(*tp),
+                                partition: tp.partition,
+                                position: pos,
+                                lag: match (pos, upper) {
+                                    (Some(p), Some(u)) => Some((u - p).max(0)),
+                                    _ => None,
+                                },
+                            }
+                        })
+                        .collect(),
+                                        consumed: c.delivered_total,
+                    member_state: c.membership.as_ref().map(|m| format!("{:?}", m.state)),
+                    member_id: c.membership.as_ref().map(|m| m.member_id.clone()).filter(|s| !s.is_empty()),
+                    generation: c.membership.as_ref().map(|m| m.generation),
+                    commit_mode: c.commit_mode.name().to_string(),
+                    processing_ms: c.processing_ms,
+                    errors: c.stats.errors.clone(),
+                    last_error: c.last_error.as_ref().map(|e| ClientErrorView {
+                        error: e.error.name().to_string(),
+                        detail: e.detail.clone(),
+                        at: e.at,
+                    }),
+                }),
+            }
+        }
+        ClusterView {
+            now: self.now(),
+            seed: self.seed,
+            brokers,
+            topics,
+            producers,
+                        consumers,
+            groups: self.groups(),
+            in_flight: self.in_flight(),
+            metrics: self.metrics(),
+        }
+    }
+
+        /// Every consumer group with its coordinator's view of it.
+    pub fn groups(&self) -> Vec<GroupView> {
+        let mut names: Vec<String> = self
+            .clients
+            .iter()
+            .filter_map(|c| match c {
+                Client::Consumer(k) => k.group.clone(),
+                _ => None,
+            })
+            .collect();
+        for b in self.brokers.values() {
+            names.extend(b.groups.groups.keys().cloned());
+        }
+        names.sort();
+        names.dedup();
+        names.into_iter().filter_map(|g| self.group_view(&g)).collect()
+    }
+
+    pub fn group_view(&self, group: &str) -> Option<GroupView> {
+        let (coordinator, g) = self.group_coordinator(group)?;
+        let mut members: Vec<GroupMemberView> = g
+            .members
+            .iter()
+            .map(|m| {
+                let mut assignment: Vec<(String, i32)> = m.assignment.iter().map(|tp| (tp.topic.clone(), tp.partition)).collect();
+                assignment.sort();
+                GroupMemberView {
+                    member_id: m.member_id.clone(),
+                    client: m.client_id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    assignment,
+                }
+            })
+            .collect();
+        members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+        let mut committed = Vec::new();
+        let mut skipped = 0u64;
+        let processed_map = self.ledger.processed.get(group);
+        for (tp, c) in &g.offsets {
+            let hw = self.tp(&tp.topic, tp.partition).ok().and_then(|t| self.leader_log(t)).map_or(c.offset, |l| l.high_watermark());
+            committed.push(CommittedView { topic: tp.topic.clone(), partition: tp.partition, offset: c.offset, lag: (hw - c.offset).max(0) });
+            if let Ok(t) = self.tp(&tp.topic, tp.partition) {
+                if let Some(log) = self.leader_log(t) {
+                    for chunk in log.chunks() {
+                        for (b, e) in chunk.iter() {
+                            if e.offset >= c.offset {
+                                break;
+                            }
+                            if b.control.is_none() && e.id != 0 && processed_map.is_none_or(|m| !m.contains_key(&e.id)) {
+                                skipped += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let (processed, duplicates) = processed_map.map_or((0, 0), |m| {
+            (m.len() as u64, m.values().map(|n| u64::from(n.saturating_sub(1))).sum())
+        });
+        let lag = committed.iter().map(|c| c.lag).sum();
+        Some(GroupView {
+            group: group.to_string(),
+            coordinator,
+            state: g.state.name().to_string(),
+            generation: g.generation,
+            protocol: "classic".into(),
+            assignor: g.protocol.clone(),
+            leader: g.leader.clone(),
+            members,
+            committed,
+            lag,
+            processed,
+            duplicates,
+            skipped,
+        })
+    }
+
+    pub fn partition_view(&self, tp: Tp) -> PartitionView {
+        let reg = self.controller.image.partition(tp).cloned();
+        let (leader, epoch, isr, replicas) = match &reg {
+            Some(r) => (
+                if r.leader >= 0 { Some(r.leader) } else { None },
+                r.leader_epoch,
+                r.isr.clone(),
+                r.replicas.clone(),
+            ),
+            None => (None, -1, vec![], vec![]),
+        };
+        let replica_views: Vec<ReplicaView> = replicas
+            .iter()
+            .map(|b| {
+                let broker = self.brokers.get(b);
+                let part = broker.and_then(|x| x.partitions.get(&tp));
+                ReplicaView {
+                    broker: *b,
+                    role: match part.map(|p| p.role) {
+                        Some(Role::Leader) => "leader".into(),
+                        Some(Role::Follower) => "follower".into(),
+                        _ => "offline".into(),
+                    },
+                    leo: part.map_or(0, |p| p.log.log_end_offset()),
+                    hw: part.map_or(0, |p| p.log.high_watermark()),
+                    log_start: part.map_or(0, |p| p.log.log_start_offset()),
+                    online: broker.is_some_and(|x| x.alive),
+                    in_isr: isr.contains(b),
+                }
+            })
+            .collect();
+        let log = self.leader_log(tp);
+        let s = self.controller.topic_settings(tp.topic);
+        PartitionView {
+            partition: tp.partition,
+            leader,
+            leader_epoch: epoch,
+            isr: isr.clone(),
+            under_replicated: leader.is_some() && isr.len() < replicas.len(),
+            under_min_isr: leader.is_some()
+                && (isr.len() as i32) < s.min_isr.min(replicas.len() as i32),
+            replicas: replica_views,
+            log_start_offset: log.map_or(0, |l| l.log_start_offset()),
+            log_end_offset: log.map_or(0, |l| l.log_end_offset()),
+            high_watermark: log.map_or(0, |l| l.high_watermark()),
+            last_stable_offset: log.map_or(0, |l| l.last_stable_offset()),
+        }
+    }
+
+    /// Records of one replica's log (the leader's when `broker` is `None`), from `from`, at most `limit`.
+    pub fn records(
+        &self,
+        topic: &str,
+        partition: i32,
+        broker: Option<BrokerId>,
+        from: i64,
+        limit: usize,
+    ) -> Vec<RecordView> {
+        let Ok(tp) = self.tp(topic, partition) else {
+            return Vec::new();
+        };
+        let log = match broker {
+            Some(b) => self
+                .brokers
+                .get(&b)
+                .and_then(|x| x.partitions.get(&tp))
+                .map(|p| &p.log),
+            None => self.leader_log(tp).or_else(|| {
+                // Offline: show the most complete replica.
+                self.brokers
+                    .values()
+                    .filter_map(|b| b.partitions.get(&tp))
+                    .max_by_key(|p| p.log.log_end_offset())
+                    .map(|p| &p.log)
+            }),
+        };
+        let Some(log) = log else { return Vec::new() };
+        let mut out = Vec::new();
+        for chunk in log.chunks() {
+            if chunk.last_offset().is_some_and(|l| l < from) {
+                continue;
+            }
+            for (b, e) in chunk.iter() {
+                if e.offset < from {
+                    continue;
+                }
+                if out.len() >= limit {
+                    return out;
+                }
+                let r = chunk.record(e);
+                out.push(RecordView {
+                    offset: e.offset,
+                    timestamp: e.timestamp,
+                    key: r.key.map(|k| String::from_utf8_lossy(&k).into_owned()),
+                    value: r.value.map(|v| String::from_utf8_lossy(&v).into_owned()),
+                    id: e.id,
+                    control: b.control.map(|c| format!("{c:?}").to_uppercase()),
+                    transactional: b.is_transactional,
+                    producer_id: b.producer_id,
+                });
+            }
+        }
+        out
+    }
+}

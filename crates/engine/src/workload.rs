@@ -1,0 +1,85 @@
+//! A steady producer workload: records at a rate, keyed from a small key space or keyless.
+//! Drives the page's "produce continuously" switch and the benchmarks.
+
+use crate::types::Millis;
+use rand_chacha::ChaCha8Rng;
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    pub topic: String,
+    pub rate_per_sec: f64,
+    /// Keys `"{key_prefix}{n}"` with n drawn uniformly from `0..keys`; `None` = keyless.
+    pub keys: Option<u32>,
+    pub key_prefix: String,
+    pub value_bytes: usize,
+    pub tick_ms: Millis,
+    pub until: Option<Millis>,
+    carry: f64,
+    counter: u64,
+}
+
+impl Workload {
+    pub fn new(
+        topic: &str,
+        rate_per_sec: f64,
+        keys: Option<u32>,
+        key_prefix: &str,
+        value_bytes: usize,
+        until: Option<Millis>,
+    ) -> Self {
+        let rate = if rate_per_sec.is_finite() {
+            rate_per_sec.clamp(0.0, 10_000_000.0)
+        } else {
+            0.0
+        };
+        // Tick often enough to spread records, but not more than every millisecond.
+        let tick_ms = if rate >= 1000.0 {
+            1
+        } else if rate >= 100.0 {
+            10
+        } else {
+            50
+        };
+        Workload {
+            topic: topic.to_string(),
+            rate_per_sec: rate,
+            keys: keys.filter(|k| *k > 0),
+            key_prefix: key_prefix.to_string(),
+            value_bytes: value_bytes.clamp(1, 1 << 20),
+            tick_ms,
+            until,
+            carry: 0.0,
+            counter: 0,
+        }
+    }
+
+    pub fn finished(&self, now: Millis) -> bool {
+        self.until.is_some_and(|u| now >= u)
+    }
+
+    /// The (key, value) pairs to send at this tick.
+    pub fn next_batch(
+        &mut self,
+        _now: Millis,
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<(Option<String>, String)> {
+        self.carry += self.rate_per_sec * self.tick_ms as f64 / 1000.0;
+        let n = self.carry.floor() as u64;
+        self.carry -= n as f64;
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            self.counter += 1;
+            let key = self
+                .keys
+                .map(|k| format!("{}{}", self.key_prefix, rng.next_u32() % k));
+            let mut value = format!("v{}", self.counter);
+            while value.len() < self.value_bytes {
+                value.push('.');
+            }
+            out.push((key, value));
+        }
+        out
+    }
+}

@@ -1,0 +1,297 @@
+//! Consumer groups over the simulated network: coordinator discovery, the classic
+//! join/sync protocol with Kafka's assignors, rebalances on join, leave and crash, committed
+//! offsets, delivery semantics, seeks and offset resets (semantics digest §2 and §6).
+#![allow(clippy::unwrap_used)]
+
+use kafka_sim::action::Action;
+use kafka_sim::cluster::{ResetTo, SeekTo};
+use kafka_sim::view::GroupView;
+use kafka_sim::{Cluster, ClusterSpec, ErrorCode};
+use std::collections::BTreeMap;
+
+fn cfg(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn cluster(partitions: i32) -> Cluster {
+    let mut c = Cluster::new(&ClusterSpec { seed: 1, ..ClusterSpec::default() }).unwrap();
+    c.create_topic("t", partitions, 3, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(&[])).unwrap();
+    c
+}
+
+const EARLIEST: &[(&str, &str)] = &[("auto.offset.reset", "earliest"), ("session.timeout.ms", "10000"), ("heartbeat.interval.ms", "1000")];
+
+fn join(c: &mut Cluster, name: &str, group: &str, extra: &[(&str, &str)]) {
+    let mut conf = cfg(EARLIEST);
+    conf.extend(cfg(extra));
+    c.add_consumer(name, Some(group), &["t".into()], &conf, 0).unwrap();
+}
+
+fn assignment(c: &Cluster, consumer: &str) -> Vec<i32> {
+    c.consumer(consumer).unwrap().assignment.iter().map(|tp| tp.partition).collect()
+}
+
+fn group(c: &Cluster, g: &str) -> GroupView {
+    c.group_view(g).unwrap()
+}
+
+#[test]
+fn a_group_of_two_splits_four_partitions_with_range() {
+    let mut c = cluster(4);
+    join(&mut c, "c1", "g", &[]);
+    join(&mut c, "c2", "g", &[]);
+    c.advance(10_000);
+    // Range: member ids sort c1-… before c2-…, so c1 gets the first range.
+    assert_eq!(assignment(&c, "c1"), vec![0, 1]);
+    assert_eq!(assignment(&c, "c2"), vec![2, 3]);
+    let g = group(&c, "g");
+    assert_eq!(g.state, "Stable");
+    assert_eq!(g.generation, 1);
+    assert_eq!(g.assignor.as_deref(), Some("range"));
+    assert_eq!(g.members.len(), 2);
+}
+
+/// The seed's table: 4 partitions and 2, 4 or 8 consumers.
+#[test]
+fn partitions_are_the_unit_of_parallelism() {
+    for (n, active, each) in [(2usize, 2usize, 2usize), (4, 4, 1), (8, 4, 1)] {
+        let mut c = cluster(4);
+        for i in 0..n {
+            join(&mut c, &format!("c{i}"), "g", &[]);
+        }
+        c.advance(15_000);
+        let sizes: Vec<usize> = (0..n).map(|i| assignment(&c, &format!("c{i}")).len()).collect();
+        assert_eq!(sizes.iter().filter(|s| **s > 0).count(), active, "{n} consumers: {sizes:?}");
+        assert!(sizes.iter().all(|s| *s == 0 || *s == each), "{n} consumers: {sizes:?}");
+        assert_eq!(sizes.iter().sum::<usize>(), 4);
+    }
+}
+
+#[test]
+fn a_crashed_member_is_removed_after_the_session_timeout() {
+    let mut c = cluster(4);
+    join(&mut c, "c1", "g", &[]);
+    join(&mut c, "c2", "g", &[]);
+    c.advance(10_000);
+    assert_eq!(group(&c, "g").generation, 1);
+    c.apply(&Action::CrashClient { client: "c2".into() }).unwrap();
+    c.advance(5_000);
+    assert_eq!(assignment(&c, "c1"), vec![0, 1], "within session.timeout.ms nothing moves");
+    c.advance(10_000);
+    assert_eq!(assignment(&c, "c1"), vec![0, 1, 2, 3], "after the session timeout c1 takes over");
+    assert_eq!(group(&c, "g").generation, 2);
+    assert_eq!(group(&c, "g").members.len(), 1);
+}
+
+#[test]
+fn a_graceful_leave_rebalances_at_once() {
+    let mut c = cluster(4);
+    join(&mut c, "c1", "g", &[]);
+    join(&mut c, "c2", "g", &[]);
+    c.advance(10_000);
+    c.apply(&Action::RemoveConsumer { consumer: "c2".into() }).unwrap();
+    c.advance(1_000);
+    assert_eq!(assignment(&c, "c1"), vec![0, 1, 2, 3]);
+    assert_eq!(group(&c, "g").generation, 2);
+}
+
+#[test]
+fn committed_offsets_let_a_new_member_resume() {
+    let mut c = cluster(1);
+    join(&mut c, "c1", "g", &[]);
+    c.produce("p", "t", None, Some("v"), None, &[], 10).unwrap();
+    c.advance(10_000);
+    assert_eq!(c.consumer("c1").unwrap().delivered_total, 10);
+    c.apply(&Action::RemoveConsumer { consumer: "c1".into() }).unwrap();
+    c.advance(1_000);
+    let g = group(&c, "g");
+    assert_eq!(g.state, "Empty");
+    assert_eq!(g.committed[0].offset, 10, "close() auto-commits: the committed offset is the next to read");
+    c.produce("p", "t", None, Some("w"), None, &[], 5).unwrap();
+    join(&mut c, "c2", "g", &[]);
+    c.advance(10_000);
+    let k = c.consumer("c2").unwrap();
+    assert_eq!(k.delivered_total, 5, "c2 resumed at the committed offset, not at earliest");
+    assert_eq!(k.delivered.front().unwrap().offset, 10);
+}
+
+#[test]
+fn auto_commit_redelivers_after_a_crash_at_least_once() {
+    let mut c = cluster(1);
+    // Auto-commit every 5 s; 100 ms per record: a crash mid-batch leaves processed records
+    // beyond the last commit.
+    let mut conf = cfg(EARLIEST);
+    conf.insert("max.poll.records".into(), "10".into());
+    c.add_consumer("c1", Some("g"), &["t".into()], &conf, 100).unwrap();
+    c.produce("p", "t", None, Some("v"), None, &[], 40).unwrap();
+    c.advance(6_500);
+    c.apply(&Action::CrashClient { client: "c1".into() }).unwrap();
+    c.add_consumer("c2", Some("g"), &["t".into()], &conf, 100).unwrap();
+    c.advance(40_000);
+    let g = group(&c, "g");
+    assert_eq!(g.skipped, 0, "auto-commit never skips");
+    assert!(g.duplicates > 0, "records processed before the crash but after the last commit are processed again: {g:?}");
+    assert_eq!(g.processed, 40);
+}
+
+#[test]
+fn committing_before_processing_loses_records_on_a_crash_at_most_once() {
+    let mut c = cluster(1);
+    let mut conf = cfg(EARLIEST);
+    conf.insert("max.poll.records".into(), "10".into());
+    conf.insert("enable.auto.commit".into(), "false".into());
+    c.add_consumer_with("c1", Some("g"), &["t".into()], &conf, 100, Some("before_processing")).unwrap();
+    c.produce("p", "t", None, Some("v"), None, &[], 40).unwrap();
+    c.advance(4_550);
+    c.apply(&Action::CrashClient { client: "c1".into() }).unwrap();
+    c.add_consumer_with("c2", Some("g"), &["t".into()], &conf, 100, Some("before_processing")).unwrap();
+    c.advance(40_000);
+    let g = group(&c, "g");
+    assert_eq!(g.duplicates, 0, "{g:?}");
+    assert!(g.skipped > 0, "records committed but never processed are skipped: {g:?}");
+}
+
+#[test]
+fn committing_after_processing_never_skips() {
+    let mut c = cluster(1);
+    let mut conf = cfg(EARLIEST);
+    conf.insert("max.poll.records".into(), "10".into());
+    conf.insert("enable.auto.commit".into(), "false".into());
+    c.add_consumer_with("c1", Some("g"), &["t".into()], &conf, 100, Some("after_processing")).unwrap();
+    c.produce("p", "t", None, Some("v"), None, &[], 40).unwrap();
+    c.advance(4_550);
+    c.apply(&Action::CrashClient { client: "c1".into() }).unwrap();
+    c.add_consumer_with("c2", Some("g"), &["t".into()], &conf, 100, Some("after_processing")).unwrap();
+    c.advance(40_000);
+    let g = group(&c, "g");
+    assert_eq!(g.skipped, 0, "{g:?}");
+    assert_eq!(g.processed, 40);
+}
+
+#[test]
+fn seek_to_a_timestamp_lands_on_the_first_record_at_or_after_it() {
+    let mut c = cluster(1);
+    c.produce("p", "t", None, Some("a"), None, &[], 3).unwrap(); // t=0
+    c.advance(1_000);
+    c.produce("p", "t", None, Some("b"), None, &[], 3).unwrap(); // t=1000, offsets 3..5
+    c.advance(1_000);
+    c.add_consumer("r", None, &["t".into()], &cfg(&[("auto.offset.reset", "latest")]), 0).unwrap();
+    c.advance(1_000);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(c.consumer("r").unwrap().position(tp), Some(6));
+    c.seek("r", "t", 0, SeekTo::Timestamp(500)).unwrap();
+    c.advance(1);
+    c.advance(1_000);
+    let k = c.consumer("r").unwrap();
+    assert_eq!(k.delivered.front().map(|d| d.offset), Some(3), "the first offset with timestamp ≥ 500 ms");
+    assert_eq!(k.delivered_total, 3);
+    // A timestamp after every record: the end.
+    c.seek("r", "t", 0, SeekTo::Timestamp(99_999)).unwrap();
+    c.advance(1_000);
+    assert_eq!(c.consumer("r").unwrap().position(tp), Some(6));
+    c.seek("r", "t", 0, SeekTo::Beginning).unwrap();
+    c.advance(1_000);
+    assert_eq!(c.consumer("r").unwrap().delivered_total, 9, "replayed all six from offset 0");
+}
+
+#[test]
+fn offsets_can_only_be_reset_while_the_group_is_inactive() {
+    let mut c = cluster(2);
+    join(&mut c, "c1", "g", &[]);
+    c.produce("p", "t", Some("k"), Some("v"), None, &[], 6).unwrap();
+    c.advance(10_000);
+    let err = c.reset_offsets("g", "t", ResetTo::Earliest).unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::NonEmptyGroup));
+    assert!(err.to_string().contains("inactive, but the current state is Stable"), "{err}");
+    c.apply(&Action::RemoveConsumer { consumer: "c1".into() }).unwrap();
+    c.advance(1_000);
+    let set = c.reset_offsets("g", "t", ResetTo::Earliest).unwrap();
+    assert!(set.iter().all(|(_, o)| *o == 0));
+    c.advance(1_000);
+    assert!(group(&c, "g").committed.iter().all(|x| x.offset == 0));
+    let shifted = c.reset_offsets("g", "t", ResetTo::ShiftBy(2)).unwrap();
+    c.advance(1_000);
+    assert!(shifted.iter().all(|(_, o)| *o <= 6));
+    // A new member replays from the reset offsets.
+    join(&mut c, "c2", "g", &[]);
+    c.advance(10_000);
+    let total: i64 = shifted.iter().map(|(p, o)| {
+        let tp = c.tp("t", *p).unwrap();
+        c.partition_view(tp).high_watermark - o
+    }).sum();
+    assert_eq!(c.consumer("c2").unwrap().delivered_total as i64, total);
+}
+
+#[test]
+fn cooperative_sticky_moves_only_what_it_must_in_two_rounds() {
+    let mut c = cluster(6);
+    let coop = [("partition.assignment.strategy", "cooperative-sticky")];
+    join(&mut c, "c1", "g", &coop);
+    join(&mut c, "c2", "g", &coop);
+    c.advance(10_000);
+    let before1 = assignment(&c, "c1");
+    assert_eq!(before1.len(), 3);
+    let gen_before = group(&c, "g").generation;
+    join(&mut c, "c3", "g", &coop);
+    // Through the whole rebalance c1 keeps at least two of its partitions: nothing stops
+    // that does not move.
+    for _ in 0..100 {
+        c.advance(100);
+        let now1 = assignment(&c, "c1");
+        assert!(now1.iter().filter(|p| before1.contains(p)).count() >= 2, "{now1:?}");
+    }
+    let sizes: Vec<usize> = ["c1", "c2", "c3"].iter().map(|n| assignment(&c, n).len()).collect();
+    assert_eq!(sizes, vec![2, 2, 2]);
+    assert_eq!(group(&c, "g").generation, gen_before + 2, "cooperative: a second round hands over the revoked partitions");
+}
+
+#[test]
+fn eager_range_revokes_everything_during_a_rebalance() {
+    let mut c = cluster(6);
+    join(&mut c, "c1", "g", &[]);
+    join(&mut c, "c2", "g", &[]);
+    c.advance(10_000);
+    join(&mut c, "c3", "g", &[]);
+    let mut saw_empty = false;
+    for _ in 0..100 {
+        c.advance(50);
+        if assignment(&c, "c1").is_empty() && assignment(&c, "c2").is_empty() {
+            saw_empty = true;
+        }
+    }
+    assert!(saw_empty, "eager members hold nothing while the group rebalances");
+    assert_eq!(group(&c, "g").generation, 2, "one round");
+}
+
+#[test]
+fn the_coordinator_moves_when_its_broker_dies_and_offsets_survive() {
+    let mut c = cluster(1);
+    join(&mut c, "c1", "g", &[]);
+    c.produce("p", "t", None, Some("v"), None, &[], 5).unwrap();
+    c.advance(10_000);
+    let g = group(&c, "g");
+    assert_eq!(g.committed.first().map(|x| x.offset), Some(5));
+    c.stop_broker(g.coordinator).unwrap();
+    c.advance(30_000);
+    let g2 = group(&c, "g");
+    assert_ne!(g2.coordinator, g.coordinator);
+    assert_eq!(g2.committed.first().map(|x| x.offset), Some(5), "loaded from __consumer_offsets");
+    assert_eq!(g2.state, "Stable");
+    c.produce("p", "t", None, Some("w"), None, &[], 2).unwrap();
+    c.advance(10_000);
+    assert_eq!(c.consumer("c1").unwrap().delivered_total, 7);
+}
+
+#[test]
+fn independent_groups_keep_independent_offsets() {
+    let mut c = cluster(2);
+    join(&mut c, "a1", "billing", &[]);
+    c.produce("p", "t", Some("k"), Some("v"), None, &[], 4).unwrap();
+    c.advance(10_000);
+    join(&mut c, "b1", "analytics", &[]);
+    c.advance(10_000);
+    assert_eq!(c.consumer("a1").unwrap().delivered_total, 4);
+    assert_eq!(c.consumer("b1").unwrap().delivered_total, 4, "a new group replays the retained log");
+    assert_eq!(c.view().groups.len(), 2);
+}

@@ -1,0 +1,357 @@
+//! Replication semantics from the semantics digest §3: acks, min ISR, HW, truncation,
+//! clean and unclean election. Each test drives a real cluster through the public API.
+#![allow(clippy::unwrap_used)]
+
+use kafka_sim::action::Action;
+use kafka_sim::{Cluster, ClusterSpec, ErrorCode};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn cfg(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// 3 brokers, topic `t` with one partition on brokers [1, 2, 3] (broker 1 leads).
+fn cluster(topic_cfg: &[(&str, &str)], producer_cfg: &[(&str, &str)]) -> Cluster {
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 7,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("t", 1, 3, &cfg(topic_cfg), Some(vec![vec![1, 2, 3]]))
+        .unwrap();
+    c.add_producer("p", &cfg(producer_cfg)).unwrap();
+    c.advance(100);
+    c
+}
+
+fn leo(c: &Cluster, broker: i32) -> i64 {
+    let tp = c.tp("t", 0).unwrap();
+    c.brokers[&broker].partitions[&tp].log.log_end_offset()
+}
+
+fn errors(c: &Cluster, name: &str) -> BTreeMap<String, u64> {
+    c.producer(name).unwrap().stats.errors.clone()
+}
+
+#[test]
+fn acks_1_record_is_lost_when_the_leader_dies_before_replication() {
+    let mut c = cluster(&[], &[("acks", "1")]);
+    c.produce("p", "t", None, Some("safe"), None, &[], 3)
+        .unwrap();
+    c.advance(1000);
+    assert_eq!(leo(&c, 2), 3);
+    // Followers fall behind (still in the ISR: replica.lag.time.max.ms has not passed).
+    c.set_fetchers_paused(2, true).unwrap();
+    c.set_fetchers_paused(3, true).unwrap();
+    c.advance(1000); // fetches already parked at the leader return empty; no new ones are sent
+    c.produce("p", "t", None, Some("doomed"), None, &[], 5)
+        .unwrap();
+    c.advance(200);
+    assert_eq!(
+        c.producer("p").unwrap().stats.acked,
+        8,
+        "acks=1: the leader alone acknowledged all 8"
+    );
+    assert_eq!(leo(&c, 1), 8);
+    assert_eq!(leo(&c, 2), 3);
+    c.stop_broker(1).unwrap();
+    c.set_fetchers_paused(2, false).unwrap();
+    c.set_fetchers_paused(3, false).unwrap();
+    c.advance(12_000); // broker.session.timeout.ms = 9000 → fenced, broker 2 elected (clean: it is in the ISR)
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(c.leader_of(tp), Some(2));
+    let d = c.durability();
+    assert_eq!(d.lost_acked, 5, "{d:?}");
+    // The old leader comes back and truncates to the new leader's epoch boundary.
+    c.start_broker(1).unwrap();
+    c.advance(5_000);
+    assert_eq!(leo(&c, 1), 3, "broker 1 truncated offsets 3..7 away");
+    let d = c.durability();
+    assert_eq!(d.lost_acked, 5);
+    assert_eq!(d.visible, 3);
+    let why = &d.lost[0].explanation;
+    assert!(why.contains("acks=1"), "{why}");
+    assert!(why.contains("broker-1 stopped"), "{why}");
+    assert!(why.contains("broker-2 became leader"), "{why}");
+    assert!(
+        why.contains("broker-1 truncated its log to offset 3"),
+        "{why}"
+    );
+}
+
+#[test]
+fn acks_all_with_min_isr_2_survives_one_broker_and_refuses_with_two_down() {
+    let mut c = cluster(&[("min.insync.replicas", "2")], &[("acks", "all")]);
+    c.stop_broker(3).unwrap();
+    c.produce("p", "t", None, Some("a"), None, &[], 4).unwrap();
+    c.advance(15_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(
+        p.stats.acked, 4,
+        "one broker down: ISR {{1,2}} still meets min ISR"
+    );
+    assert_eq!(c.durability().lost_acked, 0);
+    // A second broker down: the ISR shrinks to {1} once broker 2 is fenced.
+    c.stop_broker(2).unwrap();
+    c.advance(12_000);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(c.controller.image.partition(tp).unwrap().isr, vec![1]);
+    let before = leo(&c, 1);
+    c.produce("p", "t", None, Some("b"), None, &[], 1).unwrap();
+    c.advance(500);
+    assert!(
+        errors(&c, "p").contains_key("NOT_ENOUGH_REPLICAS"),
+        "{:?}",
+        errors(&c, "p")
+    );
+    assert_eq!(
+        leo(&c, 1),
+        before,
+        "NOT_ENOUGH_REPLICAS is raised before anything is appended"
+    );
+    assert_eq!(c.producer("p").unwrap().stats.acked, 4);
+}
+
+#[test]
+fn acks_all_waits_for_the_isr_and_hw_gates_visibility() {
+    let mut c = cluster(&[], &[("acks", "all")]);
+    c.add_consumer(
+        "reader",
+        None,
+        &["t".into()],
+        &cfg(&[("auto.offset.reset", "earliest")]),
+        0,
+    )
+    .unwrap();
+    c.advance(100);
+    c.set_fetchers_paused(3, true).unwrap();
+    c.advance(1_000);
+    c.produce("p", "t", None, Some("x"), None, &[], 2).unwrap();
+    c.advance(2_000);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(leo(&c, 1), 2);
+    assert_eq!(
+        c.brokers[&1].partitions[&tp].log.high_watermark(),
+        0,
+        "broker 3 is in the ISR and has not fetched"
+    );
+    assert_eq!(
+        c.producer("p").unwrap().stats.acked,
+        0,
+        "acks=all waits for every ISR member"
+    );
+    assert_eq!(
+        c.consumer("reader").unwrap().delivered_total,
+        0,
+        "consumers read only below the HW"
+    );
+    // After replica.lag.time.max.ms (checked every 15 s) the slow follower leaves the ISR;
+    // the HW moves.
+    c.advance(28_000);
+    assert_eq!(
+        c.controller.image.partition(tp).unwrap().isr,
+        vec![1, 2, 3],
+        "not yet: the lag is under 30 s"
+    );
+    c.advance(20_000);
+    assert_eq!(c.controller.image.partition(tp).unwrap().isr, vec![1, 2]);
+    assert_eq!(c.brokers[&1].partitions[&tp].log.high_watermark(), 2);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 2);
+    assert_eq!(c.consumer("reader").unwrap().delivered_total, 2);
+    // It catches up and rejoins.
+    c.set_fetchers_paused(3, false).unwrap();
+    c.advance(2_000);
+    assert_eq!(c.controller.image.partition(tp).unwrap().isr, vec![1, 2, 3]);
+}
+
+fn lose_isr_then_leader(unclean: bool) -> Cluster {
+    let topic_cfg: &[(&str, &str)] = if unclean {
+        &[("unclean.leader.election.enable", "true")]
+    } else {
+        &[]
+    };
+    let mut c = cluster(topic_cfg, &[("acks", "all")]);
+    c.produce("p", "t", None, Some("early"), None, &[], 2)
+        .unwrap();
+    c.advance(1_000);
+    c.stop_broker(2).unwrap();
+    c.stop_broker(3).unwrap();
+    c.advance(12_000); // ISR shrinks to {1}; min ISR is 1, so acks=all means "the leader has it"
+    c.produce("p", "t", None, Some("late"), None, &[], 3)
+        .unwrap();
+    c.advance(1_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 5);
+    c.stop_broker(1).unwrap();
+    c.start_broker(2).unwrap();
+    c.advance(15_000);
+    c
+}
+
+#[test]
+fn clean_election_keeps_the_partition_offline() {
+    let c = lose_isr_then_leader(false);
+    let tp = c.tp("t", 0).unwrap();
+    let reg = c.controller.image.partition(tp).unwrap();
+    assert_eq!(
+        reg.leader, -1,
+        "no ISR member is alive and unclean election is off"
+    );
+    assert_eq!(reg.isr, vec![1], "the last ISR member stays in the ISR");
+    let d = c.durability();
+    assert_eq!(d.lost_acked, 0);
+    assert_eq!(d.unavailable, 5);
+    assert_eq!(c.metrics().offline_partitions_count, 1);
+}
+
+#[test]
+fn unclean_election_loses_acknowledged_acks_all_records() {
+    let mut c = lose_isr_then_leader(true);
+    let tp = c.tp("t", 0).unwrap();
+    let reg = c.controller.image.partition(tp).unwrap().clone();
+    assert_eq!(reg.leader, 2, "an out-of-sync replica was elected");
+    assert_eq!(reg.isr, vec![2]);
+    let d = c.durability();
+    assert_eq!(d.lost_acked, 3, "{d:?}");
+    assert!(
+        d.lost[0].explanation.contains("unclean election"),
+        "{}",
+        d.lost[0].explanation
+    );
+    // The old leader returns and truncates.
+    c.start_broker(1).unwrap();
+    c.advance(5_000);
+    assert_eq!(leo(&c, 1), 2);
+}
+
+#[test]
+fn metadata_refresh_after_leader_change_lets_the_producer_continue() {
+    let mut c = cluster(&[], &[("acks", "all")]);
+    c.produce("p", "t", None, Some("a"), None, &[], 1).unwrap();
+    c.advance(500);
+    c.stop_broker(1).unwrap();
+    c.produce("p", "t", None, Some("b"), None, &[], 1).unwrap();
+    c.advance(20_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(
+        p.stats.acked, 2,
+        "retried against the new leader: {:?}",
+        p.stats.errors
+    );
+    assert!(p.stats.retries >= 1);
+    assert_eq!(c.durability().lost_acked, 0);
+}
+
+#[test]
+fn faults_resolve_leader_of_and_report_errors() {
+    let mut c = cluster(&[], &[]);
+    c.apply(&Action::StopBroker {
+        broker: None,
+        leader_of: Some("t-0".into()),
+    })
+    .unwrap();
+    assert!(!c.brokers[&1].alive);
+    let err = c
+        .apply(&Action::StopBroker {
+            broker: Some(9),
+            leader_of: None,
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("no broker 9"), "{err}");
+    let err = c
+        .apply(&Action::StopBroker {
+            broker: None,
+            leader_of: Some("nope-0".into()),
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::UnknownTopicOrPartition));
+    let err = c.create_topic("big", 1, 4, &cfg(&[]), None).unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::InvalidReplicationFactor));
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Produce(u8),
+    Stop(u8),
+    Start,
+    Pause(u8),
+    Resume,
+    Wait(u16),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (1u8..20).prop_map(Op::Produce),
+        1 => (1u8..=3).prop_map(Op::Stop),
+        1 => Just(Op::Start),
+        1 => (1u8..=3).prop_map(Op::Pause),
+        1 => Just(Op::Resume),
+        3 => (1u16..15_000).prop_map(Op::Wait),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// acks=all, min ISR 2, RF 3, clean election, at most one broker down at a time ⇒ no
+    /// acknowledged record is ever lost.
+    #[test]
+    fn acks_all_min_isr_2_never_loses_acknowledged_records(ops in prop::collection::vec(op(), 1..40), seed in 0u64..1000) {
+        let mut c = Cluster::new(&ClusterSpec { seed, ..ClusterSpec::default() }).unwrap();
+        c.create_topic("t", 2, 3, &cfg(&[("min.insync.replicas", "2")]), None).unwrap();
+        c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
+        let mut down: Option<i32> = None;
+        let mut paused: Option<i32> = None;
+        for o in ops {
+            match o {
+                Op::Produce(n) => { c.produce("p", "t", None, Some("v"), None, &[], n as u32).unwrap(); }
+                Op::Stop(b) => if down.is_none() { c.stop_broker(b as i32).unwrap(); down = Some(b as i32); },
+                Op::Start => if let Some(b) = down.take() { c.start_broker(b).unwrap(); },
+                Op::Pause(b) => if paused.is_none() { c.set_fetchers_paused(b as i32, true).unwrap(); paused = Some(b as i32); },
+                Op::Resume => if let Some(b) = paused.take() { c.set_fetchers_paused(b, false).unwrap(); },
+                Op::Wait(ms) => c.advance(ms as u64),
+            }
+            let d = c.durability();
+            prop_assert_eq!(d.lost_acked, 0, "{:?}", d.lost);
+        }
+        if let Some(b) = down { c.start_broker(b).unwrap(); }
+        if let Some(b) = paused { c.set_fetchers_paused(b, false).unwrap(); }
+        c.advance(60_000);
+        let d = c.durability();
+        prop_assert_eq!(d.lost_acked, 0, "{:?}", d.lost);
+        prop_assert_eq!(d.unavailable, 0);
+        prop_assert_eq!(d.pending, 0, "every acknowledged record is visible once faults heal");
+    }
+}
+
+#[test]
+fn a_session_replays_to_the_identical_trace() {
+    use kafka_sim::scenario::{Scenario, Session};
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../static/scenarios/acks-1-loss.json"
+    ))
+    .unwrap();
+    let sc = Scenario::parse(&text).unwrap();
+    let mut live = Session::new(sc.clone(), None).unwrap();
+    live.advance(700);
+    live.apply(Action::Produce {
+        producer: "p1".into(),
+        topic: "payments".into(),
+        key: Some("k".into()),
+        value: Some("v".into()),
+        partition: None,
+        count: Some(3),
+        headers: BTreeMap::new(),
+    })
+    .unwrap();
+    for _ in 0..50 {
+        live.advance(333);
+    }
+    let replayed = Session::replay(sc, None, &live.user_steps, live.now()).unwrap();
+    assert_eq!(replayed.cluster.trace_hash(), live.cluster.trace_hash());
+    assert_eq!(replayed.cluster.durability(), live.cluster.durability());
+}

@@ -1,0 +1,66 @@
+//! One broker: its state and the faults a user can inject.
+use super::{command, use_app};
+use kafka_sim::action::Action;
+use kafka_sim::view::BrokerView;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub broker: BrokerView,
+}
+
+#[function_component(BrokerCard)]
+pub fn broker_card(props: &Props) -> Html {
+    let app = use_app();
+    let b = &props.broker;
+    let id = b.id;
+    let (status, class) = if !b.alive {
+        ("stopped", "down")
+    } else if b.isolated {
+        ("isolated", "warn")
+    } else if b.fenced {
+        ("fenced", "warn")
+    } else if b.fetchers_paused {
+        ("slow follower", "warn")
+    } else {
+        ("running", "ok")
+    };
+    let act = |action: Action| {
+        let app = app.clone();
+        Callback::from(move |_| command(&app, "brokers", action.clone()))
+    };
+    let stop_start = if b.alive {
+        html! { <button data-action="stop" onclick={act(Action::StopBroker { broker: Some(id), leader_of: None })}
+        title="Crash this broker (its log survives)">{ "Stop" }</button> }
+    } else {
+        html! { <button class="primary" data-action="start" onclick={act(Action::StartBroker { broker: Some(id), leader_of: None })}
+        title="Restart with its log">{ "Start" }</button> }
+    };
+    let isolate = if b.isolated {
+        html! { <button onclick={act(Action::Heal {})} title="Reconnect every isolated node">{ "Heal" }</button> }
+    } else {
+        html! { <button disabled={!b.alive} onclick={act(Action::IsolateBroker { broker: Some(id), leader_of: None })}
+        title="Cut it off from every other node">{ "Isolate" }</button> }
+    };
+    let slow = if b.fetchers_paused {
+        html! { <button onclick={act(Action::ResumeFetchers { broker: Some(id), leader_of: None })} title="Resume replication">{ "Resume" }</button> }
+    } else {
+        html! { <button disabled={!b.alive} onclick={act(Action::PauseFetchers { broker: Some(id), leader_of: None })}
+        title="Stop fetching from leaders: a slow follower">{ "Slow" }</button> }
+    };
+    html! {
+        <article class={classes!("broker", class)} data-testid="broker" data-broker={id.to_string()} data-status={status}
+            aria-label={format!("Broker {id}, {status}")}>
+            <header>
+                <span class="broker-name">{ format!("Broker {id}") }</span>
+                <span class={classes!("pill", class)}>{ status }</span>
+            </header>
+            <dl class="broker-stats">
+                <div><dt>{ "leads" }</dt><dd>{ b.leaders }</dd></div>
+                <div><dt>{ "replicas" }</dt><dd>{ b.replicas }</dd></div>
+                if let Some(r) = &b.rack { <div><dt>{ "rack" }</dt><dd>{ r.clone() }</dd></div> }
+            </dl>
+            <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div>
+        </article>
+    }
+}

@@ -1,0 +1,147 @@
+//! One consumer group: state, generation, assignor, members, committed offsets and lag,
+//! the last rebalance's steps, and offset resets.
+use super::field_error::FieldError;
+use super::lag_chart::LagChart;
+use super::{command, use_app};
+use kafka_sim::action::Action;
+use kafka_sim::trace::TraceKind;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub group: AttrValue,
+    pub members: Vec<Html>,
+    pub assignor: AttrValue,
+    pub on_assignor: Callback<String>,
+}
+
+#[function_component(GroupBox)]
+pub fn group_box(p: &Props) -> Html {
+    let app = use_app();
+    let reset_to = use_state(|| "to_earliest".to_string());
+    let reset_value = use_state(String::new);
+    let g = app.view.groups.iter().find(|x| x.group.as_str() == p.group.as_str()).cloned();
+    let (state, generation, assignor, lag) = match &g {
+        Some(g) => (g.state.clone(), g.generation, g.assignor.clone(), g.lag),
+        None => ("finding coordinator".to_string(), 0, None, 0),
+    };
+    let state_class = match state.as_str() {
+        "Stable" => "ok",
+        "Empty" => "",
+        _ => "warn",
+    };
+    // The last few coordinator events of this group: the rebalance, step by step.
+    let steps: Vec<(u64, String)> = {
+        let s = app.session.borrow();
+        let mut v: Vec<(u64, String)> = s
+            .cluster
+            .trace
+            .events()
+            .filter_map(|e| match &e.kind {
+                TraceKind::Group { group, event } if group.as_str() == p.group.as_str() => Some((e.t, event.clone())),
+                _ => None,
+            })
+            .collect();
+        let n = v.len();
+        v.drain(..n.saturating_sub(5));
+        v
+    };
+    let on_assignor = {
+        let cb = p.on_assignor.clone();
+        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let control = format!("group-{}", p.group);
+    let on_reset = {
+        let app = app.clone();
+        let group = p.group.to_string();
+        let reset_to = reset_to.clone();
+        let reset_value = reset_value.clone();
+        let control = control.clone();
+        let topic = app.view.topics.iter().find(|t| !t.internal).map(|t| t.name.clone()).unwrap_or_default();
+        Callback::from(move |_| {
+            let v: Option<i64> = reset_value.trim().parse().ok();
+            let mut a = Action::ResetOffsets {
+                group: group.clone(),
+                topic: topic.clone(),
+                to_earliest: None,
+                to_latest: None,
+                to_offset: None,
+                to_datetime: None,
+                shift_by: None,
+            };
+            if let Action::ResetOffsets { to_earliest, to_latest, to_offset, to_datetime, shift_by, .. } = &mut a {
+                match reset_to.as_str() {
+                    "to_latest" => *to_latest = Some(true),
+                    "to_offset" => *to_offset = v.or(Some(0)),
+                    "to_datetime" => *to_datetime = v.map(|s| s * 1000).or(Some(0)),
+                    "shift_by" => *shift_by = v.or(Some(0)),
+                    _ => *to_earliest = Some(true),
+                }
+            }
+            command(&app, &control, a);
+        })
+    };
+    let on_reset_kind = {
+        let reset_to = reset_to.clone();
+        Callback::from(move |e: Event| reset_to.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_reset_value = {
+        let reset_value = reset_value.clone();
+        Callback::from(move |e: InputEvent| reset_value.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let needs_value = matches!(reset_to.as_str(), "to_offset" | "to_datetime" | "shift_by");
+    let sel_id = format!("assignor-{}", p.group);
+    html! {
+        <div class="group-box" data-drop="group" data-group={p.group.clone()} data-testid="group" data-state={state.clone()}
+            data-generation={generation.to_string()} aria-label={format!("Group {}", p.group)}>
+            <header class="group-head">
+                <strong>{ p.group.clone() }</strong>
+                <span class={classes!("pill", state_class)} data-testid="group-state">{ state.clone() }</span>
+                <span class="muted" title="generation">{ format!("gen {generation}") }</span>
+            </header>
+            <div class="group-meta">
+                <label for={sel_id.clone()} class="muted">{ "new members use" }</label>
+                <select id={sel_id} onchange={on_assignor} aria-label="partition.assignment.strategy for new members">
+                    { for ["range", "roundrobin", "sticky", "cooperative-sticky"].iter().map(|a| html! {
+                        <option value={*a} selected={p.assignor.as_str() == *a}>{ *a }</option>
+                    }) }
+                </select>
+                if let Some(a) = assignor { <span class="muted">{ format!("· running {a}") }</span> }
+            </div>
+            <div class="members">
+                if p.members.is_empty() { <p class="muted small">{ "No running members." }</p> }
+                { for p.members.iter().cloned() }
+            </div>
+            if let Some(g) = &g {
+                <div class="committed">
+                    <span class="muted">{ "committed " }</span>
+                    { for g.committed.iter().map(|c| html! { <span class="offset-tag" title={format!("lag {}", c.lag)}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
+                    if g.committed.is_empty() { <span class="muted">{ "none yet" }</span> }
+                </div>
+                <div class="group-stats">
+                    <span>{ "lag " }<strong data-testid="group-lag">{ lag }</strong></span>
+                    <span title="records processed by this group's applications">{ "processed " }<strong>{ g.processed }</strong></span>
+                    <span class={classes!((g.duplicates > 0).then_some("warn-text"))} title="records processed more than once">{ "duplicates " }<strong>{ g.duplicates }</strong></span>
+                    <span class={classes!((g.skipped > 0).then_some("bad-text"))} title="records below the committed offset never processed">{ "skipped " }<strong>{ g.skipped }</strong></span>
+                </div>
+                <LagChart group={p.group.clone()} />
+            }
+            <ol class="steps" aria-label="Recent coordinator events">
+                { for steps.into_iter().map(|(t, s)| html! { <li><time>{ format!("{:.1}s", t as f64 / 1000.0) }</time>{ s }</li> }) }
+            </ol>
+            <div class="reset">
+                <select aria-label="reset offsets to" onchange={on_reset_kind}>
+                    <option value="to_earliest" selected={*reset_to == "to_earliest"}>{ "--to-earliest" }</option>
+                    <option value="to_latest" selected={*reset_to == "to_latest"}>{ "--to-latest" }</option>
+                    <option value="to_offset" selected={*reset_to == "to_offset"}>{ "--to-offset" }</option>
+                    <option value="to_datetime" selected={*reset_to == "to_datetime"}>{ "--to-datetime (s)" }</option>
+                    <option value="shift_by" selected={*reset_to == "shift_by"}>{ "--shift-by" }</option>
+                </select>
+                if needs_value { <input type="text" inputmode="numeric" class="small-input" aria-label="value" value={(*reset_value).clone()} oninput={on_reset_value} /> }
+                <button onclick={on_reset} title="kafka-consumer-groups.sh --reset-offsets (the group must be inactive)">{ "Reset offsets" }</button>
+            </div>
+            <FieldError control={control} />
+        </div>
+    }
+}

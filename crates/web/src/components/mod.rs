@@ -1,0 +1,51 @@
+//! Function components, one per file.
+pub mod app;
+pub mod broker_card;
+pub mod broker_row;
+pub mod consumer_chip;
+pub mod consumer_panel;
+pub mod event_log;
+pub mod field_error;
+pub mod group_box;
+pub mod groups_board;
+pub mod header;
+pub mod lag_chart;
+pub mod ledger_panel;
+pub mod metrics_strip;
+pub mod network_view;
+pub mod partition_row;
+pub mod producer_panel;
+pub mod time_controls;
+pub mod topic_settings;
+pub mod topic_view;
+
+use crate::state::{AppContext, Msg};
+use kafka_sim::action::Action;
+use yew::prelude::*;
+
+/// The app state from context. Every component below `App` has it.
+#[hook]
+pub fn use_app() -> AppContext {
+    match use_context::<AppContext>() {
+        Some(ctx) => ctx,
+        None => unreachable_context(),
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_context() -> AppContext {
+    panic!("components must be rendered inside App's ContextProvider")
+}
+
+/// A callback that applies `action` and reports errors at `control`.
+pub fn command(ctx: &AppContext, control: &str, action: Action) {
+    ctx.dispatch(Msg::Command {
+        control: control.to_string(),
+        action,
+    });
+}
+
+/// Seconds with two decimals.
+pub fn secs(ms: u64) -> String {
+    format!("{:.2} s", ms as f64 / 1000.0)
+}

@@ -1,0 +1,177 @@
+//! One partition: leader, epoch and ISR, the leader's log as offset cells coloured by key
+//! with the high watermark and consumer positions, and each replica's progress.
+use super::use_app;
+use crate::palette::key_style;
+use kafka_sim::view::PartitionView;
+use yew::prelude::*;
+
+/// Offsets shown per partition (the most recent ones).
+pub const WINDOW: i64 = 24;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub topic: AttrValue,
+    pub partition: PartitionView,
+}
+
+#[function_component(PartitionRow)]
+pub fn partition_row(props: &Props) -> Html {
+    let app = use_app();
+    let p = &props.partition;
+    let topic = props.topic.to_string();
+    let leo = p.log_end_offset;
+    let from = (leo - WINDOW).max(p.log_start_offset);
+    let records =
+        app.session
+            .borrow()
+            .cluster
+            .records(&topic, p.partition, None, from, WINDOW as usize);
+    let hw = p.high_watermark;
+    // Consumer positions on this partition.
+    let positions: Vec<(String, i64)> = app
+        .view
+        .consumers
+        .iter()
+        .flat_map(|c| {
+            c.assignment
+                .iter()
+                .filter(|a| a.topic == topic && a.partition == p.partition)
+                .filter_map(|a| a.position.map(|pos| (c.id.clone(), pos)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+        // Committed offsets of each group on this partition.
+    let committed: Vec<(String, i64)> = app
+        .view
+        .groups
+        .iter()
+        .filter_map(|g| {
+            g.committed
+                .iter()
+                .find(|c| c.topic == topic && c.partition == p.partition)
+                .map(|c| (g.group.clone(), c.offset))
+        })
+        .collect();
+    // Which member of each group reads this partition.
+    let owners: Vec<(String, String, usize)> = app
+        .view
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.members
+                .iter()
+                .filter(|m| m.assignment.iter().any(|(t, n)| *t == topic && *n == p.partition))
+                .map(|m| {
+                    let idx = app.view.consumers.iter().position(|k| k.id == m.client).unwrap_or(0);
+                    (g.group.clone(), m.client.clone(), idx)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let markers_at = |offset: i64| -> Html {
+        let here: Vec<&String> = positions.iter().filter(|(_, pos)| *pos == offset).map(|(c, _)| c).collect();
+        let groups_here: Vec<&String> = committed.iter().filter(|(_, o)| *o == offset).map(|(g, _)| g).collect();
+        if here.is_empty() && groups_here.is_empty() {
+            return html! {};
+        }
+        html! {
+            <span class="pos" title={format!("offset {offset}")}>
+                { for here.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={(*c).clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }) }
+                { for groups_here.iter().map(|g| html! { <span class="commit-tag" data-testid="committed" data-group={(*g).clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }) }
+            </span>
+        }
+    };
+    let before: Vec<&String> = positions
+        .iter()
+        .filter(|(_, pos)| *pos < from)
+        .map(|(c, _)| c)
+        .collect();
+    let leader = match p.leader {
+        Some(l) => {
+            html! { <span class="leader-badge" title="partition leader">{ format!("leader B{l}") }</span> }
+        }
+        None => {
+            html! { <span class="leader-badge offline" title="no leader: the partition is offline">{ "offline" }</span> }
+        }
+    };
+    let max_leo = p.replicas.iter().map(|r| r.leo).max().unwrap_or(0).max(1);
+    let label = format!("Partition {} of {topic}", p.partition);
+    html! {
+        <div class={classes!("partition", p.leader.is_none().then_some("is-offline"), p.under_min_isr.then_some("under-min-isr"))}
+            data-testid="partition" data-topic={topic.clone()} data-partition={p.partition.to_string()} aria-label={label.clone()}>
+            <div class="p-head">
+                <strong class="p-name">{ format!("P{}", p.partition) }</strong>
+                { leader }
+                <span class="epoch" title="leader epoch">{ format!("epoch {}", p.leader_epoch) }</span>
+                <span class="isr" title="in-sync replicas">
+                    { "ISR " }
+                    { for p.replicas.iter().map(|r| html! {
+                        <span class={classes!("isr-chip", r.in_isr.then_some("in"), (!r.online).then_some("down"))}
+                            title={format!("broker {}: {}{}", r.broker, if r.in_isr { "in sync" } else { "out of sync" }, if r.online { "" } else { ", stopped" })}>
+                            { r.broker }
+                        </span>
+                    }) }
+                </span>
+                                { for owners.iter().map(|(g, c, idx)| html! {
+                    <span class="owner" style={format!("--chip:{}", crate::palette::consumer_colour(*idx))} title={format!("group {g}: read by {c}")}>
+                        { format!("{g} → {c}") }
+                    </span>
+                }) }
+                <span class="offsets muted">{ format!("HW {hw} · LEO {leo}") }
+                    if p.log_start_offset > 0 { { format!(" · start {}", p.log_start_offset) } }
+                </span>
+            </div>
+            <div class="log" role="list" aria-label={format!("{label}: log")}>
+                if from > p.log_start_offset || !before.is_empty() {
+                    <div class="cell-wrap">
+                        <span class="cell more" title="earlier offsets">{ format!("… {from}") }</span>
+                        if !before.is_empty() {
+                            <span class="pos">{ for before.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={(*c).clone()}>{ format!("◀ {c}") }</span> }) }</span>
+                        }
+                    </div>
+                }
+                { for records.iter().map(|r| {
+                    let committed = r.offset < hw;
+                    let key = r.key.clone();
+                    let title = format!("offset {}{}{}{}",
+                        r.offset,
+                        key.as_ref().map(|k| format!(" · key {k}")).unwrap_or_else(|| " · no key".into()),
+                        r.value.as_ref().map(|v| format!(" · value {v}")).unwrap_or_default(),
+                        if committed { "" } else { " · not yet committed (at or above the high watermark)" });
+                    html! {
+                        <div class="cell-wrap" role="listitem" key={r.offset}>
+                            <span class={classes!("cell", if committed { "committed" } else { "uncommitted" }, key.is_none().then_some("keyless"), r.control.is_some().then_some("control"))}
+                                data-testid="record" data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}
+                                style={key_style(key.as_deref())} title={title}>
+                                <span class="off">{ r.offset }</span>
+                                <span class="k">{ key.clone().unwrap_or_else(|| "∅".into()) }</span>
+                            </span>
+                            { markers_at(r.offset) }
+                        </div>
+                    }
+                }) }
+                <div class="cell-wrap">
+                    <span class="cell end" title="log end offset: the next record goes here">{ leo }</span>
+                    { markers_at(leo) }
+                </div>
+            </div>
+            <div class="replicas">
+                { for p.replicas.iter().map(|r| {
+                    let pct = (r.leo as f64 / max_leo as f64 * 100.0).clamp(0.0, 100.0);
+                    let hw_pct = (r.hw as f64 / max_leo as f64 * 100.0).clamp(0.0, 100.0);
+                    html! {
+                        <div class={classes!("replica", (!r.in_isr).then_some("out"), (!r.online).then_some("down"))} data-testid="replica"
+                            data-broker={r.broker.to_string()} data-leo={r.leo.to_string()} data-hw={r.hw.to_string()}>
+                            <span class="replica-name">{ format!("B{}", r.broker) }{ if r.role == "leader" { " ★" } else { "" } }</span>
+                            <span class="bar" aria-hidden="true">
+                                <span class="fill" style={format!("width:{pct:.1}%")}></span>
+                                <span class="hw-tick" style={format!("left:{hw_pct:.1}%")}></span>
+                            </span>
+                            <span class="replica-nums muted">{ format!("LEO {} · HW {}", r.leo, r.hw) }</span>
+                        </div>
+                    }
+                }) }
+            </div>
+        </div>
+    }
+}
