@@ -130,19 +130,29 @@ pub enum Action {
         topics: Vec<String>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         config: ConfigMap,
-                #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         processing_ms: Option<Millis>,
         /// When the application commits: "auto" (enable.auto.commit), "after_processing",
         /// "before_processing" or "manual".
         #[serde(default, skip_serializing_if = "Option::is_none")]
         commit: Option<String>,
     },
-        /// Kill a client process without a goodbye.
-    CrashClient { client: String },
+    /// Kill a client process without a goodbye.
+    CrashClient {
+        client: String,
+    },
+    /// Kill a consumer without a goodbye (it stays in its group until the session times out).
+    CrashConsumer {
+        consumer: String,
+    },
     /// `consumer.close()`: commit if auto-committing, leave the group, stop.
-    RemoveConsumer { consumer: String },
+    RemoveConsumer {
+        consumer: String,
+    },
     /// `commitSync()` of the consumer's current positions.
-    Commit { consumer: String },
+    Commit {
+        consumer: String,
+    },
     /// `seek` on an assigned partition: give `offset`, or `to` = "beginning" | "end", or
     /// `timestamp` (ms; the first offset with a timestamp at or after it).
     Seek {
@@ -332,26 +342,67 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> SimResult<()> {
             let cfg = props_from_json(config)?;
             cluster.add_producer(id, &cfg)?;
         }
-                Action::AddConsumer { id, group, topics, config, processing_ms, commit } => {
+        Action::AddConsumer {
+            id,
+            group,
+            topics,
+            config,
+            processing_ms,
+            commit,
+        } => {
             let cfg = props_from_json(config)?;
-            cluster.add_consumer_with(id, group.as_deref(), topics, &cfg, processing_ms.unwrap_or(0), commit.as_deref())?;
+            cluster.add_consumer_with(
+                id,
+                group.as_deref(),
+                topics,
+                &cfg,
+                processing_ms.unwrap_or(0),
+                commit.as_deref(),
+            )?;
         }
         Action::RemoveConsumer { consumer } => cluster.close_consumer(consumer)?,
+        Action::CrashConsumer { consumer } => {
+            if cluster.consumer(consumer).is_none() {
+                return Err(SimError::command(format!("no consumer named '{consumer}'")));
+            }
+            cluster.crash_client(consumer)?
+        }
         Action::Commit { consumer } => cluster.commit_consumer(consumer)?,
-        Action::Seek { consumer, topic, partition, offset, to, timestamp } => {
+        Action::Seek {
+            consumer,
+            topic,
+            partition,
+            offset,
+            to,
+            timestamp,
+        } => {
             let target = match (offset, to.as_deref(), timestamp) {
                 (Some(o), None, None) => SeekTo::Offset(*o),
                 (None, Some("beginning"), None) => SeekTo::Beginning,
                 (None, Some("end"), None) => SeekTo::End,
                 (None, None, Some(t)) => SeekTo::Timestamp(*t),
                 (None, Some(other), None) => {
-                    return Err(SimError::command(format!("seek: `to` is \"beginning\" or \"end\", not {other:?}")))
+                    return Err(SimError::command(format!(
+                        "seek: `to` is \"beginning\" or \"end\", not {other:?}"
+                    )))
                 }
-                _ => return Err(SimError::command("seek: give exactly one of `offset`, `to`, `timestamp`")),
+                _ => {
+                    return Err(SimError::command(
+                        "seek: give exactly one of `offset`, `to`, `timestamp`",
+                    ))
+                }
             };
             cluster.seek(consumer, topic, *partition, target)?;
         }
-        Action::ResetOffsets { group, topic, to_earliest, to_latest, to_offset, to_datetime, shift_by } => {
+        Action::ResetOffsets {
+            group,
+            topic,
+            to_earliest,
+            to_latest,
+            to_offset,
+            to_datetime,
+            shift_by,
+        } => {
             let mut choices = Vec::new();
             if to_earliest == &Some(true) {
                 choices.push(ResetTo::Earliest);

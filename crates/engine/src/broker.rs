@@ -118,9 +118,15 @@ impl Broker {
         cluster_config: Props,
     ) -> Self {
         let groups = GroupCoordinator::new(
-            cluster_config.i64(BROKER_CONFIGS, "group.initial.rebalance.delay.ms").max(0) as Millis,
-            cluster_config.i64(BROKER_CONFIGS, "group.min.session.timeout.ms").max(0) as Millis,
-            cluster_config.i64(BROKER_CONFIGS, "group.max.session.timeout.ms").max(0) as Millis,
+            cluster_config
+                .i64(BROKER_CONFIGS, "group.initial.rebalance.delay.ms")
+                .max(0) as Millis,
+            cluster_config
+                .i64(BROKER_CONFIGS, "group.min.session.timeout.ms")
+                .max(0) as Millis,
+            cluster_config
+                .i64(BROKER_CONFIGS, "group.max.session.timeout.ms")
+                .max(0) as Millis,
         );
         Broker {
             id,
@@ -412,7 +418,9 @@ impl Broker {
                     },
                 );
             }
-            Message::FindCoordinator { corr, key, .. } => self.find_coordinator(ctx, from, corr, &key),
+            Message::FindCoordinator { corr, key, .. } => {
+                self.find_coordinator(ctx, from, corr, &key)
+            }
             m @ (Message::JoinGroup { .. }
             | Message::SyncGroup { .. }
             | Message::Heartbeat { .. }
@@ -507,12 +515,21 @@ impl Broker {
             }
             self.pending_since.remove(&tp);
             // The group coordinator moves with the leadership of __consumer_offsets.
-            if self.metadata.topics.get(&tp.topic).is_some_and(|t| t.name == OFFSETS_TOPIC) {
+            if self
+                .metadata
+                .topics
+                .get(&tp.topic)
+                .is_some_and(|t| t.name == OFFSETS_TOPIC)
+            {
                 if role == Role::Leader {
                     self.load_groups(ctx, tp);
                 } else {
                     let n = tp.partition;
-                    let parts = self.metadata.topics.get(&tp.topic).map_or(1, |t| t.partitions);
+                    let parts = self
+                        .metadata
+                        .topics
+                        .get(&tp.topic)
+                        .map_or(1, |t| t.partitions);
                     self.groups.unload(|g| group::partition_for(g, parts) != n);
                 }
             }
@@ -806,7 +823,13 @@ impl Broker {
         if d.waiting.is_empty() {
             if let Some(d) = self.delayed_produce.remove(&id) {
                 match d.then {
-                    None => ctx.send(d.from, Message::ProduceResponse { corr: d.corr, partitions: d.results }),
+                    None => ctx.send(
+                        d.from,
+                        Message::ProduceResponse {
+                            corr: d.corr,
+                            partitions: d.results,
+                        },
+                    ),
                     Some(then) => {
                         let error = d.results.iter().find_map(|r| r.error);
                         self.after_internal_append(ctx, then, error);
@@ -826,7 +849,13 @@ impl Broker {
             }
         }
         match d.then {
-            None => ctx.send(d.from, Message::ProduceResponse { corr: d.corr, partitions: d.results }),
+            None => ctx.send(
+                d.from,
+                Message::ProduceResponse {
+                    corr: d.corr,
+                    partitions: d.results,
+                },
+            ),
             Some(then) => self.after_internal_append(ctx, then, Some(ErrorCode::RequestTimedOut)),
         }
     }
@@ -841,11 +870,17 @@ impl Broker {
 
     /// Whether this broker coordinates `group` right now.
     fn is_coordinator(&self, group: &str) -> bool {
-        self.offsets_tp(group).and_then(|tp| self.partitions.get(&tp)).is_some_and(|p| p.is_leader())
+        self.offsets_tp(group)
+            .and_then(|tp| self.partitions.get(&tp))
+            .is_some_and(|p| p.is_leader())
     }
 
     fn find_coordinator(&mut self, ctx: &mut Ctx, from: NodeId, corr: u64, key: &str) {
-        let reply = |error: Option<ErrorCode>, node: BrokerId| Message::FindCoordinatorResponse { corr, error, node };
+        let reply = |error: Option<ErrorCode>, node: BrokerId| Message::FindCoordinatorResponse {
+            corr,
+            error,
+            node,
+        };
         let Some(tp) = self.offsets_tp(key) else {
             if !self.offsets_topic_requested {
                 self.offsets_topic_requested = true;
@@ -856,8 +891,11 @@ impl Broker {
                     NodeId::Controller,
                     Message::CreateTopics {
                         name: OFFSETS_TOPIC.to_string(),
-                        partitions: c.i64(BROKER_CONFIGS, "offsets.topic.num.partitions").max(1) as i32,
-                        replication_factor: c.i64(BROKER_CONFIGS, "offsets.topic.replication.factor").max(1) as i32,
+                        partitions: c.i64(BROKER_CONFIGS, "offsets.topic.num.partitions").max(1)
+                            as i32,
+                        replication_factor: c
+                            .i64(BROKER_CONFIGS, "offsets.topic.replication.factor")
+                            .max(1) as i32,
                         config,
                     },
                 );
@@ -898,46 +936,127 @@ impl Broker {
                     member_id,
                     members: vec![],
                 },
-                Message::SyncGroup { .. } => Message::SyncGroupResponse { corr, error: e, assignment: vec![] },
+                Message::SyncGroup { .. } => Message::SyncGroupResponse {
+                    corr,
+                    error: e,
+                    assignment: vec![],
+                },
                 Message::Heartbeat { .. } => Message::HeartbeatResponse { corr, error: e },
                 Message::LeaveGroup { .. } => Message::LeaveGroupResponse { corr, error: e },
                 Message::OffsetCommit { offsets, .. } => Message::OffsetCommitResponse {
                     corr,
                     results: offsets.into_iter().map(|(tp, _)| (tp, e)).collect(),
                 },
-                _ => Message::OffsetFetchResponse { corr, error: e, offsets: vec![] },
+                _ => Message::OffsetFetchResponse {
+                    corr,
+                    error: e,
+                    offsets: vec![],
+                },
             };
             ctx.send(from, resp);
             return;
         }
         let fx = match msg {
-            Message::JoinGroup { corr, group, member_id, instance_id, client_id, session_timeout_ms, rebalance_timeout_ms, protocols } => {
-                self.groups.join(now, from, corr, &group, &member_id, instance_id, &client_id, session_timeout_ms, rebalance_timeout_ms, protocols)
-            }
-            Message::SyncGroup { corr, group, generation, member_id, assignments } => {
-                self.groups.sync(now, from, corr, &group, generation, &member_id, assignments)
-            }
-            Message::Heartbeat { corr, group, generation, member_id } => self.groups.heartbeat(now, from, corr, &group, generation, &member_id),
-            Message::LeaveGroup { corr, group, member_id, reason } => self.groups.leave(now, from, corr, &group, &member_id, &reason),
-            Message::OffsetCommit { corr, group, generation, member_id, offsets } => {
-                match self.groups.validate_commit(&group, generation, &member_id, now) {
+            Message::JoinGroup {
+                corr,
+                group,
+                member_id,
+                instance_id,
+                client_id,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocols,
+            } => self.groups.join(
+                now,
+                from,
+                corr,
+                &group,
+                &member_id,
+                instance_id,
+                &client_id,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocols,
+            ),
+            Message::SyncGroup {
+                corr,
+                group,
+                generation,
+                member_id,
+                assignments,
+            } => self
+                .groups
+                .sync(now, from, corr, &group, generation, &member_id, assignments),
+            Message::Heartbeat {
+                corr,
+                group,
+                generation,
+                member_id,
+            } => self
+                .groups
+                .heartbeat(now, from, corr, &group, generation, &member_id),
+            Message::LeaveGroup {
+                corr,
+                group,
+                member_id,
+                reason,
+            } => self
+                .groups
+                .leave(now, from, corr, &group, &member_id, &reason),
+            Message::OffsetCommit {
+                corr,
+                group,
+                generation,
+                member_id,
+                offsets,
+            } => {
+                match self
+                    .groups
+                    .validate_commit(&group, generation, &member_id, now)
+                {
                     Ok(()) => vec![Effect::Append {
                         group: group.clone(),
-                        records: offsets.iter().map(|(tp, o)| (group::offset_key(&group, tp), o.to_string())).collect(),
-                        then: AfterAppend::OffsetCommit { to: from, corr, group, offsets, generation },
+                        records: offsets
+                            .iter()
+                            .map(|(tp, o)| (group::offset_key(&group, tp), o.to_string()))
+                            .collect(),
+                        then: AfterAppend::OffsetCommit {
+                            to: from,
+                            corr,
+                            group,
+                            offsets,
+                            generation,
+                        },
                     }],
                     Err(e) => vec![Effect::Send(
                         from,
-                        Message::OffsetCommitResponse { corr, results: offsets.into_iter().map(|(tp, _)| (tp, Some(e))).collect() },
+                        Message::OffsetCommitResponse {
+                            corr,
+                            results: offsets.into_iter().map(|(tp, _)| (tp, Some(e))).collect(),
+                        },
                     )],
                 }
             }
-            Message::OffsetFetch { corr, group, partitions } => {
-                let offsets = partitions.into_iter().map(|tp| {
-                    let o = self.groups.committed(&group, &tp).unwrap_or(-1);
-                    (tp, o)
-                }).collect();
-                vec![Effect::Send(from, Message::OffsetFetchResponse { corr, error: None, offsets })]
+            Message::OffsetFetch {
+                corr,
+                group,
+                partitions,
+            } => {
+                let offsets = partitions
+                    .into_iter()
+                    .map(|tp| {
+                        let o = self.groups.committed(&group, &tp).unwrap_or(-1);
+                        (tp, o)
+                    })
+                    .collect();
+                vec![Effect::Send(
+                    from,
+                    Message::OffsetFetchResponse {
+                        corr,
+                        error: None,
+                        offsets,
+                    },
+                )]
             }
             _ => vec![],
         };
@@ -950,18 +1069,34 @@ impl Broker {
                 Effect::Send(to, msg) => ctx.send(to, msg),
                 Effect::Timer(delay, t) => ctx.set_timer(delay, t),
                 Effect::Note(text) => {
-                    let group = text.strip_prefix("group ").and_then(|r| r.split(':').next()).unwrap_or("").to_string();
-                    let event = text.split_once(": ").map_or(text.clone(), |(_, e)| e.to_string());
+                    let group = text
+                        .strip_prefix("group ")
+                        .and_then(|r| r.split(':').next())
+                        .unwrap_or("")
+                        .to_string();
+                    let event = text
+                        .split_once(": ")
+                        .map_or(text.clone(), |(_, e)| e.to_string());
                     ctx.emit(TraceKind::Group { group, event });
                 }
-                Effect::Append { group, records, then } => self.append_internal(ctx, &group, records, then),
+                Effect::Append {
+                    group,
+                    records,
+                    then,
+                } => self.append_internal(ctx, &group, records, then),
             }
         }
     }
 
     /// Append coordinator records to the group's `__consumer_offsets` partition and wait for
     /// them to be replicated (acks=all), then continue with `then`.
-    fn append_internal(&mut self, ctx: &mut Ctx, group: &str, records: Vec<(String, String)>, then: AfterAppend) {
+    fn append_internal(
+        &mut self,
+        ctx: &mut Ctx,
+        group: &str,
+        records: Vec<(String, String)>,
+        then: AfterAppend,
+    ) {
         let now = ctx.now;
         let Some(tp) = self.offsets_tp(group) else {
             self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
@@ -978,10 +1113,21 @@ impl Broker {
         }
         let recs: Vec<crate::record::NewRecord> = records
             .into_iter()
-            .map(|(k, v)| crate::record::NewRecord { id: 0, timestamp: now as i64, key: Some(k.into_bytes()), value: Some(v.into_bytes()), headers: vec![] })
+            .map(|(k, v)| crate::record::NewRecord {
+                id: 0,
+                timestamp: now as i64,
+                key: Some(k.into_bytes()),
+                value: Some(v.into_bytes()),
+                headers: vec![],
+            })
             .collect();
         let epoch = p.leader_epoch;
-        match p.log.append_as_leader(Records::single_batch(&recs, crate::record::ProducerStamp::NONE), epoch, now as i64, settings.log_append_time) {
+        match p.log.append_as_leader(
+            Records::single_batch(&recs, crate::record::ProducerStamp::NONE),
+            epoch,
+            now as i64,
+            settings.log_append_time,
+        ) {
             Ok(info) => {
                 ctx.emit(TraceKind::Append {
                     broker: self.id,
@@ -999,7 +1145,12 @@ impl Broker {
                         corr: 0,
                         then: Some(then),
                         waiting: vec![(tp, info.last_offset + 1)],
-                        results: vec![ProducePartitionResult { tp, error: None, base_offset: info.first_offset, log_append_time: None }],
+                        results: vec![ProducePartitionResult {
+                            tp,
+                            error: None,
+                            base_offset: info.first_offset,
+                            log_append_time: None,
+                        }],
                     },
                 );
                 ctx.set_timer(5_000, Timer::DelayedProduceExpire(id));
@@ -1010,19 +1161,38 @@ impl Broker {
         }
     }
 
-    fn after_internal_append(&mut self, ctx: &mut Ctx, then: AfterAppend, error: Option<ErrorCode>) {
+    fn after_internal_append(
+        &mut self,
+        ctx: &mut Ctx,
+        then: AfterAppend,
+        error: Option<ErrorCode>,
+    ) {
         let now = ctx.now;
         match then {
-            AfterAppend::OffsetCommit { to, corr, group, offsets, generation } => {
+            AfterAppend::OffsetCommit {
+                to,
+                corr,
+                group,
+                offsets,
+                generation,
+            } => {
                 let error = error.map(|e| match e {
-                    ErrorCode::NotLeaderOrFollower | ErrorCode::NotCoordinator => ErrorCode::NotCoordinator,
+                    ErrorCode::NotLeaderOrFollower | ErrorCode::NotCoordinator => {
+                        ErrorCode::NotCoordinator
+                    }
                     ErrorCode::RequestTimedOut => ErrorCode::RequestTimedOut,
                     _ => ErrorCode::CoordinatorNotAvailable,
                 });
                 if error.is_none() {
                     self.groups.commit_done(now, &group, &offsets, generation);
                 }
-                ctx.send(to, Message::OffsetCommitResponse { corr, results: offsets.into_iter().map(|(tp, _)| (tp, error)).collect() });
+                ctx.send(
+                    to,
+                    Message::OffsetCommitResponse {
+                        corr,
+                        results: offsets.into_iter().map(|(tp, _)| (tp, error)).collect(),
+                    },
+                );
             }
             AfterAppend::SyncDone { group, generation } => {
                 if error.is_none() {
@@ -1034,21 +1204,40 @@ impl Broker {
     }
 
     /// An admin tool's offset commit (`--reset-offsets`): no member, no generation.
-    pub fn admin_commit(&mut self, ctx: &mut Ctx, group: &str, offsets: Vec<(crate::assignor::TopicPartition, i64)>) {
-        let records = offsets.iter().map(|(tp, o)| (group::offset_key(group, tp), o.to_string())).collect();
-        let then = AfterAppend::OffsetCommit { to: NodeId::Controller, corr: 0, group: group.to_string(), offsets, generation: -1 };
+    pub fn admin_commit(
+        &mut self,
+        ctx: &mut Ctx,
+        group: &str,
+        offsets: Vec<(crate::assignor::TopicPartition, i64)>,
+    ) {
+        let records = offsets
+            .iter()
+            .map(|(tp, o)| (group::offset_key(group, tp), o.to_string()))
+            .collect();
+        let then = AfterAppend::OffsetCommit {
+            to: NodeId::Controller,
+            corr: 0,
+            group: group.to_string(),
+            offsets,
+            generation: -1,
+        };
         self.append_internal(ctx, group, records, then);
     }
 
     /// Load the groups of an `__consumer_offsets` partition this broker now leads.
     fn load_groups(&mut self, ctx: &mut Ctx, tp: Tp) {
         let now = ctx.now;
-        let Some(p) = self.partitions.get(&tp) else { return };
+        let Some(p) = self.partitions.get(&tp) else {
+            return;
+        };
         let mut entries: Vec<(String, String, Option<String>)> = Vec::new();
         for chunk in p.log.chunks() {
             for e in chunk.entries() {
                 let r = chunk.record(e);
-                let key = r.key.map(|k| String::from_utf8_lossy(&k).into_owned()).unwrap_or_default();
+                let key = r
+                    .key
+                    .map(|k| String::from_utf8_lossy(&k).into_owned())
+                    .unwrap_or_default();
                 let value = r.value.map(|v| String::from_utf8_lossy(&v).into_owned());
                 let group = key.split('/').nth(1).unwrap_or("").to_string();
                 entries.push((group, key, value));
@@ -1059,7 +1248,12 @@ impl Broker {
             self.groups.load(&g, &k, v.as_deref(), now);
         }
         if n > 0 {
-            ctx.emit(TraceKind::Note { text: format!("broker-{} loaded {n} group record(s) from {OFFSETS_TOPIC}-{}", self.id, tp.partition) });
+            ctx.emit(TraceKind::Note {
+                text: format!(
+                    "broker-{} loaded {n} group record(s) from {OFFSETS_TOPIC}-{}",
+                    self.id, tp.partition
+                ),
+            });
         }
     }
 

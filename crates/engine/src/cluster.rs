@@ -341,8 +341,22 @@ impl Cluster {
             target.map(|t| f(t, &mut ctx))
         };
         if self.controller.image.topics.len() != self.topic_names.len() {
-            self.topic_names = (0..=self.controller.image.topics.keys().next_back().copied().unwrap_or(0))
-                .map(|id| self.controller.image.topics.get(&id).map(|t| t.name.clone()).unwrap_or_default())
+            self.topic_names = (0..=self
+                .controller
+                .image
+                .topics
+                .keys()
+                .next_back()
+                .copied()
+                .unwrap_or(0))
+                .map(|id| {
+                    self.controller
+                        .image
+                        .topics
+                        .get(&id)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default()
+                })
                 .collect();
         }
         for (from, at, timer) in timers {
@@ -730,7 +744,7 @@ impl Cluster {
         Ok(idx)
     }
 
-        pub fn add_consumer(
+    pub fn add_consumer(
         &mut self,
         name: &str,
         group: Option<&str>,
@@ -750,10 +764,14 @@ impl Cluster {
         topics: &[String],
         config: &BTreeMap<String, String>,
         processing_ms: Millis,
-        commit: Option<&str>    ) -> SimResult<u32> {
+        commit: Option<&str>,
+    ) -> SimResult<u32> {
         // A stopped consumer's id may be reused: the new process replaces it (a restart,
         // possibly with another group.id).
-        let reuse = match self.client_index(name).map(|i| (i, self.clients.get(i as usize))) {
+        let reuse = match self
+            .client_index(name)
+            .map(|i| (i, self.clients.get(i as usize)))
+        {
             Some((i, Some(Client::Consumer(c)))) if !c.alive => Some(i),
             _ => {
                 self.check_client_name(name)?;
@@ -769,7 +787,7 @@ impl Cluster {
                 ));
             }
         }
-                let idx = reuse.unwrap_or(self.clients.len() as u32);
+        let idx = reuse.unwrap_or(self.clients.len() as u32);
         let mut c = Consumer::new(
             name.to_string(),
             idx,
@@ -778,20 +796,25 @@ impl Cluster {
             topics.to_vec(),
             self.bootstrap_list(),
         )?;
-                c.processing_ms = processing_ms;
+        c.processing_ms = processing_ms;
         if let Some(mode) = commit {
             let m = crate::consumer::CommitMode::parse(mode).ok_or_else(|| {
                 SimError::command(format!("commit mode '{mode}' is not one of auto, after_processing, before_processing, manual"))
             })?;
             if c.membership.is_none() && m != crate::consumer::CommitMode::Manual {
-                return Err(SimError::command("committing offsets needs a group (give the consumer a `group`)"));
+                return Err(SimError::command(
+                    "committing offsets needs a group (give the consumer a `group`)",
+                ));
             }
             if m == crate::consumer::CommitMode::Auto && !c.settings.enable_auto_commit {
-                return Err(SimError::config("enable.auto.commit", "commit mode \"auto\" needs enable.auto.commit=true"));
+                return Err(SimError::config(
+                    "enable.auto.commit",
+                    "commit mode \"auto\" needs enable.auto.commit=true",
+                ));
             }
             c.commit_mode = m;
         }
-                match reuse {
+        match reuse {
             Some(i) => {
                 if let Some(slot) = self.clients.get_mut(i as usize) {
                     *slot = Client::Consumer(c);
@@ -1075,15 +1098,23 @@ impl Cluster {
     }
 
     fn consumer_index(&self, name: &str) -> SimResult<u32> {
-        let idx = self.client_index(name).ok_or_else(|| SimError::command(format!("no consumer named '{name}'")))?;
+        let idx = self
+            .client_index(name)
+            .ok_or_else(|| SimError::command(format!("no consumer named '{name}'")))?;
         match self.clients.get(idx as usize) {
             Some(Client::Consumer(c)) if c.alive => Ok(idx),
-            Some(Client::Consumer(_)) => Err(SimError::command(format!("consumer '{name}' is not running"))),
+            Some(Client::Consumer(_)) => Err(SimError::command(format!(
+                "consumer '{name}' is not running"
+            ))),
             _ => Err(SimError::command(format!("'{name}' is not a consumer"))),
         }
     }
 
-    fn with_consumer<R>(&mut self, idx: u32, f: impl FnOnce(&mut Consumer, &mut Ctx) -> R) -> Option<R> {
+    fn with_consumer<R>(
+        &mut self,
+        idx: u32,
+        f: impl FnOnce(&mut Consumer, &mut Ctx) -> R,
+    ) -> Option<R> {
         self.with_node(NodeId::Client(idx), |n, ctx| match n {
             NodeRefMut::Client(Client::Consumer(c)) => Some(f(c, ctx)),
             _ => None,
@@ -1094,7 +1125,12 @@ impl Cluster {
     /// `consumer.close()`: commit (when auto-committing), leave the group, stop.
     pub fn close_consumer(&mut self, name: &str) -> SimResult<()> {
         let idx = self.consumer_index(name)?;
-        self.trace.push(self.now, TraceKind::Note { text: format!("{name} closes and leaves its group") });
+        self.trace.push(
+            self.now,
+            TraceKind::Note {
+                text: format!("{name} closes and leaves its group"),
+            },
+        );
         self.with_consumer(idx, |c, ctx| c.close(ctx));
         Ok(())
     }
@@ -1113,7 +1149,9 @@ impl Cluster {
         if ok == Some(true) {
             Ok(())
         } else {
-            Err(SimError::command(format!("consumer '{name}' has no group.id, so it has nowhere to commit")))
+            Err(SimError::command(format!(
+                "consumer '{name}' has no group.id, so it has nowhere to commit"
+            )))
         }
     }
 
@@ -1135,8 +1173,14 @@ impl Cluster {
     }
 
     /// The broker coordinating `group` and the group's state there.
-    pub fn group_coordinator(&self, group: &str) -> Option<(BrokerId, &crate::group::ClassicGroup)> {
-        let t = self.controller.image.topic_by_name(crate::group::OFFSETS_TOPIC)?;
+    pub fn group_coordinator(
+        &self,
+        group: &str,
+    ) -> Option<(BrokerId, &crate::group::ClassicGroup)> {
+        let t = self
+            .controller
+            .image
+            .topic_by_name(crate::group::OFFSETS_TOPIC)?;
         let tp = Tp::new(t.id, crate::group::partition_for(group, t.partitions));
         let leader = self.leader_of(tp)?;
         let b = self.brokers.get(&leader)?;
@@ -1144,37 +1188,69 @@ impl Cluster {
     }
 
     /// `kafka-consumer-groups.sh --reset-offsets --execute`: only for an inactive group.
-    pub fn reset_offsets(&mut self, group: &str, topic: &str, to: ResetTo) -> SimResult<Vec<(i32, i64)>> {
+    pub fn reset_offsets(
+        &mut self,
+        group: &str,
+        topic: &str,
+        to: ResetTo,
+    ) -> SimResult<Vec<(i32, i64)>> {
         let t = self
             .controller
             .image
             .topic_by_name(topic)
             .cloned()
-            .ok_or_else(|| SimError::kafka(ErrorCode::UnknownTopicOrPartition, format!("topic '{topic}' does not exist")))?;
+            .ok_or_else(|| {
+                SimError::kafka(
+                    ErrorCode::UnknownTopicOrPartition,
+                    format!("topic '{topic}' does not exist"),
+                )
+            })?;
         let (coordinator, state, current) = match self.group_coordinator(group) {
             Some((b, g)) => (Some(b), g.state, g.offsets.clone()),
             None => (None, crate::group::GroupState::Empty, BTreeMap::new()),
         };
-        if !matches!(state, crate::group::GroupState::Empty | crate::group::GroupState::Dead) {
+        if !matches!(
+            state,
+            crate::group::GroupState::Empty | crate::group::GroupState::Dead
+        ) {
             return Err(SimError::kafka(
                 ErrorCode::NonEmptyGroup,
                 format!("Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.", state.name()),
             ));
         }
         let Some(coordinator) = coordinator.or_else(|| {
-            let ot = self.controller.image.topic_by_name(crate::group::OFFSETS_TOPIC)?;
-            self.leader_of(Tp::new(ot.id, crate::group::partition_for(group, ot.partitions)))
+            let ot = self
+                .controller
+                .image
+                .topic_by_name(crate::group::OFFSETS_TOPIC)?;
+            self.leader_of(Tp::new(
+                ot.id,
+                crate::group::partition_for(group, ot.partitions),
+            ))
         }) else {
-            return Err(SimError::kafka(ErrorCode::CoordinatorNotAvailable, format!("no coordinator for group '{group}' yet: it has never been used")));
+            return Err(SimError::kafka(
+                ErrorCode::CoordinatorNotAvailable,
+                format!("no coordinator for group '{group}' yet: it has never been used"),
+            ));
         };
         let mut offsets = Vec::new();
         for p in 0..t.partitions {
             let tp = Tp::new(t.id, p);
-            let Some(log) = self.leader_of(tp).and_then(|l| self.brokers.get(&l)).and_then(|b| b.partitions.get(&tp)).map(|x| &x.log) else {
-                return Err(SimError::kafka(ErrorCode::LeaderNotAvailable, format!("{topic}-{p} has no leader")));
+            let Some(log) = self
+                .leader_of(tp)
+                .and_then(|l| self.brokers.get(&l))
+                .and_then(|b| b.partitions.get(&tp))
+                .map(|x| &x.log)
+            else {
+                return Err(SimError::kafka(
+                    ErrorCode::LeaderNotAvailable,
+                    format!("{topic}-{p} has no leader"),
+                ));
             };
             let (start, end) = (log.log_start_offset(), log.high_watermark());
-            let committed = current.get(&crate::assignor::TopicPartition::new(topic, p)).map(|c| c.offset);
+            let committed = current
+                .get(&crate::assignor::TopicPartition::new(topic, p))
+                .map(|c| c.offset);
             let target = match to {
                 ResetTo::Earliest => start,
                 ResetTo::Latest => end,
@@ -1184,12 +1260,17 @@ impl Cluster {
             };
             offsets.push((p, target));
         }
-        let named: Vec<(crate::assignor::TopicPartition, i64)> =
-            offsets.iter().map(|(p, o)| (crate::assignor::TopicPartition::new(topic, *p), *o)).collect();
+        let named: Vec<(crate::assignor::TopicPartition, i64)> = offsets
+            .iter()
+            .map(|(p, o)| (crate::assignor::TopicPartition::new(topic, *p), *o))
+            .collect();
         let group_s = group.to_string();
         self.trace.push(
             self.now,
-            TraceKind::Group { group: group.to_string(), event: format!("offsets reset on {topic}: {offsets:?}") },
+            TraceKind::Group {
+                group: group.to_string(),
+                event: format!("offsets reset on {topic}: {offsets:?}"),
+            },
         );
         self.with_node(NodeId::Broker(coordinator), |n, ctx| {
             if let NodeRefMut::Broker(b) = n {

@@ -218,7 +218,11 @@ impl Consumer {
             Some(g) => Some(crate::consumer_coordinator::Membership::new(g, &settings)?),
             None => None,
         };
-        let commit_mode = if settings.enable_auto_commit && group.is_some() { CommitMode::Auto } else { CommitMode::Manual };
+        let commit_mode = if settings.enable_auto_commit && group.is_some() {
+            CommitMode::Auto
+        } else {
+            CommitMode::Manual
+        };
         Ok(Consumer {
             name,
             idx,
@@ -300,7 +304,10 @@ impl Consumer {
 
     /// The positions to commit: every assigned partition with a position.
     pub fn consumed_positions(&self) -> Vec<(Tp, i64)> {
-        self.partitions.iter().filter_map(|(tp, s)| s.position.map(|p| (*tp, p))).collect()
+        self.partitions
+            .iter()
+            .filter_map(|(tp, s)| s.position.map(|p| (*tp, p)))
+            .collect()
     }
 
     /// `seek()`: set the position of an assigned partition.
@@ -571,7 +578,12 @@ impl Consumer {
         let corr = self.next_corr + 1;
         if self
             .metadata
-            .maybe_request(ctx, corr, self.settings.retry_backoff_ms, self.settings.request_timeout_ms)
+            .maybe_request(
+                ctx,
+                corr,
+                self.settings.retry_backoff_ms,
+                self.settings.request_timeout_ms,
+            )
             .is_some()
         {
             self.next_corr = corr;
@@ -634,8 +646,12 @@ impl Consumer {
         let mut count = 0u64;
         let mut polled: Vec<(Tp, i64, u64)> = Vec::new();
         while budget > 0 {
-            let Some((tp, mut recs)) = self.buffer.pop_front() else { break };
-            let Some(state) = self.partitions.get_mut(&tp) else { continue };
+            let Some((tp, mut recs)) = self.buffer.pop_front() else {
+                break;
+            };
+            let Some(state) = self.partitions.get_mut(&tp) else {
+                continue;
+            };
             let Some(pos) = state.position else { continue };
             recs.retain(|r| r.offset >= pos);
             if recs.is_empty() {
@@ -650,7 +666,12 @@ impl Consumer {
             count += take as u64;
             for r in &recs {
                 polled.push((tp, r.offset, r.id));
-                self.delivered.push_back(Delivered { tp, offset: r.offset, id: r.id, at: ctx.now });
+                self.delivered.push_back(Delivered {
+                    tp,
+                    offset: r.offset,
+                    id: r.id,
+                    at: ctx.now,
+                });
                 if self.delivered.len() > DELIVERED_KEEP {
                     self.delivered.pop_front();
                 }
@@ -677,7 +698,12 @@ impl Consumer {
             self.commit(ctx, positions.clone(), "commitSync before processing");
         }
         for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
-            self.in_progress.push_back(InProgress { tp, offset, id, done_at: ctx.now + self.processing_ms * (i as u64 + 1) });
+            self.in_progress.push_back(InProgress {
+                tp,
+                offset,
+                id,
+                done_at: ctx.now + self.processing_ms * (i as u64 + 1),
+            });
         }
         self.busy_until = ctx.now + self.processing_ms * count;
         if self.commit_mode == CommitMode::AfterProcessing {
@@ -689,7 +715,12 @@ impl Consumer {
     fn ensure_positions(&mut self, ctx: &mut Ctx) {
         let mut by_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
         for (tp, s) in &self.partitions {
-            if s.position.is_some() || s.resetting || s.error.is_some() || s.needs_committed || s.fetching_committed {
+            if s.position.is_some()
+                || s.resetting
+                || s.error.is_some()
+                || s.needs_committed
+                || s.fetching_committed
+            {
                 continue;
             }
             if let Some(l) = self.metadata.leader(*tp) {
@@ -702,7 +733,16 @@ impl Consumer {
             return;
         }
         if self.settings.auto_offset_reset == OffsetReset::None {
-            let tps: Vec<Tp> = by_leader.values().flatten().copied().filter(|tp| self.partitions.get(tp).is_some_and(|s| s.reset_to.is_none())).collect();
+            let tps: Vec<Tp> = by_leader
+                .values()
+                .flatten()
+                .copied()
+                .filter(|tp| {
+                    self.partitions
+                        .get(tp)
+                        .is_some_and(|s| s.reset_to.is_none())
+                })
+                .collect();
             for tp in tps {
                 if let Some(s) = self.partitions.get_mut(&tp) {
                     s.error = Some(ErrorCode::NoOffsetForPartition);
@@ -727,7 +767,12 @@ impl Consumer {
         for (leader, tps) in by_leader {
             let specs: Vec<(Tp, i64)> = tps
                 .iter()
-                .filter_map(|tp| self.partitions.get(tp).and_then(|s| s.reset_to.or(policy)).map(|ts| (*tp, ts)))
+                .filter_map(|tp| {
+                    self.partitions
+                        .get(tp)
+                        .and_then(|s| s.reset_to.or(policy))
+                        .map(|ts| (*tp, ts))
+                })
                 .collect();
             let tps: Vec<Tp> = specs.iter().map(|(tp, _)| *tp).collect();
             if tps.is_empty() {

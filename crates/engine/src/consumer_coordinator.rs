@@ -4,7 +4,8 @@
 //! cooperatively (revoke only what moves, then rejoin).
 
 use crate::assignor::{
-    assign_with_context, rebalance_protocol, AssignContext, AssignorName, RebalanceProtocol, Subscription, TopicPartition,
+    assign_with_context, rebalance_protocol, AssignContext, AssignorName, RebalanceProtocol,
+    Subscription, TopicPartition,
 };
 use crate::consumer::{CommitMode, Consumer, ConsumerSettings};
 use crate::error::{ErrorCode, SimError, SimResult};
@@ -74,7 +75,10 @@ impl Membership {
             assignors.push(a);
         }
         if assignors.is_empty() {
-            return Err(SimError::config("partition.assignment.strategy", "at least one assignor is required"));
+            return Err(SimError::config(
+                "partition.assignment.strategy",
+                "at least one assignor is required",
+            ));
         }
         Ok(Membership {
             group: group.to_string(),
@@ -104,25 +108,38 @@ impl Membership {
     }
 
     fn in_flight(&self, corr: u64) -> bool {
-        [self.find_in_flight, self.join_in_flight, self.sync_in_flight, self.heartbeat_in_flight, self.leave_in_flight]
-            .contains(&Some(corr))
+        [
+            self.find_in_flight,
+            self.join_in_flight,
+            self.sync_in_flight,
+            self.heartbeat_in_flight,
+            self.leave_in_flight,
+        ]
+        .contains(&Some(corr))
             || self.commits_in_flight.contains_key(&corr)
             || self.fetch_committed_in_flight.contains_key(&corr)
     }
 }
 
 fn tp_name(c: &Consumer, tp: Tp) -> Option<TopicPartition> {
-    c.metadata.name_of(tp.topic).map(|n| TopicPartition::new(n, tp.partition))
+    c.metadata
+        .name_of(tp.topic)
+        .map(|n| TopicPartition::new(n, tp.partition))
 }
 
 fn tp_id(c: &Consumer, tp: &TopicPartition) -> Option<Tp> {
-    c.metadata.topic(&tp.topic).map(|t| Tp::new(t.id, tp.partition))
+    c.metadata
+        .topic(&tp.topic)
+        .map(|t| Tp::new(t.id, tp.partition))
 }
 
 impl Consumer {
     fn group_event(&self, ctx: &mut Ctx, event: String) {
         if let Some(m) = &self.membership {
-            ctx.emit(TraceKind::Group { group: m.group.clone(), event: format!("{}: {event}", self.name) });
+            ctx.emit(TraceKind::Group {
+                group: m.group.clone(),
+                event: format!("{}: {event}", self.name),
+            });
         }
     }
 
@@ -138,12 +155,17 @@ impl Consumer {
     /// Drive the membership: coordinator discovery, join/sync, heartbeats, committed offsets.
     pub(crate) fn group_step(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         if m.state == MemberState::Left {
             return;
         }
         // max.poll.interval.ms: a member whose application stopped polling leaves the group.
-        if m.state == MemberState::Stable && !self.in_progress.is_empty() && now.saturating_sub(self.last_poll) > self.settings.max_poll_interval_ms {
+        if m.state == MemberState::Stable
+            && !self.in_progress.is_empty()
+            && now.saturating_sub(self.last_poll) > self.settings.max_poll_interval_ms
+        {
             let interval = self.settings.max_poll_interval_ms;
             self.send_leave(ctx, "consumer poll timeout has expired");
             self.error(
@@ -165,12 +187,22 @@ impl Consumer {
             if m.find_in_flight.is_none() && now >= m.coordinator_backoff_until {
                 if let Some(node) = self.metadata.pick_node(now) {
                     let corr = {
-            self.next_corr += 1;
-            self.next_corr
-        };
+                        self.next_corr += 1;
+                        self.next_corr
+                    };
                     let group = m.group.clone();
-                    ctx.send(NodeId::Broker(node), Message::FindCoordinator { corr, key: group, key_type: CoordinatorType::Group });
-                    ctx.set_timer(self.settings.request_timeout_ms, Timer::RequestTimeout(corr));
+                    ctx.send(
+                        NodeId::Broker(node),
+                        Message::FindCoordinator {
+                            corr,
+                            key: group,
+                            key_type: CoordinatorType::Group,
+                        },
+                    );
+                    ctx.set_timer(
+                        self.settings.request_timeout_ms,
+                        Timer::RequestTimeout(corr),
+                    );
                     if let Some(m) = self.membership.as_mut() {
                         m.find_in_flight = Some(corr);
                     }
@@ -184,21 +216,45 @@ impl Consumer {
         let coordinator = m.coordinator.unwrap_or(0);
         // 2. Join when needed (and the topics' metadata is known, so the leader can assign).
         let topics_known = self.topics.iter().all(|t| self.metadata.topic(t).is_some());
-        if m.rejoin_needed && m.join_in_flight.is_none() && m.sync_in_flight.is_none() && topics_known {
+        if m.rejoin_needed
+            && m.join_in_flight.is_none()
+            && m.sync_in_flight.is_none()
+            && topics_known
+        {
             self.send_join(ctx, coordinator);
             return;
         }
         // 3. Heartbeats while in the group.
-        let m = self.membership.as_ref().map(|m| (m.state, m.heartbeat_in_flight, m.next_heartbeat, m.generation, m.member_id.clone(), m.group.clone()));
+        let m = self.membership.as_ref().map(|m| {
+            (
+                m.state,
+                m.heartbeat_in_flight,
+                m.next_heartbeat,
+                m.generation,
+                m.member_id.clone(),
+                m.group.clone(),
+            )
+        });
         if let Some((state, hb, next, generation, member_id, group)) = m {
             if matches!(state, MemberState::Stable | MemberState::Syncing) && hb.is_none() {
                 if now >= next {
                     let corr = {
-            self.next_corr += 1;
-            self.next_corr
-        };
-                    ctx.send(NodeId::Broker(coordinator), Message::Heartbeat { corr, group, generation, member_id });
-                    ctx.set_timer(self.settings.request_timeout_ms, Timer::RequestTimeout(corr));
+                        self.next_corr += 1;
+                        self.next_corr
+                    };
+                    ctx.send(
+                        NodeId::Broker(coordinator),
+                        Message::Heartbeat {
+                            corr,
+                            group,
+                            generation,
+                            member_id,
+                        },
+                    );
+                    ctx.set_timer(
+                        self.settings.request_timeout_ms,
+                        Timer::RequestTimeout(corr),
+                    );
                     if let Some(m) = self.membership.as_mut() {
                         m.heartbeat_in_flight = Some(corr);
                         m.next_heartbeat = now + self.settings.heartbeat_interval_ms;
@@ -216,15 +272,35 @@ impl Consumer {
             .filter(|(_, s)| s.needs_committed && !s.fetching_committed)
             .map(|(tp, _)| *tp)
             .collect();
-        if !wanted.is_empty() && self.membership.as_ref().is_some_and(|m| m.state == MemberState::Stable) {
-            let names: Vec<TopicPartition> = wanted.iter().filter_map(|tp| tp_name(self, *tp)).collect();
+        if !wanted.is_empty()
+            && self
+                .membership
+                .as_ref()
+                .is_some_and(|m| m.state == MemberState::Stable)
+        {
+            let names: Vec<TopicPartition> =
+                wanted.iter().filter_map(|tp| tp_name(self, *tp)).collect();
             let corr = {
-            self.next_corr += 1;
-            self.next_corr
-        };
-            let group = self.membership.as_ref().map(|m| m.group.clone()).unwrap_or_default();
-            ctx.send(NodeId::Broker(coordinator), Message::OffsetFetch { corr, group, partitions: names });
-            ctx.set_timer(self.settings.request_timeout_ms, Timer::RequestTimeout(corr));
+                self.next_corr += 1;
+                self.next_corr
+            };
+            let group = self
+                .membership
+                .as_ref()
+                .map(|m| m.group.clone())
+                .unwrap_or_default();
+            ctx.send(
+                NodeId::Broker(coordinator),
+                Message::OffsetFetch {
+                    corr,
+                    group,
+                    partitions: names,
+                },
+            );
+            ctx.set_timer(
+                self.settings.request_timeout_ms,
+                Timer::RequestTimeout(corr),
+            );
             for tp in &wanted {
                 if let Some(s) = self.partitions.get_mut(tp) {
                     s.fetching_committed = true;
@@ -237,7 +313,9 @@ impl Consumer {
     }
 
     fn send_join(&mut self, ctx: &mut Ctx, coordinator: BrokerId) {
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         // onJoinPrepare: commit (auto-commit mode), then revoke (eager: everything).
         if self.commit_mode == CommitMode::Auto && m.state == MemberState::Stable {
             let positions = self.consumed_positions();
@@ -245,21 +323,40 @@ impl Consumer {
                 self.commit(ctx, positions, "auto-commit before rebalancing");
             }
         }
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         let eager = m.rebalance_protocol == RebalanceProtocol::Eager;
-        let owned: Vec<TopicPartition> = self.assignment.iter().filter_map(|tp| tp_name(self, *tp)).collect();
+        let owned: Vec<TopicPartition> = self
+            .assignment
+            .iter()
+            .filter_map(|tp| tp_name(self, *tp))
+            .collect();
         if eager && !self.assignment.is_empty() {
             let n = self.assignment.len();
-            self.group_event(ctx, format!("revokes all {n} partition(s) before rejoining (eager)"));
+            self.group_event(
+                ctx,
+                format!("revokes all {n} partition(s) before rejoining (eager)"),
+            );
             self.set_assignment(BTreeSet::new());
         }
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         let generation = m.generation;
         let mut sub = Subscription::new(m.member_id.clone(), self.topics.clone());
         sub.owned_partitions = owned;
-        sub.generation = if generation >= 0 { Some(generation) } else { None };
+        sub.generation = if generation >= 0 {
+            Some(generation)
+        } else {
+            None
+        };
         sub.group_instance_id = self.settings.group_instance_id.clone();
-        let protocols: Vec<(String, Subscription)> = m.assignors.iter().map(|a| (a.name().to_string(), sub.clone())).collect();
+        let protocols: Vec<(String, Subscription)> = m
+            .assignors
+            .iter()
+            .map(|a| (a.name().to_string(), sub.clone()))
+            .collect();
         let corr = {
             self.next_corr += 1;
             self.next_corr
@@ -277,7 +374,10 @@ impl Consumer {
         let reason = m.last_reason.clone();
         ctx.send(NodeId::Broker(coordinator), msg);
         // JoinGroup waits for the whole group: its timeout is the rebalance timeout plus slack.
-        ctx.set_timer(self.settings.max_poll_interval_ms + 5_000, Timer::RequestTimeout(corr));
+        ctx.set_timer(
+            self.settings.max_poll_interval_ms + 5_000,
+            Timer::RequestTimeout(corr),
+        );
         if let Some(m) = self.membership.as_mut() {
             m.join_in_flight = Some(corr);
             m.state = MemberState::Joining;
@@ -287,15 +387,24 @@ impl Consumer {
     }
 
     pub(crate) fn send_leave(&mut self, ctx: &mut Ctx, reason: &str) {
-        let Some(m) = self.membership.as_ref() else { return };
-        let (Some(coord), false) = (m.coordinator, m.member_id.is_empty()) else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
+        let (Some(coord), false) = (m.coordinator, m.member_id.is_empty()) else {
+            return;
+        };
         let corr = {
             self.next_corr += 1;
             self.next_corr
         };
         ctx.send(
             NodeId::Broker(coord),
-            Message::LeaveGroup { corr, group: m.group.clone(), member_id: m.member_id.clone(), reason: reason.to_string() },
+            Message::LeaveGroup {
+                corr,
+                group: m.group.clone(),
+                member_id: m.member_id.clone(),
+                reason: reason.to_string(),
+            },
         );
         if let Some(m) = self.membership.as_mut() {
             m.leave_in_flight = Some(corr);
@@ -306,7 +415,12 @@ impl Consumer {
 
     /// Graceful shutdown (`consumer.close()`): commit if auto-committing, then leave.
     pub fn close(&mut self, ctx: &mut Ctx) {
-        if self.commit_mode == CommitMode::Auto && self.membership.as_ref().is_some_and(|m| m.state == MemberState::Stable) {
+        if self.commit_mode == CommitMode::Auto
+            && self
+                .membership
+                .as_ref()
+                .is_some_and(|m| m.state == MemberState::Stable)
+        {
             let positions = self.consumed_positions();
             if !positions.is_empty() {
                 self.commit(ctx, positions, "auto-commit on close");
@@ -321,19 +435,36 @@ impl Consumer {
 
     /// `commitSync`/`commitAsync` of `offsets` (the next offset to read per partition).
     pub fn commit(&mut self, ctx: &mut Ctx, offsets: Vec<(Tp, i64)>, why: &str) {
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         let Some(coord) = m.coordinator else { return };
         if offsets.is_empty() {
             return;
         }
-        let named: Vec<(TopicPartition, i64)> = offsets.iter().filter_map(|(tp, o)| tp_name(self, *tp).map(|n| (n, *o))).collect();
+        let named: Vec<(TopicPartition, i64)> = offsets
+            .iter()
+            .filter_map(|(tp, o)| tp_name(self, *tp).map(|n| (n, *o)))
+            .collect();
         let corr = {
             self.next_corr += 1;
             self.next_corr
         };
         let (group, generation, member_id) = (m.group.clone(), m.generation, m.member_id.clone());
-        ctx.send(NodeId::Broker(coord), Message::OffsetCommit { corr, group, generation, member_id, offsets: named.clone() });
-        ctx.set_timer(self.settings.request_timeout_ms, Timer::RequestTimeout(corr));
+        ctx.send(
+            NodeId::Broker(coord),
+            Message::OffsetCommit {
+                corr,
+                group,
+                generation,
+                member_id,
+                offsets: named.clone(),
+            },
+        );
+        ctx.set_timer(
+            self.settings.request_timeout_ms,
+            Timer::RequestTimeout(corr),
+        );
         if let Some(m) = self.membership.as_mut() {
             m.commits_in_flight.insert(corr, offsets);
         }
@@ -343,7 +474,9 @@ impl Consumer {
 
     pub(crate) fn maybe_auto_commit(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         if m.state != MemberState::Stable {
             return;
         }
@@ -352,8 +485,11 @@ impl Consumer {
             self.waker.wake_at(ctx, at);
             return;
         }
-        let positions: Vec<(Tp, i64)> =
-            self.consumed_positions().into_iter().filter(|(tp, o)| m.committed.get(tp) != Some(o)).collect();
+        let positions: Vec<(Tp, i64)> = self
+            .consumed_positions()
+            .into_iter()
+            .filter(|(tp, o)| m.committed.get(tp) != Some(o))
+            .collect();
         if let Some(m) = self.membership.as_mut() {
             m.next_auto_commit = now + self.settings.auto_commit_interval_ms;
         }
@@ -399,7 +535,9 @@ impl Consumer {
 
     /// A request timed out or its connection dropped.
     pub(crate) fn group_request_failed(&mut self, ctx: &mut Ctx, corr: u64) {
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         if !m.in_flight(corr) {
             return;
         }
@@ -422,11 +560,18 @@ impl Consumer {
     }
 
     /// Handle group responses; returns the message back if it is not a group response.
-    pub(crate) fn on_group_message(&mut self, ctx: &mut Ctx, _from: NodeId, msg: Message) -> Option<Message> {
+    pub(crate) fn on_group_message(
+        &mut self,
+        ctx: &mut Ctx,
+        _from: NodeId,
+        msg: Message,
+    ) -> Option<Message> {
         let now = ctx.now;
         match msg {
             Message::FindCoordinatorResponse { corr, error, node } => {
-                let Some(m) = self.membership.as_mut() else { return None };
+                let Some(m) = self.membership.as_mut() else {
+                    return None;
+                };
                 if m.find_in_flight != Some(corr) {
                     return None;
                 }
@@ -435,7 +580,10 @@ impl Consumer {
                     None => {
                         m.coordinator = Some(node);
                         let g = m.group.clone();
-                        self.group_event(ctx, format!("found coordinator broker-{node} for group {g}"));
+                        self.group_event(
+                            ctx,
+                            format!("found coordinator broker-{node} for group {g}"),
+                        );
                     }
                     Some(_) => {
                         m.coordinator_backoff_until = now + self.settings.retry_backoff_ms.max(100);
@@ -443,8 +591,18 @@ impl Consumer {
                 }
                 None
             }
-            Message::JoinGroupResponse { corr, error, generation, protocol, leader, member_id, members } => {
-                let Some(m) = self.membership.as_mut() else { return None };
+            Message::JoinGroupResponse {
+                corr,
+                error,
+                generation,
+                protocol,
+                leader,
+                member_id,
+                members,
+            } => {
+                let Some(m) = self.membership.as_mut() else {
+                    return None;
+                };
                 if m.join_in_flight != Some(corr) {
                     return None;
                 }
@@ -456,15 +614,26 @@ impl Consumer {
                         m.state = MemberState::Unjoined;
                     }
                     Some(ErrorCode::UnknownMemberId) => {
-                        self.reset_generation(ctx, true, "the coordinator does not know this member");
+                        self.reset_generation(
+                            ctx,
+                            true,
+                            "the coordinator does not know this member",
+                        );
                     }
-                    Some(ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable | ErrorCode::CoordinatorLoadInProgress) => {
+                    Some(
+                        ErrorCode::NotCoordinator
+                        | ErrorCode::CoordinatorNotAvailable
+                        | ErrorCode::CoordinatorLoadInProgress,
+                    ) => {
                         self.lose_coordinator(ctx, "NOT_COORDINATOR");
                         if let Some(m) = self.membership.as_mut() {
                             m.rejoin_needed = true;
                         }
                     }
-                    Some(e @ (ErrorCode::InconsistentGroupProtocol | ErrorCode::InvalidSessionTimeout)) => {
+                    Some(
+                        e @ (ErrorCode::InconsistentGroupProtocol
+                        | ErrorCode::InvalidSessionTimeout),
+                    ) => {
                         let g = m.group.clone();
                         m.state = MemberState::Left;
                         self.error(ctx, e, format!("cannot join group {g}"));
@@ -492,16 +661,29 @@ impl Consumer {
                                 protocol.clone().unwrap_or_default()
                             ),
                         );
-                        let assignments = if is_leader { self.leader_assign(ctx, protocol.as_deref(), &members) } else { Vec::new() };
+                        let assignments = if is_leader {
+                            self.leader_assign(ctx, protocol.as_deref(), &members)
+                        } else {
+                            Vec::new()
+                        };
                         let corr = {
-            self.next_corr += 1;
-            self.next_corr
-        };
+                            self.next_corr += 1;
+                            self.next_corr
+                        };
                         ctx.send(
                             NodeId::Broker(coordinator),
-                            Message::SyncGroup { corr, group, generation, member_id, assignments },
+                            Message::SyncGroup {
+                                corr,
+                                group,
+                                generation,
+                                member_id,
+                                assignments,
+                            },
                         );
-                        ctx.set_timer(self.settings.max_poll_interval_ms + 5_000, Timer::RequestTimeout(corr));
+                        ctx.set_timer(
+                            self.settings.max_poll_interval_ms + 5_000,
+                            Timer::RequestTimeout(corr),
+                        );
                         if let Some(m) = self.membership.as_mut() {
                             m.sync_in_flight = Some(corr);
                         }
@@ -509,19 +691,30 @@ impl Consumer {
                 }
                 None
             }
-            Message::SyncGroupResponse { corr, error, assignment } => {
-                let Some(m) = self.membership.as_mut() else { return None };
+            Message::SyncGroupResponse {
+                corr,
+                error,
+                assignment,
+            } => {
+                let Some(m) = self.membership.as_mut() else {
+                    return None;
+                };
                 if m.sync_in_flight != Some(corr) {
                     return None;
                 }
                 m.sync_in_flight = None;
                 match error {
                     None => {
-                        let new: BTreeSet<Tp> = assignment.iter().filter_map(|tp| tp_id(self, tp)).collect();
+                        let new: BTreeSet<Tp> =
+                            assignment.iter().filter_map(|tp| tp_id(self, tp)).collect();
                         self.on_assignment(ctx, new);
                     }
-                    Some(ErrorCode::UnknownMemberId) => self.reset_generation(ctx, true, "UNKNOWN_MEMBER_ID on SyncGroup"),
-                    Some(ErrorCode::IllegalGeneration) => self.reset_generation(ctx, false, "ILLEGAL_GENERATION on SyncGroup"),
+                    Some(ErrorCode::UnknownMemberId) => {
+                        self.reset_generation(ctx, true, "UNKNOWN_MEMBER_ID on SyncGroup")
+                    }
+                    Some(ErrorCode::IllegalGeneration) => {
+                        self.reset_generation(ctx, false, "ILLEGAL_GENERATION on SyncGroup")
+                    }
                     Some(ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable) => {
                         self.lose_coordinator(ctx, "NOT_COORDINATOR");
                         if let Some(m) = self.membership.as_mut() {
@@ -539,7 +732,9 @@ impl Consumer {
                 None
             }
             Message::HeartbeatResponse { corr, error } => {
-                let Some(m) = self.membership.as_mut() else { return None };
+                let Some(m) = self.membership.as_mut() else {
+                    return None;
+                };
                 if m.heartbeat_in_flight != Some(corr) {
                     return None;
                 }
@@ -549,12 +744,25 @@ impl Consumer {
                     Some(ErrorCode::RebalanceInProgress) => {
                         if m.join_in_flight.is_none() && !m.rejoin_needed {
                             m.rejoin_needed = true;
-                            m.last_reason = "the coordinator answered a heartbeat with REBALANCE_IN_PROGRESS".into();
-                            self.group_event(ctx, "heartbeat: REBALANCE_IN_PROGRESS → rejoining".into());
+                            m.last_reason =
+                                "the coordinator answered a heartbeat with REBALANCE_IN_PROGRESS"
+                                    .into();
+                            self.group_event(
+                                ctx,
+                                "heartbeat: REBALANCE_IN_PROGRESS → rejoining".into(),
+                            );
                         }
                     }
-                    Some(ErrorCode::UnknownMemberId) => self.reset_generation(ctx, true, "the coordinator removed this member (UNKNOWN_MEMBER_ID)"),
-                    Some(ErrorCode::IllegalGeneration) => self.reset_generation(ctx, false, "its generation is stale (ILLEGAL_GENERATION)"),
+                    Some(ErrorCode::UnknownMemberId) => self.reset_generation(
+                        ctx,
+                        true,
+                        "the coordinator removed this member (UNKNOWN_MEMBER_ID)",
+                    ),
+                    Some(ErrorCode::IllegalGeneration) => self.reset_generation(
+                        ctx,
+                        false,
+                        "its generation is stale (ILLEGAL_GENERATION)",
+                    ),
                     Some(_) => self.lose_coordinator(ctx, "heartbeat failed"),
                 }
                 None
@@ -568,8 +776,12 @@ impl Consumer {
                 None
             }
             Message::OffsetCommitResponse { corr, results } => {
-                let Some(m) = self.membership.as_mut() else { return None };
-                let Some(sent) = m.commits_in_flight.remove(&corr) else { return None };
+                let Some(m) = self.membership.as_mut() else {
+                    return None;
+                };
+                let Some(sent) = m.commits_in_flight.remove(&corr) else {
+                    return None;
+                };
                 let mut failed = None;
                 for ((tp, offset), (_, err)) in sent.iter().zip(results.iter()) {
                     match err {
@@ -582,22 +794,38 @@ impl Consumer {
                 if let Some(e) = failed {
                     let detail = format!("offset commit failed: {}", e.explain());
                     self.error(ctx, e, detail);
-                    if matches!(e, ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId | ErrorCode::RebalanceInProgress) {
+                    if matches!(
+                        e,
+                        ErrorCode::IllegalGeneration
+                            | ErrorCode::UnknownMemberId
+                            | ErrorCode::RebalanceInProgress
+                    ) {
                         if let Some(m) = self.membership.as_mut() {
                             if m.state == MemberState::Stable {
                                 m.rejoin_needed = true;
                                 m.last_reason = format!("offset commit failed with {e}");
                             }
                         }
-                    } else if matches!(e, ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable) {
+                    } else if matches!(
+                        e,
+                        ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable
+                    ) {
                         self.lose_coordinator(ctx, "NOT_COORDINATOR on commit");
                     }
                 }
                 None
             }
-            Message::OffsetFetchResponse { corr, error, offsets } => {
-                let Some(m) = self.membership.as_mut() else { return None };
-                let Some(tps) = m.fetch_committed_in_flight.remove(&corr) else { return None };
+            Message::OffsetFetchResponse {
+                corr,
+                error,
+                offsets,
+            } => {
+                let Some(m) = self.membership.as_mut() else {
+                    return None;
+                };
+                let Some(tps) = m.fetch_committed_in_flight.remove(&corr) else {
+                    return None;
+                };
                 if error.is_some() {
                     for tp in &tps {
                         if let Some(s) = self.partitions.get_mut(tp) {
@@ -608,7 +836,9 @@ impl Consumer {
                     return None;
                 }
                 for (tpn, offset) in offsets {
-                    let Some(tp) = tp_id(self, &tpn) else { continue };
+                    let Some(tp) = tp_id(self, &tpn) else {
+                        continue;
+                    };
                     if let Some(m) = self.membership.as_mut() {
                         if offset >= 0 {
                             m.committed.insert(tp, offset);
@@ -636,7 +866,12 @@ impl Consumer {
     }
 
     /// The leader runs the assignor on everyone's subscriptions.
-    fn leader_assign(&mut self, ctx: &mut Ctx, protocol: Option<&str>, members: &[Subscription]) -> Vec<(String, Vec<TopicPartition>)> {
+    fn leader_assign(
+        &mut self,
+        ctx: &mut Ctx,
+        protocol: Option<&str>,
+        members: &[Subscription],
+    ) -> Vec<(String, Vec<TopicPartition>)> {
         let Some(name) = protocol.and_then(|p| AssignorName::from_str(p).ok()) else {
             return Vec::new();
         };
@@ -651,13 +886,27 @@ impl Consumer {
         match assign_with_context(name, &counts, members, &AssignContext::default()) {
             Ok(out) => {
                 if !out.withheld.is_empty() {
-                    let w: Vec<String> = out.withheld.iter().map(|(tp, to)| format!("{tp}→{to}")).collect();
-                    self.group_event(ctx, format!("cooperative: withholds {} until their owners revoke them", w.join(", ")));
+                    let w: Vec<String> = out
+                        .withheld
+                        .iter()
+                        .map(|(tp, to)| format!("{tp}→{to}"))
+                        .collect();
+                    self.group_event(
+                        ctx,
+                        format!(
+                            "cooperative: withholds {} until their owners revoke them",
+                            w.join(", ")
+                        ),
+                    );
                 }
                 out.assignment.into_iter().collect()
             }
             Err(e) => {
-                self.error(ctx, ErrorCode::InconsistentGroupProtocol, format!("assignor failed: {e}"));
+                self.error(
+                    ctx,
+                    ErrorCode::InconsistentGroupProtocol,
+                    format!("assignor failed: {e}"),
+                );
                 Vec::new()
             }
         }
@@ -665,24 +914,54 @@ impl Consumer {
 
     fn on_assignment(&mut self, ctx: &mut Ctx, new: BTreeSet<Tp>) {
         let now = ctx.now;
-        let Some(m) = self.membership.as_ref() else { return };
+        let Some(m) = self.membership.as_ref() else {
+            return;
+        };
         let cooperative = m.rebalance_protocol == RebalanceProtocol::Cooperative;
         let generation = m.generation;
-        let revoked: Vec<Tp> = self.assignment.iter().filter(|tp| !new.contains(tp)).copied().collect();
-        let added: Vec<Tp> = new.iter().filter(|tp| !self.assignment.contains(tp)).copied().collect();
+        let revoked: Vec<Tp> = self
+            .assignment
+            .iter()
+            .filter(|tp| !new.contains(tp))
+            .copied()
+            .collect();
+        let added: Vec<Tp> = new
+            .iter()
+            .filter(|tp| !self.assignment.contains(tp))
+            .copied()
+            .collect();
         if cooperative && !revoked.is_empty() && self.commit_mode == CommitMode::Auto {
-            let positions: Vec<(Tp, i64)> =
-                self.consumed_positions().into_iter().filter(|(tp, _)| revoked.contains(tp)).collect();
+            let positions: Vec<(Tp, i64)> = self
+                .consumed_positions()
+                .into_iter()
+                .filter(|(tp, _)| revoked.contains(tp))
+                .collect();
             self.commit(ctx, positions, "auto-commit of revoked partitions");
         }
         let names = |c: &Consumer, v: &[Tp]| -> String {
-            let s: Vec<String> = v.iter().filter_map(|tp| tp_name(c, *tp)).map(|t| t.to_string()).collect();
-            if s.is_empty() { "nothing".into() } else { s.join(", ") }
+            let s: Vec<String> = v
+                .iter()
+                .filter_map(|tp| tp_name(c, *tp))
+                .map(|t| t.to_string())
+                .collect();
+            if s.is_empty() {
+                "nothing".into()
+            } else {
+                s.join(", ")
+            }
         };
         let msg = if cooperative {
-            format!("generation {generation}: keeps {}, gets {}, revokes {}", new.len() - added.len(), names(self, &added), names(self, &revoked))
+            format!(
+                "generation {generation}: keeps {}, gets {}, revokes {}",
+                new.len() - added.len(),
+                names(self, &added),
+                names(self, &revoked)
+            )
         } else {
-            format!("generation {generation}: assigned {}", names(self, &new.iter().copied().collect::<Vec<_>>()))
+            format!(
+                "generation {generation}: assigned {}",
+                names(self, &new.iter().copied().collect::<Vec<_>>())
+            )
         };
         self.group_event(ctx, msg);
         self.set_assignment(new);
@@ -696,7 +975,9 @@ impl Consumer {
                 // Partitions revoked in a cooperative rebalance go to their new owner in a
                 // follow-up rebalance.
                 m.rejoin_needed = true;
-                m.last_reason = "revoked partitions in a cooperative rebalance; rejoining so they can move".into();
+                m.last_reason =
+                    "revoked partitions in a cooperative rebalance; rejoining so they can move"
+                        .into();
             }
         }
         ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::Heartbeat);

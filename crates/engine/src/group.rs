@@ -117,7 +117,11 @@ impl ClassicGroup {
         self.members.iter().all(|m| m.awaiting_join.is_some())
     }
     fn rebalance_timeout(&self) -> Millis {
-        self.members.iter().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0)
+        self.members
+            .iter()
+            .map(|m| m.rebalance_timeout_ms)
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -127,15 +131,28 @@ pub enum Effect {
     Send(NodeId, Message),
     /// Append these (key, value) records to the group's `__consumer_offsets` partition and,
     /// once replicated, run `then`.
-    Append { group: String, records: Vec<(String, String)>, then: AfterAppend },
+    Append {
+        group: String,
+        records: Vec<(String, String)>,
+        then: AfterAppend,
+    },
     Timer(Millis, Timer),
     Note(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AfterAppend {
-    OffsetCommit { to: NodeId, corr: u64, group: String, offsets: Vec<(TopicPartition, i64)>, generation: i32 },
-    SyncDone { group: String, generation: i32 },
+    OffsetCommit {
+        to: NodeId,
+        corr: u64,
+        group: String,
+        offsets: Vec<(TopicPartition, i64)>,
+        generation: i32,
+    },
+    SyncDone {
+        group: String,
+        generation: i32,
+    },
 }
 
 /// The group metadata record (`GroupMetadataValue`), as JSON in the log.
@@ -164,7 +181,11 @@ pub struct GroupCoordinator {
 }
 
 impl GroupCoordinator {
-    pub fn new(initial_rebalance_delay_ms: Millis, min_session_timeout_ms: Millis, max_session_timeout_ms: Millis) -> Self {
+    pub fn new(
+        initial_rebalance_delay_ms: Millis,
+        min_session_timeout_ms: Millis,
+        max_session_timeout_ms: Millis,
+    ) -> Self {
         GroupCoordinator {
             groups: BTreeMap::new(),
             next_member: 0,
@@ -176,14 +197,23 @@ impl GroupCoordinator {
 
     /// Rebuild a group's state from its `__consumer_offsets` records (coordinator failover).
     pub fn load(&mut self, group: &str, key: &str, value: Option<&str>, now: Millis) {
-        let g = self.groups.entry(group.to_string()).or_insert_with(|| ClassicGroup::new(group, now));
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| ClassicGroup::new(group, now));
         if let Some(rest) = key.strip_prefix("offset/") {
             let parts: Vec<&str> = rest.rsplitn(3, '/').collect();
             if let (Some(p), Some(t)) = (parts.first(), parts.get(1)) {
-                if let (Ok(partition), Some(offset)) = (p.parse::<i32>(), value.and_then(|v| v.parse::<i64>().ok())) {
+                if let (Ok(partition), Some(offset)) =
+                    (p.parse::<i32>(), value.and_then(|v| v.parse::<i64>().ok()))
+                {
                     g.offsets.insert(
                         TopicPartition::new(t.to_string(), partition),
-                        CommittedOffset { offset, commit_ms: now, generation: -1 },
+                        CommittedOffset {
+                            offset,
+                            commit_ms: now,
+                            generation: -1,
+                        },
                     );
                 }
             }
@@ -209,7 +239,11 @@ impl GroupCoordinator {
                         last_heartbeat: now,
                     })
                     .collect();
-                g.state = if g.members.is_empty() { GroupState::Empty } else { GroupState::Stable };
+                g.state = if g.members.is_empty() {
+                    GroupState::Empty
+                } else {
+                    GroupState::Stable
+                };
             }
         }
     }
@@ -221,7 +255,13 @@ impl GroupCoordinator {
 
     fn set_state(g: &mut ClassicGroup, s: GroupState, now: Millis, fx: &mut Vec<Effect>) {
         if g.state != s {
-            fx.push(Effect::Note(format!("group {}: {} → {} (generation {})", g.group_id, g.state.name(), s.name(), g.generation)));
+            fx.push(Effect::Note(format!(
+                "group {}: {} → {} (generation {})",
+                g.group_id,
+                g.state.name(),
+                s.name(),
+                g.generation
+            )));
             g.state = s;
             g.state_since = now;
         }
@@ -256,28 +296,51 @@ impl GroupCoordinator {
                 },
             )
         };
-        if session_timeout_ms < self.min_session_timeout_ms || session_timeout_ms > self.max_session_timeout_ms {
-            fx.push(reply(ErrorCode::InvalidSessionTimeout, member_id.to_string()));
+        if session_timeout_ms < self.min_session_timeout_ms
+            || session_timeout_ms > self.max_session_timeout_ms
+        {
+            fx.push(reply(
+                ErrorCode::InvalidSessionTimeout,
+                member_id.to_string(),
+            ));
             return fx;
         }
         if protocols.is_empty() {
-            fx.push(reply(ErrorCode::InconsistentGroupProtocol, member_id.to_string()));
+            fx.push(reply(
+                ErrorCode::InconsistentGroupProtocol,
+                member_id.to_string(),
+            ));
             return fx;
         }
         self.next_member += 1;
-        let fresh_id = format!("{client_id}-{:08x}", self.next_member.wrapping_mul(0x9E37_79B9) & 0xffff_ffff);
-        let g = self.groups.entry(group.to_string()).or_insert_with(|| ClassicGroup::new(group, now));
+        let fresh_id = format!(
+            "{client_id}-{:08x}",
+            self.next_member.wrapping_mul(0x9E37_79B9) & 0xffff_ffff
+        );
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| ClassicGroup::new(group, now));
         if g.state == GroupState::Dead {
-            fx.push(reply(ErrorCode::CoordinatorNotAvailable, member_id.to_string()));
+            fx.push(reply(
+                ErrorCode::CoordinatorNotAvailable,
+                member_id.to_string(),
+            ));
             return fx;
         }
         // Every member must share a protocol with the group.
         if !g.members.is_empty() {
             let ok = protocols.iter().any(|(name, _)| {
-                g.members.iter().filter(|m| m.member_id != member_id).all(|m| m.protocols.is_empty() || m.protocols.iter().any(|(n, _)| n == name))
+                g.members
+                    .iter()
+                    .filter(|m| m.member_id != member_id)
+                    .all(|m| m.protocols.is_empty() || m.protocols.iter().any(|(n, _)| n == name))
             });
             if !ok {
-                fx.push(reply(ErrorCode::InconsistentGroupProtocol, member_id.to_string()));
+                fx.push(reply(
+                    ErrorCode::InconsistentGroupProtocol,
+                    member_id.to_string(),
+                ));
                 return fx;
             }
         }
@@ -285,18 +348,27 @@ impl GroupCoordinator {
         if member_id.is_empty() {
             // Static member rejoining with a known instance id: replace its member id.
             if let Some(inst) = &instance_id {
-                if let Some(m) = g.members.iter_mut().find(|m| m.instance_id.as_deref() == Some(inst)) {
+                if let Some(m) = g
+                    .members
+                    .iter_mut()
+                    .find(|m| m.instance_id.as_deref() == Some(inst))
+                {
                     m.member_id = fresh_id.clone();
                     m.node = from;
                     m.last_heartbeat = now;
                     m.protocols = protocols;
-                    if g.leader.as_deref().is_some_and(|l| !g.members.iter().any(|x| x.member_id == l)) {
+                    if g.leader
+                        .as_deref()
+                        .is_some_and(|l| !g.members.iter().any(|x| x.member_id == l))
+                    {
                         g.leader = Some(fresh_id.clone());
                     }
                     member_id = fresh_id;
                     if g.state == GroupState::Stable {
                         let m = g.members.iter().find(|m| m.member_id == member_id);
-                        fx.push(Effect::Note(format!("group {group}: static member {inst} rejoined without a rebalance")));
+                        fx.push(Effect::Note(format!(
+                            "group {group}: static member {inst} rejoined without a rebalance"
+                        )));
                         fx.push(Effect::Send(
                             from,
                             Message::JoinGroupResponse {
@@ -315,7 +387,13 @@ impl GroupCoordinator {
                     if let Some(m) = g.member_mut(&member_id) {
                         m.awaiting_join = Some(corr);
                     }
-                    Self::prepare_rebalance(g, now, self.initial_rebalance_delay_ms, &mut fx, "static member rejoined");
+                    Self::prepare_rebalance(
+                        g,
+                        now,
+                        self.initial_rebalance_delay_ms,
+                        &mut fx,
+                        "static member rejoined",
+                    );
                     Self::maybe_complete_join(g, now, &mut fx);
                     return fx;
                 }
@@ -348,12 +426,23 @@ impl GroupCoordinator {
                 last_heartbeat: now,
             });
             g.new_member_added = true;
-            fx.push(Effect::Note(format!("group {group}: {client_id} joins as {member_id}")));
-            Self::prepare_rebalance(g, now, self.initial_rebalance_delay_ms, &mut fx, "a new member joined");
+            fx.push(Effect::Note(format!(
+                "group {group}: {client_id} joins as {member_id}"
+            )));
+            Self::prepare_rebalance(
+                g,
+                now,
+                self.initial_rebalance_delay_ms,
+                &mut fx,
+                "a new member joined",
+            );
         } else {
             let (metadata_changed, is_leader) = {
                 let m = g.member(&member_id);
-                (m.is_some_and(|m| m.protocols != protocols), g.leader.as_deref() == Some(member_id.as_str()))
+                (
+                    m.is_some_and(|m| m.protocols != protocols),
+                    g.leader.as_deref() == Some(member_id.as_str()),
+                )
             };
             if let Some(m) = g.member_mut(&member_id) {
                 m.protocols = protocols;
@@ -365,12 +454,18 @@ impl GroupCoordinator {
             }
             match g.state {
                 GroupState::PreparingRebalance => {}
-                GroupState::CompletingRebalance | GroupState::Stable if !metadata_changed && !(is_leader && g.state == GroupState::Stable) => {
+                GroupState::CompletingRebalance | GroupState::Stable
+                    if !metadata_changed && !(is_leader && g.state == GroupState::Stable) =>
+                {
                     // Nothing changed: answer with the current generation.
                     if let Some(m) = g.member_mut(&member_id) {
                         m.awaiting_join = None;
                     }
-                    let members = if is_leader { Self::member_subscriptions(g) } else { vec![] };
+                    let members = if is_leader {
+                        Self::member_subscriptions(g)
+                    } else {
+                        vec![]
+                    };
                     fx.push(Effect::Send(
                         from,
                         Message::JoinGroupResponse {
@@ -385,7 +480,13 @@ impl GroupCoordinator {
                     ));
                     return fx;
                 }
-                _ => Self::prepare_rebalance(g, now, self.initial_rebalance_delay_ms, &mut fx, "a member rejoined with new metadata"),
+                _ => Self::prepare_rebalance(
+                    g,
+                    now,
+                    self.initial_rebalance_delay_ms,
+                    &mut fx,
+                    "a member rejoined with new metadata",
+                ),
             }
         }
         Self::maybe_complete_join(g, now, &mut fx);
@@ -397,7 +498,12 @@ impl GroupCoordinator {
         g.members
             .iter()
             .map(|m| {
-                let mut s = m.protocols.iter().find(|(n, _)| *n == proto).map(|(_, s)| s.clone()).unwrap_or_default();
+                let mut s = m
+                    .protocols
+                    .iter()
+                    .find(|(n, _)| *n == proto)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default();
                 s.member_id = m.member_id.clone();
                 s.group_instance_id = m.instance_id.clone();
                 s
@@ -405,26 +511,45 @@ impl GroupCoordinator {
             .collect()
     }
 
-    fn prepare_rebalance(g: &mut ClassicGroup, now: Millis, initial_delay: Millis, fx: &mut Vec<Effect>, why: &str) {
+    fn prepare_rebalance(
+        g: &mut ClassicGroup,
+        now: Millis,
+        initial_delay: Millis,
+        fx: &mut Vec<Effect>,
+        why: &str,
+    ) {
         if g.state == GroupState::PreparingRebalance {
             return;
         }
         // Members waiting for a sync are told to rejoin.
         for m in g.members.iter_mut() {
             if let Some(c) = m.awaiting_sync.take() {
-                fx.push(Effect::Send(m.node, Message::SyncGroupResponse { corr: c, error: Some(ErrorCode::RebalanceInProgress), assignment: vec![] }));
+                fx.push(Effect::Send(
+                    m.node,
+                    Message::SyncGroupResponse {
+                        corr: c,
+                        error: Some(ErrorCode::RebalanceInProgress),
+                        assignment: vec![],
+                    },
+                ));
             }
         }
         let was_empty = g.state == GroupState::Empty;
         Self::set_state(g, GroupState::PreparingRebalance, now, fx);
-        fx.push(Effect::Note(format!("group {}: rebalance — {why}", g.group_id)));
+        fx.push(Effect::Note(format!(
+            "group {}: rebalance — {why}",
+            g.group_id
+        )));
         let timeout = g.rebalance_timeout();
         if was_empty && initial_delay > 0 {
             // InitialDelayedJoin: wait for more members before the first generation.
             g.initial_remaining = Some(timeout.saturating_sub(initial_delay));
             g.new_member_added = false;
             g.join_deadline = Some(now + initial_delay);
-            fx.push(Effect::Timer(initial_delay, Timer::GroupJoin(g.group_id.clone())));
+            fx.push(Effect::Timer(
+                initial_delay,
+                Timer::GroupJoin(g.group_id.clone()),
+            ));
         } else {
             g.initial_remaining = None;
             g.join_deadline = Some(now + timeout);
@@ -436,7 +561,9 @@ impl GroupCoordinator {
     pub fn on_join_timer(&mut self, now: Millis, group: &str) -> Vec<Effect> {
         let mut fx = Vec::new();
         let delay = self.initial_rebalance_delay_ms;
-        let Some(g) = self.groups.get_mut(group) else { return fx };
+        let Some(g) = self.groups.get_mut(group) else {
+            return fx;
+        };
         if g.state != GroupState::PreparingRebalance || g.join_deadline.is_some_and(|d| d > now) {
             return fx;
         }
@@ -456,7 +583,11 @@ impl GroupCoordinator {
 
     fn maybe_complete_join(g: &mut ClassicGroup, now: Millis, fx: &mut Vec<Effect>) {
         // During the initial delay the join completes only when the timer fires.
-        if g.state == GroupState::PreparingRebalance && g.initial_remaining.is_none() && g.all_joined() && g.pending.is_empty() {
+        if g.state == GroupState::PreparingRebalance
+            && g.initial_remaining.is_none()
+            && g.all_joined()
+            && g.pending.is_empty()
+        {
             Self::complete_join(g, now, fx);
         }
     }
@@ -465,9 +596,17 @@ impl GroupCoordinator {
         g.initial_remaining = None;
         g.join_deadline = None;
         // Members that did not rejoin in time are removed.
-        let gone: Vec<String> = g.members.iter().filter(|m| m.awaiting_join.is_none()).map(|m| m.member_id.clone()).collect();
+        let gone: Vec<String> = g
+            .members
+            .iter()
+            .filter(|m| m.awaiting_join.is_none())
+            .map(|m| m.member_id.clone())
+            .collect();
         for id in &gone {
-            fx.push(Effect::Note(format!("group {}: {id} did not rejoin within the rebalance timeout and is removed", g.group_id)));
+            fx.push(Effect::Note(format!(
+                "group {}: {id} did not rejoin within the rebalance timeout and is removed",
+                g.group_id
+            )));
         }
         g.members.retain(|m| m.awaiting_join.is_some());
         g.pending.clear();
@@ -479,12 +618,23 @@ impl GroupCoordinator {
             fx.push(Effect::Append {
                 group: g.group_id.clone(),
                 records: vec![(group_key(&g.group_id), Self::record(g))],
-                then: AfterAppend::SyncDone { group: g.group_id.clone(), generation: g.generation },
+                then: AfterAppend::SyncDone {
+                    group: g.group_id.clone(),
+                    generation: g.generation,
+                },
             });
             return;
         }
-        let votes: Vec<(String, Vec<String>)> =
-            g.members.iter().map(|m| (m.member_id.clone(), m.protocols.iter().map(|(n, _)| n.clone()).collect())).collect();
+        let votes: Vec<(String, Vec<String>)> = g
+            .members
+            .iter()
+            .map(|m| {
+                (
+                    m.member_id.clone(),
+                    m.protocols.iter().map(|(n, _)| n.clone()).collect(),
+                )
+            })
+            .collect();
         g.protocol = select_protocol(&votes);
         if g.leader.as_ref().is_none_or(|l| g.member(l).is_none()) {
             g.leader = g.members.first().map(|m| m.member_id.clone());
@@ -493,7 +643,9 @@ impl GroupCoordinator {
         let subs = Self::member_subscriptions(g);
         let leader = g.leader.clone().unwrap_or_default();
         for m in g.members.iter_mut() {
-            let Some(corr) = m.awaiting_join.take() else { continue };
+            let Some(corr) = m.awaiting_join.take() else {
+                continue;
+            };
             m.last_heartbeat = now;
             let is_leader = m.member_id == leader;
             fx.push(Effect::Send(
@@ -516,7 +668,17 @@ impl GroupCoordinator {
             generation: g.generation,
             protocol: g.protocol.clone(),
             leader: g.leader.clone(),
-            members: g.members.iter().map(|m| (m.member_id.clone(), m.instance_id.clone(), m.assignment.clone())).collect(),
+            members: g
+                .members
+                .iter()
+                .map(|m| {
+                    (
+                        m.member_id.clone(),
+                        m.instance_id.clone(),
+                        m.assignment.clone(),
+                    )
+                })
+                .collect(),
         };
         serde_json::to_string(&rec).unwrap_or_default()
     }
@@ -532,7 +694,16 @@ impl GroupCoordinator {
         assignments: Vec<(String, Vec<TopicPartition>)>,
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
-        let reply = |e: ErrorCode| Effect::Send(from, Message::SyncGroupResponse { corr, error: Some(e), assignment: vec![] });
+        let reply = |e: ErrorCode| {
+            Effect::Send(
+                from,
+                Message::SyncGroupResponse {
+                    corr,
+                    error: Some(e),
+                    assignment: vec![],
+                },
+            )
+        };
         let Some(g) = self.groups.get_mut(group) else {
             fx.push(reply(ErrorCode::UnknownMemberId));
             return fx;
@@ -546,10 +717,22 @@ impl GroupCoordinator {
             return fx;
         }
         match g.state {
-            GroupState::PreparingRebalance | GroupState::Empty | GroupState::Dead => fx.push(reply(ErrorCode::RebalanceInProgress)),
+            GroupState::PreparingRebalance | GroupState::Empty | GroupState::Dead => {
+                fx.push(reply(ErrorCode::RebalanceInProgress))
+            }
             GroupState::Stable => {
-                let a = g.member(member_id).map(|m| m.assignment.clone()).unwrap_or_default();
-                fx.push(Effect::Send(from, Message::SyncGroupResponse { corr, error: None, assignment: a }));
+                let a = g
+                    .member(member_id)
+                    .map(|m| m.assignment.clone())
+                    .unwrap_or_default();
+                fx.push(Effect::Send(
+                    from,
+                    Message::SyncGroupResponse {
+                        corr,
+                        error: None,
+                        assignment: a,
+                    },
+                ));
             }
             GroupState::CompletingRebalance => {
                 if let Some(m) = g.member_mut(member_id) {
@@ -559,13 +742,20 @@ impl GroupCoordinator {
                 }
                 if g.leader.as_deref() == Some(member_id) {
                     for m in g.members.iter_mut() {
-                        m.assignment = assignments.iter().find(|(id, _)| *id == m.member_id).map(|(_, a)| a.clone()).unwrap_or_default();
+                        m.assignment = assignments
+                            .iter()
+                            .find(|(id, _)| *id == m.member_id)
+                            .map(|(_, a)| a.clone())
+                            .unwrap_or_default();
                     }
                     fx.push(Effect::Note(format!("group {group}: leader {member_id} sent the assignment for generation {generation}")));
                     fx.push(Effect::Append {
                         group: group.to_string(),
                         records: vec![(group_key(group), Self::record(g))],
-                        then: AfterAppend::SyncDone { group: group.to_string(), generation },
+                        then: AfterAppend::SyncDone {
+                            group: group.to_string(),
+                            generation,
+                        },
                     });
                 }
             }
@@ -576,20 +766,37 @@ impl GroupCoordinator {
     /// The group metadata record was replicated: the generation is stable.
     pub fn sync_done(&mut self, now: Millis, group: &str, generation: i32) -> Vec<Effect> {
         let mut fx = Vec::new();
-        let Some(g) = self.groups.get_mut(group) else { return fx };
+        let Some(g) = self.groups.get_mut(group) else {
+            return fx;
+        };
         if g.generation != generation || g.state != GroupState::CompletingRebalance {
             return fx;
         }
         Self::set_state(g, GroupState::Stable, now, &mut fx);
         for m in g.members.iter_mut() {
             if let Some(corr) = m.awaiting_sync.take() {
-                fx.push(Effect::Send(m.node, Message::SyncGroupResponse { corr, error: None, assignment: m.assignment.clone() }));
+                fx.push(Effect::Send(
+                    m.node,
+                    Message::SyncGroupResponse {
+                        corr,
+                        error: None,
+                        assignment: m.assignment.clone(),
+                    },
+                ));
             }
         }
         fx
     }
 
-    pub fn heartbeat(&mut self, now: Millis, from: NodeId, corr: u64, group: &str, generation: i32, member_id: &str) -> Vec<Effect> {
+    pub fn heartbeat(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        corr: u64,
+        group: &str,
+        generation: i32,
+        member_id: &str,
+    ) -> Vec<Effect> {
         let error = match self.groups.get_mut(group) {
             None => Some(ErrorCode::UnknownMemberId),
             Some(g) => match g.member_mut(member_id) {
@@ -607,26 +814,66 @@ impl GroupCoordinator {
                 }
             },
         };
-        vec![Effect::Send(from, Message::HeartbeatResponse { corr, error })]
+        vec![Effect::Send(
+            from,
+            Message::HeartbeatResponse { corr, error },
+        )]
     }
 
-    pub fn leave(&mut self, now: Millis, from: NodeId, corr: u64, group: &str, member_id: &str, reason: &str) -> Vec<Effect> {
+    pub fn leave(
+        &mut self,
+        now: Millis,
+        from: NodeId,
+        corr: u64,
+        group: &str,
+        member_id: &str,
+        reason: &str,
+    ) -> Vec<Effect> {
         let mut fx = Vec::new();
         let delay = self.initial_rebalance_delay_ms;
         let Some(g) = self.groups.get_mut(group) else {
-            fx.push(Effect::Send(from, Message::LeaveGroupResponse { corr, error: Some(ErrorCode::UnknownMemberId) }));
+            fx.push(Effect::Send(
+                from,
+                Message::LeaveGroupResponse {
+                    corr,
+                    error: Some(ErrorCode::UnknownMemberId),
+                },
+            ));
             return fx;
         };
         if g.member(member_id).is_none() {
-            fx.push(Effect::Send(from, Message::LeaveGroupResponse { corr, error: Some(ErrorCode::UnknownMemberId) }));
+            fx.push(Effect::Send(
+                from,
+                Message::LeaveGroupResponse {
+                    corr,
+                    error: Some(ErrorCode::UnknownMemberId),
+                },
+            ));
             return fx;
         }
-        fx.push(Effect::Send(from, Message::LeaveGroupResponse { corr, error: None }));
-        Self::remove_member(g, now, delay, member_id, &format!("{member_id} left the group ({reason})"), &mut fx);
+        fx.push(Effect::Send(
+            from,
+            Message::LeaveGroupResponse { corr, error: None },
+        ));
+        Self::remove_member(
+            g,
+            now,
+            delay,
+            member_id,
+            &format!("{member_id} left the group ({reason})"),
+            &mut fx,
+        );
         fx
     }
 
-    fn remove_member(g: &mut ClassicGroup, now: Millis, delay: Millis, member_id: &str, why: &str, fx: &mut Vec<Effect>) {
+    fn remove_member(
+        g: &mut ClassicGroup,
+        now: Millis,
+        delay: Millis,
+        member_id: &str,
+        why: &str,
+        fx: &mut Vec<Effect>,
+    ) {
         g.members.retain(|m| m.member_id != member_id);
         fx.push(Effect::Note(format!("group {}: {why}", g.group_id)));
         match g.state {
@@ -639,7 +886,10 @@ impl GroupCoordinator {
                     fx.push(Effect::Append {
                         group: g.group_id.clone(),
                         records: vec![(group_key(&g.group_id), Self::record(g))],
-                        then: AfterAppend::SyncDone { group: g.group_id.clone(), generation: g.generation },
+                        then: AfterAppend::SyncDone {
+                            group: g.group_id.clone(),
+                            generation: g.generation,
+                        },
                     });
                 } else {
                     Self::prepare_rebalance(g, now, delay, fx, why);
@@ -658,24 +908,51 @@ impl GroupCoordinator {
             let expired: Vec<(String, Millis)> = g
                 .members
                 .iter()
-                .filter(|m| m.awaiting_join.is_none() && now.saturating_sub(m.last_heartbeat) > m.session_timeout_ms)
+                .filter(|m| {
+                    m.awaiting_join.is_none()
+                        && now.saturating_sub(m.last_heartbeat) > m.session_timeout_ms
+                })
                 .map(|m| (m.member_id.clone(), m.session_timeout_ms))
                 .collect();
             for (id, timeout) in expired {
-                Self::remove_member(g, now, delay, &id, &format!("{id} missed heartbeats for session.timeout.ms={timeout} and is removed"), &mut fx);
+                Self::remove_member(
+                    g,
+                    now,
+                    delay,
+                    &id,
+                    &format!(
+                        "{id} missed heartbeats for session.timeout.ms={timeout} and is removed"
+                    ),
+                    &mut fx,
+                );
             }
         }
         fx
     }
 
     /// Validate an offset commit (`ClassicGroup.validateOffsetCommit`).
-    pub fn validate_commit(&mut self, group: &str, generation: i32, member_id: &str, now: Millis) -> Result<(), ErrorCode> {
-        let g = self.groups.entry(group.to_string()).or_insert_with(|| ClassicGroup::new(group, now));
+    pub fn validate_commit(
+        &mut self,
+        group: &str,
+        generation: i32,
+        member_id: &str,
+        now: Millis,
+    ) -> Result<(), ErrorCode> {
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| ClassicGroup::new(group, now));
         if generation < 0 && member_id.is_empty() {
             // A commit from outside the group (an admin tool or a manually assigned consumer).
-            return if g.members.is_empty() { Ok(()) } else { Err(ErrorCode::UnknownMemberId) };
+            return if g.members.is_empty() {
+                Ok(())
+            } else {
+                Err(ErrorCode::UnknownMemberId)
+            };
         }
-        let Some(m) = g.member_mut(member_id) else { return Err(ErrorCode::UnknownMemberId) };
+        let Some(m) = g.member_mut(member_id) else {
+            return Err(ErrorCode::UnknownMemberId);
+        };
         m.last_heartbeat = now;
         if g.state == GroupState::CompletingRebalance {
             return Err(ErrorCode::RebalanceInProgress);
@@ -686,15 +963,34 @@ impl GroupCoordinator {
         Ok(())
     }
 
-    pub fn commit_done(&mut self, now: Millis, group: &str, offsets: &[(TopicPartition, i64)], generation: i32) {
-        let g = self.groups.entry(group.to_string()).or_insert_with(|| ClassicGroup::new(group, now));
+    pub fn commit_done(
+        &mut self,
+        now: Millis,
+        group: &str,
+        offsets: &[(TopicPartition, i64)],
+        generation: i32,
+    ) {
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| ClassicGroup::new(group, now));
         for (tp, o) in offsets {
-            g.offsets.insert(tp.clone(), CommittedOffset { offset: *o, commit_ms: now, generation });
+            g.offsets.insert(
+                tp.clone(),
+                CommittedOffset {
+                    offset: *o,
+                    commit_ms: now,
+                    generation,
+                },
+            );
         }
     }
 
     pub fn committed(&self, group: &str, tp: &TopicPartition) -> Option<i64> {
-        self.groups.get(group).and_then(|g| g.offsets.get(tp)).map(|c| c.offset)
+        self.groups
+            .get(group)
+            .and_then(|g| g.offsets.get(tp))
+            .map(|c| c.offset)
     }
 }
 
@@ -707,29 +1003,111 @@ mod tests {
     }
 
     fn responses(fx: &[Effect]) -> Vec<&Message> {
-        fx.iter().filter_map(|e| match e { Effect::Send(_, m) => Some(m), _ => None }).collect()
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Send(_, m) => Some(m),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Join a dynamic member (two round trips: MEMBER_ID_REQUIRED, then the real join).
     fn join_member(c: &mut GroupCoordinator, now: Millis, client: &str, corr: u64) -> String {
-        let fx = c.join(now, NodeId::Client(corr as u32), corr, "g", "", None, client, 10_000, 60_000, sub());
+        let fx = c.join(
+            now,
+            NodeId::Client(corr as u32),
+            corr,
+            "g",
+            "",
+            None,
+            client,
+            10_000,
+            60_000,
+            sub(),
+        );
         let id = match responses(&fx).first() {
-            Some(Message::JoinGroupResponse { error: Some(ErrorCode::MemberIdRequired), member_id, .. }) => member_id.clone(),
+            Some(Message::JoinGroupResponse {
+                error: Some(ErrorCode::MemberIdRequired),
+                member_id,
+                ..
+            }) => member_id.clone(),
             other => panic!("{other:?}"),
         };
-        c.join(now, NodeId::Client(corr as u32), corr + 100, "g", &id, None, client, 10_000, 60_000, sub());
+        c.join(
+            now,
+            NodeId::Client(corr as u32),
+            corr + 100,
+            "g",
+            &id,
+            None,
+            client,
+            10_000,
+            60_000,
+            sub(),
+        );
         id
     }
 
     #[test]
     fn a_new_dynamic_member_first_gets_member_id_required() {
         let mut c = GroupCoordinator::new(3000, 6000, 1_800_000);
-        let fx = c.join(0, NodeId::Client(1), 1, "g", "", None, "c1", 10_000, 60_000, sub());
-        assert!(matches!(responses(&fx)[0], Message::JoinGroupResponse { error: Some(ErrorCode::MemberIdRequired), .. }));
-        let fx = c.join(0, NodeId::Client(1), 2, "g", "nobody", None, "c1", 10_000, 60_000, sub());
-        assert!(matches!(responses(&fx)[0], Message::JoinGroupResponse { error: Some(ErrorCode::UnknownMemberId), .. }));
-        let fx = c.join(0, NodeId::Client(1), 3, "g", "", None, "c1", 100, 60_000, sub());
-        assert!(matches!(responses(&fx)[0], Message::JoinGroupResponse { error: Some(ErrorCode::InvalidSessionTimeout), .. }));
+        let fx = c.join(
+            0,
+            NodeId::Client(1),
+            1,
+            "g",
+            "",
+            None,
+            "c1",
+            10_000,
+            60_000,
+            sub(),
+        );
+        assert!(matches!(
+            responses(&fx)[0],
+            Message::JoinGroupResponse {
+                error: Some(ErrorCode::MemberIdRequired),
+                ..
+            }
+        ));
+        let fx = c.join(
+            0,
+            NodeId::Client(1),
+            2,
+            "g",
+            "nobody",
+            None,
+            "c1",
+            10_000,
+            60_000,
+            sub(),
+        );
+        assert!(matches!(
+            responses(&fx)[0],
+            Message::JoinGroupResponse {
+                error: Some(ErrorCode::UnknownMemberId),
+                ..
+            }
+        ));
+        let fx = c.join(
+            0,
+            NodeId::Client(1),
+            3,
+            "g",
+            "",
+            None,
+            "c1",
+            100,
+            60_000,
+            sub(),
+        );
+        assert!(matches!(
+            responses(&fx)[0],
+            Message::JoinGroupResponse {
+                error: Some(ErrorCode::InvalidSessionTimeout),
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -739,18 +1117,49 @@ mod tests {
         assert_eq!(c.groups["g"].state, GroupState::PreparingRebalance);
         assert!(c.on_join_timer(1000, "g").is_empty(), "not yet");
         let fx = c.on_join_timer(3000, "g");
-        assert!(matches!(responses(&fx)[0], Message::JoinGroupResponse { error: None, generation: 1, .. }));
+        assert!(matches!(
+            responses(&fx)[0],
+            Message::JoinGroupResponse {
+                error: None,
+                generation: 1,
+                ..
+            }
+        ));
         assert_eq!(c.groups["g"].state, GroupState::CompletingRebalance);
         // A commit during CompletingRebalance is refused; a stale generation is fenced.
-        assert_eq!(c.validate_commit("g", 1, &id, 3000), Err(ErrorCode::RebalanceInProgress));
-        let fx = c.sync(3000, NodeId::Client(1), 5, "g", 1, &id, vec![(id.clone(), vec![TopicPartition::new("t", 0)])]);
+        assert_eq!(
+            c.validate_commit("g", 1, &id, 3000),
+            Err(ErrorCode::RebalanceInProgress)
+        );
+        let fx = c.sync(
+            3000,
+            NodeId::Client(1),
+            5,
+            "g",
+            1,
+            &id,
+            vec![(id.clone(), vec![TopicPartition::new("t", 0)])],
+        );
         assert!(fx.iter().any(|e| matches!(e, Effect::Append { .. })));
         let fx = c.sync_done(3010, "g", 1);
-        assert!(matches!(responses(&fx)[0], Message::SyncGroupResponse { error: None, .. }));
+        assert!(matches!(
+            responses(&fx)[0],
+            Message::SyncGroupResponse { error: None, .. }
+        ));
         assert_eq!(c.validate_commit("g", 1, &id, 3010), Ok(()));
-        assert_eq!(c.validate_commit("g", 0, &id, 3010), Err(ErrorCode::IllegalGeneration));
-        assert_eq!(c.validate_commit("g", 1, "ghost", 3010), Err(ErrorCode::UnknownMemberId));
-        assert_eq!(c.validate_commit("g", -1, "", 3010), Err(ErrorCode::UnknownMemberId), "outsiders may not commit to an active group");
+        assert_eq!(
+            c.validate_commit("g", 0, &id, 3010),
+            Err(ErrorCode::IllegalGeneration)
+        );
+        assert_eq!(
+            c.validate_commit("g", 1, "ghost", 3010),
+            Err(ErrorCode::UnknownMemberId)
+        );
+        assert_eq!(
+            c.validate_commit("g", -1, "", 3010),
+            Err(ErrorCode::UnknownMemberId),
+            "outsiders may not commit to an active group"
+        );
     }
 
     #[test]
@@ -764,14 +1173,24 @@ mod tests {
         let _b = join_member(&mut c, 100, "b", 2);
         assert_eq!(c.groups["g"].state, GroupState::PreparingRebalance);
         let fx = c.heartbeat(200, NodeId::Client(1), 10, "g", 1, &a);
-        assert!(matches!(responses(&fx)[0], Message::HeartbeatResponse { error: Some(ErrorCode::RebalanceInProgress), .. }));
+        assert!(matches!(
+            responses(&fx)[0],
+            Message::HeartbeatResponse {
+                error: Some(ErrorCode::RebalanceInProgress),
+                ..
+            }
+        ));
         // a never rejoins: after the rebalance timeout it is dropped.
         let fx = c.on_join_timer(60_100, "g");
-        assert!(fx.iter().any(|e| matches!(e, Effect::Note(n) if n.contains("did not rejoin"))));
+        assert!(fx
+            .iter()
+            .any(|e| matches!(e, Effect::Note(n) if n.contains("did not rejoin"))));
         assert_eq!(c.groups["g"].members.len(), 1);
         // b stops heartbeating: the session timeout removes it.
         let fx = c.tick(60_100 + 10_001);
-        assert!(fx.iter().any(|e| matches!(e, Effect::Note(n) if n.contains("session.timeout.ms"))));
+        assert!(fx
+            .iter()
+            .any(|e| matches!(e, Effect::Note(n) if n.contains("session.timeout.ms"))));
         assert_eq!(c.groups["g"].state, GroupState::Empty);
     }
 

@@ -144,7 +144,12 @@ impl Ledger {
         if !self.enabled {
             return;
         }
-        *self.processed.entry(group.to_string()).or_default().entry(id).or_default() += 1;
+        *self
+            .processed
+            .entry(group.to_string())
+            .or_default()
+            .entry(id)
+            .or_default() += 1;
     }
 
     pub fn on_history(&mut self, tp: Tp, ev: HistoryEvent) {

@@ -202,11 +202,24 @@ pub enum Message {
     },
 
     /// A broker forwards the creation of an internal topic to the controller.
-    CreateTopics { name: String, partitions: i32, replication_factor: i32, config: Vec<(String, String)> },
+    CreateTopics {
+        name: String,
+        partitions: i32,
+        replication_factor: i32,
+        config: Vec<(String, String)>,
+    },
 
     // --- consumer groups (classic protocol) ---
-    FindCoordinator { corr: u64, key: String, key_type: CoordinatorType },
-    FindCoordinatorResponse { corr: u64, error: Option<ErrorCode>, node: BrokerId },
+    FindCoordinator {
+        corr: u64,
+        key: String,
+        key_type: CoordinatorType,
+    },
+    FindCoordinatorResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        node: BrokerId,
+    },
     JoinGroup {
         corr: u64,
         group: String,
@@ -235,11 +248,31 @@ pub enum Message {
         member_id: String,
         assignments: Vec<(String, Vec<TopicPartition>)>,
     },
-    SyncGroupResponse { corr: u64, error: Option<ErrorCode>, assignment: Vec<TopicPartition> },
-    Heartbeat { corr: u64, group: String, generation: i32, member_id: String },
-    HeartbeatResponse { corr: u64, error: Option<ErrorCode> },
-    LeaveGroup { corr: u64, group: String, member_id: String, reason: String },
-    LeaveGroupResponse { corr: u64, error: Option<ErrorCode> },
+    SyncGroupResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        assignment: Vec<TopicPartition>,
+    },
+    Heartbeat {
+        corr: u64,
+        group: String,
+        generation: i32,
+        member_id: String,
+    },
+    HeartbeatResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+    },
+    LeaveGroup {
+        corr: u64,
+        group: String,
+        member_id: String,
+        reason: String,
+    },
+    LeaveGroupResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+    },
     OffsetCommit {
         corr: u64,
         group: String,
@@ -247,13 +280,26 @@ pub enum Message {
         member_id: String,
         offsets: Vec<(TopicPartition, i64)>,
     },
-    OffsetCommitResponse { corr: u64, results: Vec<(TopicPartition, Option<ErrorCode>)> },
-    OffsetFetch { corr: u64, group: String, partitions: Vec<TopicPartition> },
-    OffsetFetchResponse { corr: u64, error: Option<ErrorCode>, offsets: Vec<(TopicPartition, i64)> },
+    OffsetCommitResponse {
+        corr: u64,
+        results: Vec<(TopicPartition, Option<ErrorCode>)>,
+    },
+    OffsetFetch {
+        corr: u64,
+        group: String,
+        partitions: Vec<TopicPartition>,
+    },
+    OffsetFetchResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
 
     /// Synthetic: the receiver was down, so the connection was refused/reset. Sent back to
     /// the original sender; `corr` is the request's correlation id when it had one.
-    Disconnected { corr: Option<u64> },
+    Disconnected {
+        corr: Option<u64>,
+    },
 }
 
 impl Message {

@@ -144,7 +144,7 @@ pub struct ConsumerDef {
     /// Consumer configuration (Kafka property names).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: ConfigMap,
-        /// Simulated application time spent per record.
+    /// Simulated application time spent per record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_ms: Option<Millis>,
     /// When the application commits: "auto" (the default with a group and
@@ -301,7 +301,7 @@ pub enum Check {
         #[serde(flatten)]
         bound: Bound,
     },
-        /// A consumer group's state ("Stable", "Empty", "PreparingRebalance", …).
+    /// A consumer group's state ("Stable", "Empty", "PreparingRebalance", …).
     GroupState { group: String, equals: String },
     GroupGeneration {
         group: String,
@@ -424,7 +424,7 @@ impl Scenario {
                 | Check::ClientErrors { bound, .. }
                 | Check::Consumed { bound, .. }
                 | Check::Position { bound, .. }
-                                | Check::GroupGeneration { bound, .. }
+                | Check::GroupGeneration { bound, .. }
                 | Check::Assigned { bound, .. }
                 | Check::Committed { bound, .. }
                 | Check::GroupLag { bound, .. }
@@ -475,7 +475,14 @@ impl Scenario {
         }
         for (i, k) in self.consumers.iter().enumerate() {
             let cfg = props_from_json(&k.config).map_err(|e| e.at(&format!("consumers[{i}]")))?;
-            c.add_consumer_with(&k.id, k.group.as_deref(), &k.topics, &cfg, k.processing_ms.unwrap_or(0), k.commit.as_deref())
+            c.add_consumer_with(
+                &k.id,
+                k.group.as_deref(),
+                &k.topics,
+                &cfg,
+                k.processing_ms.unwrap_or(0),
+                k.commit.as_deref(),
+            )
             .map_err(|e| e.at(&format!("consumers[{i}]")))?;
         }
         Ok(c)
@@ -826,8 +833,10 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
                 b,
             )
         }
-                Check::GroupState { group, equals } => {
-            let g = c.group_view(group).ok_or_else(|| format!("group {group} has no coordinator state yet"))?;
+        Check::GroupState { group, equals } => {
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("group {group} has no coordinator state yet"))?;
             if g.state == *equals {
                 Ok(format!("group {group} is {equals}"))
             } else {
@@ -835,37 +844,74 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
             }
         }
         Check::GroupGeneration { group, bound: b } => {
-            let g = c.group_view(group).ok_or_else(|| format!("no group {group}"))?;
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("no group {group}"))?;
             bound(format!("generation of {group}"), g.generation as i64, b)
         }
         Check::Assigned { consumer, bound: b } => {
-            let k = c.consumer(consumer).ok_or_else(|| format!("no consumer {consumer}"))?;
-            bound(format!("partitions assigned to {consumer}"), k.assignment.len() as i64, b)
+            let k = c
+                .consumer(consumer)
+                .ok_or_else(|| format!("no consumer {consumer}"))?;
+            bound(
+                format!("partitions assigned to {consumer}"),
+                k.assignment.len() as i64,
+                b,
+            )
         }
-        Check::Committed { group, topic, partition, bound: b } => {
-            let g = c.group_view(group).ok_or_else(|| format!("no group {group}"))?;
+        Check::Committed {
+            group,
+            topic,
+            partition,
+            bound: b,
+        } => {
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("no group {group}"))?;
             let o = g
                 .committed
                 .iter()
                 .find(|x| x.topic == *topic && x.partition == *partition)
                 .map(|x| x.offset)
-                .ok_or_else(|| format!("group {group} has no committed offset on {topic}-{partition}"))?;
-            bound(format!("committed offset of {group} on {topic}-{partition}"), o, b)
+                .ok_or_else(|| {
+                    format!("group {group} has no committed offset on {topic}-{partition}")
+                })?;
+            bound(
+                format!("committed offset of {group} on {topic}-{partition}"),
+                o,
+                b,
+            )
         }
         Check::GroupLag { group, bound: b } => {
-            let g = c.group_view(group).ok_or_else(|| format!("no group {group}"))?;
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("no group {group}"))?;
             bound(format!("lag of {group}"), g.lag, b)
         }
         Check::Processed { group, bound: b } => {
-            let g = c.group_view(group).ok_or_else(|| format!("no group {group}"))?;
-            bound(format!("records processed by {group}"), g.processed as i64, b)
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("no group {group}"))?;
+            bound(
+                format!("records processed by {group}"),
+                g.processed as i64,
+                b,
+            )
         }
         Check::ProcessedTwice { group, bound: b } => {
-            let g = c.group_view(group).ok_or_else(|| format!("no group {group}"))?;
-            bound(format!("records {group} processed more than once"), g.duplicates as i64, b)
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("no group {group}"))?;
+            bound(
+                format!("records {group} processed more than once"),
+                g.duplicates as i64,
+                b,
+            )
         }
         Check::Skipped { group, bound: b } => {
-            let g = c.group_view(group).ok_or_else(|| format!("no group {group}"))?;
+            let g = c
+                .group_view(group)
+                .ok_or_else(|| format!("no group {group}"))?;
             bound(format!("records {group} skipped"), g.skipped as i64, b)
         }
         Check::OfflinePartitions { bound: b } => bound(

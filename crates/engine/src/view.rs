@@ -100,7 +100,7 @@ pub struct ConsumerView {
     pub topics: Vec<String>,
     pub isolation: String,
     pub assignment: Vec<ConsumerPartitionView>,
-        pub consumed: u64,
+    pub consumed: u64,
     pub errors: BTreeMap<String, u64>,
     pub last_error: Option<ClientErrorView>,
     /// Group membership: "Stable", "Joining", … (None without a group).
@@ -127,6 +127,8 @@ pub struct CommittedView {
     pub offset: i64,
     /// High watermark − committed offset.
     pub lag: i64,
+    /// How old the first unconsumed record is (ms), 0 when caught up: lag in time.
+    pub lag_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +143,8 @@ pub struct GroupView {
     pub members: Vec<GroupMemberView>,
     pub committed: Vec<CommittedView>,
     pub lag: i64,
+    /// The largest time lag over the group's partitions (ms).
+    pub lag_ms: u64,
     /// Records the group's applications finished processing (distinct).
     pub processed: u64,
     /// Extra processings of records already processed (at-least-once redelivery).
@@ -197,7 +201,7 @@ pub struct ClusterView {
     pub brokers: Vec<BrokerView>,
     pub topics: Vec<TopicView>,
     pub producers: Vec<ProducerView>,
-        pub consumers: Vec<ConsumerView>,
+    pub consumers: Vec<ConsumerView>,
     pub groups: Vec<GroupView>,
     pub in_flight: Vec<InFlight>,
     pub metrics: Metrics,
@@ -513,9 +517,13 @@ impl Cluster {
                             }
                         })
                         .collect(),
-                                        consumed: c.delivered_total,
+                    consumed: c.delivered_total,
                     member_state: c.membership.as_ref().map(|m| format!("{:?}", m.state)),
-                    member_id: c.membership.as_ref().map(|m| m.member_id.clone()).filter(|s| !s.is_empty()),
+                    member_id: c
+                        .membership
+                        .as_ref()
+                        .map(|m| m.member_id.clone())
+                        .filter(|s| !s.is_empty()),
                     generation: c.membership.as_ref().map(|m| m.generation),
                     commit_mode: c.commit_mode.name().to_string(),
                     processing_ms: c.processing_ms,
@@ -534,14 +542,14 @@ impl Cluster {
             brokers,
             topics,
             producers,
-                        consumers,
+            consumers,
             groups: self.groups(),
             in_flight: self.in_flight(),
             metrics: self.metrics(),
         }
     }
 
-        /// Every consumer group with its coordinator's view of it.
+    /// Every consumer group with its coordinator's view of it.
     pub fn groups(&self) -> Vec<GroupView> {
         let mut names: Vec<String> = self
             .clients
@@ -556,7 +564,10 @@ impl Cluster {
         }
         names.sort();
         names.dedup();
-        names.into_iter().filter_map(|g| self.group_view(&g)).collect()
+        names
+            .into_iter()
+            .filter_map(|g| self.group_view(&g))
+            .collect()
     }
 
     pub fn group_view(&self, group: &str) -> Option<GroupView> {
@@ -565,7 +576,11 @@ impl Cluster {
             .members
             .iter()
             .map(|m| {
-                let mut assignment: Vec<(String, i32)> = m.assignment.iter().map(|tp| (tp.topic.clone(), tp.partition)).collect();
+                let mut assignment: Vec<(String, i32)> = m
+                    .assignment
+                    .iter()
+                    .map(|tp| (tp.topic.clone(), tp.partition))
+                    .collect();
                 assignment.sort();
                 GroupMemberView {
                     member_id: m.member_id.clone(),
@@ -580,8 +595,27 @@ impl Cluster {
         let mut skipped = 0u64;
         let processed_map = self.ledger.processed.get(group);
         for (tp, c) in &g.offsets {
-            let hw = self.tp(&tp.topic, tp.partition).ok().and_then(|t| self.leader_log(t)).map_or(c.offset, |l| l.high_watermark());
-            committed.push(CommittedView { topic: tp.topic.clone(), partition: tp.partition, offset: c.offset, lag: (hw - c.offset).max(0) });
+            let hw = self
+                .tp(&tp.topic, tp.partition)
+                .ok()
+                .and_then(|t| self.leader_log(t))
+                .map_or(c.offset, |l| l.high_watermark());
+            let lag_ms = self
+                .tp(&tp.topic, tp.partition)
+                .ok()
+                .and_then(|t| self.leader_log(t))
+                .filter(|l| c.offset < l.high_watermark())
+                .and_then(|l| l.entry_at(c.offset.max(l.log_start_offset())))
+                .map_or(0, |(_, e)| {
+                    self.now().saturating_sub(e.timestamp.max(0) as u64)
+                });
+            committed.push(CommittedView {
+                topic: tp.topic.clone(),
+                partition: tp.partition,
+                offset: c.offset,
+                lag: (hw - c.offset).max(0),
+                lag_ms,
+            });
             if let Ok(t) = self.tp(&tp.topic, tp.partition) {
                 if let Some(log) = self.leader_log(t) {
                     for chunk in log.chunks() {
@@ -589,7 +623,10 @@ impl Cluster {
                             if e.offset >= c.offset {
                                 break;
                             }
-                            if b.control.is_none() && e.id != 0 && processed_map.is_none_or(|m| !m.contains_key(&e.id)) {
+                            if b.control.is_none()
+                                && e.id != 0
+                                && processed_map.is_none_or(|m| !m.contains_key(&e.id))
+                            {
                                 skipped += 1;
                             }
                         }
@@ -598,9 +635,13 @@ impl Cluster {
             }
         }
         let (processed, duplicates) = processed_map.map_or((0, 0), |m| {
-            (m.len() as u64, m.values().map(|n| u64::from(n.saturating_sub(1))).sum())
+            (
+                m.len() as u64,
+                m.values().map(|n| u64::from(n.saturating_sub(1))).sum(),
+            )
         });
         let lag = committed.iter().map(|c| c.lag).sum();
+        let lag_ms = committed.iter().map(|c| c.lag_ms).max().unwrap_or(0);
         Some(GroupView {
             group: group.to_string(),
             coordinator,
@@ -612,6 +653,7 @@ impl Cluster {
             members,
             committed,
             lag,
+            lag_ms,
             processed,
             duplicates,
             skipped,

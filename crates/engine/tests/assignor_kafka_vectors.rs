@@ -14,7 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kafka_sim::assignor::server::{self, GroupSpec, MemberSpec, ServerAssignorName, TopicMetadata, Uuid};
+use kafka_sim::assignor::server::{
+    self, GroupSpec, MemberSpec, ServerAssignorName, TopicMetadata, Uuid,
+};
 use kafka_sim::assignor::{
     assign_with_context, AssignContext, AssignorError, AssignorName, Subscription, TopicPartition,
 };
@@ -54,7 +56,12 @@ fn run_client(scenario: &str) -> String {
                 if f[3] != "-" {
                     let racks: Vec<BTreeSet<String>> = f[3]
                         .split(';')
-                        .map(|p| p.split(',').filter(|r| !r.is_empty()).map(String::from).collect())
+                        .map(|p| {
+                            p.split(',')
+                                .filter(|r| !r.is_empty())
+                                .map(String::from)
+                                .collect()
+                        })
                         .collect();
                     context.partition_racks.insert(f[1].to_string(), racks);
                 }
@@ -102,8 +109,10 @@ fn run_client(scenario: &str) -> String {
                 match &outcome.partitions_transferring_ownership {
                     None => s.push_str("transferring null\n"),
                     Some(t) => {
-                        let mut v: Vec<String> =
-                            t.iter().map(|(tp, m)| format!("{}:{}={}", tp.topic, tp.partition, m)).collect();
+                        let mut v: Vec<String> = t
+                            .iter()
+                            .map(|(tp, m)| format!("{}:{}={}", tp.topic, tp.partition, m))
+                            .collect();
                         v.sort();
                         s.push_str(&format!("transferring {}\n", v.join(",")));
                     }
@@ -140,7 +149,10 @@ fn run_server(scenario: &str) -> String {
                         a.split(';')
                             .map(|e| {
                                 let (t, ps) = e.split_once(':').unwrap();
-                                (t.parse().unwrap(), ps.split(',').map(|p| p.parse().unwrap()).collect())
+                                (
+                                    t.parse().unwrap(),
+                                    ps.split(',').map(|p| p.parse().unwrap()).collect(),
+                                )
                             })
                             .collect()
                     })
@@ -174,11 +186,26 @@ fn run_server(scenario: &str) -> String {
                     .iter()
                     .filter(|(_, ps)| !ps.is_empty())
                     .map(|(t, ps)| {
-                        format!("{}:{}", t, ps.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(","))
+                        format!(
+                            "{}:{}",
+                            t,
+                            ps.iter()
+                                .map(|p| p.to_string())
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        )
                     })
                     .collect();
                 parts.sort();
-                s.push_str(&format!("{} {}\n", m, if parts.is_empty() { "-".into() } else { parts.join(";") }));
+                s.push_str(&format!(
+                    "{} {}\n",
+                    m,
+                    if parts.is_empty() {
+                        "-".into()
+                    } else {
+                        parts.join(";")
+                    }
+                ));
             }
             s
         }
@@ -193,10 +220,17 @@ fn client_assignors_match_kafka() {
     for (i, (scenario, expected)) in vectors.iter().enumerate() {
         let got = run_client(scenario);
         if got != *expected {
-            failures.push(format!("#{i}\n{scenario}--- kafka\n{expected}--- ours\n{got}"));
+            failures.push(format!(
+                "#{i}\n{scenario}--- kafka\n{expected}--- ours\n{got}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -207,10 +241,17 @@ fn server_assignors_match_kafka() {
     for (i, (scenario, expected)) in vectors.iter().enumerate() {
         let got = run_server(scenario);
         if got != *expected {
-            failures.push(format!("#{i}\n{scenario}--- kafka\n{expected}--- ours\n{got}"));
+            failures.push(format!(
+                "#{i}\n{scenario}--- kafka\n{expected}--- ours\n{got}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 const CLIENT_VECTORS: &str = r#"

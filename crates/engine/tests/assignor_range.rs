@@ -22,7 +22,10 @@ fn setup(config: RackConfig, list: &[(&str, i32)]) -> (Racks, BTreeMap<String, i
 
 #[test]
 fn test_one_consumer_no_topic() {
-    for config in [RackConfig::BrokerAndConsumerRack, RackConfig::NoConsumerRack] {
+    for config in [
+        RackConfig::BrokerAndConsumerRack,
+        RackConfig::NoConsumerRack,
+    ] {
         let (racks, partitions) = setup(config, &[]);
         let members = [racks.subscription("consumer1", &[], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
@@ -32,7 +35,10 @@ fn test_one_consumer_no_topic() {
 
 #[test]
 fn test_one_consumer_nonexistent_topic() {
-    for config in [RackConfig::BrokerAndConsumerRack, RackConfig::NoConsumerRack] {
+    for config in [
+        RackConfig::BrokerAndConsumerRack,
+        RackConfig::NoConsumerRack,
+    ] {
         let (racks, partitions) = setup(config, &[]);
         let members = [racks.subscription("consumer1", &["topic1"], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
@@ -46,7 +52,10 @@ fn test_one_consumer_one_topic() {
         let (racks, partitions) = setup(config, &[("topic1", 3)]);
         let members = [racks.subscription("consumer1", &["topic1"], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
-        assert_eq!(out["consumer1"], parts(&[("topic1", 0), ("topic1", 1), ("topic1", 2)]));
+        assert_eq!(
+            out["consumer1"],
+            parts(&[("topic1", 0), ("topic1", 1), ("topic1", 2)])
+        );
     }
 }
 
@@ -57,7 +66,10 @@ fn test_only_assigns_partitions_from_subscribed_topics() {
         let members = [racks.subscription("consumer1", &["topic1"], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
         assert_eq!(out.len(), 1);
-        assert_eq!(out["consumer1"], parts(&[("topic1", 0), ("topic1", 1), ("topic1", 2)]));
+        assert_eq!(
+            out["consumer1"],
+            parts(&[("topic1", 0), ("topic1", 1), ("topic1", 2)])
+        );
     }
 }
 
@@ -67,7 +79,10 @@ fn test_one_consumer_multiple_topics() {
         let (racks, partitions) = setup(config, &[("topic1", 1), ("topic2", 2)]);
         let members = [racks.subscription("consumer1", &["topic1", "topic2"], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
-        assert_eq!(out["consumer1"], parts(&[("topic1", 0), ("topic2", 0), ("topic2", 1)]));
+        assert_eq!(
+            out["consumer1"],
+            parts(&[("topic1", 0), ("topic2", 0), ("topic2", 1)])
+        );
     }
 }
 
@@ -110,7 +125,10 @@ fn test_multiple_consumers_mixed_topics() {
         ];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
         assert_eq!(out["consumer1"], parts(&[("topic1", 0)]));
-        assert_eq!(out["consumer2"], parts(&[("topic1", 1), ("topic2", 0), ("topic2", 1)]));
+        assert_eq!(
+            out["consumer2"],
+            parts(&[("topic1", 1), ("topic2", 0), ("topic2", 1)])
+        );
         assert_eq!(out["consumer3"], parts(&[("topic1", 2)]));
     }
 }
@@ -184,7 +202,10 @@ fn static_members(racks: &Racks, ids: &[(&str, &str)]) -> Vec<Subscription> {
         .collect()
 }
 
-fn by_instance(members: &[Subscription], out: &BTreeMap<String, Vec<TopicPartition>>) -> BTreeMap<String, Vec<TopicPartition>> {
+fn by_instance(
+    members: &[Subscription],
+    out: &BTreeMap<String, Vec<TopicPartition>>,
+) -> BTreeMap<String, Vec<TopicPartition>> {
     members
         .iter()
         .filter_map(|m| Some((m.group_instance_id.clone()?, out[&m.member_id].clone())))
@@ -200,15 +221,31 @@ fn test_static_member_range_assignment_persistent() {
         let partitions = topics(&[("topic1", 5), ("topic2", 4)]);
         let mut members = static_members(
             &racks,
-            &[("consumer1", "instance1"), ("consumer2", "instance2"), ("consumer3", "instance3")],
+            &[
+                ("consumer1", "instance1"),
+                ("consumer2", "instance2"),
+                ("consumer3", "instance3"),
+            ],
         );
         members.push(racks.subscription("consumer4", &["topic1", "topic2"], 3));
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
         let mut expected = BTreeMap::from([
-            ("consumer1".to_string(), parts(&[("topic1", 0), ("topic1", 1), ("topic2", 0)])),
-            ("consumer2".to_string(), parts(&[("topic1", 2), ("topic2", 1)])),
-            ("consumer3".to_string(), parts(&[("topic1", 3), ("topic2", 2)])),
-            ("consumer4".to_string(), parts(&[("topic1", 4), ("topic2", 3)])),
+            (
+                "consumer1".to_string(),
+                parts(&[("topic1", 0), ("topic1", 1), ("topic2", 0)]),
+            ),
+            (
+                "consumer2".to_string(),
+                parts(&[("topic1", 2), ("topic2", 1)]),
+            ),
+            (
+                "consumer3".to_string(),
+                parts(&[("topic1", 3), ("topic2", 2)]),
+            ),
+            (
+                "consumer4".to_string(),
+                parts(&[("topic1", 4), ("topic2", 3)]),
+            ),
         ]);
         assert_eq!(out, expected);
 
@@ -216,8 +253,14 @@ fn test_static_member_range_assignment_persistent() {
         members.pop();
         members.push(racks.subscription("consumer5", &["topic1", "topic2"], 4));
         expected.remove("consumer4");
-        expected.insert("consumer5".to_string(), parts(&[("topic1", 4), ("topic2", 3)]));
-        assert_eq!(run(RANGE, &partitions, &members, &racks.context).assignment, expected);
+        expected.insert(
+            "consumer5".to_string(),
+            parts(&[("topic1", 4), ("topic2", 3)]),
+        );
+        assert_eq!(
+            run(RANGE, &partitions, &members, &racks.context).assignment,
+            expected
+        );
     }
 }
 
@@ -227,7 +270,11 @@ fn test_static_member_range_assignment_persistent_after_member_id_changes() {
         let (racks, partitions) = setup(config, &[("topic1", 5), ("topic2", 5)]);
         let members = static_members(
             &racks,
-            &[("consumer1", "instance1"), ("consumer2", "instance2"), ("consumer3", "instance3")],
+            &[
+                ("consumer1", "instance1"),
+                ("consumer2", "instance2"),
+                ("consumer3", "instance3"),
+            ],
         );
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
         let expected = BTreeMap::from([
@@ -239,7 +286,10 @@ fn test_static_member_range_assignment_persistent_after_member_id_changes() {
                 "instance2".to_string(),
                 parts(&[("topic1", 2), ("topic1", 3), ("topic2", 2), ("topic2", 3)]),
             ),
-            ("instance3".to_string(), parts(&[("topic1", 4), ("topic2", 4)])),
+            (
+                "instance3".to_string(),
+                parts(&[("topic1", 4), ("topic2", 4)]),
+            ),
         ]);
         assert_eq!(by_instance(&members, &out), expected);
 
@@ -264,7 +314,11 @@ fn test_rack_aware_static_member_range_assignment_persistent_after_member_id_cha
     let partitions = topics(&[("topic1", 5), ("topic2", 5)]);
     let members = static_members(
         &racks,
-        &[("consumer1", "instance1"), ("consumer2", "instance2"), ("consumer3", "instance3")],
+        &[
+            ("consumer1", "instance1"),
+            ("consumer2", "instance2"),
+            ("consumer3", "instance3"),
+        ],
     );
     let expected = BTreeMap::from([
         (
@@ -275,7 +329,10 @@ fn test_rack_aware_static_member_range_assignment_persistent_after_member_id_cha
             "instance2".to_string(),
             parts(&[("topic1", 1), ("topic1", 3), ("topic2", 1), ("topic2", 3)]),
         ),
-        ("instance3".to_string(), parts(&[("topic1", 4), ("topic2", 4)])),
+        (
+            "instance3".to_string(),
+            parts(&[("topic1", 4), ("topic2", 4)]),
+        ),
     ]);
     let out = run(RANGE, &partitions, &members, &racks.context).assignment;
     assert_eq!(by_instance(&members, &out), expected);
@@ -313,13 +370,76 @@ fn verify(
 
 /// `verifyNonRackAwareAssignment`.
 fn verify_non_rack_aware(topics: &[(&str, i32)], consumer_topics: &[Vec<&str>], expected: &[&str]) {
-    verify(false, topics, 3, &null_racks(3), &racks(3), consumer_topics, expected, -1);
-    verify(false, topics, 3, &racks(3), &null_racks(3), consumer_topics, expected, -1);
-    verify(false, topics, 3, &racks(3), &racks(3), consumer_topics, expected, 0);
-    verify(false, topics, 4, &racks(4), &racks(3), consumer_topics, expected, 0);
-    verify(false, topics, 3, &racks(3), &[Some("d"), Some("e"), Some("f")], consumer_topics, expected, -1);
-    verify(false, topics, 3, &racks(3), &[None, Some("e"), Some("f")], consumer_topics, expected, -1);
-    verify(true, topics, 3, &racks(3), &racks(3), consumer_topics, expected, 0);
+    verify(
+        false,
+        topics,
+        3,
+        &null_racks(3),
+        &racks(3),
+        consumer_topics,
+        expected,
+        -1,
+    );
+    verify(
+        false,
+        topics,
+        3,
+        &racks(3),
+        &null_racks(3),
+        consumer_topics,
+        expected,
+        -1,
+    );
+    verify(
+        false,
+        topics,
+        3,
+        &racks(3),
+        &racks(3),
+        consumer_topics,
+        expected,
+        0,
+    );
+    verify(
+        false,
+        topics,
+        4,
+        &racks(4),
+        &racks(3),
+        consumer_topics,
+        expected,
+        0,
+    );
+    verify(
+        false,
+        topics,
+        3,
+        &racks(3),
+        &[Some("d"), Some("e"), Some("f")],
+        consumer_topics,
+        expected,
+        -1,
+    );
+    verify(
+        false,
+        topics,
+        3,
+        &racks(3),
+        &[None, Some("e"), Some("f")],
+        consumer_topics,
+        expected,
+        -1,
+    );
+    verify(
+        true,
+        topics,
+        3,
+        &racks(3),
+        &racks(3),
+        consumer_topics,
+        expected,
+        0,
+    );
 }
 
 #[test]
@@ -330,14 +450,54 @@ fn test_rack_aware_assignment_with_uniform_subscription() {
     verify_non_rack_aware(
         &t,
         &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-2, t3-0", "t1-2, t1-3, t2-3, t2-4, t3-1", "t1-4, t1-5, t2-5, t2-6"],
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0",
+            "t1-2, t1-3, t2-3, t2-4, t3-1",
+            "t1-4, t1-5, t2-5, t2-6",
+        ],
     );
-    verify(false, &t, 1, &racks(3), &racks(3), &ct,
-        &["t1-0, t1-3, t2-0, t2-3, t2-6", "t1-1, t1-4, t2-1, t2-4, t3-0", "t1-2, t1-5, t2-2, t2-5, t3-1"], 0);
-    verify(false, &t, 2, &racks(3), &racks(3), &ct,
-        &["t1-0, t1-2, t2-0, t2-2, t2-3, t3-1", "t1-1, t1-3, t2-1, t2-4, t3-0", "t1-4, t1-5, t2-5, t2-6"], 1);
-    verify(false, &t, 3, &racks(2), &racks(3), &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-2, t3-0", "t1-2, t1-3, t2-3, t2-4, t3-1", "t1-4, t1-5, t2-5, t2-6"], 4);
+    verify(
+        false,
+        &t,
+        1,
+        &racks(3),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-3, t2-0, t2-3, t2-6",
+            "t1-1, t1-4, t2-1, t2-4, t3-0",
+            "t1-2, t1-5, t2-2, t2-5, t3-1",
+        ],
+        0,
+    );
+    verify(
+        false,
+        &t,
+        2,
+        &racks(3),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-2, t2-0, t2-2, t2-3, t3-1",
+            "t1-1, t1-3, t2-1, t2-4, t3-0",
+            "t1-4, t1-5, t2-5, t2-6",
+        ],
+        1,
+    );
+    verify(
+        false,
+        &t,
+        3,
+        &racks(2),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0",
+            "t1-2, t1-3, t2-3, t2-4, t3-1",
+            "t1-4, t1-5, t2-5, t2-6",
+        ],
+        4,
+    );
 }
 
 #[test]
@@ -348,14 +508,54 @@ fn test_rack_aware_assignment_with_non_equal_subscription() {
     verify_non_rack_aware(
         &t,
         &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0", "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1", "t1-4, t1-5"],
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0",
+            "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1",
+            "t1-4, t1-5",
+        ],
     );
-    verify(false, &t, 1, &racks(3), &racks(3), &ct,
-        &["t1-0, t1-3, t2-0, t2-2, t2-3, t2-6", "t1-1, t1-4, t2-1, t2-4, t2-5, t3-0", "t1-2, t1-5, t3-1"], 2);
-    verify(false, &t, 2, &racks(3), &racks(3), &ct,
-        &["t1-0, t1-2, t2-0, t2-2, t2-3, t2-5, t3-1", "t1-1, t1-3, t2-1, t2-4, t2-6, t3-0", "t1-4, t1-5"], 0);
-    verify(false, &t, 3, &racks(2), &racks(3), &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0", "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1", "t1-4, t1-5"], 2);
+    verify(
+        false,
+        &t,
+        1,
+        &racks(3),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-3, t2-0, t2-2, t2-3, t2-6",
+            "t1-1, t1-4, t2-1, t2-4, t2-5, t3-0",
+            "t1-2, t1-5, t3-1",
+        ],
+        2,
+    );
+    verify(
+        false,
+        &t,
+        2,
+        &racks(3),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-2, t2-0, t2-2, t2-3, t2-5, t3-1",
+            "t1-1, t1-3, t2-1, t2-4, t2-6, t3-0",
+            "t1-4, t1-5",
+        ],
+        0,
+    );
+    verify(
+        false,
+        &t,
+        3,
+        &racks(2),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0",
+            "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1",
+            "t1-4, t1-5",
+        ],
+        2,
+    );
 }
 
 #[test]
@@ -383,20 +583,65 @@ fn test_rack_aware_assignment_with_uniform_partitions_non_equal_subscription() {
     verify_non_rack_aware(
         &t,
         &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1", "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3", "t1-4, t3-4"],
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1",
+            "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3",
+            "t1-4, t3-4",
+        ],
     );
-    verify(false, &t, 1, &racks(3), &racks(3), &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-4, t3-0, t3-1", "t1-2, t1-3, t2-2, t2-3, t3-2, t3-3", "t1-4, t3-4"], 9);
-    verify(false, &t, 2, &racks(3), &racks(3), &ct,
-        &["t1-2, t2-0, t2-1, t2-3, t3-2", "t1-0, t1-3, t2-2, t2-4, t3-0, t3-3", "t1-1, t1-4, t3-1, t3-4"], 0);
-    verify(false, &t, 3, &racks(2), &racks(3), &ct,
-        &["t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1", "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3", "t1-4, t3-4"], 2);
+    verify(
+        false,
+        &t,
+        1,
+        &racks(3),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-4, t3-0, t3-1",
+            "t1-2, t1-3, t2-2, t2-3, t3-2, t3-3",
+            "t1-4, t3-4",
+        ],
+        9,
+    );
+    verify(
+        false,
+        &t,
+        2,
+        &racks(3),
+        &racks(3),
+        &ct,
+        &[
+            "t1-2, t2-0, t2-1, t2-3, t3-2",
+            "t1-0, t1-3, t2-2, t2-4, t3-0, t3-3",
+            "t1-1, t1-4, t3-1, t3-4",
+        ],
+        0,
+    );
+    verify(
+        false,
+        &t,
+        3,
+        &racks(2),
+        &racks(3),
+        &ct,
+        &[
+            "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1",
+            "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3",
+            "t1-4, t3-4",
+        ],
+        2,
+    );
 }
 
 #[test]
 fn test_rack_aware_assignment_with_co_partitioning() {
     let t = [("t1", 6), ("t2", 6), ("t3", 2), ("t4", 2)];
-    let ct = vec![vec!["t1", "t2"], vec!["t1", "t2"], vec!["t3", "t4"], vec!["t3", "t4"]];
+    let ct = vec![
+        vec!["t1", "t2"],
+        vec!["t1", "t2"],
+        vec!["t3", "t4"],
+        vec!["t3", "t4"],
+    ];
     let cr = [Some("a"), Some("b"), Some("b"), Some("a")];
     let non_rack_aware = [
         "t1-0, t1-1, t1-2, t2-0, t2-1, t2-2",
@@ -406,8 +651,21 @@ fn test_rack_aware_assignment_with_co_partitioning() {
     ];
     verify(false, &t, 3, &racks(2), &cr, &ct, &non_rack_aware, -1);
     verify(false, &t, 2, &racks(2), &cr, &ct, &non_rack_aware, 0);
-    verify(false, &t, 1, &racks(2), &cr, &ct,
-        &["t1-0, t1-2, t1-4, t2-0, t2-2, t2-4", "t1-1, t1-3, t1-5, t2-1, t2-3, t2-5", "t3-1, t4-1", "t3-0, t4-0"], 0);
+    verify(
+        false,
+        &t,
+        1,
+        &racks(2),
+        &cr,
+        &ct,
+        &[
+            "t1-0, t1-2, t1-4, t2-0, t2-2, t2-4",
+            "t1-1, t1-3, t1-5, t2-1, t2-3, t2-5",
+            "t3-1, t4-1",
+            "t3-0, t4-0",
+        ],
+        0,
+    );
 
     let all = vec!["t1", "t2", "t3", "t4"];
     let ct = vec![all.clone(), all.clone(), all.clone(), all];
@@ -419,15 +677,48 @@ fn test_rack_aware_assignment_with_co_partitioning() {
     ];
     verify(false, &t, 3, &racks(2), &cr, &ct, &non_rack_aware, -1);
     verify(false, &t, 2, &racks(2), &cr, &ct, &non_rack_aware, 0);
-    verify(false, &t, 1, &racks(2), &cr, &ct,
-        &["t1-0, t1-2, t2-0, t2-2, t3-0, t4-0", "t1-1, t1-3, t2-1, t2-3, t3-1, t4-1", "t1-5, t2-5", "t1-4, t2-4"], 0);
-    verify(false, &t, 1, &racks(3), &cr, &ct,
-        &["t1-0, t1-3, t2-0, t2-3, t3-0, t4-0", "t1-1, t1-4, t2-1, t2-4, t3-1, t4-1", "t1-2, t2-2", "t1-5, t2-5"], 6);
+    verify(
+        false,
+        &t,
+        1,
+        &racks(2),
+        &cr,
+        &ct,
+        &[
+            "t1-0, t1-2, t2-0, t2-2, t3-0, t4-0",
+            "t1-1, t1-3, t2-1, t2-3, t3-1, t4-1",
+            "t1-5, t2-5",
+            "t1-4, t2-4",
+        ],
+        0,
+    );
+    verify(
+        false,
+        &t,
+        1,
+        &racks(3),
+        &cr,
+        &ct,
+        &[
+            "t1-0, t1-3, t2-0, t2-3, t3-0, t4-0",
+            "t1-1, t1-4, t2-1, t2-4, t3-1, t4-1",
+            "t1-2, t2-2",
+            "t1-5, t2-5",
+        ],
+        6,
+    );
 }
 
 #[test]
 fn test_co_partitioned_assignment_with_same_subscription() {
-    let t = [("t1", 6), ("t2", 6), ("t3", 2), ("t4", 2), ("t5", 4), ("t6", 4)];
+    let t = [
+        ("t1", 6),
+        ("t2", 6),
+        ("t3", 2),
+        ("t4", 2),
+        ("t5", 4),
+        ("t6", 4),
+    ];
     let list = vec!["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"];
     let ct = vec![list.clone(), list.clone(), list];
     let cr = [Some("a"), Some("b"), Some("c")];
@@ -438,13 +729,20 @@ fn test_co_partitioned_assignment_with_same_subscription() {
     ];
     verify(false, &t, 3, &null_racks(3), &cr, &ct, &non_rack_aware, -1);
     verify(true, &t, 3, &racks(3), &cr, &ct, &non_rack_aware, 0);
-    verify(true, &t, 2, &racks(3), &cr, &ct,
+    verify(
+        true,
+        &t,
+        2,
+        &racks(3),
+        &cr,
+        &ct,
         &[
             "t1-0, t1-2, t2-0, t2-2, t3-0, t4-0, t5-1, t6-1",
             "t1-1, t1-3, t2-1, t2-3, t3-1, t4-1, t5-2, t6-2",
             "t1-4, t1-5, t2-4, t2-5, t5-0, t5-3, t6-0, t6-3",
         ],
-        0);
+        0,
+    );
 }
 
 /// AbstractPartitionAssignorTest: `testMemberInfoSortingWithoutGroupInstanceId`,
@@ -469,9 +767,18 @@ fn test_member_info_sorting() {
             None => s,
         }
     };
-    assert_eq!(order(&[m("c", None), m("a", None), m("b", None)]), ["a", "b", "c"]);
-    assert_eq!(order(&[m("a", Some("y")), m("b", Some("z")), m("c", Some("x"))]), ["c", "a", "b"]);
-    assert_eq!(order(&[m("a", None), m("b", Some("y")), m("c", Some("x"))]), ["c", "b", "a"]);
+    assert_eq!(
+        order(&[m("c", None), m("a", None), m("b", None)]),
+        ["a", "b", "c"]
+    );
+    assert_eq!(
+        order(&[m("a", Some("y")), m("b", Some("z")), m("c", Some("x"))]),
+        ["c", "a", "b"]
+    );
+    assert_eq!(
+        order(&[m("a", None), m("b", Some("y")), m("c", Some("x"))]),
+        ["c", "b", "a"]
+    );
 }
 
 /// `testMergeSortManyMemberInfo` with a fixed instead of a random choice of static members.
@@ -483,15 +790,29 @@ fn test_merge_sort_many_member_info() {
         .map(|i| {
             let id = (i + 100).to_string();
             let s = Subscription::new(id.clone(), ["t"]);
-            if i % 3 == 0 { s.with_instance_id(id) } else { s }
+            if i % 3 == 0 {
+                s.with_instance_id(id)
+            } else {
+                s
+            }
         })
         .collect();
     let out = assign(RANGE, &partitions, &members).unwrap();
-    let mut order: Vec<(i32, String)> = out.iter().map(|(m, p)| (p[0].partition, m.clone())).collect();
+    let mut order: Vec<(i32, String)> = out
+        .iter()
+        .map(|(m, p)| (p[0].partition, m.clone()))
+        .collect();
     order.sort();
     let got: Vec<String> = order.into_iter().map(|(_, m)| m).collect();
-    let mut expected: Vec<String> = (0..100).filter(|i| i % 3 == 0).map(|i| (i + 100).to_string()).collect();
-    expected.extend((0..100).filter(|i| i % 3 != 0).map(|i| (i + 100).to_string()));
+    let mut expected: Vec<String> = (0..100)
+        .filter(|i| i % 3 == 0)
+        .map(|i| (i + 100).to_string())
+        .collect();
+    expected.extend(
+        (0..100)
+            .filter(|i| i % 3 != 0)
+            .map(|i| (i + 100).to_string()),
+    );
     assert_eq!(got, expected);
 }
 
@@ -499,11 +820,17 @@ fn test_merge_sort_many_member_info() {
 #[test]
 fn more_members_than_partitions() {
     let partitions = topics(&[("t", 4)]);
-    let members: Vec<Subscription> = (1..=8).map(|i| Subscription::new(format!("c{i}"), ["t"])).collect();
+    let members: Vec<Subscription> = (1..=8)
+        .map(|i| Subscription::new(format!("c{i}"), ["t"]))
+        .collect();
     for name in AssignorName::ALL {
         let out = assign(name, &partitions, &members).unwrap();
         for i in 1..=8 {
-            let expected = if i <= 4 { parts(&[("t", i - 1)]) } else { vec![] };
+            let expected = if i <= 4 {
+                parts(&[("t", i - 1)])
+            } else {
+                vec![]
+            };
             assert_eq!(out[&format!("c{i}")], expected, "{name} c{i}");
         }
     }

@@ -33,31 +33,52 @@ fn test_one_consumer_nonexistent_topic() {
 #[test]
 fn test_one_consumer_one_topic() {
     let out = rr(&[("topic", 3)], &[sub("consumer", &["topic"])]);
-    assert_eq!(out["consumer"], parts(&[("topic", 0), ("topic", 1), ("topic", 2)]));
+    assert_eq!(
+        out["consumer"],
+        parts(&[("topic", 0), ("topic", 1), ("topic", 2)])
+    );
 }
 
 #[test]
 fn test_only_assigns_partitions_from_subscribed_topics() {
-    let out = rr(&[("topic", 3), ("other", 3)], &[sub("consumer", &["topic"])]);
-    assert_eq!(out["consumer"], parts(&[("topic", 0), ("topic", 1), ("topic", 2)]));
+    let out = rr(
+        &[("topic", 3), ("other", 3)],
+        &[sub("consumer", &["topic"])],
+    );
+    assert_eq!(
+        out["consumer"],
+        parts(&[("topic", 0), ("topic", 1), ("topic", 2)])
+    );
 }
 
 #[test]
 fn test_one_consumer_multiple_topics() {
-    let out = rr(&[("topic1", 1), ("topic2", 2)], &[sub("consumer", &["topic1", "topic2"])]);
-    assert_eq!(out["consumer"], parts(&[("topic1", 0), ("topic2", 0), ("topic2", 1)]));
+    let out = rr(
+        &[("topic1", 1), ("topic2", 2)],
+        &[sub("consumer", &["topic1", "topic2"])],
+    );
+    assert_eq!(
+        out["consumer"],
+        parts(&[("topic1", 0), ("topic2", 0), ("topic2", 1)])
+    );
 }
 
 #[test]
 fn test_two_consumers_one_topic_one_partition() {
-    let out = rr(&[("topic", 1)], &[sub("consumer1", &["topic"]), sub("consumer2", &["topic"])]);
+    let out = rr(
+        &[("topic", 1)],
+        &[sub("consumer1", &["topic"]), sub("consumer2", &["topic"])],
+    );
     assert_eq!(out["consumer1"], parts(&[("topic", 0)]));
     assert_eq!(out["consumer2"], parts(&[]));
 }
 
 #[test]
 fn test_two_consumers_one_topic_two_partitions() {
-    let out = rr(&[("topic", 2)], &[sub("consumer1", &["topic"]), sub("consumer2", &["topic"])]);
+    let out = rr(
+        &[("topic", 2)],
+        &[sub("consumer1", &["topic"]), sub("consumer2", &["topic"])],
+    );
     assert_eq!(out["consumer1"], parts(&[("topic", 0)]));
     assert_eq!(out["consumer2"], parts(&[("topic", 1)]));
 }
@@ -73,16 +94,28 @@ fn test_multiple_consumers_mixed_topics() {
         ],
     );
     assert_eq!(out["consumer1"], parts(&[("topic1", 0)]));
-    assert_eq!(out["consumer2"], parts(&[("topic1", 1), ("topic2", 0), ("topic2", 1)]));
+    assert_eq!(
+        out["consumer2"],
+        parts(&[("topic1", 1), ("topic2", 0), ("topic2", 1)])
+    );
     assert_eq!(out["consumer3"], parts(&[("topic1", 2)]));
 }
 
 #[test]
 fn test_two_dynamic_consumers_two_topics_six_partitions() {
     let both = ["topic1", "topic2"];
-    let out = rr(&[("topic1", 3), ("topic2", 3)], &[sub("consumer1", &both), sub("consumer2", &both)]);
-    assert_eq!(out["consumer1"], parts(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
-    assert_eq!(out["consumer2"], parts(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
+    let out = rr(
+        &[("topic1", 3), ("topic2", 3)],
+        &[sub("consumer1", &both), sub("consumer2", &both)],
+    );
+    assert_eq!(
+        out["consumer1"],
+        parts(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
+    );
+    assert_eq!(
+        out["consumer2"],
+        parts(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
+    );
 }
 
 #[test]
@@ -95,8 +128,14 @@ fn test_two_static_consumers_two_topics_six_partitions() {
             sub("consumer-a", &both).with_instance_id("instance2"),
         ],
     );
-    assert_eq!(out["consumer-b"], parts(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
-    assert_eq!(out["consumer-a"], parts(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
+    assert_eq!(
+        out["consumer-b"],
+        parts(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
+    );
+    assert_eq!(
+        out["consumer-a"],
+        parts(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
+    );
 }
 
 #[test]
@@ -104,10 +143,19 @@ fn test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions()
     let both = ["topic1", "topic2"];
     let out = rr(
         &[("topic1", 3), ("topic2", 3)],
-        &[sub("consumer-b", &both).with_instance_id("instance1"), sub("consumer-a", &both)],
+        &[
+            sub("consumer-b", &both).with_instance_id("instance1"),
+            sub("consumer-a", &both),
+        ],
     );
-    assert_eq!(out["consumer-b"], parts(&[("topic1", 0), ("topic1", 2), ("topic2", 1)]));
-    assert_eq!(out["consumer-a"], parts(&[("topic1", 1), ("topic2", 0), ("topic2", 2)]));
+    assert_eq!(
+        out["consumer-b"],
+        parts(&[("topic1", 0), ("topic1", 2), ("topic2", 1)])
+    );
+    assert_eq!(
+        out["consumer-a"],
+        parts(&[("topic1", 1), ("topic2", 0), ("topic2", 2)])
+    );
 }
 
 #[test]
@@ -121,8 +169,14 @@ fn test_static_member_round_robin_assignment_persistent() {
     ];
     let p = [("topic1", 3), ("topic2", 3)];
     let mut expected = BTreeMap::from([
-        ("consumer1".to_string(), parts(&[("topic1", 0), ("topic2", 1)])),
-        ("consumer2".to_string(), parts(&[("topic1", 1), ("topic2", 2)])),
+        (
+            "consumer1".to_string(),
+            parts(&[("topic1", 0), ("topic2", 1)]),
+        ),
+        (
+            "consumer2".to_string(),
+            parts(&[("topic1", 1), ("topic2", 2)]),
+        ),
         ("consumer3".to_string(), parts(&[("topic1", 2)])),
         ("consumer4".to_string(), parts(&[("topic2", 0)])),
     ]);
@@ -147,13 +201,27 @@ fn test_static_member_round_robin_assignment_persistent_after_member_id_changes(
         let out = rr(&p, members);
         members
             .iter()
-            .map(|m| (m.group_instance_id.clone().unwrap(), out[&m.member_id].clone()))
+            .map(|m| {
+                (
+                    m.group_instance_id.clone().unwrap(),
+                    out[&m.member_id].clone(),
+                )
+            })
             .collect()
     };
     let expected = BTreeMap::from([
-        ("instance1".to_string(), parts(&[("topic1", 0), ("topic1", 3), ("topic2", 1), ("topic2", 4)])),
-        ("instance2".to_string(), parts(&[("topic1", 1), ("topic1", 4), ("topic2", 2)])),
-        ("instance3".to_string(), parts(&[("topic1", 2), ("topic2", 0), ("topic2", 3)])),
+        (
+            "instance1".to_string(),
+            parts(&[("topic1", 0), ("topic1", 3), ("topic2", 1), ("topic2", 4)]),
+        ),
+        (
+            "instance2".to_string(),
+            parts(&[("topic1", 1), ("topic1", 4), ("topic2", 2)]),
+        ),
+        (
+            "instance3".to_string(),
+            parts(&[("topic1", 2), ("topic2", 0), ("topic2", 3)]),
+        ),
     ]);
     assert_eq!(by_instance(&members), expected);
     let mut renamed = members.clone();

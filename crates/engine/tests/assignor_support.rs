@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kafka_sim::assignor::{
-    assign_with_context, AssignContext, AssignmentOutcome, AssignorName, Subscription, TopicPartition,
+    assign_with_context, AssignContext, AssignmentOutcome, AssignorName, Subscription,
+    TopicPartition,
 };
 
 pub const ALL_RACKS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
@@ -86,7 +87,9 @@ pub fn partition_racks_n(
 }
 
 pub fn racks(n: usize) -> Vec<Option<&'static str>> {
-    (0..n).map(|i| Some(ALL_RACKS[i % ALL_RACKS.len()])).collect()
+    (0..n)
+        .map(|i| Some(ALL_RACKS[i % ALL_RACKS.len()]))
+        .collect()
 }
 
 pub fn null_racks(n: usize) -> Vec<Option<&'static str>> {
@@ -108,7 +111,11 @@ impl Racks {
     pub fn new(config: RackConfig, max_consumers: usize) -> Racks {
         Racks {
             replication_factor: max_consumers,
-            num_broker_racks: if config != RackConfig::NoBrokerRack { max_consumers } else { 0 },
+            num_broker_racks: if config != RackConfig::NoBrokerRack {
+                max_consumers
+            } else {
+                0
+            },
             has_consumer_rack: config != RackConfig::NoConsumerRack,
             next_partition_index: 0,
             context: AssignContext {
@@ -143,7 +150,12 @@ impl Racks {
     }
 
     /// `subscription(topics, consumerIndex)`.
-    pub fn subscription(&self, member: &str, topics: &[&str], consumer_index: usize) -> Subscription {
+    pub fn subscription(
+        &self,
+        member: &str,
+        topics: &[&str],
+        consumer_index: usize,
+    ) -> Subscription {
         let mut s = Subscription::new(member, topics.iter().copied());
         s.rack = self.consumer_rack(consumer_index);
         s
@@ -191,7 +203,10 @@ pub fn verify_validity_and_balance(
             let theirs = &assignment[*other];
             let a: BTreeSet<&TopicPartition> = mine.iter().collect();
             let b: BTreeSet<&TopicPartition> = theirs.iter().collect();
-            assert!(a.is_disjoint(&b), "{c} and {other} share partitions: {assignment:?}");
+            assert!(
+                a.is_disjoint(&b),
+                "{c} and {other} share partitions: {assignment:?}"
+            );
             if mine.len().abs_diff(theirs.len()) <= 1 {
                 continue;
             }
@@ -249,7 +264,8 @@ pub fn verify_rack_assignment(
     }
     let members: Vec<Subscription> = (0..consumer_racks.len())
         .map(|i| {
-            let mut s = Subscription::new(format!("consumer{i}"), consumer_topics[i].iter().copied());
+            let mut s =
+                Subscription::new(format!("consumer{i}"), consumer_topics[i].iter().copied());
             s.rack = consumer_racks[i].map(String::from);
             if let Some(owned) = owned {
                 if let Some(list) = owned.get(i) {
@@ -279,7 +295,10 @@ pub fn verify_rack_assignment(
                 }
             }
         }
-        assert_eq!(mismatched, num_partitions_with_rack_mismatch, "partitions with rack mismatch");
+        assert_eq!(
+            mismatched, num_partitions_with_rack_mismatch,
+            "partitions with rack mismatch"
+        );
     }
     assignment
 }

@@ -10,26 +10,43 @@ use kafka_sim::{Cluster, ClusterSpec, ErrorCode};
 use std::collections::BTreeMap;
 
 fn cfg(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn cluster(partitions: i32) -> Cluster {
-    let mut c = Cluster::new(&ClusterSpec { seed: 1, ..ClusterSpec::default() }).unwrap();
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 1,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
     c.create_topic("t", partitions, 3, &cfg(&[]), None).unwrap();
     c.add_producer("p", &cfg(&[])).unwrap();
     c
 }
 
-const EARLIEST: &[(&str, &str)] = &[("auto.offset.reset", "earliest"), ("session.timeout.ms", "10000"), ("heartbeat.interval.ms", "1000")];
+const EARLIEST: &[(&str, &str)] = &[
+    ("auto.offset.reset", "earliest"),
+    ("session.timeout.ms", "10000"),
+    ("heartbeat.interval.ms", "1000"),
+];
 
 fn join(c: &mut Cluster, name: &str, group: &str, extra: &[(&str, &str)]) {
     let mut conf = cfg(EARLIEST);
     conf.extend(cfg(extra));
-    c.add_consumer(name, Some(group), &["t".into()], &conf, 0).unwrap();
+    c.add_consumer(name, Some(group), &["t".into()], &conf, 0)
+        .unwrap();
 }
 
 fn assignment(c: &Cluster, consumer: &str) -> Vec<i32> {
-    c.consumer(consumer).unwrap().assignment.iter().map(|tp| tp.partition).collect()
+    c.consumer(consumer)
+        .unwrap()
+        .assignment
+        .iter()
+        .map(|tp| tp.partition)
+        .collect()
 }
 
 fn group(c: &Cluster, g: &str) -> GroupView {
@@ -61,9 +78,18 @@ fn partitions_are_the_unit_of_parallelism() {
             join(&mut c, &format!("c{i}"), "g", &[]);
         }
         c.advance(15_000);
-        let sizes: Vec<usize> = (0..n).map(|i| assignment(&c, &format!("c{i}")).len()).collect();
-        assert_eq!(sizes.iter().filter(|s| **s > 0).count(), active, "{n} consumers: {sizes:?}");
-        assert!(sizes.iter().all(|s| *s == 0 || *s == each), "{n} consumers: {sizes:?}");
+        let sizes: Vec<usize> = (0..n)
+            .map(|i| assignment(&c, &format!("c{i}")).len())
+            .collect();
+        assert_eq!(
+            sizes.iter().filter(|s| **s > 0).count(),
+            active,
+            "{n} consumers: {sizes:?}"
+        );
+        assert!(
+            sizes.iter().all(|s| *s == 0 || *s == each),
+            "{n} consumers: {sizes:?}"
+        );
         assert_eq!(sizes.iter().sum::<usize>(), 4);
     }
 }
@@ -75,11 +101,22 @@ fn a_crashed_member_is_removed_after_the_session_timeout() {
     join(&mut c, "c2", "g", &[]);
     c.advance(10_000);
     assert_eq!(group(&c, "g").generation, 1);
-    c.apply(&Action::CrashClient { client: "c2".into() }).unwrap();
+    c.apply(&Action::CrashClient {
+        client: "c2".into(),
+    })
+    .unwrap();
     c.advance(5_000);
-    assert_eq!(assignment(&c, "c1"), vec![0, 1], "within session.timeout.ms nothing moves");
+    assert_eq!(
+        assignment(&c, "c1"),
+        vec![0, 1],
+        "within session.timeout.ms nothing moves"
+    );
     c.advance(10_000);
-    assert_eq!(assignment(&c, "c1"), vec![0, 1, 2, 3], "after the session timeout c1 takes over");
+    assert_eq!(
+        assignment(&c, "c1"),
+        vec![0, 1, 2, 3],
+        "after the session timeout c1 takes over"
+    );
     assert_eq!(group(&c, "g").generation, 2);
     assert_eq!(group(&c, "g").members.len(), 1);
 }
@@ -90,7 +127,10 @@ fn a_graceful_leave_rebalances_at_once() {
     join(&mut c, "c1", "g", &[]);
     join(&mut c, "c2", "g", &[]);
     c.advance(10_000);
-    c.apply(&Action::RemoveConsumer { consumer: "c2".into() }).unwrap();
+    c.apply(&Action::RemoveConsumer {
+        consumer: "c2".into(),
+    })
+    .unwrap();
     c.advance(1_000);
     assert_eq!(assignment(&c, "c1"), vec![0, 1, 2, 3]);
     assert_eq!(group(&c, "g").generation, 2);
@@ -103,16 +143,25 @@ fn committed_offsets_let_a_new_member_resume() {
     c.produce("p", "t", None, Some("v"), None, &[], 10).unwrap();
     c.advance(10_000);
     assert_eq!(c.consumer("c1").unwrap().delivered_total, 10);
-    c.apply(&Action::RemoveConsumer { consumer: "c1".into() }).unwrap();
+    c.apply(&Action::RemoveConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
     c.advance(1_000);
     let g = group(&c, "g");
     assert_eq!(g.state, "Empty");
-    assert_eq!(g.committed[0].offset, 10, "close() auto-commits: the committed offset is the next to read");
+    assert_eq!(
+        g.committed[0].offset, 10,
+        "close() auto-commits: the committed offset is the next to read"
+    );
     c.produce("p", "t", None, Some("w"), None, &[], 5).unwrap();
     join(&mut c, "c2", "g", &[]);
     c.advance(10_000);
     let k = c.consumer("c2").unwrap();
-    assert_eq!(k.delivered_total, 5, "c2 resumed at the committed offset, not at earliest");
+    assert_eq!(
+        k.delivered_total, 5,
+        "c2 resumed at the committed offset, not at earliest"
+    );
     assert_eq!(k.delivered.front().unwrap().offset, 10);
 }
 
@@ -123,15 +172,23 @@ fn auto_commit_redelivers_after_a_crash_at_least_once() {
     // beyond the last commit.
     let mut conf = cfg(EARLIEST);
     conf.insert("max.poll.records".into(), "10".into());
-    c.add_consumer("c1", Some("g"), &["t".into()], &conf, 100).unwrap();
+    c.add_consumer("c1", Some("g"), &["t".into()], &conf, 100)
+        .unwrap();
     c.produce("p", "t", None, Some("v"), None, &[], 40).unwrap();
     c.advance(6_500);
-    c.apply(&Action::CrashClient { client: "c1".into() }).unwrap();
-    c.add_consumer("c2", Some("g"), &["t".into()], &conf, 100).unwrap();
+    c.apply(&Action::CrashClient {
+        client: "c1".into(),
+    })
+    .unwrap();
+    c.add_consumer("c2", Some("g"), &["t".into()], &conf, 100)
+        .unwrap();
     c.advance(40_000);
     let g = group(&c, "g");
     assert_eq!(g.skipped, 0, "auto-commit never skips");
-    assert!(g.duplicates > 0, "records processed before the crash but after the last commit are processed again: {g:?}");
+    assert!(
+        g.duplicates > 0,
+        "records processed before the crash but after the last commit are processed again: {g:?}"
+    );
     assert_eq!(g.processed, 40);
 }
 
@@ -141,15 +198,37 @@ fn committing_before_processing_loses_records_on_a_crash_at_most_once() {
     let mut conf = cfg(EARLIEST);
     conf.insert("max.poll.records".into(), "10".into());
     conf.insert("enable.auto.commit".into(), "false".into());
-    c.add_consumer_with("c1", Some("g"), &["t".into()], &conf, 100, Some("before_processing")).unwrap();
+    c.add_consumer_with(
+        "c1",
+        Some("g"),
+        &["t".into()],
+        &conf,
+        100,
+        Some("before_processing"),
+    )
+    .unwrap();
     c.produce("p", "t", None, Some("v"), None, &[], 40).unwrap();
     c.advance(4_550);
-    c.apply(&Action::CrashClient { client: "c1".into() }).unwrap();
-    c.add_consumer_with("c2", Some("g"), &["t".into()], &conf, 100, Some("before_processing")).unwrap();
+    c.apply(&Action::CrashClient {
+        client: "c1".into(),
+    })
+    .unwrap();
+    c.add_consumer_with(
+        "c2",
+        Some("g"),
+        &["t".into()],
+        &conf,
+        100,
+        Some("before_processing"),
+    )
+    .unwrap();
     c.advance(40_000);
     let g = group(&c, "g");
     assert_eq!(g.duplicates, 0, "{g:?}");
-    assert!(g.skipped > 0, "records committed but never processed are skipped: {g:?}");
+    assert!(
+        g.skipped > 0,
+        "records committed but never processed are skipped: {g:?}"
+    );
 }
 
 #[test]
@@ -158,11 +237,30 @@ fn committing_after_processing_never_skips() {
     let mut conf = cfg(EARLIEST);
     conf.insert("max.poll.records".into(), "10".into());
     conf.insert("enable.auto.commit".into(), "false".into());
-    c.add_consumer_with("c1", Some("g"), &["t".into()], &conf, 100, Some("after_processing")).unwrap();
+    c.add_consumer_with(
+        "c1",
+        Some("g"),
+        &["t".into()],
+        &conf,
+        100,
+        Some("after_processing"),
+    )
+    .unwrap();
     c.produce("p", "t", None, Some("v"), None, &[], 40).unwrap();
     c.advance(4_550);
-    c.apply(&Action::CrashClient { client: "c1".into() }).unwrap();
-    c.add_consumer_with("c2", Some("g"), &["t".into()], &conf, 100, Some("after_processing")).unwrap();
+    c.apply(&Action::CrashClient {
+        client: "c1".into(),
+    })
+    .unwrap();
+    c.add_consumer_with(
+        "c2",
+        Some("g"),
+        &["t".into()],
+        &conf,
+        100,
+        Some("after_processing"),
+    )
+    .unwrap();
     c.advance(40_000);
     let g = group(&c, "g");
     assert_eq!(g.skipped, 0, "{g:?}");
@@ -176,7 +274,14 @@ fn seek_to_a_timestamp_lands_on_the_first_record_at_or_after_it() {
     c.advance(1_000);
     c.produce("p", "t", None, Some("b"), None, &[], 3).unwrap(); // t=1000, offsets 3..5
     c.advance(1_000);
-    c.add_consumer("r", None, &["t".into()], &cfg(&[("auto.offset.reset", "latest")]), 0).unwrap();
+    c.add_consumer(
+        "r",
+        None,
+        &["t".into()],
+        &cfg(&[("auto.offset.reset", "latest")]),
+        0,
+    )
+    .unwrap();
     c.advance(1_000);
     let tp = c.tp("t", 0).unwrap();
     assert_eq!(c.consumer("r").unwrap().position(tp), Some(6));
@@ -184,7 +289,11 @@ fn seek_to_a_timestamp_lands_on_the_first_record_at_or_after_it() {
     c.advance(1);
     c.advance(1_000);
     let k = c.consumer("r").unwrap();
-    assert_eq!(k.delivered.front().map(|d| d.offset), Some(3), "the first offset with timestamp ≥ 500 ms");
+    assert_eq!(
+        k.delivered.front().map(|d| d.offset),
+        Some(3),
+        "the first offset with timestamp ≥ 500 ms"
+    );
     assert_eq!(k.delivered_total, 3);
     // A timestamp after every record: the end.
     c.seek("r", "t", 0, SeekTo::Timestamp(99_999)).unwrap();
@@ -192,19 +301,31 @@ fn seek_to_a_timestamp_lands_on_the_first_record_at_or_after_it() {
     assert_eq!(c.consumer("r").unwrap().position(tp), Some(6));
     c.seek("r", "t", 0, SeekTo::Beginning).unwrap();
     c.advance(1_000);
-    assert_eq!(c.consumer("r").unwrap().delivered_total, 9, "replayed all six from offset 0");
+    assert_eq!(
+        c.consumer("r").unwrap().delivered_total,
+        9,
+        "replayed all six from offset 0"
+    );
 }
 
 #[test]
 fn offsets_can_only_be_reset_while_the_group_is_inactive() {
     let mut c = cluster(2);
     join(&mut c, "c1", "g", &[]);
-    c.produce("p", "t", Some("k"), Some("v"), None, &[], 6).unwrap();
+    c.produce("p", "t", Some("k"), Some("v"), None, &[], 6)
+        .unwrap();
     c.advance(10_000);
     let err = c.reset_offsets("g", "t", ResetTo::Earliest).unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::NonEmptyGroup));
-    assert!(err.to_string().contains("inactive, but the current state is Stable"), "{err}");
-    c.apply(&Action::RemoveConsumer { consumer: "c1".into() }).unwrap();
+    assert!(
+        err.to_string()
+            .contains("inactive, but the current state is Stable"),
+        "{err}"
+    );
+    c.apply(&Action::RemoveConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
     c.advance(1_000);
     let set = c.reset_offsets("g", "t", ResetTo::Earliest).unwrap();
     assert!(set.iter().all(|(_, o)| *o == 0));
@@ -216,10 +337,13 @@ fn offsets_can_only_be_reset_while_the_group_is_inactive() {
     // A new member replays from the reset offsets.
     join(&mut c, "c2", "g", &[]);
     c.advance(10_000);
-    let total: i64 = shifted.iter().map(|(p, o)| {
-        let tp = c.tp("t", *p).unwrap();
-        c.partition_view(tp).high_watermark - o
-    }).sum();
+    let total: i64 = shifted
+        .iter()
+        .map(|(p, o)| {
+            let tp = c.tp("t", *p).unwrap();
+            c.partition_view(tp).high_watermark - o
+        })
+        .sum();
     assert_eq!(c.consumer("c2").unwrap().delivered_total as i64, total);
 }
 
@@ -239,11 +363,21 @@ fn cooperative_sticky_moves_only_what_it_must_in_two_rounds() {
     for _ in 0..100 {
         c.advance(100);
         let now1 = assignment(&c, "c1");
-        assert!(now1.iter().filter(|p| before1.contains(p)).count() >= 2, "{now1:?}");
+        assert!(
+            now1.iter().filter(|p| before1.contains(p)).count() >= 2,
+            "{now1:?}"
+        );
     }
-    let sizes: Vec<usize> = ["c1", "c2", "c3"].iter().map(|n| assignment(&c, n).len()).collect();
+    let sizes: Vec<usize> = ["c1", "c2", "c3"]
+        .iter()
+        .map(|n| assignment(&c, n).len())
+        .collect();
     assert_eq!(sizes, vec![2, 2, 2]);
-    assert_eq!(group(&c, "g").generation, gen_before + 2, "cooperative: a second round hands over the revoked partitions");
+    assert_eq!(
+        group(&c, "g").generation,
+        gen_before + 2,
+        "cooperative: a second round hands over the revoked partitions"
+    );
 }
 
 #[test]
@@ -260,7 +394,10 @@ fn eager_range_revokes_everything_during_a_rebalance() {
             saw_empty = true;
         }
     }
-    assert!(saw_empty, "eager members hold nothing while the group rebalances");
+    assert!(
+        saw_empty,
+        "eager members hold nothing while the group rebalances"
+    );
     assert_eq!(group(&c, "g").generation, 2, "one round");
 }
 
@@ -276,7 +413,11 @@ fn the_coordinator_moves_when_its_broker_dies_and_offsets_survive() {
     c.advance(30_000);
     let g2 = group(&c, "g");
     assert_ne!(g2.coordinator, g.coordinator);
-    assert_eq!(g2.committed.first().map(|x| x.offset), Some(5), "loaded from __consumer_offsets");
+    assert_eq!(
+        g2.committed.first().map(|x| x.offset),
+        Some(5),
+        "loaded from __consumer_offsets"
+    );
     assert_eq!(g2.state, "Stable");
     c.produce("p", "t", None, Some("w"), None, &[], 2).unwrap();
     c.advance(10_000);
@@ -287,11 +428,16 @@ fn the_coordinator_moves_when_its_broker_dies_and_offsets_survive() {
 fn independent_groups_keep_independent_offsets() {
     let mut c = cluster(2);
     join(&mut c, "a1", "billing", &[]);
-    c.produce("p", "t", Some("k"), Some("v"), None, &[], 4).unwrap();
+    c.produce("p", "t", Some("k"), Some("v"), None, &[], 4)
+        .unwrap();
     c.advance(10_000);
     join(&mut c, "b1", "analytics", &[]);
     c.advance(10_000);
     assert_eq!(c.consumer("a1").unwrap().delivered_total, 4);
-    assert_eq!(c.consumer("b1").unwrap().delivered_total, 4, "a new group replays the retained log");
+    assert_eq!(
+        c.consumer("b1").unwrap().delivered_total,
+        4,
+        "a new group replays the retained log"
+    );
     assert_eq!(c.view().groups.len(), 2);
 }

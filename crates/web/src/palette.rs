@@ -38,7 +38,9 @@ pub fn key_style(key: Option<&str>) -> String {
 }
 
 /// Colours for consumers (chips and the partition → consumer links).
-pub const CONSUMER_COLOURS: [&str; 8] = ["#4263eb", "#e8590c", "#2b8a3e", "#ae3ec9", "#1098ad", "#d6336c", "#5c940d", "#b08900"];
+pub const CONSUMER_COLOURS: [&str; 8] = [
+    "#4263eb", "#e8590c", "#2b8a3e", "#ae3ec9", "#1098ad", "#d6336c", "#5c940d", "#b08900",
+];
 
 pub fn consumer_colour(index: usize) -> &'static str {
     CONSUMER_COLOURS[index % CONSUMER_COLOURS.len()]

@@ -64,9 +64,13 @@ mod tests {
         files.sort();
         let mut ids: Vec<String> = PRESETS.iter().map(|p| p.id.to_string()).collect();
         ids.sort();
-        assert_eq!(ids, files, "presets.rs must list every file in static/scenarios");
+        assert_eq!(
+            ids, files,
+            "presets.rs must list every file in static/scenarios"
+        );
         for p in PRESETS {
-            kafka_sim::scenario::Scenario::parse(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            kafka_sim::scenario::Scenario::parse(p.json)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.id));
         }
         assert!(find(DEFAULT_PRESET).is_some());
     }

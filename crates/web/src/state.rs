@@ -29,7 +29,7 @@ pub struct AppState {
     pub errors: BTreeMap<String, String>,
     /// A banner message (e.g. a saved workspace that could not be restored).
     pub notice: Option<String>,
-        pub version: u64,
+    pub version: u64,
     /// Total lag per group, sampled every half second of simulated time (for the charts).
     pub lag_history: Rc<BTreeMap<String, VecDeque<(u64, i64)>>>,
     /// Fractional simulated milliseconds carried between frames.
@@ -109,7 +109,7 @@ impl AppState {
             playing: true,
             speed: 1.0,
             errors: BTreeMap::new(),
-                        notice,
+            notice,
             version: 0,
             lag_history: Rc::new(BTreeMap::new()),
             carry: 0.0,
@@ -127,7 +127,7 @@ impl AppState {
             playing: self.playing,
             speed: self.speed,
             errors: self.errors.clone(),
-                        notice: self.notice.clone(),
+            notice: self.notice.clone(),
             version: self.version + 1,
             lag_history: self.lag_history.clone(),
             carry: self.carry,
@@ -141,7 +141,7 @@ impl AppState {
         self.last_saved_at = s.now();
     }
 
-        /// Record each group's lag, at most every 500 ms of simulated time, for the last minute.
+    /// Record each group's lag, at most every 500 ms of simulated time, for the last minute.
     fn sample_lag(&mut self) {
         let now = self.view.now;
         let due = self
@@ -157,7 +157,10 @@ impl AppState {
         for g in &self.view.groups {
             let q = h.entry(g.group.clone()).or_default();
             q.push_back((now, g.lag));
-            while q.front().is_some_and(|(t, _)| now.saturating_sub(*t) > 60_000) {
+            while q
+                .front()
+                .is_some_and(|(t, _)| now.saturating_sub(*t) > 60_000)
+            {
                 q.pop_front();
             }
         }
@@ -229,7 +232,7 @@ impl Reducible for AppState {
                     let mut s = self.session.borrow_mut();
                     s.advance(whole as u64);
                 }
-                                let mut next = self.next();
+                let mut next = self.next();
                 next.carry = sim_ms - whole;
                 next.sample_lag();
                 if next.view.now.saturating_sub(next.last_saved_at) >= 2_000 {

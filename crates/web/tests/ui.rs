@@ -125,3 +125,134 @@ async fn stopping_a_broker_shows_it_stopped() {
     )
     .await;
 }
+
+fn select(root: &Element, sel: &str, value: &str) {
+    let s: web_sys::HtmlSelectElement = q(root, sel).unwrap().dyn_into().unwrap();
+    s.set_value(value);
+    s.dispatch_event(&Event::new("change").unwrap()).unwrap();
+}
+
+fn text(root: &Element, sel: &str) -> String {
+    q(root, sel)
+        .map(|e| e.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+async fn wait_until(root: &Element, what: &str, f: impl Fn() -> bool) {
+    for _ in 0..400 {
+        if f() {
+            return;
+        }
+        TimeoutFuture::new(25).await;
+    }
+    panic!(
+        "timed out waiting for {what}; page: {}",
+        root.inner_html().chars().take(1500).collect::<String>()
+    );
+}
+
+/// The leader of orders-0 as the page shows it ("leader B2" → 2).
+fn leader_of_p0(root: &Element) -> Option<i32> {
+    text(
+        root,
+        "[data-testid='partition'][data-partition='0'] .leader-badge",
+    )
+    .trim()
+    .strip_prefix("leader B")?
+    .parse()
+    .ok()
+}
+
+#[wasm_bindgen_test]
+async fn killing_the_leader_elects_another_and_the_ledger_counts_the_loss() {
+    let root = mount().await;
+    select(&root, "#speed", "10");
+    wait_until(&root, "a leader for P0", || leader_of_p0(&root).is_some()).await;
+    let leader = leader_of_p0(&root).unwrap();
+    // acks=1 and both followers of P0 slow: the leader alone acknowledges.
+    set_checked(&root, "#acks-1", true);
+    for b in 1..=3 {
+        if b != leader {
+            click(
+                &root,
+                &format!(
+                    "[data-testid='broker'][data-broker='{b}'] button[title^='Stop fetching']"
+                ),
+            );
+        }
+    }
+    TimeoutFuture::new(200).await; // parked fetches return empty (500 ms simulated)
+    type_into(&root, "#produce-key", "user-1"); // partition 0 (Kafka's murmur2)
+    click(&root, "#produce-one");
+    wait_until(&root, "the ack", || {
+        text(&root, "[data-testid='producer-acked']") == "9"
+    })
+    .await;
+    click(
+        &root,
+        &format!("[data-testid='broker'][data-broker='{leader}'] [data-action='stop']"),
+    );
+    for b in 1..=3 {
+        if b != leader {
+            click(
+                &root,
+                &format!(
+                    "[data-testid='broker'][data-broker='{b}'] button[title='Resume replication']"
+                ),
+            );
+        }
+    }
+    wait_until(&root, "a new leader", || {
+        leader_of_p0(&root).is_some_and(|l| l != leader)
+    })
+    .await;
+    wait_until(&root, "the loss in the ledger", || {
+        text(&root, "[data-testid='ledger-lost']") == "1"
+    })
+    .await;
+    assert!(
+        q(&root, "[data-testid='lost-in-partition']").is_some(),
+        "the lost record is shown in its partition"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_consumer_moved_with_the_keyboard_joins_another_group() {
+    let root = mount().await;
+    select(&root, "#speed", "10");
+    wait_until(&root, "billing to be stable", || {
+        q(
+            &root,
+            "[data-testid='group'][data-group='billing'][data-state='Stable']",
+        )
+        .is_some()
+    })
+    .await;
+    // Enter on c2's chip opens the move menu; choose "a new group".
+    let chip: HtmlElement = q(&root, "[data-testid='consumer-chip'][data-consumer='c2']")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    chip.dispatch_event(
+        &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+    )
+    .unwrap();
+    TimeoutFuture::new(0).await;
+    click(&root, "[data-testid='move-to-new']");
+    // c1 now owns all four partitions of billing; c2 reads all four in its new group.
+    wait_until(&root, "billing to rebalance", || {
+        text(
+            &root,
+            "[data-testid='consumer-chip'][data-consumer='c1'] .chip-detail",
+        ) == "P0 P1 P2 P3"
+    })
+    .await;
+    wait_until(&root, "c2 in group-2", || {
+        q(&root, "[data-testid='group'][data-group='group-2'] [data-testid='consumer-chip'][data-consumer='c2']").is_some()
+            && text(&root, "[data-testid='consumer-chip'][data-consumer='c2'] .chip-detail") == "P0 P1 P2 P3"
+    })
+    .await;
+}

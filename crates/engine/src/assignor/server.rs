@@ -103,7 +103,10 @@ impl FromStr for Uuid {
         let mut bits: u128 = 0;
         let mut last = 0u128;
         for (i, c) in trimmed.bytes().enumerate() {
-            let value = BASE64_URL.iter().position(|&x| x == c).ok_or_else(invalid)? as u128;
+            let value = BASE64_URL
+                .iter()
+                .position(|&x| x == c)
+                .ok_or_else(invalid)? as u128;
             if i < 21 {
                 bits = (bits << 6) | value;
             } else {

@@ -4,6 +4,7 @@ use super::consumer_panel::ConsumerPanel;
 use super::event_log::EventLog;
 use super::groups_board::GroupsBoard;
 use super::header::Header;
+use super::internal_topics::InternalTopics;
 use super::ledger_panel::LedgerPanel;
 use super::metrics_strip::MetricsStrip;
 use super::network_view::NetworkView;
@@ -73,7 +74,8 @@ pub fn app() -> Html {
                         <BrokerRow />
                         <MetricsStrip />
                                                 { for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }
-                        <GroupsBoard />
+                                                <GroupsBoard />
+                        <InternalTopics />
                     </section>
                     <aside class="side" aria-label="Clients and results">
                         <ProducerPanel />

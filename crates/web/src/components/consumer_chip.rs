@@ -44,7 +44,14 @@ pub fn consumer_chip(p: &Props) -> Html {
     let idle = p.consumer.is_some() && p.detail.is_empty() && p.state.as_str() == "Stable";
     let colour = consumer_colour(p.colour_index);
     let aria = match &p.consumer {
-        Some(c) => format!("Consumer {c}{}. Drag to a group, or press Enter for moves.", if p.detail.is_empty() { String::new() } else { format!(", reads {}", p.detail) }),
+        Some(c) => format!(
+            "Consumer {c}{}. Drag to a group, or press Enter for moves.",
+            if p.detail.is_empty() {
+                String::new()
+            } else {
+                format!(", reads {}", p.detail)
+            }
+        ),
         None => "New consumer. Drag into a group, or press Enter to choose one.".to_string(),
     };
     html! {

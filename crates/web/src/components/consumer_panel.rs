@@ -1,6 +1,179 @@
-//! Consumers: what each reads, where it is, and its lag.
-use super::{secs, use_app};
+//! Consumers: what each reads, where it is, its lag, and replay controls (seek).
+use super::field_error::FieldError;
+use super::{command, secs, use_app};
+use kafka_sim::action::Action;
+use kafka_sim::view::ConsumerView;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    consumer: ConsumerView,
+}
+
+#[function_component(ConsumerRow)]
+fn consumer_row(p: &RowProps) -> Html {
+    let app = use_app();
+    let c = &p.consumer;
+    let target = use_state(|| "beginning".to_string());
+    let value = use_state(String::new);
+    let part = use_state(|| None::<String>);
+    let lag: i64 = c.assignment.iter().filter_map(|a| a.lag).sum();
+    let control = format!("consumer-{}", c.id);
+    let seek = {
+        let app = app.clone();
+        let target = target.clone();
+        let value = value.clone();
+        let part = part.clone();
+        let control = control.clone();
+        let id = c.id.clone();
+        let parts: Vec<(String, i32)> = c
+            .assignment
+            .iter()
+            .map(|a| (a.topic.clone(), a.partition))
+            .collect();
+        Callback::from(move |_| {
+            let chosen: Vec<(String, i32)> = match part.as_deref() {
+                None | Some("all") => parts.clone(),
+                Some(s) => parts
+                    .iter()
+                    .filter(|(t, n)| format!("{t}-{n}") == s)
+                    .cloned()
+                    .collect(),
+            };
+            let v: Option<i64> = value.trim().parse().ok();
+            for (topic, partition) in chosen {
+                let (offset, to, timestamp) = match target.as_str() {
+                    "offset" => (Some(v.unwrap_or(0)), None, None),
+                    "timestamp" => (None, None, Some(v.unwrap_or(0) * 1000)),
+                    t => (None, Some(t.to_string()), None),
+                };
+                command(
+                    &app,
+                    &control,
+                    Action::Seek {
+                        consumer: id.clone(),
+                        topic,
+                        partition,
+                        offset,
+                        to,
+                        timestamp,
+                    },
+                );
+            }
+        })
+    };
+    let on_target = {
+        let target = target.clone();
+        Callback::from(move |e: Event| {
+            target.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_part = {
+        let part = part.clone();
+        Callback::from(move |e: Event| {
+            part.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
+    };
+    let on_value = {
+        let value = value.clone();
+        Callback::from(move |e: InputEvent| {
+            value.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let crash = {
+        let app = app.clone();
+        let id = c.id.clone();
+        let control = control.clone();
+        Callback::from(move |_| {
+            command(
+                &app,
+                &control,
+                Action::CrashConsumer {
+                    consumer: id.clone(),
+                },
+            )
+        })
+    };
+    let close = {
+        let app = app.clone();
+        let id = c.id.clone();
+        let control = control.clone();
+        Callback::from(move |_| {
+            command(
+                &app,
+                &control,
+                Action::RemoveConsumer {
+                    consumer: id.clone(),
+                },
+            )
+        })
+    };
+    let commit = {
+        let app = app.clone();
+        let id = c.id.clone();
+        let control = control.clone();
+        Callback::from(move |_| {
+            command(
+                &app,
+                &control,
+                Action::Commit {
+                    consumer: id.clone(),
+                },
+            )
+        })
+    };
+    let needs_value = matches!(target.as_str(), "offset" | "timestamp");
+    html! {
+        <div class={classes!("consumer", (!c.alive).then_some("down"))} data-testid="consumer" data-consumer={c.id.clone()}>
+            <div class="consumer-head">
+                <strong>{ c.id.clone() }</strong>
+                <span class="muted">{ c.group.clone().map(|g| format!("group {g}")).unwrap_or_else(|| "no group: reads every partition".into()) }</span>
+                if let Some(s) = &c.member_state { <span class="muted">{ format!("{} · gen {}", s.to_lowercase(), c.generation.unwrap_or(-1)) }</span> }
+                if !c.alive { <span class="pill down">{ "stopped" }</span> }
+            </div>
+            <dl class="stats">
+                <div><dt>{ "consumed" }</dt><dd data-testid="consumed">{ c.consumed }</dd></div>
+                <div><dt>{ "lag" }</dt><dd>{ lag }</dd></div>
+                <div><dt>{ "commits" }</dt><dd>{ c.commit_mode.replace('_', " ") }</dd></div>
+                <div><dt>{ "isolation" }</dt><dd>{ c.isolation.clone() }</dd></div>
+            </dl>
+            <ul class="assignment">
+                { for c.assignment.iter().map(|a| html! {
+                    <li>{ format!("{}-{}", a.topic, a.partition) }
+                        <span class="muted">{ match a.position { Some(p) => format!(" @ {p}"), None => " (resetting)".into() } }</span>
+                        if a.lag.unwrap_or(0) > 0 { <span class="lag">{ format!(" lag {}", a.lag.unwrap_or(0)) }</span> }
+                    </li>
+                }) }
+            </ul>
+            if c.alive {
+                <div class="seek">
+                    <select aria-label={format!("partition to seek for {}", c.id)} onchange={on_part}>
+                        <option value="all">{ "all partitions" }</option>
+                        { for c.assignment.iter().map(|a| { let v = format!("{}-{}", a.topic, a.partition); html! { <option value={v.clone()}>{ v.clone() }</option> } }) }
+                    </select>
+                    <select aria-label="seek to" onchange={on_target}>
+                        <option value="beginning">{ "to beginning" }</option>
+                        <option value="end">{ "to end" }</option>
+                        <option value="offset">{ "to offset" }</option>
+                        <option value="timestamp">{ "to time (s)" }</option>
+                    </select>
+                    if needs_value { <input class="small-input" type="text" inputmode="numeric" aria-label="seek value" value={(*value).clone()} oninput={on_value} /> }
+                    <button data-testid="seek" onclick={seek}>{ "Seek" }</button>
+                </div>
+                <div class="button-row small-buttons">
+                    if c.group.is_some() { <button onclick={commit} title="commitSync() of the current positions">{ "Commit" }</button> }
+                    <button onclick={close} title="consumer.close(): leave the group gracefully">{ "Close" }</button>
+                    <button class="danger" onclick={crash} title="kill the process: the group notices only after session.timeout.ms">{ "Crash" }</button>
+                </div>
+            }
+            if let Some(e) = &c.last_error {
+                <p class="client-error"><code>{ e.error.clone() }</code>{ format!(" at {}: {}", secs(e.at), e.detail) }</p>
+            }
+            <FieldError control={control} />
+        </div>
+    }
+}
 
 #[function_component(ConsumerPanel)]
 pub fn consumer_panel() -> Html {
@@ -9,34 +182,8 @@ pub fn consumer_panel() -> Html {
     html! {
         <section class="card panel" aria-label="Consumers">
             <header class="panel-head"><h2>{ "Consumers" }</h2></header>
-            if consumers.is_empty() { <p class="muted">{ "No consumers in this scenario." }</p> }
-            { for consumers.iter().map(|c| {
-                let lag: i64 = c.assignment.iter().filter_map(|a| a.lag).sum();
-                html! {
-                    <div class={classes!("consumer", (!c.alive).then_some("down"))} data-testid="consumer" data-consumer={c.id.clone()}>
-                        <div class="consumer-head">
-                            <strong>{ c.id.clone() }</strong>
-                            <span class="muted">{ c.group.clone().map(|g| format!("group {g}")).unwrap_or_else(|| "all partitions".into()) }</span>
-                            <span class="muted">{ c.isolation.clone() }</span>
-                        </div>
-                        <dl class="stats">
-                            <div><dt>{ "consumed" }</dt><dd data-testid="consumed">{ c.consumed }</dd></div>
-                            <div><dt>{ "lag" }</dt><dd>{ lag }</dd></div>
-                        </dl>
-                        <ul class="assignment">
-                            { for c.assignment.iter().map(|a| html! {
-                                <li>{ format!("{}-{}", a.topic, a.partition) }
-                                    <span class="muted">{ match a.position { Some(p) => format!(" @ {p}"), None => " (resetting)".into() } }</span>
-                                    if a.lag.unwrap_or(0) > 0 { <span class="lag">{ format!(" lag {}", a.lag.unwrap_or(0)) }</span> }
-                                </li>
-                            }) }
-                        </ul>
-                        if let Some(e) = &c.last_error {
-                            <p class="client-error"><code>{ e.error.clone() }</code>{ format!(" at {}: {}", secs(e.at), e.detail) }</p>
-                        }
-                    </div>
-                }
-            }) }
+            if consumers.is_empty() { <p class="muted">{ "No consumers yet: drag \"+ consumer\" into a group." }</p> }
+            { for consumers.into_iter().map(|c| { let k = c.id.clone(); html! { <ConsumerRow key={k} consumer={c} /> } }) }
         </section>
     }
 }

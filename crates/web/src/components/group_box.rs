@@ -21,7 +21,12 @@ pub fn group_box(p: &Props) -> Html {
     let app = use_app();
     let reset_to = use_state(|| "to_earliest".to_string());
     let reset_value = use_state(String::new);
-    let g = app.view.groups.iter().find(|x| x.group.as_str() == p.group.as_str()).cloned();
+    let g = app
+        .view
+        .groups
+        .iter()
+        .find(|x| x.group.as_str() == p.group.as_str())
+        .cloned();
     let (state, generation, assignor, lag) = match &g {
         Some(g) => (g.state.clone(), g.generation, g.assignor.clone(), g.lag),
         None => ("finding coordinator".to_string(), 0, None, 0),
@@ -39,7 +44,9 @@ pub fn group_box(p: &Props) -> Html {
             .trace
             .events()
             .filter_map(|e| match &e.kind {
-                TraceKind::Group { group, event } if group.as_str() == p.group.as_str() => Some((e.t, event.clone())),
+                TraceKind::Group { group, event } if group.as_str() == p.group.as_str() => {
+                    Some((e.t, event.clone()))
+                }
                 _ => None,
             })
             .collect();
@@ -49,7 +56,9 @@ pub fn group_box(p: &Props) -> Html {
     };
     let on_assignor = {
         let cb = p.on_assignor.clone();
-        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let control = format!("group-{}", p.group);
     let on_reset = {
@@ -58,7 +67,13 @@ pub fn group_box(p: &Props) -> Html {
         let reset_to = reset_to.clone();
         let reset_value = reset_value.clone();
         let control = control.clone();
-        let topic = app.view.topics.iter().find(|t| !t.internal).map(|t| t.name.clone()).unwrap_or_default();
+        let topic = app
+            .view
+            .topics
+            .iter()
+            .find(|t| !t.internal)
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
         Callback::from(move |_| {
             let v: Option<i64> = reset_value.trim().parse().ok();
             let mut a = Action::ResetOffsets {
@@ -70,7 +85,15 @@ pub fn group_box(p: &Props) -> Html {
                 to_datetime: None,
                 shift_by: None,
             };
-            if let Action::ResetOffsets { to_earliest, to_latest, to_offset, to_datetime, shift_by, .. } = &mut a {
+            if let Action::ResetOffsets {
+                to_earliest,
+                to_latest,
+                to_offset,
+                to_datetime,
+                shift_by,
+                ..
+            } = &mut a
+            {
                 match reset_to.as_str() {
                     "to_latest" => *to_latest = Some(true),
                     "to_offset" => *to_offset = v.or(Some(0)),
@@ -84,11 +107,15 @@ pub fn group_box(p: &Props) -> Html {
     };
     let on_reset_kind = {
         let reset_to = reset_to.clone();
-        Callback::from(move |e: Event| reset_to.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            reset_to.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let on_reset_value = {
         let reset_value = reset_value.clone();
-        Callback::from(move |e: InputEvent| reset_value.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            reset_value.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let needs_value = matches!(reset_to.as_str(), "to_offset" | "to_datetime" | "shift_by");
     let sel_id = format!("assignor-{}", p.group);

@@ -42,13 +42,24 @@ fn target_at(x: i32, y: i32) -> Option<Target> {
 }
 
 /// The commands that carry out a move of `consumer` (None = a new one) to `target`.
-pub fn move_commands(app: &AppContext, consumer: Option<&str>, target: &Target, assignor: &str) -> Vec<Action> {
+pub fn move_commands(
+    app: &AppContext,
+    consumer: Option<&str>,
+    target: &Target,
+    assignor: &str,
+) -> Vec<Action> {
     let view = &app.view;
     let existing = consumer.and_then(|c| view.consumers.iter().find(|k| k.id == c));
     let running_group = existing.filter(|k| k.alive).and_then(|k| k.group.clone());
     let topics: Vec<String> = match existing {
         Some(k) => k.topics.clone(),
-        None => view.topics.iter().filter(|t| !t.internal).take(1).map(|t| t.name.clone()).collect(),
+        None => view
+            .topics
+            .iter()
+            .filter(|t| !t.internal)
+            .take(1)
+            .map(|t| t.name.clone())
+            .collect(),
     };
     let new_name = || {
         let mut n = view.consumers.len() + 1;
@@ -67,17 +78,30 @@ pub fn move_commands(app: &AppContext, consumer: Option<&str>, target: &Target, 
         ] {
             config.insert(k.to_string(), serde_json::Value::String(v.to_string()));
         }
-        let processing_ms = existing.map(|k| k.processing_ms).filter(|p| *p > 0).or(Some(100));
-        Action::AddConsumer { id: name, group: Some(group), topics: topics.clone(), config, processing_ms, commit: None }
+        let processing_ms = existing
+            .map(|k| k.processing_ms)
+            .filter(|p| *p > 0)
+            .or(Some(100));
+        Action::AddConsumer {
+            id: name,
+            group: Some(group),
+            topics: topics.clone(),
+            config,
+            processing_ms,
+            commit: None,
+        }
     };
     let name = consumer.map(str::to_string).unwrap_or_else(new_name);
     let mut out = Vec::new();
     match target {
-        Target::Group(_) | Target::NewGroup if running_group.as_deref() == Some(group_name(target, view).as_str()) => {}
+        Target::Group(_) | Target::NewGroup
+            if running_group.as_deref() == Some(group_name(target, view).as_str()) => {}
         Target::Group(_) | Target::NewGroup => {
             let g = group_name(target, view);
             if running_group.is_some() {
-                out.push(Action::RemoveConsumer { consumer: name.clone() });
+                out.push(Action::RemoveConsumer {
+                    consumer: name.clone(),
+                });
             }
             out.push(join(name, g));
         }
@@ -100,7 +124,12 @@ fn group_name(target: &Target, view: &kafka_sim::view::ClusterView) -> String {
         Target::Group(g) => g.clone(),
         _ => {
             let mut n = view.groups.len() + 1;
-            while view.groups.iter().any(|g| g.group == format!("group-{n}")) || view.consumers.iter().any(|k| k.group.as_deref() == Some(&format!("group-{n}"))) {
+            while view.groups.iter().any(|g| g.group == format!("group-{n}"))
+                || view
+                    .consumers
+                    .iter()
+                    .any(|k| k.group.as_deref() == Some(&format!("group-{n}")))
+            {
                 n += 1;
             }
             format!("group-{n}")
@@ -136,7 +165,10 @@ pub fn groups_board() -> Html {
                 Target::Group(g) => g.clone(),
                 _ => String::new(),
             };
-            let assignor = assignors.get(&g).cloned().unwrap_or_else(|| "range".to_string());
+            let assignor = assignors
+                .get(&g)
+                .cloned()
+                .unwrap_or_else(|| "range".to_string());
             for a in move_commands(&app, consumer.as_deref(), &target, &assignor) {
                 command(&app, "groups", a);
             }
@@ -152,7 +184,12 @@ pub fn groups_board() -> Html {
             if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
                 let _ = t.set_pointer_capture(e.pointer_id());
             }
-            drag.set(Some(Drag { consumer, start: (e.client_x(), e.client_y()), pos: (e.client_x(), e.client_y()), moved: false }));
+            drag.set(Some(Drag {
+                consumer,
+                start: (e.client_x(), e.client_y()),
+                pos: (e.client_x(), e.client_y()),
+                moved: false,
+            }));
         })
     };
     let on_move = {
@@ -198,7 +235,14 @@ pub fn groups_board() -> Html {
         .consumers
         .iter()
         .filter(|k| !k.alive)
-        .map(|k| chip(Some(k.id.clone()), k.id.clone(), String::new(), "stopped".into()))
+        .map(|k| {
+            chip(
+                Some(k.id.clone()),
+                k.id.clone(),
+                String::new(),
+                "stopped".into(),
+            )
+        })
         .collect();
 
     let ghost = drag.as_ref().filter(|d| d.moved).map(|d| {

@@ -10,7 +10,9 @@ pub struct Props {
 #[function_component(LagChart)]
 pub fn lag_chart(p: &Props) -> Html {
     let app = use_app();
-    let Some(points) = app.lag_history.get(p.group.as_str()) else { return html! {} };
+    let Some(points) = app.lag_history.get(p.group.as_str()) else {
+        return html! {};
+    };
     if points.len() < 2 {
         return html! {};
     }
@@ -21,7 +23,13 @@ pub fn lag_chart(p: &Props) -> Html {
     let max = points.iter().map(|x| x.1).max().unwrap_or(1).max(1) as f64;
     let path: Vec<String> = points
         .iter()
-        .map(|(t, v)| format!("{:.1},{:.1}", (*t as f64 - t0) / span * w, h - (*v as f64 / max) * (h - 4.0) - 2.0))
+        .map(|(t, v)| {
+            format!(
+                "{:.1},{:.1}",
+                (*t as f64 - t0) / span * w,
+                h - (*v as f64 / max) * (h - 4.0) - 2.0
+            )
+        })
         .collect();
     html! {
         <svg class="lag-chart" viewBox={format!("0 0 {w} {h}")} preserveAspectRatio="none" role="img"

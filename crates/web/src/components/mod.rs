@@ -9,6 +9,7 @@ pub mod field_error;
 pub mod group_box;
 pub mod groups_board;
 pub mod header;
+pub mod internal_topics;
 pub mod lag_chart;
 pub mod ledger_panel;
 pub mod metrics_strip;

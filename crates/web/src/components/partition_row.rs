@@ -40,7 +40,7 @@ pub fn partition_row(props: &Props) -> Html {
                 .collect::<Vec<_>>()
         })
         .collect();
-        // Committed offsets of each group on this partition.
+    // Committed offsets of each group on this partition.
     let committed: Vec<(String, i64)> = app
         .view
         .groups
@@ -60,17 +60,34 @@ pub fn partition_row(props: &Props) -> Html {
         .flat_map(|g| {
             g.members
                 .iter()
-                .filter(|m| m.assignment.iter().any(|(t, n)| *t == topic && *n == p.partition))
+                .filter(|m| {
+                    m.assignment
+                        .iter()
+                        .any(|(t, n)| *t == topic && *n == p.partition)
+                })
                 .map(|m| {
-                    let idx = app.view.consumers.iter().position(|k| k.id == m.client).unwrap_or(0);
+                    let idx = app
+                        .view
+                        .consumers
+                        .iter()
+                        .position(|k| k.id == m.client)
+                        .unwrap_or(0);
                     (g.group.clone(), m.client.clone(), idx)
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
     let markers_at = |offset: i64| -> Html {
-        let here: Vec<&String> = positions.iter().filter(|(_, pos)| *pos == offset).map(|(c, _)| c).collect();
-        let groups_here: Vec<&String> = committed.iter().filter(|(_, o)| *o == offset).map(|(g, _)| g).collect();
+        let here: Vec<&String> = positions
+            .iter()
+            .filter(|(_, pos)| *pos == offset)
+            .map(|(c, _)| c)
+            .collect();
+        let groups_here: Vec<&String> = committed
+            .iter()
+            .filter(|(_, o)| *o == offset)
+            .map(|(g, _)| g)
+            .collect();
         if here.is_empty() && groups_here.is_empty() {
             return html! {};
         }
@@ -95,6 +112,13 @@ pub fn partition_row(props: &Props) -> Html {
         }
     };
     let max_leo = p.replicas.iter().map(|r| r.leo).max().unwrap_or(0).max(1);
+    let lost: Vec<(i64, String)> = app
+        .durability
+        .lost
+        .iter()
+        .filter(|l| l.topic == topic && l.partition == p.partition)
+        .map(|l| (l.offset, l.explanation.clone()))
+        .collect();
     let label = format!("Partition {} of {topic}", p.partition);
     html! {
         <div class={classes!("partition", p.leader.is_none().then_some("is-offline"), p.under_min_isr.then_some("under-min-isr"))}
@@ -155,6 +179,12 @@ pub fn partition_row(props: &Props) -> Html {
                     { markers_at(leo) }
                 </div>
             </div>
+                        if !lost.is_empty() {
+                <div class="lost-row" data-testid="lost-in-partition">
+                    <span class="lost-label">{ "lost acknowledged:" }</span>
+                    { for lost.iter().map(|(o, why)| html! { <span class="cell lost" title={why.clone()}>{ *o }</span> }) }
+                </div>
+            }
             <div class="replicas">
                 { for p.replicas.iter().map(|r| {
                     let pct = (r.leo as f64 / max_leo as f64 * 100.0).clamp(0.0, 100.0);

@@ -118,6 +118,28 @@ pub fn producer_panel() -> Html {
         })
     };
     let acks = p.acks.clone();
+    let retries = p
+        .config
+        .get("retries")
+        .cloned()
+        .unwrap_or_else(|| "2147483647".into());
+    let on_retries = {
+        let app = app.clone();
+        let producer = p.id.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut config = BTreeMap::new();
+            config.insert("retries".to_string(), serde_json::Value::String(v));
+            command(
+                &app,
+                "producer-config",
+                Action::SetProducerConfig {
+                    producer: producer.clone(),
+                    config,
+                },
+            );
+        })
+    };
     let idem_explicit = p.config.get("enable.idempotence").cloned();
     let on_idem = {
         let app = app.clone();
@@ -191,6 +213,14 @@ pub fn producer_panel() -> Html {
                     if idem_explicit.is_none() && !p.idempotence { <span class="muted">{ " (off: acks≠all)" }</span> }
                 </label>
             </fieldset>
+                        <label class="inline-select">
+                <span class="mono">{ "retries" }</span>
+                <select id="retries" onchange={on_retries}>
+                    { for [("0", "0"), ("3", "3"), ("2147483647", "max (default)")].iter().map(|(v, l)| html! {
+                        <option value={*v} selected={retries == *v}>{ *l }</option>
+                    }) }
+                </select>
+            </label>
             <FieldError control="producer-config" />
             <dl class="stats">
                 <div><dt>{ "sent" }</dt><dd data-testid="producer-sent">{ p.sent }</dd></div>

@@ -1,0 +1,52 @@
+//! The internal topics (`__consumer_offsets`): real partitions holding the groups' offset
+//! commits and metadata as records. Collapsed by default.
+use super::use_app;
+use yew::prelude::*;
+
+#[function_component(InternalTopics)]
+pub fn internal_topics() -> Html {
+    let app = use_app();
+    let internal: Vec<_> = app
+        .view
+        .topics
+        .iter()
+        .filter(|t| t.internal)
+        .cloned()
+        .collect();
+    if internal.is_empty() {
+        return html! {};
+    }
+    let session = app.session.borrow();
+    html! {
+        <section class="card internal" aria-label="Internal topics">
+            { for internal.iter().map(|t| {
+                let used: Vec<_> = t.partitions.iter().filter(|p| p.log_end_offset > 0).collect();
+                html! {
+                    <details>
+                        <summary>
+                            <strong>{ t.name.clone() }</strong>
+                            <span class="muted">{ format!(" · internal · {} partitions · replication factor {} · {} in use", t.partitions.len(), t.replication_factor, used.len()) }</span>
+                        </summary>
+                        <p class="muted small">{ "A group's coordinator is the leader of partition abs(hashCode(group.id)) % 50. Offset commits and group metadata are records here." }</p>
+                        <div class="internal-parts">
+                            { for used.iter().map(|p| {
+                                let recs = session.cluster.records(&t.name, p.partition, None, (p.log_end_offset - 8).max(0), 8);
+                                html! {
+                                    <div class="internal-part">
+                                        <strong>{ format!("P{}", p.partition) }</strong>
+                                        <span class="muted">{ format!(" leader B{} · HW {}", p.leader.unwrap_or(-1), p.high_watermark) }</span>
+                                        <ul>
+                                            { for recs.iter().map(|r| html! {
+                                                <li><code>{ format!("{} {} = {}", r.offset, r.key.clone().unwrap_or_default(), r.value.clone().unwrap_or_default().chars().take(60).collect::<String>()) }</code></li>
+                                            }) }
+                                        </ul>
+                                    </div>
+                                }
+                            }) }
+                        </div>
+                    </details>
+                }
+            }) }
+        </section>
+    }
+}
