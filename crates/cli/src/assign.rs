@@ -21,7 +21,8 @@ use kafka_sim::assignor::{
 use serde::Deserialize;
 
 /// Usage text for `kafka-sim assign`.
-pub const USAGE: &str = "usage: kafka-sim assign --assignor range|roundrobin|sticky|cooperative-sticky FILE [--rounds]";
+pub const USAGE: &str =
+    "usage: kafka-sim assign --assignor range|roundrobin|sticky|cooperative-sticky FILE [--rounds]";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,9 +71,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         };
         match arg.as_str() {
             "--assignor" => {
-                let value = iter
-                    .next()
-                    .ok_or_else(|| "--assignor needs a value (range, roundrobin, sticky or cooperative-sticky)".to_string())?;
+                let value = iter.next().ok_or_else(|| {
+                    "--assignor needs a value (range, roundrobin, sticky or cooperative-sticky)"
+                        .to_string()
+                })?;
                 set_assignor(value, &mut options)?;
             }
             "--rounds" => options.rounds = true,
@@ -122,8 +124,12 @@ pub fn execute(args: &[String], stdin: &mut dyn Read) -> Result<String, String> 
         ));
     }
     let text = read_input(&file, stdin)?;
-    let input: Input = serde_json::from_str(&text)
-        .map_err(|e| format!("invalid input {}: {e}", if file == "-" { "on stdin" } else { &file }))?;
+    let input: Input = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "invalid input {}: {e}",
+            if file == "-" { "on stdin" } else { &file }
+        )
+    })?;
     let members: Vec<Subscription> = input
         .members
         .into_iter()
@@ -215,7 +221,11 @@ mod tests {
             {"id": "c1", "topics": ["t"], "owned": [["t", 0], ["t", 2], ["t", 4]], "generation": 1},
             {"id": "c2", "topics": ["t"], "owned": [["t", 1], ["t", 3], ["t", 5]], "generation": 1},
             {"id": "c3", "topics": ["t"]}]}"#;
-        let out = exec(&["--assignor", "cooperative-sticky", "-", "--rounds"], input).unwrap();
+        let out = exec(
+            &["--assignor", "cooperative-sticky", "-", "--rounds"],
+            input,
+        )
+        .unwrap();
         assert_eq!(
             out,
             serde_json::json!([
@@ -227,8 +237,11 @@ mod tests {
 
     #[test]
     fn invalid_input_is_reported() {
-        let err = exec(&["--assignor", "range", "-"], r#"{"topics": {"t": -1}, "members": []}"#)
-            .unwrap_err();
+        let err = exec(
+            &["--assignor", "range", "-"],
+            r#"{"topics": {"t": -1}, "members": []}"#,
+        )
+        .unwrap_err();
         assert!(err.contains("negative partition count"), "{err}");
         let err = exec(&["--assignor", "range", "-"], "{").unwrap_err();
         assert!(err.starts_with("invalid input on stdin"), "{err}");
@@ -253,6 +266,9 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("unknown field"), "{err}");
         let err = exec(&["--assignor", "range", "/nonexistent/file.json"], "").unwrap_err();
-        assert!(err.starts_with("cannot read /nonexistent/file.json"), "{err}");
+        assert!(
+            err.starts_with("cannot read /nonexistent/file.json"),
+            "{err}"
+        );
     }
 }

@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         Some("partition") => cmd_partition(&args[1..]),
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
-        Some("assign") => fail("assign: pending"),
+        Some("assign") => assign::run(&args[1..]),
         Some("schema") => {
             println!("{}", scenario::json_schema());
             0
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-// mod assign; (pending)
+mod assign;
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
     eprintln!("kafka-sim: {msg}");

@@ -55,6 +55,7 @@ impl Default for ClusterSpec {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Client {
     Producer(Producer),
     Consumer(Consumer),

@@ -569,9 +569,7 @@ impl Consumer {
         let now = ctx.now;
         match msg {
             Message::FindCoordinatorResponse { corr, error, node } => {
-                let Some(m) = self.membership.as_mut() else {
-                    return None;
-                };
+                let m = self.membership.as_mut()?;
                 if m.find_in_flight != Some(corr) {
                     return None;
                 }
@@ -600,9 +598,7 @@ impl Consumer {
                 member_id,
                 members,
             } => {
-                let Some(m) = self.membership.as_mut() else {
-                    return None;
-                };
+                let m = self.membership.as_mut()?;
                 if m.join_in_flight != Some(corr) {
                     return None;
                 }
@@ -696,9 +692,7 @@ impl Consumer {
                 error,
                 assignment,
             } => {
-                let Some(m) = self.membership.as_mut() else {
-                    return None;
-                };
+                let m = self.membership.as_mut()?;
                 if m.sync_in_flight != Some(corr) {
                     return None;
                 }
@@ -732,26 +726,24 @@ impl Consumer {
                 None
             }
             Message::HeartbeatResponse { corr, error } => {
-                let Some(m) = self.membership.as_mut() else {
-                    return None;
-                };
+                let m = self.membership.as_mut()?;
                 if m.heartbeat_in_flight != Some(corr) {
                     return None;
                 }
                 m.heartbeat_in_flight = None;
                 match error {
                     None => {}
-                    Some(ErrorCode::RebalanceInProgress) => {
-                        if m.join_in_flight.is_none() && !m.rejoin_needed {
-                            m.rejoin_needed = true;
-                            m.last_reason =
-                                "the coordinator answered a heartbeat with REBALANCE_IN_PROGRESS"
-                                    .into();
-                            self.group_event(
-                                ctx,
-                                "heartbeat: REBALANCE_IN_PROGRESS → rejoining".into(),
-                            );
-                        }
+                    Some(ErrorCode::RebalanceInProgress)
+                        if m.join_in_flight.is_none() && !m.rejoin_needed =>
+                    {
+                        m.rejoin_needed = true;
+                        m.last_reason =
+                            "the coordinator answered a heartbeat with REBALANCE_IN_PROGRESS"
+                                .into();
+                        self.group_event(
+                            ctx,
+                            "heartbeat: REBALANCE_IN_PROGRESS → rejoining".into(),
+                        );
                     }
                     Some(ErrorCode::UnknownMemberId) => self.reset_generation(
                         ctx,
@@ -776,12 +768,8 @@ impl Consumer {
                 None
             }
             Message::OffsetCommitResponse { corr, results } => {
-                let Some(m) = self.membership.as_mut() else {
-                    return None;
-                };
-                let Some(sent) = m.commits_in_flight.remove(&corr) else {
-                    return None;
-                };
+                let m = self.membership.as_mut()?;
+                let sent = m.commits_in_flight.remove(&corr)?;
                 let mut failed = None;
                 for ((tp, offset), (_, err)) in sent.iter().zip(results.iter()) {
                     match err {
@@ -820,12 +808,8 @@ impl Consumer {
                 error,
                 offsets,
             } => {
-                let Some(m) = self.membership.as_mut() else {
-                    return None;
-                };
-                let Some(tps) = m.fetch_committed_in_flight.remove(&corr) else {
-                    return None;
-                };
+                let m = self.membership.as_mut()?;
+                let tps = m.fetch_committed_in_flight.remove(&corr)?;
                 if error.is_some() {
                     for tp in &tps {
                         if let Some(s) = self.partitions.get_mut(tp) {

@@ -455,7 +455,7 @@ impl GroupCoordinator {
             match g.state {
                 GroupState::PreparingRebalance => {}
                 GroupState::CompletingRebalance | GroupState::Stable
-                    if !metadata_changed && !(is_leader && g.state == GroupState::Stable) =>
+                    if !(metadata_changed || is_leader && g.state == GroupState::Stable) =>
                 {
                     // Nothing changed: answer with the current generation.
                     if let Some(m) = g.member_mut(&member_id) {

@@ -6,6 +6,8 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
+// Request handlers take the request's fields as arguments, as Kafka's handlers do.
+#![allow(clippy::too_many_arguments)]
 
 pub mod action;
 pub mod admin;
@@ -33,6 +35,7 @@ pub mod replica;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
+pub mod txn;
 pub mod types;
 pub mod view;
 pub mod workload;

@@ -350,7 +350,10 @@ impl Log {
                 if first.producer_epoch < entry.producer_epoch {
                     return Err(ErrorCode::InvalidProducerEpoch);
                 }
-                if first.producer_epoch == entry.producer_epoch {
+                // Coordinator writes (transactional offset commits) carry no sequence.
+                if first.base_sequence < 0 {
+                    // nothing more to check
+                } else if first.producer_epoch == entry.producer_epoch {
                     let last_seq = first.last_sequence();
                     if let Some(dup) = entry
                         .batches
@@ -366,7 +369,9 @@ impl Log {
                         });
                     }
                 }
-                check_sequence(entry, first.producer_epoch, first.base_sequence)?;
+                if first.base_sequence >= 0 {
+                    check_sequence(entry, first.producer_epoch, first.base_sequence)?;
+                }
             }
         }
         let count = batch.record_count();

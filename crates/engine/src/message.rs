@@ -295,6 +295,67 @@ pub enum Message {
         offsets: Vec<(TopicPartition, i64)>,
     },
 
+    // --- transactions ---
+    AddPartitionsToTxn {
+        corr: u64,
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        partitions: Vec<Tp>,
+    },
+    AddPartitionsToTxnResponse {
+        corr: u64,
+        results: Vec<(Tp, Option<ErrorCode>)>,
+    },
+    AddOffsetsToTxn {
+        corr: u64,
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        group: String,
+    },
+    AddOffsetsToTxnResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+    },
+    TxnOffsetCommit {
+        corr: u64,
+        transactional_id: String,
+        group: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        generation: i32,
+        member_id: String,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
+    TxnOffsetCommitResponse {
+        corr: u64,
+        results: Vec<(TopicPartition, Option<ErrorCode>)>,
+    },
+    EndTxn {
+        corr: u64,
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        commit: bool,
+    },
+    EndTxnResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+    },
+    /// The transaction coordinator asks a partition leader to append COMMIT/ABORT markers.
+    WriteTxnMarkers {
+        corr: u64,
+        producer_id: i64,
+        producer_epoch: i16,
+        commit: bool,
+        partitions: Vec<Tp>,
+    },
+    WriteTxnMarkersResponse {
+        corr: u64,
+        results: Vec<(Tp, Option<ErrorCode>)>,
+    },
+
     /// Synthetic: the receiver was down, so the connection was refused/reset. Sent back to
     /// the original sender; `corr` is the request's correlation id when it had one.
     Disconnected {
@@ -339,6 +400,16 @@ impl Message {
             Message::OffsetCommitResponse { .. } => "OffsetCommitResponse",
             Message::OffsetFetch { .. } => "OffsetFetch",
             Message::OffsetFetchResponse { .. } => "OffsetFetchResponse",
+            Message::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
+            Message::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxnResponse",
+            Message::AddOffsetsToTxn { .. } => "AddOffsetsToTxn",
+            Message::AddOffsetsToTxnResponse { .. } => "AddOffsetsToTxnResponse",
+            Message::TxnOffsetCommit { .. } => "TxnOffsetCommit",
+            Message::TxnOffsetCommitResponse { .. } => "TxnOffsetCommitResponse",
+            Message::EndTxn { .. } => "EndTxn",
+            Message::EndTxnResponse { .. } => "EndTxnResponse",
+            Message::WriteTxnMarkers { .. } => "WriteTxnMarkers",
+            Message::WriteTxnMarkersResponse { .. } => "WriteTxnMarkersResponse",
             Message::Disconnected { .. } => "Disconnected",
         }
     }
@@ -357,7 +428,12 @@ impl Message {
             | Message::Heartbeat { corr, .. }
             | Message::LeaveGroup { corr, .. }
             | Message::OffsetCommit { corr, .. }
-            | Message::OffsetFetch { corr, .. } => Some(*corr),
+            | Message::OffsetFetch { corr, .. }
+            | Message::AddPartitionsToTxn { corr, .. }
+            | Message::AddOffsetsToTxn { corr, .. }
+            | Message::TxnOffsetCommit { corr, .. }
+            | Message::EndTxn { corr, .. }
+            | Message::WriteTxnMarkers { corr, .. } => Some(*corr),
             _ => None,
         }
     }

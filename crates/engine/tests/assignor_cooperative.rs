@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Kafka's `CooperativeStickyAssignorTest`-specific cases, the digest's cooperative example,
 //! `cooperative_rounds`, and protocol selection (`ClassicGroup.selectProtocol`,
 //! `ConsumerCoordinator`'s rebalance protocol).

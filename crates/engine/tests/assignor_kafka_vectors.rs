@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Differential test vectors: scenarios run through Apache Kafka's own assignor classes
 //! (`RangeAssignor`, `RoundRobinAssignor`, `CooperativeStickyAssignor`, `AbstractStickyAssignor`
 //! with member data taken from the subscription for the eager sticky case, and the

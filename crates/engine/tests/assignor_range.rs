@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Kafka's `RangeAssignorTest` (clients) and the `MemberInfo` ordering tests of
 //! `AbstractPartitionAssignorTest`, transcribed. Parameterized Kafka tests loop over the rack
 //! configurations (`RackConfig`) with `preferRackAwareLogic = true`, as `initializeRacks` does.

@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Kafka's `RoundRobinAssignorTest`, transcribed (all 13 tests).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Kafka's `AbstractStickyAssignorTest` (run, as in Kafka, for both `StickyAssignor` and
 //! `CooperativeStickyAssignor`) and `StickyAssignorTest`, transcribed. Parameterized tests loop
 //! over the rack configurations. As in Kafka, `verify` for the cooperative assignor first plays

@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Helpers shared by the assignor tests (ports of the helpers in Kafka's
 //! `AbstractPartitionAssignorTest` and `AbstractStickyAssignorTest`). Included with `mod` by the
 //! other `assignor_*` test files; compiled on its own it holds no tests.
@@ -32,6 +33,7 @@ pub fn strings(list: &[&str]) -> Vec<String> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // Kafka's RackConfig names, kept for the transcribed tests.
 pub enum RackConfig {
     NoBrokerRack,
     NoConsumerRack,

@@ -10,6 +10,8 @@
 //! | wasm-opt | npm `binaryen@`[`BINARYEN_VERSION`] | `npm install` into a version-keyed cache dir, put first on PATH |
 //! | chromium, chromedriver | Debian's packages (majors must match) | `apt-get install chromium chromium-driver` (root on Debian only) |
 //! | playwright-core | tests/package-lock.json | `npm ci` in tests/ |
+//!
+//! When trunk and wasm-bindgen-cli are both missing, their `cargo install`s run at the same time.
 
 use crate::proc::{fmt_duration, run_captured, stdout_of, CaptureOptions};
 use std::collections::HashMap;

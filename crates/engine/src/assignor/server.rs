@@ -93,7 +93,8 @@ impl fmt::Display for Uuid {
 impl FromStr for Uuid {
     type Err = AssignorError;
 
-    /// `Uuid.fromString`: 22 characters of URL-safe base64 (padding allowed).
+    /// `Uuid.fromString`: 22 characters of URL-safe base64 (`=` padding allowed; the unused low
+    /// bits of the last character are ignored, as Java's decoder does).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let invalid = || AssignorError::InvalidTopicId(s.to_string());
         let trimmed = s.trim_end_matches('=');
@@ -114,10 +115,7 @@ impl FromStr for Uuid {
             }
         }
         // 22 characters carry 132 bits: 21 full characters (126 bits), then 2 bits of the last
-        // character; its 4 low bits are padding and must be zero.
-        if last & 0xf != 0 {
-            return Err(invalid());
-        }
+        // character; like Java's decoder, ignore its 4 low (padding) bits.
         bits = (bits << 2) | (last >> 4);
         Ok(Uuid::new((bits >> 64) as u64 as i64, bits as u64 as i64))
     }
