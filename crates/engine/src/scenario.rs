@@ -42,9 +42,69 @@ pub struct Scenario {
     /// How long `kafka-sim run` simulates (default: 2 s after the last step or expectation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<Millis>,
-    /// Opaque data for the page (tours, view settings); the engine ignores it.
+        /// A guided tour: steps the page walks through, each waiting for a condition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tour: Vec<TourStep>,
+    /// A goal the user must reach; checked by the engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<Challenge>,
+    /// Opaque data for the page (view settings); the engine ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui: Option<serde_json::Value>,
+}
+
+/// One step of a guided tour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TourStep {
+    /// A short sentence.
+    pub text: String,
+    /// A CSS selector of the element to highlight in the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<String>,
+    /// The tour moves on when this holds (absent: when the user presses Next).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Check>,
+}
+
+/// A challenge: reach `goal` (every `success` check holds at once), without any `failure`
+/// check holding first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Challenge {
+    pub goal: String,
+    pub success: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<Check>,
+    /// Shown on success: why it works.
+    pub explanation: String,
+    /// Shown on failure or on request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// Where a challenge stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChallengeStatus {
+    InProgress,
+    Succeeded,
+    /// Which failure check held.
+    Failed(String),
+}
+
+impl Challenge {
+    pub fn status(&self, c: &Cluster) -> ChallengeStatus {
+        for f in &self.failure {
+            if let Ok(d) = evaluate(c, f) {
+                return ChallengeStatus::Failed(d);
+            }
+        }
+        if !self.success.is_empty() && self.success.iter().all(|s| evaluate(c, s).is_ok()) {
+            ChallengeStatus::Succeeded
+        } else {
+            ChallengeStatus::InProgress
+        }
+    }
 }
 
 fn default_version() -> u32 {

@@ -193,8 +193,10 @@ fn default_session() -> (Session, String) {
         producers: vec![],
         consumers: vec![],
         script: vec![],
-        expect: vec![],
+                expect: vec![],
         duration_ms: None,
+        tour: vec![],
+        challenge: None,
         ui: None,
     };
     match Session::new(sc, None) {
