@@ -145,6 +145,42 @@ pub enum Action {
     CrashConsumer {
         consumer: String,
     },
+    /// `producer.beginTransaction()` (the producer needs a `transactional.id`; it runs
+    /// `initTransactions()` when it starts).
+    BeginTxn {
+        producer: String,
+    },
+    /// `producer.sendOffsetsToTransaction(positions, groupMetadata)` with a consumer's
+    /// current positions and group.
+    SendOffsets {
+        producer: String,
+        consumer: String,
+    },
+    CommitTxn {
+        producer: String,
+    },
+    AbortTxn {
+        producer: String,
+    },
+    /// A stream processor: reads `input` in `group`, upper-cases values, writes `output`,
+    /// with `guarantee` "at_least_once" or "exactly_once".
+    AddProcessor {
+        id: String,
+        input: String,
+        output: String,
+        group: String,
+        guarantee: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        processing_ms: Option<Millis>,
+    },
+    /// Kill a processor at whatever step it is in.
+    CrashProcessor {
+        id: String,
+    },
+    /// Restart a crashed processor: it resumes from its group's committed offsets.
+    RestartProcessor {
+        id: String,
+    },
     /// `consumer.close()`: commit if auto-committing, leave the group, stop.
     RemoveConsumer {
         consumer: String,
@@ -361,6 +397,27 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> SimResult<()> {
             )?;
         }
         Action::RemoveConsumer { consumer } => cluster.close_consumer(consumer)?,
+        Action::BeginTxn { producer } => cluster.begin_txn(producer)?,
+        Action::SendOffsets { producer, consumer } => cluster.send_offsets(producer, consumer)?,
+        Action::CommitTxn { producer } => cluster.commit_txn(producer)?,
+        Action::AbortTxn { producer } => cluster.abort_txn(producer)?,
+        Action::AddProcessor {
+            id,
+            input,
+            output,
+            group,
+            guarantee,
+            processing_ms,
+        } => {
+            let g = crate::processor::Guarantee::parse(guarantee).ok_or_else(|| {
+                SimError::command(format!(
+                    "guarantee '{guarantee}' is not at_least_once or exactly_once"
+                ))
+            })?;
+            cluster.add_processor(id, input, output, group, g, processing_ms.unwrap_or(0))?;
+        }
+        Action::CrashProcessor { id } => cluster.crash_processor(id)?,
+        Action::RestartProcessor { id } => cluster.restart_processor(id)?,
         Action::CrashConsumer { consumer } => {
             if cluster.consumer(consumer).is_none() {
                 return Err(SimError::command(format!("no consumer named '{consumer}'")));

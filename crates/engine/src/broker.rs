@@ -58,24 +58,24 @@ pub struct BrokerMetrics {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Fetcher {
+pub(crate) struct Fetcher {
     in_flight: Option<u64>,
     backoff_until: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct DelayedProduce {
-    from: NodeId,
-    corr: u64,
+pub(crate) struct DelayedProduce {
+    pub(crate) from: NodeId,
+    pub(crate) corr: u64,
     /// An internal append (group coordinator): what to do once it is replicated.
-    then: Option<AfterAppend>,
+    pub(crate) then: Option<AfterAppend>,
     /// Partitions still waiting: (tp, required offset), and results so far.
-    waiting: Vec<(Tp, i64)>,
-    results: Vec<ProducePartitionResult>,
+    pub(crate) waiting: Vec<(Tp, i64)>,
+    pub(crate) results: Vec<ProducePartitionResult>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct DelayedFetch {
+pub(crate) struct DelayedFetch {
     from: NodeId,
     corr: u64,
     replica: Option<BrokerId>,
@@ -99,14 +99,20 @@ pub struct Broker {
     pub settings: BrokerSettings,
     pub cluster_config: Props,
     pub metrics: BrokerMetrics,
-    fetchers: BTreeMap<BrokerId, Fetcher>,
-    delayed_produce: BTreeMap<u64, DelayedProduce>,
-    delayed_fetch: BTreeMap<u64, DelayedFetch>,
-    next_id: u64,
-    next_pid: i64,
+    pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
+    pub(crate) delayed_produce: BTreeMap<u64, DelayedProduce>,
+    pub(crate) delayed_fetch: BTreeMap<u64, DelayedFetch>,
+    pub(crate) next_id: u64,
+    pub(crate) next_pid: i64,
     pending_since: BTreeMap<Tp, Millis>,
     /// The group coordinator for groups whose `__consumer_offsets` partition this broker leads.
     pub groups: GroupCoordinator,
+    /// The transaction coordinator for transactional ids whose `__transaction_state`
+    /// partition this broker leads.
+    pub txns: crate::txn::TransactionCoordinator,
+    pub(crate) txn_topic_requested: bool,
+    /// WriteTxnMarkers requests in flight: correlation → (transactional id, partitions).
+    pub(crate) marker_requests: BTreeMap<u64, (String, Vec<Tp>)>,
     offsets_topic_requested: bool,
 }
 
@@ -117,7 +123,8 @@ impl Broker {
         settings: BrokerSettings,
         cluster_config: Props,
     ) -> Self {
-        let groups = GroupCoordinator::new(
+        let max_txn_timeout = cluster_config.i64(BROKER_CONFIGS, "transaction.max.timeout.ms");
+        let mut groups = GroupCoordinator::new(
             cluster_config
                 .i64(BROKER_CONFIGS, "group.initial.rebalance.delay.ms")
                 .max(0) as Millis,
@@ -128,6 +135,8 @@ impl Broker {
                 .i64(BROKER_CONFIGS, "group.max.session.timeout.ms")
                 .max(0) as Millis,
         );
+        groups.consumer =
+            crate::consumer_group::ConsumerGroupCoordinator::from_props(&cluster_config);
         Broker {
             id,
             rack,
@@ -147,11 +156,17 @@ impl Broker {
             next_pid: 0,
             pending_since: BTreeMap::new(),
             groups,
+            txns: crate::txn::TransactionCoordinator::new(
+                id as i64 * 1_000_000 + 500_000,
+                max_txn_timeout,
+            ),
+            txn_topic_requested: false,
+            marker_requests: BTreeMap::new(),
             offsets_topic_requested: false,
         }
     }
 
-    fn next_id(&mut self) -> u64 {
+    pub(crate) fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }
@@ -199,6 +214,7 @@ impl Broker {
             Timer::RetentionCheck,
         );
         ctx.set_timer(1_000, Timer::GroupTick);
+        ctx.set_timer(1_000, Timer::TxnTick);
     }
 
     /// Bootstrap at cluster creation: the metadata is already known (as if replayed).
@@ -217,6 +233,7 @@ impl Broker {
             Timer::RetentionCheck,
         );
         ctx.set_timer(1_000, Timer::GroupTick);
+        ctx.set_timer(1_000, Timer::TxnTick);
     }
 
     /// Stop the broker process (a crash). In-memory state is lost; logs are kept. Clients
@@ -235,7 +252,11 @@ impl Broker {
         self.fetchers.clear();
         self.pending_since.clear();
         self.groups.groups.clear();
+        self.groups.consumer.groups.clear();
         self.offsets_topic_requested = false;
+        self.txns.txns.clear();
+        self.txn_topic_requested = false;
+        self.marker_requests.clear();
         for p in self.partitions.values_mut() {
             p.role = Role::Offline;
             p.pending_isr = None;
@@ -290,6 +311,10 @@ impl Broker {
                 let fx = self.groups.tick(ctx.now);
                 self.run_effects(ctx, fx);
                 ctx.set_timer(1_000, Timer::GroupTick);
+            }
+            Timer::TxnTick => {
+                self.txn_tick(ctx);
+                ctx.set_timer(1_000, Timer::TxnTick);
             }
             Timer::GroupJoin(group) => {
                 let fx = self.groups.on_join_timer(ctx.now, &group);
@@ -418,8 +443,39 @@ impl Broker {
                     },
                 );
             }
+            Message::FindCoordinator {
+                corr,
+                key,
+                key_type: crate::message::CoordinatorType::Transaction,
+            } => self.find_txn_coordinator(ctx, from, corr, &key),
             Message::FindCoordinator { corr, key, .. } => {
                 self.find_coordinator(ctx, from, corr, &key)
+            }
+            m @ (Message::InitProducerId {
+                transactional_id: Some(_),
+                ..
+            }
+            | Message::AddPartitionsToTxn { .. }
+            | Message::AddOffsetsToTxn { .. }
+            | Message::EndTxn { .. }) => self.handle_txn(ctx, from, m),
+            m @ Message::TxnOffsetCommit { .. } => self.handle_txn_offset_commit(ctx, from, m),
+            Message::WriteTxnMarkers {
+                corr,
+                producer_id,
+                producer_epoch,
+                commit,
+                partitions,
+            } => self.handle_write_markers(
+                ctx,
+                from,
+                corr,
+                producer_id,
+                producer_epoch,
+                commit,
+                partitions,
+            ),
+            Message::WriteTxnMarkersResponse { corr, results } => {
+                self.on_markers_response(ctx, corr, results)
             }
             m @ (Message::JoinGroup { .. }
             | Message::SyncGroup { .. }
@@ -427,6 +483,9 @@ impl Broker {
             | Message::LeaveGroup { .. }
             | Message::OffsetCommit { .. }
             | Message::OffsetFetch { .. }) => self.handle_group(ctx, from, m),
+            m @ Message::ConsumerGroupHeartbeat { .. } => {
+                self.handle_consumer_group_heartbeat(ctx, from, m)
+            }
             Message::Disconnected { corr } => {
                 if let NodeId::Broker(leader) = from {
                     if let Some(f) = self.fetchers.get_mut(&leader) {
@@ -532,6 +591,19 @@ impl Broker {
                         .map_or(1, |t| t.partitions);
                     self.groups.unload(|g| group::partition_for(g, parts) != n);
                 }
+            }
+        }
+        if changed.is_some()
+            && self
+                .metadata
+                .topics
+                .get(&tp.topic)
+                .is_some_and(|t| t.name == crate::txn::TXN_TOPIC)
+        {
+            if changed == Some(Role::Leader) {
+                self.load_txns(ctx, tp);
+            } else {
+                self.unload_txns(tp);
             }
         }
         // Leadership or ISR changes can complete or fail parked requests and move the HW.
@@ -744,6 +816,14 @@ impl Broker {
         }
     }
 
+    pub(crate) fn after_append_pub(&mut self, ctx: &mut Ctx, tp: Tp) {
+        self.after_append(ctx, tp);
+    }
+
+    pub(crate) fn try_complete_produce_pub(&mut self, ctx: &mut Ctx, id: u64) {
+        self.try_complete_produce(ctx, id);
+    }
+
     /// After a leader append: the HW may move (ISR of one), and parked follower fetches have data.
     fn after_append(&mut self, ctx: &mut Ctx, tp: Tp) {
         self.maybe_increment_hw(ctx, tp);
@@ -863,7 +943,7 @@ impl Broker {
     // ---------------------------------------------------------------- group coordinator
 
     /// The `__consumer_offsets` partition for a group, if the topic exists.
-    fn offsets_tp(&self, group: &str) -> Option<Tp> {
+    pub(crate) fn offsets_tp(&self, group: &str) -> Option<Tp> {
         let t = self.metadata.topic_by_name(OFFSETS_TOPIC)?;
         Some(Tp::new(t.id, group::partition_for(group, t.partitions)))
     }
@@ -907,6 +987,26 @@ impl Broker {
             Some(r) => ctx.send(from, reply(None, r.leader)),
             None => ctx.send(from, reply(Some(ErrorCode::CoordinatorNotAvailable), -1)),
         }
+    }
+
+    /// KIP-848 `ConsumerGroupHeartbeat`, answered by the coordinator's consumer groups
+    /// (`consumer_group.rs`).
+    fn handle_consumer_group_heartbeat(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
+        let Some((corr, req)) = crate::consumer_group::HeartbeatRequest::from_message(msg) else {
+            return;
+        };
+        if !self.is_coordinator(&req.group) {
+            let resp = crate::consumer_group::error_response(corr, ErrorCode::NotCoordinator);
+            ctx.send(from, resp);
+            return;
+        }
+        let topics: BTreeMap<String, i32> = (self.metadata.topics.values())
+            .map(|t| (t.name.clone(), t.partitions))
+            .collect();
+        let fx = self
+            .groups
+            .consumer_group_heartbeat(ctx.now, from, corr, req, &topics);
+        self.run_effects(ctx, fx);
     }
 
     fn handle_group(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
@@ -1041,7 +1141,22 @@ impl Broker {
                 corr,
                 group,
                 partitions,
+                require_stable,
             } => {
+                if require_stable && self.groups.has_pending_txn_offsets(&group, &partitions) {
+                    self.run_effects(
+                        ctx,
+                        vec![Effect::Send(
+                            from,
+                            Message::OffsetFetchResponse {
+                                corr,
+                                error: Some(ErrorCode::UnstableOffsetCommit),
+                                offsets: vec![],
+                            },
+                        )],
+                    );
+                    return;
+                }
                 let offsets = partitions
                     .into_iter()
                     .map(|tp| {
@@ -1097,11 +1212,24 @@ impl Broker {
         records: Vec<(String, String)>,
         then: AfterAppend,
     ) {
-        let now = ctx.now;
         let Some(tp) = self.offsets_tp(group) else {
             self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
             return;
         };
+        self.append_internal_to(ctx, tp, records, crate::record::ProducerStamp::NONE, then);
+    }
+
+    /// Append coordinator records (key, value) to an internal partition this broker leads,
+    /// stamped with `stamp`, and continue with `then` once they are replicated.
+    pub(crate) fn append_internal_to(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: Tp,
+        records: Vec<(String, String)>,
+        stamp: crate::record::ProducerStamp,
+        then: AfterAppend,
+    ) {
+        let now = ctx.now;
         let settings = self.topic_settings(tp.topic);
         let Some(p) = self.partitions.get_mut(&tp) else {
             self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
@@ -1123,7 +1251,7 @@ impl Broker {
             .collect();
         let epoch = p.leader_epoch;
         match p.log.append_as_leader(
-            Records::single_batch(&recs, crate::record::ProducerStamp::NONE),
+            Records::single_batch(&recs, stamp),
             epoch,
             now as i64,
             settings.log_append_time,
@@ -1193,6 +1321,16 @@ impl Broker {
                         results: offsets.into_iter().map(|(tp, _)| (tp, error)).collect(),
                     },
                 );
+            }
+            AfterAppend::TxnOffsetCommit { .. }
+            | AfterAppend::Txn(_)
+            | AfterAppend::Markers { .. } => {
+                self.after_txn_append(ctx, then, error);
+            }
+            AfterAppend::ConsumerGroup(w) => {
+                if let Some((to, msg)) = w.complete(error) {
+                    ctx.send(to, msg);
+                }
             }
             AfterAppend::SyncDone { group, generation } => {
                 if error.is_none() {

@@ -93,6 +93,9 @@ pub(crate) enum Event {
     Workload {
         producer: u32,
     },
+    ProcessorTick {
+        processor: u32,
+    },
 }
 
 /// A message on the wire, for animation.
@@ -128,6 +131,7 @@ pub struct Cluster {
     /// Fault: drop this many upcoming produce responses to a client.
     pub lose_responses: BTreeMap<u32, u32>,
     pub workloads: BTreeMap<u32, Workload>,
+    pub processors: Vec<crate::processor::Processor>,
     setup: bool,
 }
 
@@ -187,6 +191,7 @@ impl Cluster {
             config: config.clone(),
             lose_responses: BTreeMap::new(),
             workloads: BTreeMap::new(),
+            processors: Vec::new(),
             setup: true,
         };
         for i in 0..spec.brokers {
@@ -287,7 +292,7 @@ impl Cluster {
 
     // ------------------------------------------------------------------ event loop
 
-    fn push(&mut self, at: Millis, ev: Event) {
+    pub(crate) fn push(&mut self, at: Millis, ev: Event) {
         self.seq += 1;
         self.queue.insert((at, self.seq), ev);
     }
@@ -305,7 +310,7 @@ impl Cluster {
     }
 
     /// Run `f` on one node with a context, then schedule what it sent and the timers it set.
-    fn with_node<R>(
+    pub(crate) fn with_node<R>(
         &mut self,
         node: NodeId,
         f: impl FnOnce(NodeRefMut, &mut Ctx) -> R,
@@ -528,6 +533,7 @@ impl Cluster {
                 });
             }
             Event::Workload { producer } => self.workload_tick(producer),
+            Event::ProcessorTick { processor } => self.processor_tick(processor),
         }
     }
 
@@ -736,12 +742,46 @@ impl Cluster {
         name: &str,
         config: &BTreeMap<String, String>,
     ) -> SimResult<u32> {
-        self.check_client_name(name)?;
+        // A stopped producer's id may be reused: the new process replaces it (a restart).
+        let reuse = match self
+            .client_index(name)
+            .map(|i| (i, self.clients.get(i as usize)))
+        {
+            Some((i, Some(Client::Producer(p)))) if !p.alive => Some(i),
+            _ => {
+                self.check_client_name(name)?;
+                None
+            }
+        };
         let props = Props::parse(PRODUCER_CONFIGS, config, "producer")?;
-        let idx = self.clients.len() as u32;
+        let idx = reuse.unwrap_or(self.clients.len() as u32);
         let p = Producer::new(name.to_string(), idx, props, self.bootstrap_list())?;
-        self.clients.push(Client::Producer(p));
-        self.client_incarnation.push(1);
+        match reuse {
+            Some(i) => {
+                if let Some(slot) = self.clients.get_mut(i as usize) {
+                    *slot = Client::Producer(p);
+                }
+                if let Some(inc) = self.client_incarnation.get_mut(i as usize) {
+                    *inc += 1;
+                }
+            }
+            None => {
+                self.clients.push(Client::Producer(p));
+                self.client_incarnation.push(1);
+            }
+        }
+        // A producer with a transactional.id runs initTransactions() as it starts.
+        if self
+            .clients
+            .get(idx as usize)
+            .is_some_and(|c| matches!(c, Client::Producer(p) if p.txn.is_some()))
+        {
+            self.with_node(NodeId::Client(idx), |n, ctx| {
+                if let NodeRefMut::Client(Client::Producer(p)) = n {
+                    p.run(ctx);
+                }
+            });
+        }
         Ok(idx)
     }
 
@@ -802,7 +842,7 @@ impl Cluster {
             let m = crate::consumer::CommitMode::parse(mode).ok_or_else(|| {
                 SimError::command(format!("commit mode '{mode}' is not one of auto, after_processing, before_processing, manual"))
             })?;
-            if c.membership.is_none() && m != crate::consumer::CommitMode::Manual {
+            if c.group.is_none() && m != crate::consumer::CommitMode::Manual {
                 return Err(SimError::command(
                     "committing offsets needs a group (give the consumer a `group`)",
                 ));
@@ -853,6 +893,14 @@ impl Cluster {
             .client_index(producer)
             .ok_or_else(|| SimError::command(format!("no producer named '{producer}'")))?;
         match self.clients.get(idx as usize) {
+            Some(Client::Producer(p))
+                if p.alive && p.txn.as_ref().is_some_and(|t| !t.in_transaction()) =>
+            {
+                let phase = p.txn.as_ref().map(|t| t.phase.name()).unwrap_or_default();
+                return Err(SimError::command(format!(
+                    "transactional producer '{producer}' must call beginTransaction() before send() (it is {phase})"
+                )));
+            }
             Some(Client::Producer(p)) if p.alive => {}
             Some(Client::Producer(_)) => {
                 return Err(SimError::command(format!(
@@ -1098,7 +1146,7 @@ impl Cluster {
         }
     }
 
-    fn consumer_index(&self, name: &str) -> SimResult<u32> {
+    pub(crate) fn consumer_index(&self, name: &str) -> SimResult<u32> {
         let idx = self
             .client_index(name)
             .ok_or_else(|| SimError::command(format!("no consumer named '{name}'")))?;
@@ -1111,7 +1159,7 @@ impl Cluster {
         }
     }
 
-    fn with_consumer<R>(
+    pub(crate) fn with_consumer<R>(
         &mut self,
         idx: u32,
         f: impl FnOnce(&mut Consumer, &mut Ctx) -> R,
@@ -1140,7 +1188,7 @@ impl Cluster {
     pub fn commit_consumer(&mut self, name: &str) -> SimResult<()> {
         let idx = self.consumer_index(name)?;
         let ok = self.with_consumer(idx, |c, ctx| {
-            if c.membership.is_none() {
+            if c.group.is_none() {
                 return false;
             }
             let positions = c.consumed_positions();
@@ -1173,6 +1221,89 @@ impl Cluster {
         }
     }
 
+    pub(crate) fn producer_index(&self, name: &str) -> SimResult<u32> {
+        let idx = self
+            .client_index(name)
+            .ok_or_else(|| SimError::command(format!("no producer named '{name}'")))?;
+        match self.clients.get(idx as usize) {
+            Some(Client::Producer(p)) if p.alive => Ok(idx),
+            Some(Client::Producer(_)) => Err(SimError::command(format!(
+                "producer '{name}' is not running"
+            ))),
+            _ => Err(SimError::command(format!("'{name}' is not a producer"))),
+        }
+    }
+
+    pub(crate) fn with_producer<R>(
+        &mut self,
+        idx: u32,
+        f: impl FnOnce(&mut Producer, &mut Ctx) -> R,
+    ) -> Option<R> {
+        self.with_node(NodeId::Client(idx), |n, ctx| match n {
+            NodeRefMut::Client(Client::Producer(p)) => {
+                let r = f(p, ctx);
+                p.run(ctx);
+                Some(r)
+            }
+            _ => None,
+        })
+        .flatten()
+    }
+
+    /// `producer.beginTransaction()`.
+    pub fn begin_txn(&mut self, producer: &str) -> SimResult<()> {
+        let idx = self.producer_index(producer)?;
+        self.with_producer(idx, |p, _| p.begin_transaction())
+            .unwrap_or_else(|| Err(SimError::command("no producer")))
+    }
+
+    /// `producer.commitTransaction()`.
+    pub fn commit_txn(&mut self, producer: &str) -> SimResult<()> {
+        let idx = self.producer_index(producer)?;
+        self.with_producer(idx, |p, _| p.commit_transaction())
+            .unwrap_or_else(|| Err(SimError::command("no producer")))
+    }
+
+    /// `producer.abortTransaction()`.
+    pub fn abort_txn(&mut self, producer: &str) -> SimResult<()> {
+        let idx = self.producer_index(producer)?;
+        self.with_producer(idx, |p, ctx| p.abort_transaction(ctx))
+            .unwrap_or_else(|| Err(SimError::command("no producer")))
+    }
+
+    /// `producer.sendOffsetsToTransaction(consumer positions, consumer.groupMetadata())`.
+    pub fn send_offsets(&mut self, producer: &str, consumer: &str) -> SimResult<()> {
+        let cidx = self.consumer_index(consumer)?;
+        let (group, generation, member, offsets) = match self.clients.get(cidx as usize) {
+            Some(Client::Consumer(c)) => {
+                let Some(m) = &c.membership else {
+                    return Err(SimError::command(format!(
+                        "consumer '{consumer}' has no group.id: there is no group to commit for"
+                    )));
+                };
+                let offsets: Vec<(crate::assignor::TopicPartition, i64)> = c
+                    .consumed_positions()
+                    .into_iter()
+                    .filter_map(|(tp, o)| {
+                        self.topic_names().get(tp.topic as usize).map(|n| {
+                            (
+                                crate::assignor::TopicPartition::new(n.clone(), tp.partition),
+                                o,
+                            )
+                        })
+                    })
+                    .collect();
+                (m.group.clone(), m.generation, m.member_id.clone(), offsets)
+            }
+            _ => return Err(SimError::command(format!("'{consumer}' is not a consumer"))),
+        };
+        let idx = self.producer_index(producer)?;
+        self.with_producer(idx, |p, _| {
+            p.send_offsets_to_transaction(&group, generation, &member, offsets)
+        })
+        .unwrap_or_else(|| Err(SimError::command("no producer")))
+    }
+
     /// The broker coordinating `group` and the group's state there.
     pub fn group_coordinator(
         &self,
@@ -1186,6 +1317,22 @@ impl Cluster {
         let leader = self.leader_of(tp)?;
         let b = self.brokers.get(&leader)?;
         b.groups.groups.get(group).map(|g| (leader, g))
+    }
+
+    /// The broker coordinating `group` and the group's state there, when it is a KIP-848
+    /// consumer group (`group.protocol=consumer`).
+    pub fn consumer_group_coordinator(
+        &self,
+        group: &str,
+    ) -> Option<(BrokerId, &crate::consumer_group::ConsumerGroup)> {
+        let t = self
+            .controller
+            .image
+            .topic_by_name(crate::group::OFFSETS_TOPIC)?;
+        let tp = Tp::new(t.id, crate::group::partition_for(group, t.partitions));
+        let leader = self.leader_of(tp)?;
+        let b = self.brokers.get(&leader)?;
+        b.groups.consumer.groups.get(group).map(|g| (leader, g))
     }
 
     /// `kafka-consumer-groups.sh --reset-offsets --execute`: only for an inactive group.
@@ -1210,6 +1357,16 @@ impl Cluster {
             Some((b, g)) => (Some(b), g.state, g.offsets.clone()),
             None => (None, crate::group::GroupState::Empty, BTreeMap::new()),
         };
+        // A consumer protocol group must be Empty too.
+        if let Some((_, cg)) = self
+            .consumer_group_coordinator(group)
+            .filter(|(_, cg)| !cg.members.is_empty())
+        {
+            return Err(SimError::kafka(
+                ErrorCode::NonEmptyGroup,
+                format!("Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.", cg.state.name()),
+            ));
+        }
         if !matches!(
             state,
             crate::group::GroupState::Empty | crate::group::GroupState::Dead
@@ -1387,6 +1544,30 @@ fn summarize(msg: &Message, topics: &[String]) -> String {
             .join(" "),
         Message::AlterPartition { tp, new_isr, .. } => format!("{} isr={:?}", name(tp), new_isr),
         Message::MetadataUpdate { records, .. } => format!("{} record(s)", records.len()),
+        Message::ConsumerGroupHeartbeat {
+            member_epoch,
+            owned,
+            ..
+        } => {
+            let owned = owned.as_ref().map_or(String::new(), |o| {
+                let v: Vec<String> = o.iter().map(|tp| tp.to_string()).collect();
+                format!(" owns [{}]", v.join(","))
+            });
+            format!("epoch={member_epoch}{owned}")
+        }
+        Message::ConsumerGroupHeartbeatResponse {
+            error,
+            member_epoch,
+            assignment,
+            ..
+        } => match (error, assignment) {
+            (Some(e), _) => e.to_string(),
+            (None, Some(a)) => {
+                let v: Vec<String> = a.iter().map(|tp| tp.to_string()).collect();
+                format!("epoch={member_epoch} assignment [{}]", v.join(","))
+            }
+            (None, None) => format!("epoch={member_epoch}"),
+        },
         _ => String::new(),
     }
 }

@@ -120,6 +120,8 @@ pub const BROKER_CONFIGS: &[ConfigDef] = &[
     int("group.initial.rebalance.delay.ms", "3000", 0, "How long the coordinator waits for more members to join a new, empty group."),
     int("group.min.session.timeout.ms", "6000", 0, "Smallest session.timeout.ms a consumer may use."),
     int("group.max.session.timeout.ms", "1800000", 0, "Largest session.timeout.ms a consumer may use."),
+    int("group.consumer.heartbeat.interval.ms", "5000", 1, "Consumer protocol (KIP-848): how often members heartbeat; the coordinator tells them in each response."),
+    int("group.consumer.session.timeout.ms", "45000", 1, "Consumer protocol (KIP-848): the coordinator removes a member that has not heartbeated for this long."),
     long("log.retention.check.interval.ms", "300000", 1, "How often brokers look for log segments to delete."),
     long("log.cleaner.backoff.ms", "15000", 0, "How long the cleaner sleeps when there is nothing to clean."),
     int("transaction.max.timeout.ms", "900000", 1, "Largest transaction.timeout.ms a producer may request."),

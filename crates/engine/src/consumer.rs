@@ -187,11 +187,16 @@ pub struct Consumer {
     pub delivered_total: u64,
     pub commit_mode: CommitMode,
     pub membership: Option<crate::consumer_coordinator::Membership>,
+    /// The membership under `group.protocol=consumer` (KIP-848), instead of `membership`.
+    pub consumer_membership: Option<crate::consumer_membership::ConsumerMembershipManager>,
     /// Records handed to the application and not yet fully processed.
     pub in_progress: VecDeque<InProgress>,
     /// Offsets to commit when the current batch is processed (after_processing).
     pub(crate) commit_after: Option<Vec<(Tp, i64)>>,
     pub last_poll: Millis,
+    /// A stream processor owns this consumer: polled records are handed over, not processed.
+    pub handoff: bool,
+    pub handed: Vec<(Tp, Record)>,
     pub(crate) buffer: VecDeque<(Tp, Vec<Record>)>,
     fetches: BTreeMap<BrokerId, u64>,
     list_offsets: BTreeMap<u64, Vec<Tp>>,
@@ -214,9 +219,19 @@ impl Consumer {
         let settings = ConsumerSettings::from_props(&config)?;
         let mut metadata = ClientMetadata::new(bootstrap);
         metadata.wanted = topics.iter().cloned().collect();
-        let membership = match &group {
-            Some(g) => Some(crate::consumer_coordinator::Membership::new(g, &settings)?),
-            None => None,
+        // group.protocol: the classic membership or the KIP-848 consumer membership.
+        use crate::consumer_membership::ConsumerMembershipManager;
+        let (membership, consumer_membership) = match &group {
+            Some(g) if settings.group_protocol_consumer => (
+                None,
+                Some(ConsumerMembershipManager::new(g, &settings, &config)?),
+            ),
+            Some(g) => {
+                ConsumerMembershipManager::check_classic_config(&config)?;
+                let m = crate::consumer_coordinator::Membership::new(g, &settings)?;
+                (Some(m), None)
+            }
+            None => (None, None),
         };
         let commit_mode = if settings.enable_auto_commit && group.is_some() {
             CommitMode::Auto
@@ -241,9 +256,12 @@ impl Consumer {
             delivered_total: 0,
             commit_mode,
             membership,
+            consumer_membership,
             in_progress: VecDeque::new(),
             commit_after: None,
             last_poll: 0,
+            handoff: false,
+            handed: Vec::new(),
             buffer: VecDeque::new(),
             fetches: BTreeMap::new(),
             list_offsets: BTreeMap::new(),
@@ -283,7 +301,7 @@ impl Consumer {
     /// Assign partitions (manual `assign()`, or the result of a rebalance). Partitions that
     /// stay keep their position; new ones start unpositioned.
     pub fn set_assignment(&mut self, tps: BTreeSet<Tp>) {
-        let in_group = self.membership.is_some();
+        let in_group = self.group.is_some();
         self.partitions.retain(|tp, _| tps.contains(tp));
         self.buffer.retain(|(tp, _)| tps.contains(tp));
         for tp in &tps {
@@ -322,6 +340,19 @@ impl Consumer {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Go back to the group's committed offsets (a stream task closed dirty).
+    pub fn rewind_to_committed(&mut self) {
+        self.buffer.clear();
+        self.handed.clear();
+        let in_group = self.membership.is_some();
+        for s in self.partitions.values_mut() {
+            s.position = None;
+            s.resetting = false;
+            s.needs_committed = in_group;
+            s.fetching_committed = false;
         }
     }
 
@@ -588,7 +619,7 @@ impl Consumer {
         {
             self.next_corr = corr;
         }
-        if self.membership.is_some() {
+        if self.group.is_some() {
             self.group_step(ctx);
         } else {
             // Manual assignment: every partition of the subscribed topics.
@@ -664,7 +695,12 @@ impl Consumer {
             state.position = Some(last + 1);
             budget -= take;
             count += take as u64;
+            let read_committed = self.settings.isolation == Isolation::Committed;
+            if self.handoff {
+                self.handed.extend(recs.iter().map(|r| (tp, r.clone())));
+            }
             for r in &recs {
+                ctx.ledger.on_delivered(&self.name, r.id, read_committed);
                 polled.push((tp, r.offset, r.id));
                 self.delivered.push_back(Delivered {
                     tp,
@@ -693,6 +729,10 @@ impl Consumer {
         }
         self.stats.polled += count;
         self.delivered_total += count;
+        if self.handoff {
+            // The stream processor takes it from here (produce, then commit).
+            return;
+        }
         let positions = self.consumed_positions();
         if self.commit_mode == CommitMode::BeforeProcessing {
             self.commit(ctx, positions.clone(), "commitSync before processing");

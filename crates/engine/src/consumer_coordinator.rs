@@ -55,6 +55,7 @@ pub struct Membership {
     next_heartbeat: Millis,
     next_auto_commit: Millis,
     coordinator_backoff_until: Millis,
+    fetch_backoff_until: Millis,
     /// The last committed offset per partition, as the coordinator confirmed it.
     pub committed: BTreeMap<Tp, i64>,
 }
@@ -103,6 +104,7 @@ impl Membership {
             next_heartbeat: 0,
             next_auto_commit: 0,
             coordinator_backoff_until: 0,
+            fetch_backoff_until: 0,
             committed: BTreeMap::new(),
         })
     }
@@ -154,6 +156,10 @@ impl Consumer {
 
     /// Drive the membership: coordinator discovery, join/sync, heartbeats, committed offsets.
     pub(crate) fn group_step(&mut self, ctx: &mut Ctx) {
+        // group.protocol=consumer: the KIP-848 membership (consumer_membership.rs).
+        if self.consumer_membership.is_some() {
+            return self.consumer_protocol_step(ctx);
+        }
         let now = ctx.now;
         let Some(m) = self.membership.as_ref() else {
             return;
@@ -273,6 +279,11 @@ impl Consumer {
             .map(|(tp, _)| *tp)
             .collect();
         if !wanted.is_empty()
+            && ctx.now
+                >= self
+                    .membership
+                    .as_ref()
+                    .map_or(0, |m| m.fetch_backoff_until)
             && self
                 .membership
                 .as_ref()
@@ -295,6 +306,7 @@ impl Consumer {
                     corr,
                     group,
                     partitions: names,
+                    require_stable: self.settings.isolation == crate::message::Isolation::Committed,
                 },
             );
             ctx.set_timer(
@@ -415,6 +427,10 @@ impl Consumer {
 
     /// Graceful shutdown (`consumer.close()`): commit if auto-committing, then leave.
     pub fn close(&mut self, ctx: &mut Ctx) {
+        // group.protocol=consumer: the KIP-848 membership (consumer_membership.rs).
+        if self.consumer_membership.is_some() {
+            return self.consumer_protocol_close(ctx);
+        }
         if self.commit_mode == CommitMode::Auto
             && self
                 .membership
@@ -435,6 +451,11 @@ impl Consumer {
 
     /// `commitSync`/`commitAsync` of `offsets` (the next offset to read per partition).
     pub fn commit(&mut self, ctx: &mut Ctx, offsets: Vec<(Tp, i64)>, why: &str) {
+        // group.protocol=consumer: the KIP-848 membership (consumer_membership.rs).
+        if self.consumer_membership.is_some() {
+            self.consumer_protocol_commit(ctx, offsets, why);
+            return;
+        }
         let Some(m) = self.membership.as_ref() else {
             return;
         };
@@ -473,6 +494,10 @@ impl Consumer {
     }
 
     pub(crate) fn maybe_auto_commit(&mut self, ctx: &mut Ctx) {
+        // group.protocol=consumer: the KIP-848 membership (consumer_membership.rs).
+        if self.consumer_membership.is_some() {
+            return self.consumer_protocol_auto_commit(ctx);
+        }
         let now = ctx.now;
         let Some(m) = self.membership.as_ref() else {
             return;
@@ -535,6 +560,10 @@ impl Consumer {
 
     /// A request timed out or its connection dropped.
     pub(crate) fn group_request_failed(&mut self, ctx: &mut Ctx, corr: u64) {
+        // group.protocol=consumer: the KIP-848 membership (consumer_membership.rs).
+        if self.consumer_membership.is_some() {
+            return self.consumer_protocol_request_failed(ctx, corr);
+        }
         let Some(m) = self.membership.as_ref() else {
             return;
         };
@@ -566,6 +595,10 @@ impl Consumer {
         _from: NodeId,
         msg: Message,
     ) -> Option<Message> {
+        // group.protocol=consumer: the KIP-848 membership (consumer_membership.rs).
+        if self.consumer_membership.is_some() {
+            return self.on_consumer_protocol_message(ctx, msg);
+        }
         let now = ctx.now;
         match msg {
             Message::FindCoordinatorResponse { corr, error, node } => {
@@ -810,6 +843,18 @@ impl Consumer {
             } => {
                 let m = self.membership.as_mut()?;
                 let tps = m.fetch_committed_in_flight.remove(&corr)?;
+                if error == Some(ErrorCode::UnstableOffsetCommit) {
+                    // A transaction still holds offsets for these partitions: retry later.
+                    m.fetch_backoff_until = ctx.now + self.settings.retry_backoff_ms.max(50);
+                    for tp in &tps {
+                        if let Some(s) = self.partitions.get_mut(tp) {
+                            s.fetching_committed = false;
+                        }
+                    }
+                    let at = ctx.now + self.settings.retry_backoff_ms.max(50);
+                    self.waker.wake_at(ctx, at);
+                    return None;
+                }
                 if error.is_some() {
                     for tp in &tps {
                         if let Some(s) = self.partitions.get_mut(tp) {

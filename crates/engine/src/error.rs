@@ -62,6 +62,12 @@ pub enum ErrorCode {
     BrokerNotAvailable,
     GroupMaxSizeReached,
     UnreleasedInstanceId,
+    /// KIP-848: the member's epoch is not the one the coordinator knows; it must rejoin.
+    FencedMemberEpoch,
+    /// KIP-848: an offset commit carries a member epoch other than the member's current one.
+    StaleMemberEpoch,
+    /// KIP-848: the requested server-side assignor is not configured on the broker.
+    UnsupportedAssignor,
     /// Client side: `NoOffsetForPartitionException` (auto.offset.reset=none, no committed offset).
     NoOffsetForPartition,
     /// Client side: a `ConfigException` raised while validating client configuration.
@@ -125,6 +131,9 @@ impl ErrorCode {
             BrokerNotAvailable => "BROKER_NOT_AVAILABLE",
             GroupMaxSizeReached => "GROUP_MAX_SIZE_REACHED",
             UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
+            FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            StaleMemberEpoch => "STALE_MEMBER_EPOCH",
+            UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
             NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
             ConfigException => "CONFIG_EXCEPTION",
             TimeoutException => "TIMEOUT_EXCEPTION",
@@ -185,6 +194,10 @@ impl ErrorCode {
             InvalidTxnState => "the transaction is not in a state that allows this operation",
             UnstableOffsetCommit => "there are pending transactional offset commits for this partition",
             InvalidRecord => "the record is invalid for this topic (e.g. a keyless record on a compacted topic)",
+            FencedMemberEpoch => "the member's epoch is not the one the coordinator knows: it gives up its partitions and rejoins with epoch 0",
+            StaleMemberEpoch => "the offset commit carries an older member epoch than the member's current one",
+            UnreleasedInstanceId => "another member with this group.instance.id is still in the group and has not left",
+            GroupIdNotFound => "the group does not exist, or is not a group of the protocol the request belongs to",
             _ => "",
         }
     }

@@ -86,6 +86,9 @@ pub struct ClassicGroup {
     /// When the current join phase must end.
     join_deadline: Option<Millis>,
     pub offsets: BTreeMap<TopicPartition, CommittedOffset>,
+    /// Offsets sent to a transaction (`TxnOffsetCommit`), by producer id: they become the
+    /// committed offsets only when the transaction's COMMIT marker is written.
+    pub pending_txn_offsets: BTreeMap<i64, Vec<(TopicPartition, i64)>>,
     pub state_since: Millis,
 }
 
@@ -103,6 +106,7 @@ impl ClassicGroup {
             initial_remaining: None,
             join_deadline: None,
             offsets: BTreeMap::new(),
+            pending_txn_offsets: BTreeMap::new(),
             state_since: now,
         }
     }
@@ -153,6 +157,24 @@ pub enum AfterAppend {
         group: String,
         generation: i32,
     },
+    /// A KIP-848 consumer group write (`consumer_group.rs`).
+    ConsumerGroup(crate::consumer_group::AfterWrite),
+    /// `TxnOffsetCommit` records written: the offsets wait for the transaction's marker.
+    TxnOffsetCommit {
+        to: NodeId,
+        corr: u64,
+        group: String,
+        producer_id: i64,
+        offsets: Vec<(TopicPartition, i64)>,
+    },
+    /// The transaction coordinator's state record is durable.
+    Txn(crate::txn::TxnAfter),
+    /// Transaction markers written on this leader.
+    Markers {
+        to: NodeId,
+        corr: u64,
+        partitions: Vec<crate::types::Tp>,
+    },
 }
 
 /// The group metadata record (`GroupMetadataValue`), as JSON in the log.
@@ -178,6 +200,10 @@ pub struct GroupCoordinator {
     pub initial_rebalance_delay_ms: Millis,
     pub min_session_timeout_ms: Millis,
     pub max_session_timeout_ms: Millis,
+    /// KIP-848 consumer groups (`group.protocol=consumer`, `consumer_group.rs`). A group id is
+    /// either a classic group or a consumer group; a consumer group's committed offsets stay
+    /// in an offsets-only entry of `groups`.
+    pub consumer: crate::consumer_group::ConsumerGroupCoordinator,
 }
 
 impl GroupCoordinator {
@@ -192,11 +218,15 @@ impl GroupCoordinator {
             initial_rebalance_delay_ms,
             min_session_timeout_ms,
             max_session_timeout_ms,
+            consumer: Default::default(),
         }
     }
 
     /// Rebuild a group's state from its `__consumer_offsets` records (coordinator failover).
     pub fn load(&mut self, group: &str, key: &str, value: Option<&str>, now: Millis) {
+        if self.load_consumer_group_record(key, value, now) {
+            return;
+        }
         let g = self
             .groups
             .entry(group.to_string())
@@ -251,6 +281,7 @@ impl GroupCoordinator {
     /// Forget the groups of a partition this broker no longer leads.
     pub fn unload(&mut self, keep: impl Fn(&str) -> bool) {
         self.groups.retain(|g, _| keep(g));
+        self.consumer.groups.retain(|g, _| keep(g));
     }
 
     fn set_state(g: &mut ClassicGroup, s: GroupState, now: Millis, fx: &mut Vec<Effect>) {
@@ -310,6 +341,11 @@ impl GroupCoordinator {
                 ErrorCode::InconsistentGroupProtocol,
                 member_id.to_string(),
             ));
+            return fx;
+        }
+        // The group id may belong to a KIP-848 consumer group (consumer_group.rs).
+        if let Some(e) = self.classic_join_to_consumer_group(group, &mut fx) {
+            fx.push(reply(e, member_id.to_string()));
             return fx;
         }
         self.next_member += 1;
@@ -927,6 +963,7 @@ impl GroupCoordinator {
                 );
             }
         }
+        fx.extend(self.consumer_group_tick(now));
         fx
     }
 
@@ -938,6 +975,9 @@ impl GroupCoordinator {
         member_id: &str,
         now: Millis,
     ) -> Result<(), ErrorCode> {
+        if let Some(r) = self.validate_consumer_group_commit(group, generation, member_id) {
+            return r;
+        }
         let g = self
             .groups
             .entry(group.to_string())
@@ -984,6 +1024,89 @@ impl GroupCoordinator {
                 },
             );
         }
+    }
+
+    /// Offsets from `TxnOffsetCommit`, pending until the transaction ends.
+    pub fn txn_offsets_pending(
+        &mut self,
+        now: Millis,
+        group: &str,
+        producer_id: i64,
+        offsets: &[(TopicPartition, i64)],
+    ) {
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| ClassicGroup::new(group, now));
+        let pending = g.pending_txn_offsets.entry(producer_id).or_default();
+        for (tp, o) in offsets {
+            pending.retain(|(t, _)| t != tp);
+            pending.push((tp.clone(), *o));
+        }
+    }
+
+    /// A COMMIT or ABORT marker for `producer_id` was written to this group's partition.
+    pub fn complete_txn(
+        &mut self,
+        now: Millis,
+        group: &str,
+        producer_id: i64,
+        commit: bool,
+    ) -> usize {
+        let Some(g) = self.groups.get_mut(group) else {
+            return 0;
+        };
+        let Some(pending) = g.pending_txn_offsets.remove(&producer_id) else {
+            return 0;
+        };
+        let n = pending.len();
+        if commit {
+            for (tp, o) in pending {
+                g.offsets.insert(
+                    tp,
+                    CommittedOffset {
+                        offset: o,
+                        commit_ms: now,
+                        generation: -1,
+                    },
+                );
+            }
+        }
+        n
+    }
+
+    /// Validate a `TxnOffsetCommit` (KIP-447: generation and member are checked when given).
+    pub fn validate_txn_commit(
+        &mut self,
+        group: &str,
+        generation: i32,
+        member_id: &str,
+        now: Millis,
+    ) -> Result<(), ErrorCode> {
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(|| ClassicGroup::new(group, now));
+        if member_id.is_empty() || generation < 0 {
+            return Ok(());
+        }
+        if g.member(member_id).is_none() {
+            return Err(ErrorCode::UnknownMemberId);
+        }
+        if generation != g.generation {
+            return Err(ErrorCode::IllegalGeneration);
+        }
+        Ok(())
+    }
+
+    /// Whether a transaction still holds pending offsets for any of these partitions.
+    pub fn has_pending_txn_offsets(&self, group: &str, partitions: &[TopicPartition]) -> bool {
+        self.groups.get(group).is_some_and(|g| {
+            g.pending_txn_offsets
+                .values()
+                .flatten()
+                .any(|(tp, _)| partitions.contains(tp))
+        })
     }
 
     pub fn committed(&self, group: &str, tp: &TopicPartition) -> Option<i64> {

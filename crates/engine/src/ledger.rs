@@ -33,6 +33,12 @@ pub struct LedgerEntry {
     /// Every leader append of this record (retries without idempotence append again).
     pub appends: Vec<Append>,
     pub outcome: Outcome,
+    /// Sent inside a transaction.
+    #[serde(default)]
+    pub in_txn: bool,
+    /// For records sent in a transaction: Some(true) committed, Some(false) aborted.
+    #[serde(default)]
+    pub txn_committed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +80,9 @@ pub struct Ledger {
     pub broker_stops: Vec<(Millis, BrokerId)>,
     /// Records each consumer group's applications finished processing: group → record id → times.
     pub processed: BTreeMap<String, BTreeMap<RecordId, u32>>,
+    /// Transactional records applications received: (consumer, read_committed) → ids.
+    #[serde(skip)]
+    pub txn_deliveries: BTreeMap<(String, bool), Vec<RecordId>>,
     /// Turn off to save memory in throughput benchmarks.
     pub enabled: bool,
 }
@@ -86,6 +95,7 @@ impl Ledger {
             history: BTreeMap::new(),
             broker_stops: Vec::new(),
             processed: BTreeMap::new(),
+            txn_deliveries: BTreeMap::new(),
             enabled: true,
         }
     }
@@ -105,6 +115,8 @@ impl Ledger {
             created_at: now,
             appends: Vec::new(),
             outcome: Outcome::Pending,
+            in_txn: false,
+            txn_committed: None,
         });
     }
 
@@ -137,6 +149,31 @@ impl Ledger {
             if e.outcome == Outcome::Pending {
                 e.outcome = Outcome::Failed { error, at: now };
             }
+        }
+    }
+
+    /// A transaction ended: its records are committed or aborted.
+    pub fn on_txn_outcome(&mut self, ids: &[RecordId], committed: bool) {
+        for id in ids {
+            if let Some(e) = self.get_mut(*id) {
+                e.txn_committed = Some(committed);
+            }
+        }
+    }
+
+    pub fn mark_in_txn(&mut self, id: RecordId) {
+        if let Some(e) = self.get_mut(id) {
+            e.in_txn = true;
+        }
+    }
+
+    /// A consumer's application received a record (only transactional ones are kept).
+    pub fn on_delivered(&mut self, consumer: &str, id: RecordId, read_committed: bool) {
+        if self.get(id).is_some_and(|e| e.in_txn) {
+            self.txn_deliveries
+                .entry((consumer.to_string(), read_committed))
+                .or_default()
+                .push(id);
         }
     }
 

@@ -288,11 +288,40 @@ pub enum Message {
         corr: u64,
         group: String,
         partitions: Vec<TopicPartition>,
+        /// KIP-447: read_committed consumers ask for stable offsets only (no pending
+        /// transactional commits), and get UNSTABLE_OFFSET_COMMIT otherwise.
+        require_stable: bool,
     },
     OffsetFetchResponse {
         corr: u64,
         error: Option<ErrorCode>,
         offsets: Vec<(TopicPartition, i64)>,
+    },
+
+    // --- consumer groups (KIP-848 consumer protocol, `group.protocol=consumer`) ---
+    /// `ConsumerGroupHeartbeat`. `member_epoch` 0 joins, -1 leaves, -2 leaves temporarily
+    /// (static members). `None` fields did not change since the previous heartbeat;
+    /// `rebalance_timeout_ms` is -1 when unchanged.
+    ConsumerGroupHeartbeat {
+        corr: u64,
+        group: String,
+        member_id: String,
+        member_epoch: i32,
+        instance_id: Option<String>,
+        rebalance_timeout_ms: i32,
+        subscribed_topics: Option<Vec<String>>,
+        server_assignor: Option<String>,
+        /// The partitions the member owns now.
+        owned: Option<Vec<TopicPartition>>,
+    },
+    ConsumerGroupHeartbeatResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        member_id: String,
+        member_epoch: i32,
+        heartbeat_interval_ms: i32,
+        /// The member's assignment, when it changed or the request was a full one.
+        assignment: Option<Vec<TopicPartition>>,
     },
 
     // --- transactions ---
@@ -400,6 +429,8 @@ impl Message {
             Message::OffsetCommitResponse { .. } => "OffsetCommitResponse",
             Message::OffsetFetch { .. } => "OffsetFetch",
             Message::OffsetFetchResponse { .. } => "OffsetFetchResponse",
+            Message::ConsumerGroupHeartbeat { .. } => "ConsumerGroupHeartbeat",
+            Message::ConsumerGroupHeartbeatResponse { .. } => "ConsumerGroupHeartbeatResponse",
             Message::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
             Message::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxnResponse",
             Message::AddOffsetsToTxn { .. } => "AddOffsetsToTxn",
@@ -429,6 +460,7 @@ impl Message {
             | Message::LeaveGroup { corr, .. }
             | Message::OffsetCommit { corr, .. }
             | Message::OffsetFetch { corr, .. }
+            | Message::ConsumerGroupHeartbeat { corr, .. }
             | Message::AddPartitionsToTxn { corr, .. }
             | Message::AddOffsetsToTxn { corr, .. }
             | Message::TxnOffsetCommit { corr, .. }

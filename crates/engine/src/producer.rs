@@ -189,13 +189,19 @@ pub struct Producer {
     inflight_sequences: BTreeMap<Tp, BTreeSet<i32>>,
     pub stats: ProducerStats,
     pub last_error: Option<ClientError>,
-    next_corr: u64,
+    pub(crate) next_corr: u64,
     waker: Waker,
+    /// The transactional side, with a `transactional.id`.
+    pub txn: Option<crate::transaction_manager::TransactionManager>,
 }
 
 impl Producer {
     pub fn new(name: String, idx: u32, config: Props, bootstrap: Vec<BrokerId>) -> SimResult<Self> {
         let settings = ProducerSettings::from_props(&config)?;
+        let txn = settings
+            .transactional_id
+            .clone()
+            .map(crate::transaction_manager::TransactionManager::new);
         Ok(Producer {
             name,
             idx,
@@ -217,6 +223,7 @@ impl Producer {
             last_error: None,
             next_corr: 0,
             waker: Waker::default(),
+            txn,
         })
     }
 
@@ -361,6 +368,7 @@ impl Producer {
         let tp = Tp::new(info.id, p);
         ctx.ledger
             .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);
+        self.txn_note_partition(ctx, tp, record.id);
         ctx.emit(TraceKind::Produced {
             client: self.name.clone(),
             topic: topic.to_string(),
@@ -429,6 +437,10 @@ impl Producer {
             }
             Timer::MetadataBackoff => self.run(ctx),
             Timer::RequestTimeout(corr) => {
+                if self.txn_request_failed(ctx, corr) {
+                    self.run(ctx);
+                    return;
+                }
                 if self.metadata.failed(corr) || self.init_pid_in_flight == Some(corr) {
                     if self.init_pid_in_flight == Some(corr) {
                         self.init_pid_in_flight = None;
@@ -455,6 +467,17 @@ impl Producer {
         if !self.alive {
             return;
         }
+        let msg = if self.txn.is_some() {
+            match self.on_txn_message(ctx, msg) {
+                Some(m) => m,
+                None => {
+                    self.run(ctx);
+                    return;
+                }
+            }
+        } else {
+            msg
+        };
         match msg {
             Message::MetadataResponse {
                 corr,
@@ -502,6 +525,7 @@ impl Producer {
                 match corr {
                     Some(c) if self.metadata.failed(c) => {}
                     Some(c) if self.init_pid_in_flight == Some(c) => self.init_pid_in_flight = None,
+                    Some(c) if self.txn_request_failed(ctx, c) => {}
                     Some(c) => {
                         if let Some(f) = self.in_flight.remove(&c) {
                             self.metadata.request_update();
@@ -641,6 +665,7 @@ impl Producer {
                     self.finish_acked(ctx, b, base);
                 }
                 Some(e) => {
+                    self.txn_produce_error(ctx, e);
                     if matches!(
                         e,
                         ErrorCode::NotLeaderOrFollower
@@ -758,8 +783,15 @@ impl Producer {
         {
             self.next_corr = corr;
         }
+        // Transactions: coordinator, initTransactions, partitions, offsets, EndTxn.
+        if self.txn.is_some() {
+            self.txn_step(ctx);
+            if self.producer_id == NO_PRODUCER_ID {
+                return;
+            }
+        }
         // Producer id for idempotence.
-        if self.settings.idempotence && self.producer_id == NO_PRODUCER_ID {
+        if self.settings.idempotence && self.producer_id == NO_PRODUCER_ID && self.txn.is_none() {
             if self.init_pid_in_flight.is_none() {
                 if let Some(node) = self.metadata.pick_node(now) {
                     let c = self.corr();
@@ -825,6 +857,10 @@ impl Producer {
                 self.metadata.request_update();
                 continue;
             };
+            // In a transaction, a partition is sent to only after AddPartitionsToTxn.
+            if self.txn.as_ref().is_some_and(|t| !t.allows(tp)) {
+                continue;
+            }
             // Ready: a full batch, linger elapsed, or a retry whose backoff elapsed.
             let ready_at = if front.attempts > 0 {
                 front.next_attempt_at
@@ -912,7 +948,7 @@ impl Producer {
                             producer_id: b.producer_id,
                             producer_epoch: b.producer_epoch,
                             base_sequence: b.base_sequence.unwrap_or(0),
-                            is_transactional: false,
+                            is_transactional: self.txn.is_some(),
                         }
                     } else {
                         ProducerStamp::NONE
@@ -948,6 +984,26 @@ impl Producer {
         if let Some(t) = next_wake {
             self.waker.wake_at(ctx, t);
         }
+    }
+
+    /// Fail every record not yet sent (abortTransaction drops them). Returns how many.
+    pub(crate) fn drop_unsent(&mut self, ctx: &mut Ctx, why: &str) -> usize {
+        let mut ids = Vec::new();
+        for dq in self.accumulator.values() {
+            for b in dq {
+                ids.extend(b.records.iter().map(|r| r.id));
+            }
+        }
+        for w in &self.waiting {
+            ids.push(w.record.id);
+        }
+        self.accumulator.clear();
+        self.waiting.clear();
+        for id in &ids {
+            ctx.ledger.on_fail(*id, ErrorCode::InvalidTxnState, ctx.now);
+        }
+        let _ = why;
+        ids.len()
     }
 
     /// Crash the producer: everything in memory is lost (records not yet acknowledged fail

@@ -42,7 +42,7 @@ pub struct Scenario {
     /// How long `kafka-sim run` simulates (default: 2 s after the last step or expectation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<Millis>,
-        /// A guided tour: steps the page walks through, each waiting for a condition.
+    /// A guided tour: steps the page walks through, each waiting for a condition.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tour: Vec<TourStep>,
     /// A goal the user must reach; checked by the engine.
@@ -406,6 +406,24 @@ pub enum Check {
         #[serde(flatten)]
         bound: Bound,
     },
+    /// Output records of a stream processor that repeat an input record.
+    PipelineDuplicates {
+        processor: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Input records a processor committed past without producing their output.
+    PipelineLost {
+        processor: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Records of aborted transactions a consumer's application received.
+    AbortedReads {
+        consumer: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
     OfflinePartitions {
         #[serde(flatten)]
         bound: Bound,
@@ -442,13 +460,16 @@ impl Scenario {
         if text.len() > 4 * 1024 * 1024 {
             return Err(SimError::scenario("", "the scenario is larger than 4 MiB"));
         }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let sc: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let msg = clean_serde_message(&inner.to_string());
-            SimError::scenario(if path == "." { String::new() } else { path }, msg)
-        })?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| SimError::scenario("", clean_serde_message(&e.to_string())))?;
+        let sc: Scenario = match Scenario::deserialize(value.clone()) {
+            Ok(sc) => sc,
+            Err(e) => {
+                let (path, msg) = locate_error(&value)
+                    .unwrap_or_else(|| (String::new(), clean_serde_message(&e.to_string())));
+                return Err(SimError::scenario(path, msg));
+            }
+        };
         sc.validate()?;
         Ok(sc)
     }
@@ -491,6 +512,9 @@ impl Scenario {
                 | Check::Processed { bound, .. }
                 | Check::ProcessedTwice { bound, .. }
                 | Check::Skipped { bound, .. }
+                | Check::PipelineDuplicates { bound, .. }
+                | Check::PipelineLost { bound, .. }
+                | Check::AbortedReads { bound, .. }
                 | Check::OfflinePartitions { bound }
                 | Check::UnderReplicatedPartitions { bound } => Some(bound),
                 _ => None,
@@ -562,6 +586,62 @@ impl Scenario {
             .unwrap_or(0);
         last + 2_000
     }
+}
+
+/// Deserialize a parsed JSON value. Every JSON document the engine reads goes through a
+/// `serde_json::Value`, so each type has one deserializer (this keeps the wasm small).
+pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> SimResult<T> {
+    T::deserialize(value).map_err(|e| SimError::scenario("", clean_serde_message(&e.to_string())))
+}
+
+/// Find which part of a scenario document fails to deserialize, by trying each section and
+/// list element on its own (serde's message names the field inside it).
+fn locate_error(value: &serde_json::Value) -> Option<(String, String)> {
+    fn try_as<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Option<String> {
+        T::deserialize(v.clone())
+            .err()
+            .map(|e| clean_serde_message(&e.to_string()))
+    }
+    fn list<T: serde::de::DeserializeOwned>(
+        value: &serde_json::Value,
+        key: &str,
+    ) -> Option<(String, String)> {
+        let arr = value.get(key)?;
+        let Some(items) = arr.as_array() else {
+            return Some((key.to_string(), "expected a list".into()));
+        };
+        items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| try_as::<T>(v).map(|m| (format!("{key}[{i}]"), m)))
+    }
+    let obj = value.as_object()?;
+    if let Some(v) = obj.get("cluster") {
+        if let Some(m) = try_as::<ClusterDef>(v) {
+            let field = v.as_object().and_then(|o| {
+                o.iter().find_map(|(k, x)| match k.as_str() {
+                    "brokers" => try_as::<usize>(x).map(|_| k.clone()),
+                    "network" => try_as::<NetworkDef>(x).map(|_| k.clone()),
+                    _ => None,
+                })
+            });
+            return Some((
+                field.map_or("cluster".into(), |f| format!("cluster.{f}")),
+                m,
+            ));
+        }
+    }
+    list::<TopicDef>(value, "topics")
+        .or_else(|| list::<ProducerDef>(value, "producers"))
+        .or_else(|| list::<ConsumerDef>(value, "consumers"))
+        .or_else(|| list::<Step>(value, "script"))
+        .or_else(|| list::<Expectation>(value, "expect"))
+        .or_else(|| list::<TourStep>(value, "tour"))
+        .or_else(|| {
+            obj.get("challenge")
+                .and_then(try_as::<Challenge>)
+                .map(|m| ("challenge".into(), m))
+        })
 }
 
 fn clean_serde_message(m: &str) -> String {
@@ -973,6 +1053,38 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
                 .group_view(group)
                 .ok_or_else(|| format!("no group {group}"))?;
             bound(format!("records {group} skipped"), g.skipped as i64, b)
+        }
+        Check::PipelineDuplicates {
+            processor,
+            bound: b,
+        } => {
+            let p = c
+                .pipeline_check(processor)
+                .ok_or_else(|| format!("no processor {processor}"))?;
+            bound(
+                format!("duplicates in the output of {processor}"),
+                p.duplicates as i64,
+                b,
+            )
+        }
+        Check::PipelineLost {
+            processor,
+            bound: b,
+        } => {
+            let p = c
+                .pipeline_check(processor)
+                .ok_or_else(|| format!("no processor {processor}"))?;
+            bound(format!("input records {processor} lost"), p.lost as i64, b)
+        }
+        Check::AbortedReads { consumer, bound: b } => {
+            if c.consumer(consumer).is_none() {
+                return Err(format!("no consumer {consumer}"));
+            }
+            bound(
+                format!("aborted records read by {consumer}"),
+                c.aborted_reads(consumer) as i64,
+                b,
+            )
         }
         Check::OfflinePartitions { bound: b } => bound(
             "offline partitions".into(),

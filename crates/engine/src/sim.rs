@@ -24,6 +24,7 @@ pub enum Timer {
     DelayedProduceExpire(u64),
     RetentionCheck,
     GroupTick,
+    TxnTick,
     GroupJoin(String),
     // clients
     ClientWake,

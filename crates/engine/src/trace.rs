@@ -6,7 +6,7 @@ use crate::types::{BrokerId, Millis, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TraceKind {
     Send {
@@ -191,12 +191,32 @@ impl Trace {
     }
 }
 
-fn fnv1a(mut h: u64, ev: &TraceEvent) -> u64 {
-    // serde_json of our own enums cannot fail; fall back to Debug just in case.
-    let text = serde_json::to_string(ev).unwrap_or_else(|_| format!("{ev:?}"));
-    for b in text.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+/// FNV-1a as a `Hasher`; lengths are hashed as 64-bit so wasm32 and 64-bit targets agree.
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    h
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write(&(i as u64).to_le_bytes());
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write(&(i as i64).to_le_bytes());
+    }
+}
+
+fn fnv1a(h: u64, ev: &TraceEvent) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut f = Fnv(h);
+    ev.seq.hash(&mut f);
+    ev.t.hash(&mut f);
+    ev.kind.hash(&mut f);
+    f.finish()
 }

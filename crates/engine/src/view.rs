@@ -118,6 +118,18 @@ pub struct GroupMemberView {
     pub instance_id: Option<String>,
     /// Sorted (topic, partition) pairs.
     pub assignment: Vec<(String, i32)>,
+    /// Consumer protocol (KIP-848): the member epoch (`None` for classic members).
+    #[serde(default)]
+    pub member_epoch: Option<i32>,
+    /// Consumer protocol: STABLE, UNREVOKED_PARTITIONS or UNRELEASED_PARTITIONS.
+    #[serde(default)]
+    pub member_state: Option<String>,
+    /// Consumer protocol: partitions the member must revoke before it can move on.
+    #[serde(default)]
+    pub revoking: Vec<(String, i32)>,
+    /// Consumer protocol: the member's target assignment.
+    #[serde(default)]
+    pub target: Option<Vec<(String, i32)>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,10 +148,16 @@ pub struct GroupView {
     pub group: String,
     pub coordinator: BrokerId,
     pub state: String,
+    /// The generation (classic) or the group epoch (consumer protocol).
     pub generation: i32,
+    /// "classic", or "consumer" for KIP-848 groups (`group.protocol=consumer`).
     pub protocol: String,
+    /// The client-side assignor (classic) or the server-side assignor (consumer protocol).
     pub assignor: Option<String>,
     pub leader: Option<String>,
+    /// Consumer protocol: the target assignment epoch.
+    #[serde(default)]
+    pub assignment_epoch: Option<i32>,
     pub members: Vec<GroupMemberView>,
     pub committed: Vec<CommittedView>,
     pub lag: i64,
@@ -518,13 +536,20 @@ impl Cluster {
                         })
                         .collect(),
                     consumed: c.delivered_total,
-                    member_state: c.membership.as_ref().map(|m| format!("{:?}", m.state)),
-                    member_id: c
-                        .membership
-                        .as_ref()
-                        .map(|m| m.member_id.clone())
-                        .filter(|s| !s.is_empty()),
-                    generation: c.membership.as_ref().map(|m| m.generation),
+                    // Classic membership, or the KIP-848 one (its member epoch as generation).
+                    member_state: match &c.consumer_membership {
+                        Some(m) => Some(format!("{:?}", m.state)),
+                        None => c.membership.as_ref().map(|m| format!("{:?}", m.state)),
+                    },
+                    member_id: match &c.consumer_membership {
+                        Some(m) => Some(m.member_id.clone()),
+                        None => c.membership.as_ref().map(|m| m.member_id.clone()),
+                    }
+                    .filter(|s| !s.is_empty()),
+                    generation: match &c.consumer_membership {
+                        Some(m) => Some(m.member_epoch),
+                        None => c.membership.as_ref().map(|m| m.generation),
+                    },
                     commit_mode: c.commit_mode.name().to_string(),
                     processing_ms: c.processing_ms,
                     errors: c.stats.errors.clone(),
@@ -561,6 +586,7 @@ impl Cluster {
             .collect();
         for b in self.brokers.values() {
             names.extend(b.groups.groups.keys().cloned());
+            names.extend(b.groups.consumer.groups.keys().cloned());
         }
         names.sort();
         names.dedup();
@@ -571,30 +597,49 @@ impl Cluster {
     }
 
     pub fn group_view(&self, group: &str) -> Option<GroupView> {
-        let (coordinator, g) = self.group_coordinator(group)?;
-        let mut members: Vec<GroupMemberView> = g
-            .members
-            .iter()
-            .map(|m| {
-                let mut assignment: Vec<(String, i32)> = m
-                    .assignment
+        // A group id is a KIP-848 consumer group or a classic group.
+        let no_offsets = BTreeMap::new();
+        let (coordinator, head, offsets) = match self.consumer_group_coordinator(group) {
+            Some((coordinator, cg)) => {
+                // Its committed offsets are kept apart from it (see consumer_group.rs).
+                let offsets = self
+                    .group_coordinator(group)
+                    .map_or(&no_offsets, |(_, g)| &g.offsets);
+                (coordinator, self.consumer_group_head(cg), offsets)
+            }
+            None => {
+                let (coordinator, g) = self.group_coordinator(group)?;
+                let mut members: Vec<GroupMemberView> = g
+                    .members
                     .iter()
-                    .map(|tp| (tp.topic.clone(), tp.partition))
+                    .map(|m| GroupMemberView {
+                        member_id: m.member_id.clone(),
+                        client: m.client_id.clone(),
+                        instance_id: m.instance_id.clone(),
+                        assignment: pairs(m.assignment.iter()),
+                        member_epoch: None,
+                        member_state: None,
+                        revoking: Vec::new(),
+                        target: None,
+                    })
                     .collect();
-                assignment.sort();
-                GroupMemberView {
-                    member_id: m.member_id.clone(),
-                    client: m.client_id.clone(),
-                    instance_id: m.instance_id.clone(),
-                    assignment,
-                }
-            })
-            .collect();
-        members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+                members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+                let head = GroupHead {
+                    state: g.state.name().to_string(),
+                    generation: g.generation,
+                    protocol: "classic",
+                    assignor: g.protocol.clone(),
+                    leader: g.leader.clone(),
+                    assignment_epoch: None,
+                    members,
+                };
+                (coordinator, head, &g.offsets)
+            }
+        };
         let mut committed = Vec::new();
         let mut skipped = 0u64;
         let processed_map = self.ledger.processed.get(group);
-        for (tp, c) in &g.offsets {
+        for (tp, c) in offsets {
             let hw = self
                 .tp(&tp.topic, tp.partition)
                 .ok()
@@ -645,12 +690,13 @@ impl Cluster {
         Some(GroupView {
             group: group.to_string(),
             coordinator,
-            state: g.state.name().to_string(),
-            generation: g.generation,
-            protocol: "classic".into(),
-            assignor: g.protocol.clone(),
-            leader: g.leader.clone(),
-            members,
+            state: head.state,
+            generation: head.generation,
+            protocol: head.protocol.into(),
+            assignor: head.assignor,
+            leader: head.leader,
+            assignment_epoch: head.assignment_epoch,
+            members: head.members,
             committed,
             lag,
             lag_ms,
@@ -658,6 +704,52 @@ impl Cluster {
             duplicates,
             skipped,
         })
+    }
+
+    /// The coordinator's view of a KIP-848 consumer group: state, group epoch, server
+    /// assignor, and each member's epoch, state, assignment and target.
+    fn consumer_group_head(&self, g: &crate::consumer_group::ConsumerGroup) -> GroupHead {
+        let mut members: Vec<GroupMemberView> = g
+            .members
+            .iter()
+            .map(|m| {
+                // The coordinator does not know client names: find the consumer by member id.
+                let client = self
+                    .clients
+                    .iter()
+                    .find_map(|c| match c {
+                        Client::Consumer(k)
+                            if k.consumer_membership
+                                .as_ref()
+                                .is_some_and(|cm| cm.member_id == m.member_id) =>
+                        {
+                            Some(k.name.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                GroupMemberView {
+                    member_id: m.member_id.clone(),
+                    client,
+                    instance_id: m.metadata.instance_id.clone(),
+                    assignment: pairs(m.assignment.assigned.iter()),
+                    member_epoch: Some(m.assignment.member_epoch),
+                    member_state: Some(m.assignment.state.name().to_string()),
+                    revoking: pairs(m.assignment.pending_revocation.iter()),
+                    target: Some(pairs(g.target.get(&m.member_id).into_iter().flatten())),
+                }
+            })
+            .collect();
+        members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+        GroupHead {
+            state: g.state.name().to_string(),
+            generation: g.group_epoch,
+            protocol: "consumer",
+            assignor: Some(g.assignor().name().to_string()),
+            leader: None,
+            assignment_epoch: Some(g.assignment_epoch),
+            members,
+        }
     }
 
     pub fn partition_view(&self, tp: Tp) -> PartitionView {
@@ -764,4 +856,22 @@ impl Cluster {
         }
         out
     }
+}
+
+/// The group-type specific part of a [`GroupView`].
+struct GroupHead {
+    state: String,
+    generation: i32,
+    protocol: &'static str,
+    assignor: Option<String>,
+    leader: Option<String>,
+    assignment_epoch: Option<i32>,
+    members: Vec<GroupMemberView>,
+}
+
+/// Sorted (topic, partition) pairs.
+fn pairs<'a>(tps: impl Iterator<Item = &'a crate::assignor::TopicPartition>) -> Vec<(String, i32)> {
+    let mut v: Vec<(String, i32)> = tps.map(|tp| (tp.topic.clone(), tp.partition)).collect();
+    v.sort();
+    v
 }

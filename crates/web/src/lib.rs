@@ -3,8 +3,10 @@
 //! The UI renders engine views and sends engine commands; it holds no Kafka logic. State
 //! lives in one reducer ([`state::AppState`]); components read it from context.
 
+pub mod api;
 pub mod components;
 pub mod hooks;
+pub mod page;
 pub mod palette;
 pub mod presets;
 pub mod state;

@@ -39,6 +39,10 @@ pub const PRESETS: &[Preset] = &[
         id: "replay-new-group",
         json: include_str!("../../../static/scenarios/replay-new-group.json"),
     },
+    Preset {
+        id: "kip848-consumer-protocol",
+        json: include_str!("../../../static/scenarios/kip848-consumer-protocol.json"),
+    },
 ];
 
 pub const DEFAULT_PRESET: &str = "playground";

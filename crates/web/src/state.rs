@@ -1,12 +1,19 @@
-//! The app's single reducer: the engine session, the latest view of it, play state, and
-//! errors keyed by the control that caused them.
+//! The app's single reducer: the engine session, the latest view of it, play state, errors
+//! keyed by the control that caused them, and the page features around the session — the
+//! guided tour, the challenge, the rewind history, a forked copy for comparison and the
+//! outbox of the embedding API.
 
+use crate::api::{self, Envelope, Refusal, Request};
+use crate::page::PageParams;
 use crate::presets;
 use crate::storage;
 use kafka_sim::action::Action;
-use kafka_sim::scenario::{Scenario, Session};
+use kafka_sim::history::History;
+use kafka_sim::link::{LinkState, LinkView};
+use kafka_sim::scenario::{evaluate, ChallengeStatus, Scenario, Session, Step};
 use kafka_sim::view::{ClusterView, Durability};
 use kafka_sim::SimError;
+use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -18,6 +25,42 @@ pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0];
 /// Longest real frame gap simulated at once (a background tab does not fast-forward).
 const MAX_FRAME_MS: f64 = 100.0;
 
+/// Rewind snapshots: spacing (simulated ms) before thinning, and how many are kept. Each
+/// snapshot is a full clone of the session (2–3 MB with a full trace buffer), so the count is
+/// what bounds memory; the spacing doubles as the session grows.
+pub const SNAPSHOT_INTERVAL: u64 = 2_000;
+pub const SNAPSHOT_MAX: usize = 48;
+
+/// Where the guided tour stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tour {
+    pub open: bool,
+    /// The step shown (== the number of steps when the tour is complete).
+    pub step: usize,
+    /// The furthest step reached; only that one advances by itself.
+    pub reached: usize,
+}
+
+/// A copy of the session, started at `from_ms` with one setting changed, run in lockstep with
+/// the main session and receiving the same commands.
+pub struct Fork {
+    pub label: String,
+    pub from_ms: u64,
+    pub session: RefCell<Session>,
+    pub durability: RefCell<Durability>,
+    /// Commands the fork refused (it may lack what the main session has).
+    pub errors: RefCell<Vec<String>>,
+}
+
+/// Messages for the embedding page, drained by `App` after each change.
+#[derive(Default)]
+pub struct ApiOut {
+    pub queue: Vec<Value>,
+    pub subscribed: bool,
+    /// Post a state event at the next opportunity (after a command or a load).
+    pub state_due: bool,
+}
+
 pub struct AppState {
     pub session: Rc<RefCell<Session>>,
     pub view: Rc<ClusterView>,
@@ -27,11 +70,25 @@ pub struct AppState {
     pub speed: f64,
     /// Control id → error message shown next to that control.
     pub errors: BTreeMap<String, String>,
-    /// A banner message (e.g. a saved workspace that could not be restored).
+    /// A banner message (e.g. a link or saved workspace that could not be restored).
     pub notice: Option<String>,
     pub version: u64,
     /// Total lag per group, sampled every half second of simulated time (for the charts).
     pub lag_history: Rc<BTreeMap<String, VecDeque<(u64, i64)>>>,
+    /// The query string: embed mode, read-only, …
+    pub page: Rc<PageParams>,
+    pub tour: Tour,
+    /// The challenge's outcome once it is decided (success or failure latch).
+    pub challenge: Option<ChallengeStatus>,
+    pub api: Rc<RefCell<ApiOut>>,
+    /// Rewind snapshots of this session.
+    pub history: Rc<RefCell<History>>,
+    /// The user's commands on the current timeline, including those after a rewound moment
+    /// (kept until time runs again or a new command is applied).
+    pub timeline: Rc<Vec<Step>>,
+    /// The latest moment of the current timeline.
+    pub timeline_end: u64,
+    pub fork: Option<Rc<Fork>>,
     /// Fractional simulated milliseconds carried between frames.
     carry: f64,
     last_saved_at: u64,
@@ -61,60 +118,263 @@ pub enum Msg {
         control: String,
         json: String,
     },
+    /// Open a shared link's fragment (`#s=…`), e.g. after `hashchange`.
+    OpenLink(String),
     Restart,
     ClearError(String),
     DismissNotice,
+    Notice(String),
+    TourOpen(bool),
+    TourGo(usize),
+    /// Rebuild the session at this simulated time (rewind or scrub forward).
+    Seek(u64),
+    /// Fork the session now with these commands applied to the copy.
+    Fork {
+        label: String,
+        changes: Vec<Action>,
+    },
+    CloseFork,
+    /// A message from the embedding page (already checked for its origin).
+    Api(Envelope),
+    ApiRefused(Refusal),
 }
 
 pub type AppContext = UseReducerHandle<AppState>;
 
+/// The page's address, when there is a browser.
+fn location() -> (String, String) {
+    web_sys::window()
+        .map(|w| w.location())
+        .map(|l| (l.search().unwrap_or_default(), l.hash().unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+/// Drop the fragment from the address bar (after opening a link: a reload then restores the
+/// saved workspace, which includes what the user did since).
+fn clear_fragment() {
+    if let Some(w) = web_sys::window() {
+        let l = w.location();
+        let url = format!(
+            "{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        );
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+fn link_notice(e: &impl std::fmt::Display, loaded: &str) -> String {
+    format!("This link could not be opened: {e}. {loaded}")
+}
+
+/// A loaded session plus where it came from.
+struct Loaded {
+    session: Session,
+    history: History,
+    preset: String,
+    view: LinkView,
+}
+
+fn load_link(state: &LinkState) -> Result<Loaded, String> {
+    History::replay(
+        state.scenario.clone(),
+        Some(state.seed),
+        &state.steps,
+        state.now,
+        SNAPSHOT_INTERVAL,
+        SNAPSHOT_MAX,
+    )
+    .map(|(session, history)| Loaded {
+        session,
+        history,
+        preset: state.view.preset.clone().unwrap_or_else(|| "custom".into()),
+        view: state.view.clone(),
+    })
+    .map_err(|e| e.to_string())
+}
+
+fn fresh(session: Session, preset: String) -> Loaded {
+    let history = History::new(&session, SNAPSHOT_INTERVAL, SNAPSHOT_MAX);
+    Loaded {
+        session,
+        history,
+        preset,
+        view: LinkView::default(),
+    }
+}
+
+fn preset_session(id: &str, seed: Option<u64>) -> Result<Session, String> {
+    let p = presets::find(id).ok_or_else(|| format!("no preset named '{id}'"))?;
+    Scenario::parse(p.json)
+        .and_then(|sc| Session::new(sc, seed))
+        .map_err(|e| e.to_string())
+}
+
 impl AppState {
-    /// The initial state: the saved workspace if there is one and it replays, else the
-    /// default preset.
+    /// The initial state. Precedence: a shared link in the fragment, then a `scenario=`
+    /// parameter, then the saved workspace (not in embed mode), then the default preset.
     pub fn initial() -> AppState {
-        let (session, preset, notice) = match storage::load() {
-            Ok(Some(saved)) => {
-                match Scenario::parse(&saved.scenario)
-                    .and_then(|sc| Session::replay(sc, Some(saved.seed), &saved.steps, saved.now))
-                {
-                    Ok(s) => (s, saved.preset, None),
+        let (search, hash) = location();
+        let page = PageParams::parse(&search);
+        let mut notice = None;
+        let mut loaded = None;
+        match LinkState::from_fragment(&hash) {
+            Ok(Some(link)) => match load_link(&link) {
+                Ok(l) => loaded = Some(l),
+                Err(e) => notice = Some(e),
+            },
+            Ok(None) => {}
+            Err(e) => notice = Some(e.to_string()),
+        }
+        let from_link = loaded.is_some();
+        if !hash.is_empty() && !page.embed && kafka_sim::link::fragment_param(&hash).is_some() {
+            clear_fragment();
+        }
+        if loaded.is_none() {
+            if let Some(id) = &page.scenario {
+                match preset_session(id, None) {
+                    Ok(s) => loaded = Some(fresh(s, id.clone())),
                     Err(e) => {
-                        storage::clear();
-                        let (s, p) = default_session();
-                        (s, p, Some(format!("Your saved workspace could not be restored ({e}); the default scenario is loaded instead.")))
+                        notice = Some(match notice {
+                            Some(n) => format!("{n}; {e}"),
+                            None => {
+                                format!("The scenario in the address could not be loaded: {e}.")
+                            }
+                        })
                     }
                 }
             }
-            Ok(None) => {
-                let (s, p) = default_session();
-                (s, p, None)
+        }
+        let mut restored = false;
+        if loaded.is_none() && !page.embed {
+            match storage::load() {
+                Ok(Some(saved)) => {
+                    match Scenario::parse(&saved.scenario)
+                        .map_err(|e| e.to_string())
+                        .and_then(|sc| {
+                            History::replay(
+                                sc,
+                                Some(saved.seed),
+                                &saved.steps,
+                                saved.now,
+                                SNAPSHOT_INTERVAL,
+                                SNAPSHOT_MAX,
+                            )
+                            .map_err(|e| e.to_string())
+                        }) {
+                        Ok((session, history)) => {
+                            restored = true;
+                            loaded = Some(Loaded {
+                                session,
+                                history,
+                                preset: saved.preset,
+                                view: LinkView::default(),
+                            })
+                        }
+                        Err(e) => {
+                            storage::clear();
+                            if notice.is_none() {
+                                notice = Some(format!("Your saved workspace could not be restored ({e}); the default scenario is loaded instead."));
+                            }
+                        }
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    storage::clear();
+                    if notice.is_none() {
+                        notice = Some(format!("Your saved workspace was unreadable ({e}); the default scenario is loaded instead."));
+                    }
+                }
             }
-            Err(e) => {
-                storage::clear();
+        }
+        let l = match loaded {
+            Some(l) => l,
+            None => {
                 let (s, p) = default_session();
-                (s, p, Some(format!("Your saved workspace was unreadable ({e}); the default scenario is loaded instead.")))
+                fresh(s, p)
             }
         };
-        AppState::from_session(session, preset, notice)
+        // A link that failed names what was loaded instead.
+        if let Some(n) = notice.take() {
+            notice = Some(
+                if n.starts_with("Your saved") || n.starts_with("The scenario") {
+                    n
+                } else if restored {
+                    link_notice(&n, "Your saved workspace is loaded instead.")
+                } else if page.scenario.is_some() && l.preset.as_str() != presets::DEFAULT_PRESET {
+                    link_notice(&n, "The scenario named in the address is loaded instead.")
+                } else {
+                    link_notice(&n, "The default scenario is loaded instead.")
+                },
+            );
+        }
+        let playing = page.autoplay.or(l.view.playing).unwrap_or(true);
+        let speed = l
+            .view
+            .speed
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .unwrap_or(1.0);
+        let mut st = AppState::from_loaded(l, Rc::new(page), notice);
+        st.playing = playing;
+        st.speed = speed.clamp(0.01, 1000.0);
+        if from_link {
+            st.save();
+        }
+        st.settle();
+        st
     }
 
-    fn from_session(session: Session, preset: String, notice: Option<String>) -> AppState {
+    fn from_loaded(l: Loaded, page: Rc<PageParams>, notice: Option<String>) -> AppState {
+        let session = l.session;
         let view = Rc::new(session.cluster.view());
         let durability = Rc::new(session.cluster.durability());
+        let has_tour = !session.scenario.tour.is_empty();
+        let tour = Tour {
+            open: has_tour && (!page.embed || page.tour),
+            step: 0,
+            reached: 0,
+        };
+        let timeline = Rc::new(session.user_steps.clone());
+        let now = session.now();
         AppState {
             session: Rc::new(RefCell::new(session)),
             view,
             durability,
-            preset,
+            preset: l.preset,
             playing: true,
             speed: 1.0,
             errors: BTreeMap::new(),
             notice,
             version: 0,
             lag_history: Rc::new(BTreeMap::new()),
+            page,
+            tour,
+            challenge: None,
+            api: Rc::new(RefCell::new(ApiOut::default())),
+            history: Rc::new(RefCell::new(l.history)),
+            timeline,
+            timeline_end: now,
+            fork: None,
             carry: 0.0,
-            last_saved_at: 0,
+            last_saved_at: now,
         }
+    }
+
+    /// A new session replacing this one (preset, scenario, restart, link), keeping the page
+    /// settings and the API channel.
+    fn replaced(&self, l: Loaded) -> AppState {
+        let mut next = AppState::from_loaded(l, self.page.clone(), None);
+        next.version = self.version + 1;
+        next.speed = self.speed;
+        next.playing = self.page.autoplay.unwrap_or(true);
+        next.api = self.api.clone();
+        next.api.borrow_mut().state_due = true;
+        next.save();
+        next.settle();
+        next
     }
 
     fn next(&self) -> AppState {
@@ -130,15 +390,58 @@ impl AppState {
             notice: self.notice.clone(),
             version: self.version + 1,
             lag_history: self.lag_history.clone(),
+            page: self.page.clone(),
+            tour: self.tour,
+            challenge: self.challenge.clone(),
+            api: self.api.clone(),
+            history: self.history.clone(),
+            timeline: self.timeline.clone(),
+            timeline_end: self.timeline_end,
+            fork: self.fork.clone(),
             carry: self.carry,
             last_saved_at: self.last_saved_at,
         }
     }
 
+    /// Whether this page keeps its workspace in localStorage (not when embedded: two
+    /// playgrounds on one page would overwrite each other).
+    pub fn persistent(&self) -> bool {
+        !self.page.embed
+    }
+
     fn save(&mut self) {
         let s = self.session.borrow();
-        storage::save(&self.preset, &s);
+        if self.persistent() {
+            storage::save(&self.preset, &s);
+        }
         self.last_saved_at = s.now();
+    }
+
+    /// After any change: the tour's automatic steps and the challenge's latch.
+    fn settle(&mut self) {
+        let s = self.session.borrow();
+        let tour = &s.scenario.tour;
+        if self.tour.open {
+            while self.tour.step == self.tour.reached && self.tour.step < tour.len() {
+                let holds = tour[self.tour.step]
+                    .until
+                    .as_ref()
+                    .is_some_and(|c| evaluate(&s.cluster, c).is_ok());
+                if !holds {
+                    break;
+                }
+                self.tour.step += 1;
+                self.tour.reached = self.tour.step;
+            }
+        }
+        if let Some(ch) = &s.scenario.challenge {
+            if !matches!(
+                self.challenge,
+                Some(ChallengeStatus::Succeeded) | Some(ChallengeStatus::Failed(_))
+            ) {
+                self.challenge = Some(ch.status(&s.cluster));
+            }
+        }
     }
 
     /// Record each group's lag, at most every 500 ms of simulated time, for the last minute.
@@ -170,17 +473,90 @@ impl AppState {
     pub fn error(&self, control: &str) -> Option<&String> {
         self.errors.get(control)
     }
+
+    /// Whether the controls that change the cluster are shown.
+    pub fn editable(&self) -> bool {
+        !self.page.readonly
+    }
+
+    /// The link state of this session (for "Copy link").
+    pub fn link_state(&self) -> LinkState {
+        LinkState::of(
+            &self.session.borrow(),
+            LinkView {
+                preset: Some(self.preset.clone()),
+                speed: Some(self.speed),
+                playing: Some(self.playing),
+            },
+        )
+    }
+
+    /// Before time runs or a command applies at a rewound moment: the old future is dropped.
+    /// Returns the timeline and its end from now on (the history is shared, so it is pruned
+    /// in place).
+    fn committed_timeline(&self) -> (Rc<Vec<Step>>, u64) {
+        let now = self.session.borrow().now();
+        if now < self.timeline_end {
+            self.history.borrow_mut().forget_after(now);
+            (Rc::new(self.session.borrow().user_steps.clone()), now)
+        } else {
+            (self.timeline.clone(), self.timeline_end)
+        }
+    }
+
+    fn commit_timeline(&mut self) {
+        let (t, end) = self.committed_timeline();
+        self.timeline = t;
+        self.timeline_end = end;
+    }
+
+    /// After time moved forward: snapshots, the fork, the timeline's end.
+    fn after_advance(&mut self) {
+        let s = self.session.borrow();
+        let now = s.now();
+        self.history.borrow_mut().record(&s);
+        if now > self.timeline_end {
+            self.timeline_end = now;
+        }
+        if let Some(f) = &self.fork {
+            let mut fs = f.session.borrow_mut();
+            if fs.now() < now {
+                fs.advance_to(now);
+                *f.durability.borrow_mut() = fs.cluster.durability();
+            }
+        }
+    }
+
+    fn challenge_label(&self) -> Option<&'static str> {
+        match &self.challenge {
+            None => None,
+            Some(ChallengeStatus::InProgress) => Some("in_progress"),
+            Some(ChallengeStatus::Succeeded) => Some("succeeded"),
+            Some(ChallengeStatus::Failed(_)) => Some("failed"),
+        }
+    }
+
+    /// The state event for the embedding page.
+    pub fn state_event(&self) -> Value {
+        api::state_event(
+            &self.view,
+            &self.durability,
+            &self.session.borrow().scenario.name,
+            self.playing,
+            self.challenge_label(),
+        )
+    }
+
+    fn reply(&self, v: Value) {
+        self.api.borrow_mut().queue.push(v);
+    }
 }
 
 fn default_session() -> (Session, String) {
     let id = presets::DEFAULT_PRESET.to_string();
-    match presets::find(&id).map(|p| Scenario::parse(p.json)) {
-        Some(Ok(sc)) => match Session::new(sc, None) {
-            Ok(s) => return (s, id),
-            Err(e) => web_log(&format!("default preset failed to build: {e}")),
-        },
-        Some(Err(e)) => web_log(&format!("default preset failed to parse: {e}")),
-        None => web_log("default preset missing"),
+    match preset_session(&id, None) {
+        Ok(s) => return (s, id),
+        Err(e) => web_log(&format!("default preset failed to build: {e}")),
     }
     // A preset that does not build is a bug caught by tests; fall back to a bare cluster.
     let sc = Scenario {
@@ -193,7 +569,7 @@ fn default_session() -> (Session, String) {
         producers: vec![],
         consumers: vec![],
         script: vec![],
-                expect: vec![],
+        expect: vec![],
         duration_ms: None,
         tour: vec![],
         challenge: None,
@@ -219,6 +595,114 @@ fn describe(e: &SimError) -> String {
     e.to_string()
 }
 
+impl AppState {
+    fn apply_command(&self, control: String, action: Action) -> (AppState, Result<(), String>) {
+        let (timeline, end) = self.committed_timeline();
+        let result = self.session.borrow_mut().apply(action.clone());
+        let mut next = self.next();
+        next.timeline = timeline;
+        next.timeline_end = end;
+        let out = match result {
+            Ok(()) => {
+                next.errors.remove(&control);
+                next.timeline = Rc::new(next.session.borrow().user_steps.clone());
+                if let Some(f) = &next.fork {
+                    if let Err(e) = f.session.borrow_mut().apply(action) {
+                        f.errors.borrow_mut().push(e.to_string());
+                    }
+                    *f.durability.borrow_mut() = f.session.borrow().cluster.durability();
+                }
+                next.save();
+                next.api.borrow_mut().state_due = true;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = describe(&e);
+                next.errors.insert(control, msg.clone());
+                Err(msg)
+            }
+        };
+        next.settle();
+        (next, out)
+    }
+
+    fn load_scenario_json(&self, json: &str, seed: Option<u64>) -> Result<AppState, String> {
+        Scenario::parse(json)
+            .and_then(|sc| Session::new(sc, seed))
+            .map(|s| self.replaced(fresh(s, "custom".into())))
+            .map_err(|e| describe(&e))
+    }
+
+    fn handle_api(self: Rc<Self>, env: Envelope) -> Rc<Self> {
+        let Envelope { id, kind, request } = env;
+        match request {
+            Request::Command(action) => {
+                let (next, r) = self.apply_command("api".into(), action);
+                match r {
+                    Ok(()) => next.reply(api::ok(&id, &kind)),
+                    Err(e) => next.reply(api::error(&id, Some(&kind), &e)),
+                }
+                Rc::new(next)
+            }
+            Request::Load {
+                scenario,
+                preset,
+                seed,
+            } => {
+                let result = match (scenario, preset) {
+                    (Some(json), _) => self.load_scenario_json(&json, seed),
+                    (None, Some(id)) => {
+                        preset_session(&id, seed).map(|s| self.replaced(fresh(s, id)))
+                    }
+                    (None, None) => Err("nothing to load".into()),
+                };
+                match result {
+                    Ok(next) => {
+                        next.reply(api::ok(&id, &kind));
+                        Rc::new(next)
+                    }
+                    Err(e) => {
+                        self.reply(api::error(&id, Some(&kind), &e));
+                        let mut next = self.next();
+                        next.version = self.version + 1;
+                        Rc::new(next)
+                    }
+                }
+            }
+            Request::Subscribe | Request::Unsubscribe | Request::GetState => {
+                {
+                    let mut out = self.api.borrow_mut();
+                    match request {
+                        Request::Subscribe => {
+                            out.subscribed = true;
+                            out.state_due = true;
+                        }
+                        Request::Unsubscribe => out.subscribed = false,
+                        _ => {}
+                    }
+                }
+                if matches!(request, Request::GetState) {
+                    self.reply(self.state_event());
+                }
+                self.reply(api::ok(&id, &kind));
+                let mut next = self.next();
+                next.version = self.version + 1;
+                Rc::new(next)
+            }
+            Request::Play(p) => {
+                let mut next = self.next();
+                if p {
+                    next.commit_timeline();
+                }
+                next.playing = p;
+                next.reply(api::ok(&id, &kind));
+                next.api.borrow_mut().state_due = true;
+                Rc::new(next)
+            }
+        }
+    }
+}
+
 impl Reducible for AppState {
     type Action = Msg;
 
@@ -230,13 +714,15 @@ impl Reducible for AppState {
                 }
                 let sim_ms = real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed + self.carry;
                 let whole = sim_ms.floor();
-                {
-                    let mut s = self.session.borrow_mut();
-                    s.advance(whole as u64);
-                }
+                let (timeline, end) = self.committed_timeline();
+                self.session.borrow_mut().advance(whole as u64);
                 let mut next = self.next();
+                next.timeline = timeline;
+                next.timeline_end = end;
                 next.carry = sim_ms - whole;
+                next.after_advance();
                 next.sample_lag();
+                next.settle();
                 if next.view.now.saturating_sub(next.last_saved_at) >= 2_000 {
                     next.save();
                 }
@@ -255,6 +741,7 @@ impl Reducible for AppState {
                 Rc::new(next)
             }
             Msg::Step => {
+                let (timeline, end) = self.committed_timeline();
                 {
                     let mut s = self.session.borrow_mut();
                     match s.cluster.next_event_at() {
@@ -263,7 +750,11 @@ impl Reducible for AppState {
                     }
                 }
                 let mut next = self.next();
+                next.timeline = timeline;
+                next.timeline_end = end;
                 next.playing = false;
+                next.after_advance();
+                next.settle();
                 Rc::new(next)
             }
             Msg::SetSpeed(v) => {
@@ -276,67 +767,64 @@ impl Reducible for AppState {
                 Rc::new(next)
             }
             Msg::Command { control, action } => {
-                let result = self.session.borrow_mut().apply(action);
-                let mut next = self.next();
-                match result {
-                    Ok(()) => {
-                        next.errors.remove(&control);
-                        next.save();
-                    }
-                    Err(e) => {
-                        next.errors.insert(control, describe(&e));
-                    }
+                if !self.editable() {
+                    return self;
                 }
-                Rc::new(next)
+                Rc::new(self.apply_command(control, action).0)
             }
-            Msg::LoadPreset(id) => match presets::find(&id) {
-                Some(p) => match Scenario::parse(p.json).and_then(|sc| Session::new(sc, None)) {
-                    Ok(s) => {
-                        let mut next = AppState::from_session(s, id, None);
-                        next.version = self.version + 1;
-                        next.speed = self.speed;
-                        next.save();
-                        Rc::new(next)
-                    }
-                    Err(e) => {
-                        let mut next = self.next();
-                        next.errors.insert("preset".into(), describe(&e));
-                        Rc::new(next)
-                    }
-                },
-                None => {
+            Msg::LoadPreset(id) => match preset_session(&id, None) {
+                Ok(s) => Rc::new(self.replaced(fresh(s, id))),
+                Err(e) => {
                     let mut next = self.next();
-                    next.errors
-                        .insert("preset".into(), format!("no preset named '{id}'"));
+                    next.errors.insert("preset".into(), e);
                     Rc::new(next)
                 }
             },
-            Msg::LoadScenario { control, json } => {
-                match Scenario::parse(&json).and_then(|sc| Session::new(sc, None)) {
-                    Ok(s) => {
-                        let mut next = AppState::from_session(s, "custom".into(), None);
-                        next.version = self.version + 1;
-                        next.speed = self.speed;
-                        next.save();
+            Msg::LoadScenario { control, json } => match self.load_scenario_json(&json, None) {
+                Ok(mut next) => {
+                    next.errors.remove(&control);
+                    Rc::new(next)
+                }
+                Err(e) => {
+                    let mut next = self.next();
+                    next.errors.insert(control, e);
+                    Rc::new(next)
+                }
+            },
+            Msg::OpenLink(fragment) => match LinkState::from_fragment(&fragment) {
+                Ok(None) => self,
+                Ok(Some(link)) => match load_link(&link) {
+                    Ok(l) => {
+                        let view = l.view.clone();
+                        let mut next = self.replaced(l);
+                        if let Some(p) = view.playing {
+                            next.playing = p;
+                        }
+                        if let Some(sp) = view.speed.filter(|s| s.is_finite() && *s > 0.0) {
+                            next.speed = sp.clamp(0.01, 1000.0);
+                        }
+                        if !self.page.embed {
+                            clear_fragment();
+                        }
                         Rc::new(next)
                     }
                     Err(e) => {
                         let mut next = self.next();
-                        next.errors.insert(control, describe(&e));
+                        next.notice = Some(link_notice(&e, "The current session is kept."));
                         Rc::new(next)
                     }
+                },
+                Err(e) => {
+                    let mut next = self.next();
+                    next.notice = Some(link_notice(&e, "The current session is kept."));
+                    Rc::new(next)
                 }
-            }
+            },
             Msg::Restart => {
                 let sc = self.session.borrow().scenario.clone();
-                match Session::new(sc, None) {
-                    Ok(s) => {
-                        let mut next = AppState::from_session(s, self.preset.clone(), None);
-                        next.version = self.version + 1;
-                        next.speed = self.speed;
-                        next.save();
-                        Rc::new(next)
-                    }
+                let seed = Some(self.session.borrow().cluster.seed);
+                match Session::new(sc, seed) {
+                    Ok(s) => Rc::new(self.replaced(fresh(s, self.preset.clone()))),
                     Err(e) => {
                         let mut next = self.next();
                         next.errors.insert("restart".into(), describe(&e));
@@ -355,6 +843,98 @@ impl Reducible for AppState {
             Msg::DismissNotice => {
                 let mut next = self.next();
                 next.notice = None;
+                Rc::new(next)
+            }
+            Msg::Notice(n) => {
+                let mut next = self.next();
+                next.notice = Some(n);
+                Rc::new(next)
+            }
+            Msg::TourOpen(open) => {
+                let mut next = self.next();
+                next.tour.open = open;
+                if open && next.tour.step >= self.session.borrow().scenario.tour.len() {
+                    next.tour = Tour {
+                        open: true,
+                        step: 0,
+                        reached: 0,
+                    };
+                }
+                next.settle();
+                Rc::new(next)
+            }
+            Msg::TourGo(step) => {
+                let len = self.session.borrow().scenario.tour.len();
+                let mut next = self.next();
+                let step = step.min(len);
+                next.tour.step = step;
+                next.tour.reached = next.tour.reached.max(step);
+                next.settle();
+                Rc::new(next)
+            }
+            Msg::Seek(t) => {
+                let t = t.clamp(self.history.borrow().start(), self.timeline_end);
+                let rebuilt = self.history.borrow().session_at(&self.timeline, t);
+                match rebuilt {
+                    Ok(s) => {
+                        *self.session.borrow_mut() = s;
+                        let mut next = self.next();
+                        next.playing = false;
+                        next.carry = 0.0;
+                        next.fork = None;
+                        next.challenge = None;
+                        let mut lag = (*self.lag_history).clone();
+                        for q in lag.values_mut() {
+                            q.retain(|(at, _)| *at <= t);
+                        }
+                        next.lag_history = Rc::new(lag);
+                        next.errors.remove("timeline");
+                        next.save();
+                        next.settle();
+                        next.api.borrow_mut().state_due = true;
+                        Rc::new(next)
+                    }
+                    Err(e) => {
+                        let mut next = self.next();
+                        next.errors.insert("timeline".into(), describe(&e));
+                        Rc::new(next)
+                    }
+                }
+            }
+            Msg::Fork { label, changes } => {
+                let mut copy = self.session.borrow().clone();
+                let mut refused = Vec::new();
+                for a in changes {
+                    if let Err(e) = copy.apply(a) {
+                        refused.push(e.to_string());
+                    }
+                }
+                let mut next = self.next();
+                if !refused.is_empty() {
+                    next.errors.insert("fork".into(), refused.join("; "));
+                    return Rc::new(next);
+                }
+                next.errors.remove("fork");
+                let d = copy.cluster.durability();
+                next.fork = Some(Rc::new(Fork {
+                    label,
+                    from_ms: copy.now(),
+                    session: RefCell::new(copy),
+                    durability: RefCell::new(d),
+                    errors: RefCell::new(Vec::new()),
+                }));
+                Rc::new(next)
+            }
+            Msg::CloseFork => {
+                let mut next = self.next();
+                next.fork = None;
+                Rc::new(next)
+            }
+            Msg::Api(env) => self.handle_api(env),
+            Msg::ApiRefused(r) => {
+                self.reply(api::error(&r.id, r.kind.as_deref(), &r.error));
+                let mut next = self.next();
+                next.version = self.version + 1;
                 Rc::new(next)
             }
         }

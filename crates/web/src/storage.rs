@@ -36,9 +36,12 @@ pub fn save(preset: &str, s: &Session) {
 pub fn load() -> Result<Option<Saved>, String> {
     let Some(st) = storage() else { return Ok(None) };
     match st.get_item(KEY) {
-        Ok(Some(text)) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| e.to_string()),
+        // Through `from_value`, like every JSON document the engine reads: one deserializer
+        // type keeps the wasm small.
+        Ok(Some(text)) => serde_json::from_str::<serde_json::Value>(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|v| kafka_sim::scenario::from_value(v).map_err(|e| e.to_string()))
+            .map(Some),
         _ => Ok(None),
     }
 }

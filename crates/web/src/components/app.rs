@@ -1,7 +1,11 @@
-//! The root: provides the state, runs the clock, lays out the page.
+//! The root: provides the state, runs the clock, lays out the page, and connects the page to
+//! the outside world — the embedding page's `postMessage` API, shared links opened in the same
+//! tab (`hashchange`), and the guided tour's highlight.
 use super::broker_row::BrokerRow;
+use super::challenge_panel::ChallengePanel;
 use super::consumer_panel::ConsumerPanel;
 use super::event_log::EventLog;
+use super::fork_panel::ForkPanel;
 use super::groups_board::GroupsBoard;
 use super::header::Header;
 use super::internal_topics::InternalTopics;
@@ -10,10 +14,83 @@ use super::metrics_strip::MetricsStrip;
 use super::network_view::NetworkView;
 use super::producer_panel::ProducerPanel;
 use super::topic_view::TopicView;
+use super::tour_panel::TourPanel;
+use crate::api::{self, Incoming};
 use crate::hooks::use_animation_frame;
+use crate::page::origin_of;
 use crate::state::{AppContext, AppState, Msg};
-use web_sys::HtmlElement;
+use gloo::events::EventListener;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlElement, MessageEvent, Window};
 use yew::prelude::*;
+
+/// Class put on the element a tour step points at.
+pub const HIGHLIGHT: &str = "tour-highlight";
+/// Minimum real time between two state events to a subscribed host (ms).
+const STATE_EVENT_EVERY_MS: f64 = 250.0;
+
+/// The embedding page, when this page runs in a frame.
+fn parent() -> Option<Window> {
+    let w = web_sys::window()?;
+    let p = w.parent().ok().flatten()?;
+    // Not framed: `parent` is the window itself.
+    if JsValue::from(p.clone()) == JsValue::from(w) {
+        return None;
+    }
+    Some(p)
+}
+
+/// The origin allowed to drive the page: `origin=` or the referrer's origin.
+fn allowed_origin(param: Option<&str>) -> Option<String> {
+    if let Some(o) = param {
+        return Some(o.to_string());
+    }
+    let referrer = web_sys::window()?.document()?.referrer();
+    origin_of(&referrer)
+}
+
+fn post(target: &Window, origin: &str, v: &serde_json::Value) {
+    if let Ok(js) = js_sys::JSON::parse(&v.to_string()) {
+        let _ = target.post_message(&js, origin);
+    }
+}
+
+/// Put the highlight class on the first element matching `selector` (and nowhere else).
+fn highlight(selector: Option<&str>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let target = selector.and_then(|s| doc.query_selector(s).ok().flatten());
+    if let Ok(list) = doc.query_selector_all(&format!(".{HIGHLIGHT}")) {
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                if target.as_ref() != Some(&el) {
+                    let _ = el.class_list().remove_1(HIGHLIGHT);
+                }
+            }
+        }
+    }
+    if let Some(el) = target {
+        if !el.class_list().contains(HIGHLIGHT) {
+            let _ = el.class_list().add_1(HIGHLIGHT);
+        }
+    }
+}
+
+fn scroll_to(selector: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        opts.set_behavior(web_sys::ScrollBehavior::Smooth);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -24,6 +101,112 @@ pub fn app() -> Html {
     };
     use_animation_frame(state.playing, on_frame);
 
+    // The embedding page: listen to its messages, announce readiness.
+    let host = use_memo((), {
+        let origin = state.page.origin.clone();
+        move |_| parent().and_then(|p| allowed_origin(origin.as_deref()).map(|o| (p, o)))
+    });
+    {
+        let d = state.dispatcher();
+        let host = host.clone();
+        use_effect_with((), move |_| {
+            let listener = host.as_ref().as_ref().and_then(|(p, origin)| {
+                let w = web_sys::window()?;
+                post(p, origin, &api::ready());
+                let (p, origin) = (p.clone(), origin.clone());
+                Some(EventListener::new(&w, "message", move |e| {
+                    let Some(e) = e.dyn_ref::<MessageEvent>() else {
+                        return;
+                    };
+                    // Only the embedding page, and only from the allowed origin.
+                    let from_parent = e
+                        .source()
+                        .is_some_and(|s| JsValue::from(s) == JsValue::from(p.clone()));
+                    if !from_parent || e.origin() != origin {
+                        return;
+                    }
+                    let text = js_sys::JSON::stringify(&e.data())
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .unwrap_or_default();
+                    match api::parse(&text) {
+                        Incoming::Ignore => {}
+                        Incoming::Request(env) => d.dispatch(Msg::Api(env)),
+                        Incoming::Refused(r) => d.dispatch(Msg::ApiRefused(r)),
+                    }
+                }))
+            });
+            move || drop(listener)
+        });
+    }
+    // Deliver replies and state events.
+    {
+        let last = use_mut_ref(|| 0.0f64);
+        let state = state.clone();
+        let host = host.clone();
+        use_effect_with(state.version, move |_| {
+            if let Some((p, origin)) = host.as_ref() {
+                let (queue, send_state) = {
+                    let mut out = state.api.borrow_mut();
+                    let now = js_sys::Date::now();
+                    let due = out.subscribed
+                        && (out.state_due || now - *last.borrow() >= STATE_EVENT_EVERY_MS);
+                    if due {
+                        out.state_due = false;
+                        *last.borrow_mut() = now;
+                    }
+                    (std::mem::take(&mut out.queue), due)
+                };
+                for v in &queue {
+                    post(p, origin, v);
+                }
+                if send_state {
+                    post(p, origin, &state.state_event());
+                }
+            } else {
+                state.api.borrow_mut().queue.clear();
+            }
+        });
+    }
+    // A shared link pasted into this tab's address bar.
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    if let Some(h) = web_sys::window().and_then(|w| w.location().hash().ok()) {
+                        d.dispatch(Msg::OpenLink(h));
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // The tour's highlight follows the DOM as it re-renders; scroll to it when the step changes.
+    let selector: Option<String> = {
+        let s = state.session.borrow();
+        state
+            .tour
+            .open
+            .then(|| s.scenario.tour.get(state.tour.step))
+            .flatten()
+            .and_then(|t| t.highlight.clone())
+    };
+    {
+        let selector = selector.clone();
+        use_effect_with(state.version, move |_| highlight(selector.as_deref()));
+    }
+    {
+        // Not on the first render: opening the page should not scroll it.
+        let first = use_mut_ref(|| true);
+        use_effect_with(selector, move |sel| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                if let Some(s) = sel {
+                    scroll_to(s);
+                }
+            }
+        });
+    }
     // Space toggles play/pause unless the focus is in a text field or on a button.
     let onkeydown = {
         let d = state.dispatcher();
@@ -36,7 +219,7 @@ pub fn app() -> Html {
                 matches!(
                     t.tag_name().as_str(),
                     "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
-                )
+                ) || t.get_attribute("role").as_deref() == Some("button")
             });
             if !typing {
                 e.prevent_default();
@@ -48,7 +231,7 @@ pub fn app() -> Html {
     let notice = state.notice.clone().map(|n| {
         let d = state.dispatcher();
         html! {
-            <div class="notice" role="status">
+            <div class="notice" role="alert" data-testid="notice">
                 <span>{ n }</span>
                 <button class="ghost" onclick={Callback::from(move |_| d.dispatch(Msg::DismissNotice))}>{ "Dismiss" }</button>
             </div>
@@ -62,10 +245,14 @@ pub fn app() -> Html {
         .filter(|t| !t.internal)
         .map(|t| t.name.clone())
         .collect();
+    let embed = state.page.embed;
+    let readonly = !state.editable();
+    let guide_open = state.tour.open;
     let ctx: AppContext = state.clone();
     html! {
         <ContextProvider<AppContext> context={ctx}>
-            <main id="app" data-ready="1" class="app" {onkeydown}>
+            <main id="app" data-ready="1" class={classes!("app", embed.then_some("embed"), readonly.then_some("readonly"), guide_open.then_some("guided"))}
+                data-embed={embed.to_string()} data-readonly={readonly.to_string()} {onkeydown}>
                 <Header />
                 { for notice }
                 <div class="layout">
@@ -73,14 +260,17 @@ pub fn app() -> Html {
                         <NetworkView />
                         <BrokerRow />
                         <MetricsStrip />
-                                                { for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }
-                                                <GroupsBoard />
+                        { for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }
+                        <GroupsBoard />
                         <InternalTopics />
                     </section>
                     <aside class="side" aria-label="Clients and results">
-                        <ProducerPanel />
+                        <TourPanel />
+                        <ChallengePanel />
+                        if !readonly { <ProducerPanel /> }
                         <ConsumerPanel />
                         <LedgerPanel />
+                        <ForkPanel />
                         <EventLog />
                     </aside>
                 </div>

@@ -1,6 +1,9 @@
-//! Title, scenario picker and the time controls.
+//! Title, scenario picker, tour and sharing, the time controls and the timeline. In embed
+//! mode the header is one compact row (no tagline, no description).
 use super::field_error::FieldError;
+use super::share::Share;
 use super::time_controls::TimeControls;
+use super::timeline::Timeline;
 use super::use_app;
 use crate::presets::PRESETS;
 use crate::state::Msg;
@@ -8,8 +11,15 @@ use kafka_sim::scenario::Scenario;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Opens the scenario editor.
+    #[prop_or_default]
+    pub on_edit: Option<Callback<()>>,
+}
+
 #[function_component(Header)]
-pub fn header() -> Html {
+pub fn header(props: &Props) -> Html {
     let app = use_app();
     let onchange = {
         let d = app.dispatcher();
@@ -25,7 +35,24 @@ pub fn header() -> Html {
             .unwrap_or_else(|_| p.id.to_string());
         html! { <option value={p.id} selected={p.id == current}>{ name }</option> }
     });
-    let description = app.session.borrow().scenario.description.clone();
+    let (description, has_tour, name) = {
+        let s = app.session.borrow();
+        (
+            s.scenario.description.clone(),
+            !s.scenario.tour.is_empty(),
+            s.scenario.name.clone(),
+        )
+    };
+    let embed = app.page.embed;
+    let open_tour = {
+        let d = app.dispatcher();
+        Callback::from(move |_| d.dispatch(Msg::TourOpen(true)))
+    };
+    let edit = props
+        .on_edit
+        .clone()
+        .map(|cb| Callback::from(move |_: MouseEvent| cb.emit(())));
+    let scenario_known = PRESETS.iter().any(|p| p.id == current);
     html! {
         <header class="topbar">
             <div class="brand">
@@ -35,20 +62,36 @@ pub fn header() -> Html {
                     <rect x="3" y="21" width="23" height="5" rx="2" />
                 </svg>
                 <div>
-                    <h1>{ "Kafka Playground" }</h1>
-                    <p class="tagline">{ "A real Kafka cluster, simulated in your browser" }</p>
+                    if embed {
+                        <h1 class="embed-title">{ name.clone() }</h1>
+                    } else {
+                        <h1>{ "Kafka Playground" }</h1>
+                        <p class="tagline">{ "A real Kafka cluster, simulated in your browser" }</p>
+                    }
                 </div>
             </div>
             <div class="scenario">
-                <label for="preset">{ "Scenario" }</label>
-                <select id="preset" {onchange}>
-                    { for options }
-                    if current == "custom" { <option value="custom" selected=true>{ "Custom scenario" }</option> }
-                </select>
+                if !embed || !app.page.readonly {
+                    <label for="preset">{ "Scenario" }</label>
+                    <select id="preset" {onchange}>
+                        { for options }
+                        if !scenario_known { <option value={current.clone()} selected=true>{ if current == "custom" { "Custom scenario".to_string() } else { name.clone() } }</option> }
+                    </select>
+                }
                 <FieldError control="preset" />
-                <p class="scenario-desc">{ description }</p>
+                if !embed { <p class="scenario-desc" title={description.clone()}>{ description }</p> }
+            </div>
+            <div class="actions">
+                if has_tour && !app.tour.open {
+                    <button id="tour-open" onclick={open_tour} title="Walk through this scenario step by step">{ "Tour" }</button>
+                }
+                if let Some(cb) = edit {
+                    <button id="edit-scenario" onclick={cb} title="Edit this scenario as JSON, import or export it">{ "Edit" }</button>
+                }
+                <Share />
             </div>
             <TimeControls />
+            <Timeline />
         </header>
     }
 }

@@ -2,10 +2,12 @@
 pub mod app;
 pub mod broker_card;
 pub mod broker_row;
+pub mod challenge_panel;
 pub mod consumer_chip;
 pub mod consumer_panel;
 pub mod event_log;
 pub mod field_error;
+pub mod fork_panel;
 pub mod group_box;
 pub mod groups_board;
 pub mod header;
@@ -16,9 +18,12 @@ pub mod metrics_strip;
 pub mod network_view;
 pub mod partition_row;
 pub mod producer_panel;
+pub mod share;
 pub mod time_controls;
+pub mod timeline;
 pub mod topic_settings;
 pub mod topic_view;
+pub mod tour_panel;
 
 use crate::state::{AppContext, Msg};
 use kafka_sim::action::Action;

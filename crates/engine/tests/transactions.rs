@@ -1,0 +1,319 @@
+//! Exactly-once building blocks (semantics digest §4 and §5): idempotent retries,
+//! transactions with markers, the LSO and read_committed, zombie fencing, timeouts, and
+//! offsets sent to a transaction.
+#![allow(clippy::unwrap_used)]
+
+use kafka_sim::{Cluster, ClusterSpec};
+use std::collections::BTreeMap;
+
+fn cfg(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn cluster() -> Cluster {
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 3,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("in", 1, 3, &cfg(&[]), None).unwrap();
+    c.create_topic("out", 2, 3, &cfg(&[]), None).unwrap();
+    c
+}
+
+fn duplicates_with_lost_responses(idempotence: bool) -> u64 {
+    let mut c = cluster();
+    let conf = if idempotence {
+        vec![("enable.idempotence", "true")]
+    } else {
+        vec![("enable.idempotence", "false")]
+    };
+    c.add_producer("p", &cfg(&conf)).unwrap();
+    c.advance(200);
+    c.lose_produce_responses("p", 2).unwrap();
+    c.produce("p", "out", Some("k"), Some("v"), None, &[], 5)
+        .unwrap();
+    c.advance(120_000);
+    let d = c.durability();
+    assert_eq!(d.acked, 5, "every record is eventually acknowledged: {d:?}");
+    assert!(c.producer("p").unwrap().stats.retries >= 2);
+    d.duplicates
+}
+
+#[test]
+fn retries_duplicate_without_idempotence_and_not_with_it() {
+    assert!(
+        duplicates_with_lost_responses(false) >= 1,
+        "the broker appended, the producer retried: a duplicate"
+    );
+    assert_eq!(
+        duplicates_with_lost_responses(true),
+        0,
+        "the broker recognised the retried batch by its sequence number"
+    );
+}
+
+fn tx_producer(c: &mut Cluster, name: &str) {
+    c.add_producer(name, &cfg(&[("transactional.id", "tx-1")]))
+        .unwrap();
+}
+
+fn reader(c: &mut Cluster, name: &str, level: &str) {
+    c.add_consumer(
+        name,
+        None,
+        &["out".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("isolation.level", level),
+        ]),
+        0,
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_committed_transaction_becomes_visible_to_read_committed_atomically() {
+    let mut c = cluster();
+    tx_producer(&mut c, "p");
+    reader(&mut c, "rc", "read_committed");
+    reader(&mut c, "ru", "read_uncommitted");
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("1"), Some(0), &[], 2)
+        .unwrap();
+    c.produce("p", "out", Some("b"), Some("2"), Some(1), &[], 2)
+        .unwrap();
+    c.advance(2_000);
+    assert_eq!(
+        c.consumer("ru").unwrap().delivered_total,
+        4,
+        "read_uncommitted sees records of an open transaction"
+    );
+    assert_eq!(
+        c.consumer("rc").unwrap().delivered_total,
+        0,
+        "read_committed stops at the LSO"
+    );
+    let tp = c.tp("out", 0).unwrap();
+    let p = c.partition_view(tp);
+    assert_eq!(
+        p.last_stable_offset, 0,
+        "the open transaction pins the LSO at its first offset"
+    );
+    assert_eq!(p.high_watermark, 2);
+    c.commit_txn("p").unwrap();
+    c.advance(2_000);
+    assert_eq!(c.consumer("rc").unwrap().delivered_total, 4);
+    let p = c.partition_view(tp);
+    assert_eq!(p.log_end_offset, 3, "a COMMIT marker occupies one offset");
+    assert_eq!(p.last_stable_offset, 3);
+    let recs = c.records("out", 0, None, 0, 10);
+    assert_eq!(recs[2].control.as_deref(), Some("COMMIT"));
+    assert_eq!(c.producer("p").unwrap().txn.as_ref().unwrap().committed, 1);
+}
+
+#[test]
+fn an_aborted_transaction_is_invisible_to_read_committed_and_visible_to_read_uncommitted() {
+    let mut c = cluster();
+    tx_producer(&mut c, "p");
+    reader(&mut c, "rc", "read_committed");
+    reader(&mut c, "ru", "read_uncommitted");
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("x"), Some(0), &[], 3)
+        .unwrap();
+    c.advance(1_000);
+    c.abort_txn("p").unwrap();
+    c.advance(1_000);
+    // Then a committed one after it.
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("y"), Some(0), &[], 2)
+        .unwrap();
+    c.advance(500);
+    c.commit_txn("p").unwrap();
+    c.advance(2_000);
+    assert_eq!(c.consumer("ru").unwrap().delivered_total, 5);
+    assert_eq!(
+        c.consumer("rc").unwrap().delivered_total,
+        2,
+        "the aborted records are skipped"
+    );
+    assert_eq!(c.aborted_reads("ru"), 3);
+    assert_eq!(c.aborted_reads("rc"), 0);
+    let tp = c.tp("out", 0).unwrap();
+    assert_eq!(
+        c.consumer("rc").unwrap().position(tp),
+        Some(7),
+        "the position moves past markers and aborted records"
+    );
+}
+
+#[test]
+fn a_new_instance_fences_the_zombie() {
+    let mut c = cluster();
+    tx_producer(&mut c, "old");
+    c.advance(3_000);
+    c.begin_txn("old").unwrap();
+    c.produce("old", "out", Some("a"), Some("zombie"), Some(0), &[], 1)
+        .unwrap();
+    c.advance(500);
+    // A new instance with the same transactional.id: initTransactions aborts the open
+    // transaction and bumps the epoch.
+    c.add_producer("new", &cfg(&[("transactional.id", "tx-1")]))
+        .unwrap();
+    c.advance(3_000);
+    let new_epoch = c.producer("new").unwrap().producer_epoch;
+    assert!(new_epoch > c.producer("old").unwrap().producer_epoch);
+    c.commit_txn("old").unwrap();
+    c.advance(2_000);
+    let old = c.producer("old").unwrap();
+    assert!(
+        old.stats.errors.contains_key("PRODUCER_FENCED"),
+        "{:?}",
+        old.stats.errors
+    );
+    assert!(old.txn.as_ref().unwrap().phase.name().starts_with("fenced"));
+    // The zombie's record is aborted: read_committed never sees it.
+    reader(&mut c, "rc", "read_committed");
+    c.advance(2_000);
+    assert_eq!(c.consumer("rc").unwrap().delivered_total, 0);
+}
+
+#[test]
+fn a_stalled_transaction_is_aborted_after_its_timeout() {
+    let mut c = cluster();
+    c.add_producer(
+        "p",
+        &cfg(&[
+            ("transactional.id", "slow"),
+            ("transaction.timeout.ms", "10000"),
+        ]),
+    )
+    .unwrap();
+    reader(&mut c, "rc", "read_committed");
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("v"), Some(0), &[], 2)
+        .unwrap();
+    c.advance(30_000);
+    let tp = c.tp("out", 0).unwrap();
+    let p = c.partition_view(tp);
+    assert_eq!(p.log_end_offset, 3, "the coordinator wrote an ABORT marker");
+    assert_eq!(
+        p.last_stable_offset, 3,
+        "the LSO moves past the aborted transaction"
+    );
+    assert_eq!(
+        c.records("out", 0, None, 2, 1)[0].control.as_deref(),
+        Some("ABORT")
+    );
+    // The producer is fenced by the epoch bump.
+    c.commit_txn("p").unwrap();
+    c.advance(2_000);
+    assert!(c
+        .producer("p")
+        .unwrap()
+        .stats
+        .errors
+        .contains_key("PRODUCER_FENCED"));
+}
+
+#[test]
+fn offsets_sent_to_a_transaction_commit_with_it() {
+    let mut c = cluster();
+    c.add_producer("src", &cfg(&[])).unwrap();
+    c.produce("src", "in", Some("k"), Some("v"), None, &[], 4)
+        .unwrap();
+    c.add_consumer(
+        "app",
+        Some("g"),
+        &["in".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("enable.auto.commit", "false"),
+        ]),
+        0,
+    )
+    .unwrap();
+    tx_producer(&mut c, "p");
+    c.advance(10_000);
+    assert_eq!(c.consumer("app").unwrap().delivered_total, 4);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("k"), Some("V"), Some(0), &[], 4)
+        .unwrap();
+    c.send_offsets("p", "app").unwrap();
+    c.advance(2_000);
+    let committed = |c: &Cluster| {
+        c.group_view("g")
+            .and_then(|g| g.committed.first().map(|x| x.offset))
+    };
+    assert_eq!(
+        committed(&c),
+        None,
+        "offsets sent to a transaction are pending until it commits"
+    );
+    c.commit_txn("p").unwrap();
+    c.advance(2_000);
+    assert_eq!(
+        committed(&c),
+        Some(4),
+        "committed atomically with the output records"
+    );
+}
+
+#[test]
+fn aborted_offsets_are_dropped() {
+    let mut c = cluster();
+    c.add_producer("src", &cfg(&[])).unwrap();
+    c.produce("src", "in", Some("k"), Some("v"), None, &[], 4)
+        .unwrap();
+    c.add_consumer(
+        "app",
+        Some("g"),
+        &["in".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("enable.auto.commit", "false"),
+        ]),
+        0,
+    )
+    .unwrap();
+    tx_producer(&mut c, "p");
+    c.advance(10_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("k"), Some("V"), Some(0), &[], 1)
+        .unwrap();
+    c.send_offsets("p", "app").unwrap();
+    c.advance(2_000);
+    c.abort_txn("p").unwrap();
+    c.advance(2_000);
+    assert!(c.group_view("g").unwrap().committed.is_empty());
+}
+
+#[test]
+fn transactional_misuse_is_an_error_not_a_panic() {
+    let mut c = cluster();
+    tx_producer(&mut c, "p");
+    let e = c.begin_txn("p").unwrap_err();
+    assert!(e.to_string().contains("initTransactions"), "{e}");
+    c.advance(3_000);
+    let e = c
+        .produce("p", "out", None, Some("v"), None, &[], 1)
+        .unwrap_err();
+    assert!(e.to_string().contains("beginTransaction"), "{e}");
+    let e = c.commit_txn("p").unwrap_err();
+    assert!(e.to_string().contains("no transaction"), "{e}");
+    c.add_producer("plain", &cfg(&[])).unwrap();
+    assert!(c.begin_txn("plain").is_err());
+    let e = c
+        .add_producer(
+            "bad",
+            &cfg(&[("transactional.id", "t"), ("enable.idempotence", "false")]),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("transactional.id"), "{e}");
+}
