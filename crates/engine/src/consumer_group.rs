@@ -396,14 +396,20 @@ impl ConsumerGroup {
                     assigned: BTreeSet::new(),
                     pending_revocation: BTreeSet::new(),
                 });
-                match self.member_mut(member_id) {
-                    Some(m) => m.assignment = a,
-                    None if value.is_some() => {
-                        let mut m = ConsumerGroupMember::new(member_id, now);
-                        m.assignment = a;
-                        self.members.push(m);
-                    }
-                    None => {}
+                if self.member(member_id).is_none() && value.is_some() {
+                    self.members.push(ConsumerGroupMember::new(member_id, now));
+                }
+                if let Some(m) = self.member_mut(member_id) {
+                    // A member that must revoke gets its rebalance timeout (re)started; it is
+                    // fenced if it is still at this epoch when the timeout expires. Loading the
+                    // log restarts it, as Kafka does for members in UNREVOKED_PARTITIONS.
+                    m.revocation_deadline = (a.state == MemberState::UnrevokedPartitions
+                        && a.member_epoch > 0)
+                        .then(|| {
+                            let timeout = m.metadata.rebalance_timeout_ms.max(0) as Millis;
+                            (a.member_epoch, now + timeout)
+                        });
+                    m.assignment = a;
                 }
             }
         }
@@ -691,8 +697,6 @@ struct Plan {
     member_id: String,
     member_epoch: i32,
     assignment: Option<Vec<TopicPartition>>,
-    /// Schedule (`Some`) or cancel (`None`) the rebalance timeout; untouched when absent.
-    revocation: Option<Option<(i32, Millis)>>,
     notes: Vec<String>,
 }
 
@@ -1049,7 +1053,6 @@ fn plan_heartbeat(
     };
 
     // 3. Reconcile the member towards it (maybeReconcile).
-    let mut revocation = None;
     if !updated.assignment.is_reconciled_to(target_epoch) {
         let next = current_assignment_builder(
             &updated.assignment,
@@ -1089,12 +1092,6 @@ fn plan_heartbeat(
                     }
                 ));
             }
-            revocation = Some(if next.state == MemberState::UnrevokedPartitions {
-                let timeout = updated.metadata.rebalance_timeout_ms.max(0) as Millis;
-                Some((next.member_epoch, now + timeout))
-            } else {
-                None
-            });
             updated.assignment = next;
         }
     }
@@ -1115,7 +1112,6 @@ fn plan_heartbeat(
         member_id: member_id.to_string(),
         member_epoch: updated.assignment.member_epoch,
         assignment,
-        revocation,
         notes,
     })
 }
@@ -1161,7 +1157,6 @@ fn plan_leave(g: &ConsumerGroup, req: &HeartbeatRequest) -> Result<Plan, ErrorCo
         member_id: member.member_id.clone(),
         member_epoch: req.member_epoch,
         assignment: None,
-        revocation: Some(None),
         notes: vec![note],
     })
 }
@@ -1233,9 +1228,6 @@ impl GroupCoordinator {
                 if !leaving {
                     // scheduleConsumerGroupSessionTimeout.
                     m.last_heartbeat = now;
-                }
-                if let Some(r) = plan.revocation {
-                    m.revocation_deadline = r;
                 }
             }
         }

@@ -227,13 +227,6 @@ impl Consumer {
         }
     }
 
-    fn owned_names(&self) -> BTreeSet<TopicPartition> {
-        self.assignment
-            .iter()
-            .filter_map(|tp| tp_name(self, *tp))
-            .collect()
-    }
-
     /// Drive the membership: coordinator discovery, reconciliation, heartbeats, committed
     /// offsets of new partitions (the background thread's `poll` of each request manager).
     pub(crate) fn consumer_protocol_step(&mut self, ctx: &mut Ctx) {
@@ -383,7 +376,6 @@ impl Consumer {
     /// that end when a heartbeat goes out (`onHeartbeatRequestGenerated`).
     fn send_heartbeat(&mut self, ctx: &mut Ctx, coordinator: BrokerId) {
         let now = ctx.now;
-        let owned = self.owned_names();
         let mut topics = self.topics.clone();
         topics.sort();
         topics.dedup();
@@ -400,6 +392,9 @@ impl Consumer {
             );
             m.member_id = id.to_string();
         }
+        // The owned partitions reported are the local assignment (`currentAssignment`):
+        // partitions paused for revocation still count until the reconciliation completes.
+        let owned = m.current.clone().unwrap_or_default();
         let leaving = m.state == MemberState::Leaving;
         let all = m.state == MemberState::Joining;
         let notable = matches!(m.state, MemberState::Joining | MemberState::Acknowledging);

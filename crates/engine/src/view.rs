@@ -82,6 +82,33 @@ pub struct ProducerView {
     pub last_error: Option<ClientErrorView>,
     pub config: BTreeMap<String, String>,
     pub workload: Option<f64>,
+    pub transactional_id: Option<String>,
+    /// "ready", "ongoing", "committing", "aborting", "fenced (…)", … (transactional only).
+    pub txn_state: Option<String>,
+    /// The last transactional API called: initTransactions, beginTransaction, send,
+    /// sendOffsetsToTransaction, commitTransaction, abortTransaction.
+    pub txn_last_call: Option<String>,
+    pub txns_committed: u64,
+    pub txns_aborted: u64,
+    /// Next sequence number per partition ("topic-partition" → sequence).
+    pub sequences: BTreeMap<String, i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessorView {
+    pub id: String,
+    pub input: String,
+    pub output: String,
+    pub group: String,
+    pub guarantee: String,
+    pub alive: bool,
+    pub step: String,
+    pub last_action: String,
+    pub batches: u64,
+    pub crashes: u32,
+    pub consumer: String,
+    pub producer: String,
+    pub check: Option<crate::processor::PipelineCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +130,8 @@ pub struct ConsumerView {
     pub consumed: u64,
     pub errors: BTreeMap<String, u64>,
     pub last_error: Option<ClientErrorView>,
+    /// Records of aborted transactions this consumer's application received.
+    pub aborted_reads: u64,
     /// Group membership: "Stable", "Joining", … (None without a group).
     pub member_state: Option<String>,
     pub member_id: Option<String>,
@@ -212,6 +241,12 @@ pub struct Durability {
     pub lost: Vec<LostRecord>,
 }
 
+impl Durability {
+    pub fn empty() -> Self {
+        Durability::default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterView {
     pub now: Millis,
@@ -221,6 +256,7 @@ pub struct ClusterView {
     pub producers: Vec<ProducerView>,
     pub consumers: Vec<ConsumerView>,
     pub groups: Vec<GroupView>,
+    pub processors: Vec<ProcessorView>,
     pub in_flight: Vec<InFlight>,
     pub metrics: Metrics,
 }
@@ -502,6 +538,16 @@ impl Cluster {
                     }),
                     config: p.config.overrides().clone(),
                     workload: self.workloads.get(&(i as u32)).map(|w| w.rate_per_sec),
+                    transactional_id: p.txn.as_ref().map(|t| t.transactional_id.clone()),
+                    txn_state: p.txn.as_ref().map(|t| t.phase.name()),
+                    txn_last_call: p.txn.as_ref().map(|t| t.last_call.clone()),
+                    txns_committed: p.txn.as_ref().map_or(0, |t| t.committed),
+                    txns_aborted: p.txn.as_ref().map_or(0, |t| t.aborted),
+                    sequences: p
+                        .next_sequence
+                        .iter()
+                        .map(|(tp, s)| (format!("{}-{}", self.tp_name(*tp), tp.partition), *s))
+                        .collect(),
                 }),
                 Client::Consumer(c) => consumers.push(ConsumerView {
                     id: c.name.clone(),
@@ -536,6 +582,7 @@ impl Cluster {
                         })
                         .collect(),
                     consumed: c.delivered_total,
+                    aborted_reads: self.aborted_reads(&c.name),
                     // Classic membership, or the KIP-848 one (its member epoch as generation).
                     member_state: match &c.consumer_membership {
                         Some(m) => Some(format!("{:?}", m.state)),
@@ -569,6 +616,25 @@ impl Cluster {
             producers,
             consumers,
             groups: self.groups(),
+            processors: self
+                .processors
+                .iter()
+                .map(|p| ProcessorView {
+                    id: p.id.clone(),
+                    input: p.input.clone(),
+                    output: p.output.clone(),
+                    group: p.group.clone(),
+                    guarantee: p.guarantee.name().to_string(),
+                    alive: p.alive,
+                    step: format!("{:?}", p.step).split(' ').next().unwrap_or_default().to_string(),
+                    last_action: p.last_action.clone(),
+                    batches: p.batches,
+                    crashes: p.crashes,
+                    consumer: p.consumer.clone(),
+                    producer: p.producer.clone(),
+                    check: self.pipeline_check(&p.id),
+                })
+                .collect(),
             in_flight: self.in_flight(),
             metrics: self.metrics(),
         }

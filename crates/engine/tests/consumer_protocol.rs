@@ -693,3 +693,99 @@ fn a_partition_count_change_bumps_the_group_epoch() {
     let fx = gc.consumer_group_heartbeat(1, NodeId::Client(0), 2, hb("a", 1, None, None), &more);
     assert_eq!(response(&fx), (None, 2, Some(vec![0, 1, 2, 3, 4, 5])));
 }
+
+#[test]
+fn a_member_that_does_not_revoke_within_its_rebalance_timeout_is_fenced() {
+    let mut gc = GroupCoordinator::new(3000, 6000, 1_800_000);
+    let t = topics();
+    let mut join_a = hb("a", 0, Some(&["t"]), Some(&[]));
+    join_a.rebalance_timeout_ms = 10_000;
+    gc.consumer_group_heartbeat(0, NodeId::Client(0), 1, join_a, &t);
+    gc.consumer_group_heartbeat(
+        1,
+        NodeId::Client(1),
+        2,
+        hb("b", 0, Some(&["t"]), Some(&[])),
+        &t,
+    );
+    // a is asked to revoke two partitions but keeps reporting all four.
+    let fx = gc.consumer_group_heartbeat(
+        2,
+        NodeId::Client(0),
+        3,
+        hb("a", 1, None, Some(&[0, 1, 2, 3])),
+        &t,
+    );
+    assert_eq!(response(&fx), (None, 1, Some(vec![0, 1])));
+    for now in [3_000, 6_000, 9_000] {
+        let fx = gc.consumer_group_heartbeat(
+            now,
+            NodeId::Client(0),
+            4,
+            hb("a", 1, None, Some(&[0, 1, 2, 3])),
+            &t,
+        );
+        assert_eq!(response(&fx).0, None, "still within its rebalance timeout");
+        gc.consumer_group_heartbeat(now, NodeId::Client(1), 5, hb("b", 2, None, None), &t);
+        gc.tick(now);
+    }
+    let fx = gc.tick(12_003);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Note(n) if n.contains("within its rebalance timeout"))));
+    let g = &gc.consumer.groups["g"];
+    assert!(g.member("a").is_none());
+    assert_eq!(g.group_epoch, 3);
+    // b then gets everything.
+    let fx = gc.consumer_group_heartbeat(
+        12_010,
+        NodeId::Client(1),
+        6,
+        hb("b", 2, None, Some(&[])),
+        &t,
+    );
+    assert_eq!(response(&fx), (None, 3, Some(vec![0, 1, 2, 3])));
+    let fx = gc.consumer_group_heartbeat(
+        12_020,
+        NodeId::Client(0),
+        7,
+        hb("a", 1, None, Some(&[0, 1])),
+        &t,
+    );
+    assert_eq!(response(&fx).0, Some(ErrorCode::UnknownMemberId));
+}
+
+#[test]
+fn a_member_that_stops_polling_leaves_and_rejoins_when_it_polls_again() {
+    let mut c = cluster(2);
+    c.produce("p", "t", None, Some("v"), None, &[], 400)
+        .unwrap();
+    c.advance(2_000);
+    let mut conf = cfg(CONSUMER);
+    conf.extend(cfg(&[
+        ("max.poll.interval.ms", "5000"),
+        ("max.poll.records", "100"),
+    ]));
+    c.add_consumer("slow", Some("g"), &["t".into()], &conf, 100)
+        .unwrap();
+    c.advance(60_000);
+    let slow = c.consumer("slow").unwrap();
+    assert!(
+        slow.stats
+            .errors
+            .get("REBALANCE_IN_PROGRESS")
+            .copied()
+            .unwrap_or(0)
+            >= 1
+    );
+    let left = c.trace.events().any(|e| {
+        matches!(&e.kind, kafka_sim::trace::TraceKind::Group { event, .. }
+            if event.contains("leaves the group with epoch -1 (consumer poll timeout has expired)"))
+    });
+    assert!(left);
+    let rejoined = c.trace.events().any(|e| {
+        matches!(&e.kind, kafka_sim::trace::TraceKind::Group { event, .. }
+            if event.contains("rejoins with epoch 0 (the application polls again)"))
+    });
+    assert!(rejoined);
+}

@@ -43,6 +43,18 @@ pub const PRESETS: &[Preset] = &[
         id: "kip848-consumer-protocol",
         json: include_str!("../../../static/scenarios/kip848-consumer-protocol.json"),
     },
+    Preset {
+        id: "idempotence",
+        json: include_str!("../../../static/scenarios/idempotence.json"),
+    },
+    Preset {
+        id: "transactions",
+        json: include_str!("../../../static/scenarios/transactions.json"),
+    },
+    Preset {
+        id: "exactly-once-pipeline",
+        json: include_str!("../../../static/scenarios/exactly-once-pipeline.json"),
+    },
 ];
 
 pub const DEFAULT_PRESET: &str = "playground";
