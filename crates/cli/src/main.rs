@@ -35,6 +35,12 @@ COMMANDS:
         \"topics\": [\"t0\"], \"owned\": [[\"t0\", 0]], \"generation\": 1, \"instance_id\": \"i0\"}]}
         --rounds  print every cooperative round until the assignment is stable
 
+    fuzz [--seeds N] [--start S] [--events E] [--config safe|weak|all] [--json]
+        Deterministic simulation testing: random clusters, workloads and faults per seed,
+        every invariant checked after every event; anomaly rates of weak configurations;
+        failing seeds are shrunk to scenario files. Also --replay FILE, --target
+        json|link|commands (byte-level fuzzing), --list (the invariants). `fuzz --help`.
+
     schema
         Print the JSON Schema of the scenario format.
 
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
         Some("assign") => assign::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("schema") => {
             println!("{}", scenario::json_schema());
             0
@@ -66,6 +73,7 @@ fn main() -> ExitCode {
 }
 
 mod assign;
+mod fuzz;
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
     eprintln!("kafka-sim: {msg}");
@@ -180,6 +188,7 @@ pub fn report_json(r: &RunReport) -> Value {
                     "log_end_offset": p.log_end_offset,
                     "high_watermark": p.high_watermark,
                     "last_stable_offset": p.last_stable_offset,
+                    "segments": p.segments,
                     "replicas": p.replicas.iter().map(|x| json!({
                         "broker": x.broker, "leo": x.leo, "hw": x.hw, "online": x.online, "in_isr": x.in_isr,
                     })).collect::<Vec<_>>(),
@@ -245,20 +254,34 @@ fn print_report(r: &RunReport) {
         for p in &t.partitions {
             let leader = p.leader.map_or("none".to_string(), |l| l.to_string());
             println!(
-                "  partition {}: leader {leader} epoch {} isr {:?} log [{}, {}) hw {}",
+                "  partition {}: leader {leader} epoch {} isr {:?} log [{}, {}) hw {} segments {}{}",
                 p.partition,
                 p.leader_epoch,
                 p.isr,
                 p.log_start_offset,
                 p.log_end_offset,
-                p.high_watermark
+                p.high_watermark,
+                p.segments.len(),
+                match p.segments.iter().map(|s| s.compacted_away).sum::<usize>() {
+                    0 => String::new(),
+                    n => format!(" (compaction removed {n})"),
+                }
             );
         }
     }
+    for q in &r.view.queues {
+        println!(
+            "queue {}: holds {} sent {} deleted {} redelivered {}",
+            q.name, q.count, q.sent, q.deleted, q.redelivered
+        );
+    }
+    for p in &r.view.projections {
+        println!("projection {} of {} ({}): {:?}", p.id, p.topic, p.fold, p.state);
+    }
     let d = &r.durability;
     println!(
-        "ledger: acked {} visible {} lost_acked {} unavailable {} failed {} duplicates {}",
-        d.acked, d.visible, d.lost_acked, d.unavailable, d.failed, d.duplicates
+        "ledger: acked {} visible {} expired {} lost_acked {} unavailable {} failed {} duplicates {}",
+        d.acked, d.visible, d.expired, d.lost_acked, d.unavailable, d.failed, d.duplicates
     );
     for l in d.lost.iter().take(5) {
         println!(

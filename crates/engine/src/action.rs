@@ -173,6 +173,33 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         processing_ms: Option<Millis>,
     },
+        /// A traditional queue (SQS/RabbitMQ-style) for comparison with the log.
+    CreateQueue {
+        name: String,
+        #[serde(default = "default_visibility")]
+        visibility_timeout_ms: Millis,
+    },
+    /// Send messages to a queue (`{i}` in key/value is the index).
+    QueueSend {
+        queue: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        value: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        count: Option<u32>,
+    },
+    /// A competing consumer of a queue; `ack` "auto" (after processing) or "manual".
+    AddQueueConsumer {
+        id: String,
+        queue: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        processing_ms: Option<Millis>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ack: Option<String>,
+    },
+    /// Acknowledge the message a queue consumer holds: the queue deletes it.
+    AckQueue { consumer: String },
+    CrashQueueConsumer { consumer: String },
     /// Kill a processor at whatever step it is in.
     CrashProcessor {
         id: String,
@@ -226,10 +253,70 @@ pub enum Action {
     },
     /// `kafka-leader-election.sh --election-type PREFERRED --all-topic-partitions`.
     ElectPreferredLeaders {},
+    /// Fast-forward the wall clock by `ms` (e.g. 604800000 = 7 days) without simulating
+    /// every idle millisecond: data ages, brokers then run retention, the log cleaner and
+    /// transaction timeouts at once. Liveness (sessions, ISR) is unaffected.
+    AdvanceTime {
+        ms: Millis,
+    },
+    /// Event sourcing: a projection (read model) of `topic`, built by replaying it from
+    /// offset 0. `fold` "sum" adds signed amounts per key (balances), "latest" keeps the
+    /// latest value per key (a table). `as_of_ms` ignores events after that timestamp.
+    AddProjection {
+        id: String,
+        topic: String,
+        #[serde(default = "default_fold")]
+        fold: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        as_of_ms: Option<i64>,
+    },
+    /// Drop the projection and rebuild it by replaying from offset 0 (as of `as_of_ms`).
+    RebuildProjection {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        as_of_ms: Option<i64>,
+    },
     /// A note in the event log (for tours).
     Note {
         text: String,
     },
+    /// A `KafkaShareConsumer` in share group `group` (KIP-932, Kafka 4.0+): records of a
+    /// partition are handed out one by one to the group's members. `config` takes share
+    /// consumer configs, e.g. `share.acknowledgement.mode` ("implicit" or "explicit") and
+    /// `max.poll.records`.
+    AddShareConsumer {
+        id: String,
+        group: String,
+        topics: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        processing_ms: Option<Millis>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        config: ConfigMap,
+    },
+    /// A share consumer's application acknowledges one record of its last poll
+    /// (`share.acknowledgement.mode=explicit`): `type` is "accept", "release" or "reject".
+    ShareAck {
+        consumer: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+        #[serde(rename = "type")]
+        ack_type: String,
+    },
+    /// `kafka-configs.sh --alter --entity-type groups`: group configs such as
+    /// `share.auto.offset.reset` ("earliest" or "latest"); an empty value deletes one.
+    SetGroupConfig {
+        group: String,
+        config: ConfigMap,
+    },
+}
+
+fn default_visibility() -> Millis {
+    30_000
+}
+
+fn default_fold() -> String {
+    "sum".into()
 }
 
 fn one() -> i32 {
@@ -416,10 +503,29 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> SimResult<()> {
             })?;
             cluster.add_processor(id, input, output, group, g, processing_ms.unwrap_or(0))?;
         }
-        Action::CrashProcessor { id } => cluster.crash_processor(id)?,
+                Action::CrashProcessor { id } => cluster.crash_processor(id)?,
+        Action::CreateQueue { name, visibility_timeout_ms } => cluster.create_queue(name, *visibility_timeout_ms)?,
+        Action::QueueSend { queue, key, value, count } => cluster.queue_send(queue, key.as_deref(), value, count.unwrap_or(1))?,
+        Action::AddQueueConsumer { id, queue, processing_ms, ack } => {
+            let auto = match ack.as_deref() {
+                None | Some("auto") => true,
+                Some("manual") => false,
+                Some(other) => return Err(SimError::command(format!("ack '{other}' is not auto or manual"))),
+            };
+            cluster.add_queue_consumer(id, queue, processing_ms.unwrap_or(100), auto)?;
+        }
+        Action::AckQueue { consumer } => cluster.ack_queue(consumer)?,
+        Action::AdvanceTime { ms } => cluster.advance_time(*ms)?,
+        Action::AddProjection { id, topic, fold, as_of_ms } => {
+            let f = crate::projection::Fold::parse(fold)
+                .ok_or_else(|| SimError::command(format!("fold '{fold}' is not sum or latest")))?;
+            cluster.add_projection(id, topic, f, *as_of_ms)?;
+        }
+        Action::RebuildProjection { id, as_of_ms } => cluster.rebuild_projection(id, *as_of_ms)?,
+        Action::CrashQueueConsumer { consumer } => cluster.crash_queue_consumer(consumer)?,
         Action::RestartProcessor { id } => cluster.restart_processor(id)?,
         Action::CrashConsumer { consumer } => {
-            if cluster.consumer(consumer).is_none() {
+            if cluster.consumer(consumer).is_none() && cluster.share_consumer(consumer).is_none() {
                 return Err(SimError::command(format!("no consumer named '{consumer}'")));
             }
             cluster.crash_client(consumer)?
@@ -491,6 +597,34 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> SimResult<()> {
             cluster.elect_preferred_leaders();
         }
         Action::Note { text } => cluster.note(text),
+        Action::AddShareConsumer {
+            id,
+            group,
+            topics,
+            processing_ms,
+            config,
+        } => {
+            let cfg = props_from_json(config)?;
+            cluster.add_share_consumer(id, group, topics, &cfg, processing_ms.unwrap_or(0))?;
+        }
+        Action::ShareAck {
+            consumer,
+            topic,
+            partition,
+            offset,
+            ack_type,
+        } => {
+            let t = crate::message::AcknowledgeType::parse(ack_type).ok_or_else(|| {
+                SimError::command(format!(
+                    "share_ack: type is \"accept\", \"release\" or \"reject\", not {ack_type:?}"
+                ))
+            })?;
+            cluster.share_acknowledge(consumer, topic, *partition, *offset, t)?;
+        }
+        Action::SetGroupConfig { group, config } => {
+            let cfg = props_from_json(config)?;
+            cluster.set_group_config(group, &cfg)?;
+        }
     }
     Ok(())
 }

@@ -114,6 +114,10 @@ pub struct Broker {
     /// WriteTxnMarkers requests in flight: correlation → (transactional id, partitions).
     pub(crate) marker_requests: BTreeMap<u64, (String, Vec<Tp>)>,
     offsets_topic_requested: bool,
+    /// KIP-932: the share-partitions of the partitions this broker leads (`share_partition.rs`).
+    pub share_partitions: crate::share_partition::SharePartitionManager,
+    /// KIP-932: the share groups this broker coordinates (`share_group.rs`).
+    pub share_groups: crate::share_group::ShareGroupCoordinator,
 }
 
 impl Broker {
@@ -163,6 +167,8 @@ impl Broker {
             txn_topic_requested: false,
             marker_requests: BTreeMap::new(),
             offsets_topic_requested: false,
+            share_partitions: Default::default(),
+            share_groups: Default::default(),
         }
     }
 
@@ -215,6 +221,8 @@ impl Broker {
         );
         ctx.set_timer(1_000, Timer::GroupTick);
         ctx.set_timer(1_000, Timer::TxnTick);
+        let backoff = self.cluster_config.i64(BROKER_CONFIGS, "log.cleaner.backoff.ms").max(1) as Millis;
+        ctx.set_timer(backoff, Timer::LogCleaner);
     }
 
     /// Bootstrap at cluster creation: the metadata is already known (as if replayed).
@@ -234,6 +242,8 @@ impl Broker {
         );
         ctx.set_timer(1_000, Timer::GroupTick);
         ctx.set_timer(1_000, Timer::TxnTick);
+        let backoff = self.cluster_config.i64(BROKER_CONFIGS, "log.cleaner.backoff.ms").max(1) as Millis;
+        ctx.set_timer(backoff, Timer::LogCleaner);
     }
 
     /// Stop the broker process (a crash). In-memory state is lost; logs are kept. Clients
@@ -249,6 +259,32 @@ impl Broker {
         for d in fetch.values() {
             ctx.send(d.from, Message::Disconnected { corr: Some(d.corr) });
         }
+        // (Simulation harness finding, issue 8.) The crash resets every connection, so the
+        // clients whose requests the coordinator had parked see the disconnect at once too:
+        // a JoinGroup or SyncGroup waiting for the group (whose timeout is the rebalance
+        // timeout, minutes) and a request waiting for an internal append.
+        let mut parked: Vec<(NodeId, u64)> = Vec::new();
+        for g in self.groups.groups.values() {
+            for m in &g.members {
+                parked.extend([m.awaiting_join, m.awaiting_sync].into_iter().flatten().map(|c| (m.node, c)));
+            }
+        }
+        for d in produce.values() {
+            match &d.then {
+                Some(AfterAppend::OffsetCommit { to, corr, .. })
+                | Some(AfterAppend::TxnOffsetCommit { to, corr, .. })
+                | Some(AfterAppend::Markers { to, corr, .. })
+                | Some(AfterAppend::Txn(crate::txn::TxnAfter::Prepared { to, corr, .. })) => {
+                    parked.push((*to, *corr))
+                }
+                _ => {}
+            }
+        }
+        for (to, corr) in parked {
+            if to != NodeId::Broker(self.id) && to != NodeId::Controller {
+                ctx.send(to, Message::Disconnected { corr: Some(corr) });
+            }
+        }
         self.fetchers.clear();
         self.pending_since.clear();
         self.groups.groups.clear();
@@ -257,6 +293,7 @@ impl Broker {
         self.txns.txns.clear();
         self.txn_topic_requested = false;
         self.marker_requests.clear();
+        self.stop_share(ctx);
         for p in self.partitions.values_mut() {
             p.role = Role::Offline;
             p.pending_isr = None;
@@ -307,18 +344,30 @@ impl Broker {
                 }
             }
             Timer::DelayedProduceExpire(id) => self.expire_produce(ctx, id),
+            // A WriteTxnMarkers request that got no answer (simulation harness finding,
+            // issue 8): fail it so that the coordinator's tick resends the markers.
+            Timer::RequestTimeout(corr) => self.on_markers_failed(ctx, corr),
             Timer::GroupTick => {
                 let fx = self.groups.tick(ctx.now);
                 self.run_effects(ctx, fx);
+                self.share_group_tick(ctx);
                 ctx.set_timer(1_000, Timer::GroupTick);
             }
             Timer::TxnTick => {
                 self.txn_tick(ctx);
                 ctx.set_timer(1_000, Timer::TxnTick);
             }
+            Timer::LogCleaner => {
+                self.log_cleaner(ctx);
+                let backoff = self.cluster_config.i64(BROKER_CONFIGS, "log.cleaner.backoff.ms").max(1) as Millis;
+                ctx.set_timer(backoff, Timer::LogCleaner);
+            }
             Timer::GroupJoin(group) => {
                 let fx = self.groups.on_join_timer(ctx.now, &group);
                 self.run_effects(ctx, fx);
+            }
+            t @ (Timer::ShareLockTimeout | Timer::DelayedShareFetchExpire(_)) => {
+                self.on_share_timer(ctx, t)
             }
             Timer::DelayedFetchExpire(id) => {
                 if let Some(d) = self.delayed_fetch.remove(&id) {
@@ -486,7 +535,13 @@ impl Broker {
             m @ Message::ConsumerGroupHeartbeat { .. } => {
                 self.handle_consumer_group_heartbeat(ctx, from, m)
             }
+            m @ (Message::ShareGroupHeartbeat { .. }
+            | Message::ShareFetch { .. }
+            | Message::ShareAcknowledge { .. }) => self.handle_share_message(ctx, from, m),
             Message::Disconnected { corr } => {
+                if let Some(c) = corr {
+                    self.on_markers_failed(ctx, c);
+                }
                 if let NodeId::Broker(leader) = from {
                     if let Some(f) = self.fetchers.get_mut(&leader) {
                         if corr.is_none() || f.in_flight == corr {
@@ -551,7 +606,7 @@ impl Broker {
             Partition::new(
                 tp,
                 id,
-                Log::new(settings.segment_bytes, settings.segment_ms, now as i64),
+                Log::new(settings.segment_bytes, settings.segment_ms, ctx.wall as i64),
             )
         });
         p.min_isr = settings.min_isr;
@@ -728,7 +783,7 @@ impl Broker {
             let epoch = p.leader_epoch;
             match p
                 .log
-                .append_as_leader(records, epoch, now as i64, settings.log_append_time)
+                .append_as_leader(records, epoch, ctx.wall as i64, settings.log_append_time)
             {
                 Ok(info) => {
                     if !info.duplicate {
@@ -1229,7 +1284,7 @@ impl Broker {
         stamp: crate::record::ProducerStamp,
         then: AfterAppend,
     ) {
-        let now = ctx.now;
+        let now = ctx.wall;
         let settings = self.topic_settings(tp.topic);
         let Some(p) = self.partitions.get_mut(&tp) else {
             self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
@@ -1552,6 +1607,7 @@ impl Broker {
     }
 
     fn try_complete_fetches(&mut self, ctx: &mut Ctx, tp: Tp) {
+        self.try_complete_share_fetches(ctx, tp);
         let ids: Vec<u64> = self
             .delayed_fetch
             .iter()
@@ -1689,8 +1745,53 @@ impl Broker {
         }
     }
 
+    /// The log cleaner (`LogCleaner`): compact partitions of `cleanup.policy=compact` topics
+    /// whose dirty ratio reached `min.cleanable.dirty.ratio` (or `max.compaction.lag.ms`).
+    fn log_cleaner(&mut self, ctx: &mut Ctx) {
+        let now = ctx.wall as i64;
+        let tps: Vec<Tp> = self.partitions.keys().copied().collect();
+        for tp in tps {
+            let s = self.topic_settings(tp.topic);
+            if !s.compact {
+                continue;
+            }
+            let Some(p) = self.partitions.get_mut(&tp) else { continue };
+            let uncleanable = p.log.first_uncleanable_offset(now, s.min_compaction_lag_ms);
+            let ratio = p.log.dirty_ratio(uncleanable);
+            let overdue = p.log.segments().iter().any(|seg| {
+                seg.base_offset >= p.log.first_dirty_offset && seg.next_offset <= uncleanable && seg.record_count() > 0
+                    && seg.first_timestamp.is_some_and(|t| now - t >= s.max_compaction_lag_ms)
+            });
+            if ratio < s.min_cleanable_dirty_ratio && !overdue {
+                continue;
+            }
+            let stats = p.log.clean(now, s.delete_retention_ms, uncleanable);
+            if stats.segments > 0 {
+                ctx.emit(TraceKind::Note {
+                    text: format!(
+                        "broker-{} compacted {}-{}: {} segment(s) below offset {uncleanable}, {} record(s) removed ({} tombstone(s), {} aborted)",
+                        self.id,
+                        ctx.topic_name(tp),
+                        tp.partition,
+                        stats.segments,
+                        stats.removed,
+                        stats.tombstones_removed,
+                        stats.aborted_removed
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Everything the broker does on a clock: run at once after a fast-forward.
+    pub(crate) fn time_based_work(&mut self, ctx: &mut Ctx) {
+        self.retention_check(ctx);
+        self.log_cleaner(ctx);
+        self.txn_tick(ctx);
+    }
+
     fn retention_check(&mut self, ctx: &mut Ctx) {
-        let now = ctx.now as i64;
+        let now = ctx.wall as i64;
         let tps: Vec<Tp> = self.partitions.keys().copied().collect();
         for tp in tps {
             let s = self.topic_settings(tp.topic);
@@ -1821,7 +1922,7 @@ impl Broker {
                 Some(ErrorCode::OffsetOutOfRange) => {
                     if p.log.log_end_offset() < pd.log_start_offset {
                         // Fell behind the leader's retention: start over at its log start.
-                        let mut fresh = Log::new(seg.segment_bytes, seg.segment_ms, now as i64);
+                        let mut fresh = Log::new(seg.segment_bytes, seg.segment_ms, ctx.wall as i64);
                         fresh_start(&mut fresh, pd.log_start_offset);
                         p.log = fresh;
                     }
@@ -1833,12 +1934,12 @@ impl Broker {
                 }
             }
             if !pd.records.is_empty() {
-                if pd.records.first_offset() != Some(p.log.log_end_offset()) {
+                if pd.records.first_offset().is_none_or(|f| f < p.log.log_end_offset()) {
                     continue;
                 }
                 let first = pd.records.first_offset().unwrap_or(0);
                 let last = pd.records.last_offset().unwrap_or(0);
-                if p.log.append_as_follower(&pd.records, now as i64).is_ok() {
+                if p.log.append_as_follower(&pd.records, ctx.wall as i64).is_ok() {
                     ctx.emit(TraceKind::Replicate {
                         broker: self.id,
                         topic: ctx.topic_name(tp),

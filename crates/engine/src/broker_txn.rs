@@ -13,6 +13,10 @@ use crate::sim::{Ctx, Timer};
 use crate::trace::TraceKind;
 use crate::txn::{self, TxnAfter, TxnEffect, TXN_TOPIC};
 use crate::types::{BrokerId, NodeId, Tp};
+
+/// How long the transaction coordinator waits for a WriteTxnMarkers answer before it sends
+/// the markers again (Kafka's `request.timeout.ms` default for the marker channel).
+const MARKERS_TIMEOUT_MS: crate::types::Millis = 30_000;
 use std::collections::BTreeMap;
 
 impl Broker {
@@ -79,7 +83,8 @@ impl Broker {
 
     /// Requests for the transaction coordinator.
     pub(crate) fn handle_txn(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
-        let now = ctx.now;
+        // The coordinator times transactions by the wall clock (see `Ctx::wall`).
+        let now = ctx.wall;
         let tid = match &msg {
             Message::InitProducerId {
                 transactional_id: Some(t),
@@ -269,6 +274,10 @@ impl Broker {
             }
             self.marker_requests
                 .insert(corr, (tid.to_string(), tps.clone()));
+            // TransactionMarkerChannelManager retries a request that fails or times out
+            // (request.timeout.ms); without an answer the markers would stay in flight
+            // forever and the transaction never complete.
+            ctx.set_timer(MARKERS_TIMEOUT_MS, Timer::RequestTimeout(corr));
             ctx.send(
                 NodeId::Broker(leader),
                 Message::WriteTxnMarkers {
@@ -280,6 +289,16 @@ impl Broker {
                 },
             );
         }
+    }
+
+    /// A WriteTxnMarkers request failed (the leader's connection was reset, or no answer
+    /// came within the request timeout): its partitions' markers are pending again.
+    pub(crate) fn on_markers_failed(&mut self, ctx: &mut Ctx, corr: u64) {
+        let Some((tid, tps)) = self.marker_requests.remove(&corr) else {
+            return;
+        };
+        let fx = self.txns.markers_written(&tid, &[], &tps);
+        self.run_txn_effects(ctx, fx);
     }
 
     pub(crate) fn on_markers_response(
@@ -316,7 +335,7 @@ impl Broker {
         commit: bool,
         partitions: Vec<Tp>,
     ) {
-        let now = ctx.now;
+        let now = ctx.wall;
         let control = if commit {
             ControlType::Commit
         } else {
@@ -609,7 +628,7 @@ impl Broker {
             .filter(|t| self.is_txn_coordinator(t))
             .cloned()
             .collect();
-        let mut fx = self.txns.tick(ctx.now);
+        let mut fx = self.txns.tick(ctx.wall);
         fx.retain(|e| match e {
             TxnEffect::Persist {
                 transactional_id, ..

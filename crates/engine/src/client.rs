@@ -177,7 +177,11 @@ impl ClientMetadata {
                 }
             }
         }
-        self.needs_update = any_missing_leader;
+        // An unknown topic is retriable metadata (UnknownTopicOrPartitionException is an
+        // InvalidMetadataException: Kafka's Metadata requests another update, after the
+        // retry backoff). Without this a client that asked a broker still catching up on
+        // metadata never asked again (simulation harness finding, issue 8).
+        self.needs_update = any_missing_leader || !self.unknown_topics.is_empty();
     }
 
     pub fn request_update(&mut self) {

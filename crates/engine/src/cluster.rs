@@ -59,6 +59,8 @@ impl Default for ClusterSpec {
 pub enum Client {
     Producer(Producer),
     Consumer(Consumer),
+    /// A `KafkaShareConsumer` (KIP-932 share groups, `share_consumer.rs`).
+    ShareConsumer(crate::share_consumer::ShareConsumer),
 }
 
 impl Client {
@@ -66,12 +68,14 @@ impl Client {
         match self {
             Client::Producer(p) => &p.name,
             Client::Consumer(c) => &c.name,
+            Client::ShareConsumer(c) => &c.name,
         }
     }
     pub fn alive(&self) -> bool {
         match self {
             Client::Producer(p) => p.alive,
             Client::Consumer(c) => c.alive,
+            Client::ShareConsumer(c) => c.alive,
         }
     }
 }
@@ -93,9 +97,10 @@ pub(crate) enum Event {
     Workload {
         producer: u32,
     },
-    ProcessorTick {
+        ProcessorTick {
         processor: u32,
     },
+    QueueTick,
 }
 
 /// A message on the wire, for animation.
@@ -131,7 +136,15 @@ pub struct Cluster {
     /// Fault: drop this many upcoming produce responses to a client.
     pub lose_responses: BTreeMap<u32, u32>,
     pub workloads: BTreeMap<u32, Workload>,
-    pub processors: Vec<crate::processor::Processor>,
+        pub processors: Vec<crate::processor::Processor>,
+    pub queues: BTreeMap<String, crate::queue::Queue>,
+    pub queue_consumers: Vec<crate::queue::QueueConsumer>,
+    /// Total fast-forward (`advance_time`): the wall clock is `now + time_warp`.
+    time_warp: Millis,
+    /// When the queue's next tick is due (ticks run only while a queue has work).
+    pub(crate) queue_wake: Option<Millis>,
+    /// Event-sourcing projections (read models folded from a topic).
+    pub projections: Vec<crate::projection::Projection>,
     setup: bool,
 }
 
@@ -191,7 +204,12 @@ impl Cluster {
             config: config.clone(),
             lose_responses: BTreeMap::new(),
             workloads: BTreeMap::new(),
-            processors: Vec::new(),
+                        processors: Vec::new(),
+            queues: BTreeMap::new(),
+            queue_consumers: Vec::new(),
+            time_warp: 0,
+            queue_wake: None,
+            projections: Vec::new(),
             setup: true,
         };
         for i in 0..spec.brokers {
@@ -221,6 +239,51 @@ impl Cluster {
 
     pub fn now(&self) -> Millis {
         self.now
+    }
+
+    /// The wall clock: simulated time plus every fast-forward. Record timestamps, retention,
+    /// segment rolling, compaction lag, tombstone retention and transaction timeouts use it.
+    pub fn wall_clock(&self) -> Millis {
+        self.now + self.time_warp
+    }
+
+    /// How much time fast-forwards have skipped in total.
+    pub fn time_warp(&self) -> Millis {
+        self.time_warp
+    }
+
+    /// Fast-forward the wall clock by `ms` (hours, days) without simulating every idle
+    /// millisecond: the cluster is taken to have idled healthily meanwhile (heartbeats,
+    /// fetches and polls kept everyone alive, so no session expires), while data ages.
+    /// Then every live broker runs its periodic time-based work at once: segment rolling and
+    /// retention (`log.retention.check.interval.ms`), the log cleaner, and the transaction
+    /// coordinator's timeout check — so a topic's old segments go, tombstones past
+    /// `delete.retention.ms` go, and a transaction left open is aborted.
+    pub fn advance_time(&mut self, ms: Millis) -> SimResult<()> {
+        const MAX: Millis = 10 * 365 * 24 * 3_600_000;
+        if ms == 0 || ms > MAX {
+            return Err(SimError::command(
+                "fast-forward by 1 ms to 10 years (e.g. 86400000 for one day)",
+            ));
+        }
+        self.time_warp += ms;
+        let text = format!(
+            "fast-forward {}: the cluster idles (heartbeats and fetches keep everyone alive) while its data ages; brokers run retention, the log cleaner and transaction timeouts",
+            crate::types::human_duration(ms)
+        );
+        self.note(&text);
+        let brokers: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        for b in brokers {
+            if !self.node_up(NodeId::Broker(b)) {
+                continue;
+            }
+            self.with_node(NodeId::Broker(b), |n, ctx| {
+                if let NodeRefMut::Broker(broker) = n {
+                    broker.time_based_work(ctx);
+                }
+            });
+        }
+        Ok(())
     }
 
     pub fn topic_names(&self) -> &[String] {
@@ -327,10 +390,12 @@ impl Cluster {
                 controller,
                 topic_names,
                 now,
+                time_warp,
                 ..
             } = self;
             let mut ctx = Ctx {
                 now: *now,
+                wall: *now + *time_warp,
                 me: node,
                 rng,
                 trace,
@@ -515,6 +580,7 @@ impl Cluster {
                     NodeRefMut::Broker(b) => b.handle(ctx, from, msg),
                     NodeRefMut::Client(Client::Producer(p)) => p.handle(ctx, from, msg),
                     NodeRefMut::Client(Client::Consumer(c)) => c.handle(ctx, from, msg),
+                    NodeRefMut::Client(Client::ShareConsumer(c)) => c.handle(ctx, from, msg),
                 });
             }
             Event::Timer {
@@ -530,10 +596,12 @@ impl Cluster {
                     NodeRefMut::Broker(b) => b.on_timer(ctx, timer),
                     NodeRefMut::Client(Client::Producer(p)) => p.on_timer(ctx, timer),
                     NodeRefMut::Client(Client::Consumer(c)) => c.on_timer(ctx, timer),
+                    NodeRefMut::Client(Client::ShareConsumer(c)) => c.on_timer(ctx, timer),
                 });
             }
             Event::Workload { producer } => self.workload_tick(producer),
-            Event::ProcessorTick { processor } => self.processor_tick(processor),
+                        Event::ProcessorTick { processor } => self.processor_tick(processor),
+            Event::QueueTick => self.queue_tick(),
         }
     }
 
@@ -553,6 +621,9 @@ impl Cluster {
             let ev = entry.remove();
             self.now = at;
             self.dispatch(ev);
+            if !self.projections.is_empty() {
+                self.drain_projections();
+            }
         }
         self.now = self.now.max(target);
     }
@@ -563,6 +634,9 @@ impl Cluster {
         let ((at, _), ev) = self.queue.pop_first()?;
         self.now = at;
         self.dispatch(ev);
+        if !self.projections.is_empty() {
+            self.drain_projections();
+        }
         Some(at)
     }
 
@@ -889,6 +963,50 @@ impl Cluster {
         headers: &[(String, String)],
         count: u32,
     ) -> SimResult<Vec<u64>> {
+        let idx = self.producer_for_send(producer, topic)?;
+        if let Some(p) = partition {
+            self.tp(topic, p)?;
+        }
+        let mut ids = Vec::new();
+        for i in 0..count.max(1) {
+            let id = self.next_record_id;
+            self.next_record_id += 1;
+            ids.push(id);
+            let value = value.map(|v| {
+                if count > 1 {
+                    v.replace("{i}", &i.to_string())
+                } else {
+                    v.to_string()
+                }
+            });
+            let key = key.map(|k| k.replace("{i}", &i.to_string()));
+            let rec = NewRecord {
+                id,
+                timestamp: self.wall_clock() as i64,
+                key: key.map(String::into_bytes),
+                value: value.map(String::into_bytes),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+                    .collect(),
+            };
+            self.send_record(idx, topic, partition, rec);
+        }
+        Ok(ids)
+    }
+
+    /// `producer.send(record)` on the producer at client index `idx`.
+    fn send_record(&mut self, idx: u32, topic: &str, partition: Option<i32>, rec: NewRecord) {
+        self.with_node(NodeId::Client(idx), |n, ctx| {
+            if let NodeRefMut::Client(Client::Producer(p)) = n {
+                p.send(ctx, topic, partition, rec);
+            }
+        });
+    }
+
+    /// The checks `produce` makes before sending: the producer exists, runs, and (if
+    /// transactional) is in a transaction, and the topic exists. Returns its client index.
+    fn producer_for_send(&self, producer: &str, topic: &str) -> SimResult<u32> {
         let idx = self
             .client_index(producer)
             .ok_or_else(|| SimError::command(format!("no producer named '{producer}'")))?;
@@ -915,40 +1033,7 @@ impl Cluster {
                 format!("topic '{topic}' does not exist"),
             ));
         }
-        if let Some(p) = partition {
-            self.tp(topic, p)?;
-        }
-        let mut ids = Vec::new();
-        for i in 0..count.max(1) {
-            let id = self.next_record_id;
-            self.next_record_id += 1;
-            ids.push(id);
-            let value = value.map(|v| {
-                if count > 1 {
-                    v.replace("{i}", &i.to_string())
-                } else {
-                    v.to_string()
-                }
-            });
-            let key = key.map(|k| k.replace("{i}", &i.to_string()));
-            let rec = NewRecord {
-                id,
-                timestamp: self.now as i64,
-                key: key.map(String::into_bytes),
-                value: value.map(String::into_bytes),
-                headers: headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
-                    .collect(),
-            };
-            let topic_s = topic.to_string();
-            self.with_node(NodeId::Client(idx), |n, ctx| {
-                if let NodeRefMut::Client(Client::Producer(p)) = n {
-                    p.send(ctx, &topic_s, partition, rec);
-                }
-            });
-        }
-        Ok(ids)
+        Ok(idx)
     }
 
     pub fn resolve_broker(&self, r: &NodeRef) -> SimResult<BrokerId> {
@@ -1127,17 +1212,25 @@ impl Cluster {
             .get(idx as usize)
             .map(|c| c.name().to_string())
             .unwrap_or_default();
-        let batch = w.next_batch(self.now, &mut self.rng);
-        for (key, value) in batch {
-            let _ = self.produce(
-                &name,
-                &w.topic.clone(),
-                key.as_deref(),
-                Some(&value),
-                None,
-                &[],
-                1,
-            );
+        // As `produce(name, topic, key, value, None, &[], 1)` once per record (errors ignored),
+        // without its per-record string work: the checks cannot change between the records
+        // of one tick, so they run once.
+        let batch = w.next_records(&mut self.rng);
+        if !batch.is_empty() {
+            if let Ok(pidx) = self.producer_for_send(&name, &w.topic) {
+                for (key, value) in batch {
+                    let id = self.next_record_id;
+                    self.next_record_id += 1;
+                    let rec = NewRecord {
+                        id,
+                        timestamp: self.wall_clock() as i64,
+                        key,
+                        value: Some(value),
+                        headers: Vec::new(),
+                    };
+                    self.send_record(pidx, &w.topic, None, rec);
+                }
+            }
         }
         if !w.finished(self.now) {
             let tick = w.tick_ms;
@@ -1173,6 +1266,9 @@ impl Cluster {
 
     /// `consumer.close()`: commit (when auto-committing), leave the group, stop.
     pub fn close_consumer(&mut self, name: &str) -> SimResult<()> {
+        if self.share_consumer(name).is_some() {
+            return self.close_share_consumer(name);
+        }
         let idx = self.consumer_index(name)?;
         self.trace.push(
             self.now,
@@ -1218,6 +1314,27 @@ impl Cluster {
             Ok(())
         } else {
             Err(SimError::command(format!("{name} is not assigned {topic}-{partition} right now (seek needs an assigned partition)")))
+        }
+    }
+
+    /// Put a new client in slot `reuse` (a restart: the old incarnation's timers are void) or
+    /// at the end. Returns its index.
+    pub(crate) fn install_client(&mut self, reuse: Option<u32>, client: Client) -> u32 {
+        match reuse {
+            Some(i) => {
+                if let Some(slot) = self.clients.get_mut(i as usize) {
+                    *slot = client;
+                }
+                if let Some(inc) = self.client_incarnation.get_mut(i as usize) {
+                    *inc += 1;
+                }
+                i
+            }
+            None => {
+                self.clients.push(client);
+                self.client_incarnation.push(1);
+                self.clients.len() as u32 - 1
+            }
         }
     }
 
@@ -1276,7 +1393,9 @@ impl Cluster {
         let cidx = self.consumer_index(consumer)?;
         let (group, generation, member, offsets) = match self.clients.get(cidx as usize) {
             Some(Client::Consumer(c)) => {
-                let Some(m) = &c.membership else {
+                // Either protocol (consumer_membership.rs): the generation is the member epoch
+                // under group.protocol=consumer.
+                let Some((group, generation, member_id)) = c.group_metadata() else {
                     return Err(SimError::command(format!(
                         "consumer '{consumer}' has no group.id: there is no group to commit for"
                     )));
@@ -1293,7 +1412,7 @@ impl Cluster {
                         })
                     })
                     .collect();
-                (m.group.clone(), m.generation, m.member_id.clone(), offsets)
+                (group, generation, member_id, offsets)
             }
             _ => return Err(SimError::command(format!("'{consumer}' is not a consumer"))),
         };
@@ -1455,6 +1574,7 @@ impl Cluster {
         self.with_node(NodeId::Client(idx), |n, ctx| match n {
             NodeRefMut::Client(Client::Producer(p)) => p.crash(ctx),
             NodeRefMut::Client(Client::Consumer(c)) => c.crash(ctx),
+            NodeRefMut::Client(Client::ShareConsumer(c)) => c.crash(ctx),
             _ => {}
         });
         Ok(())
@@ -1568,6 +1688,57 @@ fn summarize(msg: &Message, topics: &[String]) -> String {
             }
             (None, None) => format!("epoch={member_epoch}"),
         },
+        Message::ShareGroupHeartbeat { member_epoch, .. } => format!("epoch={member_epoch}"),
+        Message::ShareGroupHeartbeatResponse {
+            error,
+            member_epoch,
+            assignment,
+            ..
+        } => match (error, assignment) {
+            (Some(e), _) => e.to_string(),
+            (None, Some(a)) => {
+                let v: Vec<String> = a.iter().map(|tp| tp.to_string()).collect();
+                format!("epoch={member_epoch} assignment [{}]", v.join(","))
+            }
+            (None, None) => format!("epoch={member_epoch}"),
+        },
+        Message::ShareFetch { partitions, .. } => partitions
+            .iter()
+            .map(|p| {
+                let acks: usize = p
+                    .acknowledgements
+                    .iter()
+                    .map(|b| (b.last_offset - b.first_offset + 1).max(0) as usize)
+                    .sum();
+                match (p.fetch, acks) {
+                    (true, 0) => name(&p.tp),
+                    (true, n) => format!("{} +{n} ack", name(&p.tp)),
+                    (false, n) => format!("{} {n} ack", name(&p.tp)),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        Message::ShareFetchResponse { partitions, .. } => partitions
+            .iter()
+            .map(|p| match p.error {
+                Some(e) => format!("{} {e}", name(&p.tp)),
+                None => {
+                    let v: Vec<String> = p
+                        .acquired
+                        .iter()
+                        .map(|a| {
+                            if a.first_offset == a.last_offset {
+                                format!("{}", a.first_offset)
+                            } else {
+                                format!("{}..{}", a.first_offset, a.last_offset)
+                            }
+                        })
+                        .collect();
+                    format!("{} acquired [{}]", name(&p.tp), v.join(","))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => String::new(),
     }
 }

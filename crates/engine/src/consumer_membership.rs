@@ -218,6 +218,28 @@ fn list(set: &BTreeSet<TopicPartition>) -> String {
 }
 
 impl Consumer {
+    /// `consumer.groupMetadata()` for either protocol: (group id, generation — the member
+    /// epoch under the consumer protocol —, member id).
+    pub fn group_metadata(&self) -> Option<(String, i32, String)> {
+        match (&self.membership, &self.consumer_membership) {
+            (Some(m), _) => Some((m.group.clone(), m.generation, m.member_id.clone())),
+            (None, Some(m)) if m.member_epoch > 0 => {
+                Some((m.group.clone(), m.member_epoch, m.member_id.clone()))
+            }
+            (None, Some(m)) => Some((m.group.clone(), -1, String::new())),
+            (None, None) => None,
+        }
+    }
+
+    /// The offsets the coordinator confirmed committed, for either protocol.
+    pub fn committed_offsets(&self) -> Option<&BTreeMap<Tp, i64>> {
+        match (&self.membership, &self.consumer_membership) {
+            (Some(m), _) => Some(&m.committed),
+            (None, Some(m)) => Some(&m.committed),
+            (None, None) => None,
+        }
+    }
+
     fn cm_event(&self, ctx: &mut Ctx, event: String) {
         if let Some(m) = &self.consumer_membership {
             ctx.emit(TraceKind::Group {
@@ -352,6 +374,10 @@ impl Consumer {
                 | MemberState::Stale
                 | MemberState::Fenced
         ) {
+            return;
+        }
+        if m.state == MemberState::Joining && self.topics.is_empty() {
+            // Not subscribed to anything: nothing to join with.
             return;
         }
         // Joining and acknowledging heartbeats go out at once (one at a time).

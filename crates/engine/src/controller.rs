@@ -166,6 +166,11 @@ impl Controller {
         self.append(ctx, vec![MetadataRecord::TopicConfig { topic, config }]);
     }
 
+    /// `IncrementalAlterConfigs` on a group resource: the whole new config of the group.
+    pub fn set_group_config(&mut self, ctx: &mut Ctx, group: String, config: Props) {
+        self.append(ctx, vec![MetadataRecord::GroupConfig { group, config }]);
+    }
+
     pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         if timer != Timer::ControllerTick {
             return;

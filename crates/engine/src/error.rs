@@ -68,6 +68,8 @@ pub enum ErrorCode {
     StaleMemberEpoch,
     /// KIP-848: the requested server-side assignor is not configured on the broker.
     UnsupportedAssignor,
+    /// KIP-932: the acknowledged records are not acquired by this member (any more).
+    InvalidRecordState,
     /// Client side: `NoOffsetForPartitionException` (auto.offset.reset=none, no committed offset).
     NoOffsetForPartition,
     /// Client side: a `ConfigException` raised while validating client configuration.
@@ -134,6 +136,7 @@ impl ErrorCode {
             FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
             StaleMemberEpoch => "STALE_MEMBER_EPOCH",
             UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
+            InvalidRecordState => "INVALID_RECORD_STATE",
             NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
             ConfigException => "CONFIG_EXCEPTION",
             TimeoutException => "TIMEOUT_EXCEPTION",
@@ -198,6 +201,7 @@ impl ErrorCode {
             StaleMemberEpoch => "the offset commit carries an older member epoch than the member's current one",
             UnreleasedInstanceId => "another member with this group.instance.id is still in the group and has not left",
             GroupIdNotFound => "the group does not exist, or is not a group of the protocol the request belongs to",
+            InvalidRecordState => "the records are not acquired by this share group member (its acquisition lock expired, or another member holds them)",
             _ => "",
         }
     }

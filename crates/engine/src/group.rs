@@ -1083,6 +1083,14 @@ impl GroupCoordinator {
         member_id: &str,
         now: Millis,
     ) -> Result<(), ErrorCode> {
+        // A KIP-848 consumer group checks the member epoch (STALE_MEMBER_EPOCH becomes
+        // ILLEGAL_GENERATION for transactional commits, as in OffsetMetadataManager).
+        if let Some(r) = self.validate_consumer_group_commit(group, generation, member_id) {
+            return r.map_err(|e| match e {
+                ErrorCode::StaleMemberEpoch => ErrorCode::IllegalGeneration,
+                e => e,
+            });
+        }
         let g = self
             .groups
             .entry(group.to_string())

@@ -146,6 +146,23 @@ impl History {
         h.run(snap.session.clone(), steps, t, false)
     }
 
+    /// A quick approximation of the session at `t` for previews while scrubbing: from the
+    /// nearest snapshot, replay at most `budget` ms of simulated time (so the result may be
+    /// earlier than `t`). Exact when `t` is within `budget` of a snapshot.
+    pub fn preview_at(&self, steps: &[Step], t: Millis, budget: Millis) -> SimResult<Session> {
+        let base = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| {
+                s.at <= t
+                    && s.session.user_steps.len() <= steps.len()
+                    && s.session.user_steps[..] == steps[..s.session.user_steps.len()]
+            })
+            .map_or(self.start(), |s| s.at);
+        self.session_at(steps, t.min(base.saturating_add(budget)))
+    }
+
     /// Advance `s` to `until`, applying the commands of `steps` it has not applied yet, and
     /// (when `record`) snapshotting on the way.
     fn run(
@@ -305,6 +322,20 @@ mod tests {
         let (s2, _) =
             History::replay(mid.scenario.clone(), None, &steps, 10_500, 1_000, 8).unwrap();
         assert_eq!(mid.cluster.trace_hash(), s2.cluster.trace_hash());
+    }
+
+    #[test]
+    fn previews_replay_at_most_their_budget() {
+        let (_, h, steps) = live(20_000, 50);
+        let times = h.times();
+        let t = 15_000;
+        let base = *times.iter().filter(|&&x| x <= t).max().unwrap();
+        let p = h.preview_at(&steps, t, 100).unwrap();
+        assert_eq!(p.now(), t.min(base + 100));
+        let exact = h.preview_at(&steps, t, u64::MAX).unwrap();
+        assert_eq!(exact.now(), t);
+        let scratch = Session::replay(exact.scenario.clone(), None, &steps, t).unwrap();
+        assert_eq!(exact.cluster.trace_hash(), scratch.cluster.trace_hash());
     }
 
     /// Scrub latency over a 30-minute session with a steady workload. Run with

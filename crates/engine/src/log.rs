@@ -111,6 +111,15 @@ impl Segment {
     }
 }
 
+/// What one cleaning did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CleanStats {
+    pub segments: usize,
+    pub removed: usize,
+    pub tombstones_removed: usize,
+    pub aborted_removed: usize,
+}
+
 /// One entry of the leader-epoch cache: `epoch` started at `start_offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EpochEntry {
@@ -175,6 +184,8 @@ pub struct Log {
     /// Completed transactions whose marker is not yet below the HW: first offset → marker offset.
     unreplicated_txns: BTreeMap<i64, i64>,
     aborted_txns: Vec<AbortedTxn>,
+    /// The log cleaner's checkpoint: everything below was cleaned at least once.
+    pub first_dirty_offset: i64,
     /// Segment roll threshold (`segment.bytes`, `segment.ms`).
     pub segment_bytes: usize,
     pub segment_ms: i64,
@@ -192,6 +203,7 @@ impl Log {
             ongoing_txns: BTreeMap::new(),
             unreplicated_txns: BTreeMap::new(),
             aborted_txns: Vec::new(),
+            first_dirty_offset: 0,
             segment_bytes: segment_bytes.max(14),
             segment_ms: segment_ms.max(1),
         }
@@ -419,7 +431,8 @@ impl Log {
         let Some(first) = records.first_offset() else {
             return Ok(());
         };
-        if first != self.log_end_offset {
+        // Compaction on the leader leaves gaps: a batch may start past our end, never before.
+        if first < self.log_end_offset {
             return Err(ErrorCode::OffsetOutOfRange);
         }
         for b in records.batches() {
@@ -501,6 +514,13 @@ impl Log {
     /// after a leader change. Producer and transaction state are rebuilt from what remains.
     pub fn truncate_to(&mut self, offset: i64) -> usize {
         if offset >= self.log_end_offset {
+            // UnifiedLog.truncateTo: "Always truncate epoch cache since we may have a
+            // conflicting epoch entry at the end of the log from the leader" (a former leader
+            // that started an epoch at its LEO and appended nothing). Without this the
+            // follower kept sending that epoch and the leader kept answering with the same
+            // diverging epoch, forever (simulation harness finding, issue 8).
+            let leo = self.log_end_offset;
+            self.epochs.retain(|e| e.start_offset < leo);
             return 0;
         }
         let offset = offset.max(self.log_start_offset);
@@ -559,20 +579,22 @@ impl Log {
                     continue;
                 }
                 let remaining = max_bytes.saturating_sub(out.size_in_bytes());
-                let part = chunk.slice(
+                let was_empty = out.is_empty();
+                // As `out.append(&chunk.slice(..))`, copying once.
+                let appended = out.append_slice_of(
+                    chunk,
                     from.max(out.last_offset().map_or(from, |l| l + 1)),
                     upper,
-                    if out.is_empty() { max_bytes } else { remaining },
+                    if was_empty { max_bytes } else { remaining },
                 );
-                if part.is_empty() {
+                if appended == 0 {
                     if chunk.last_offset().is_some_and(|l| l >= upper)
-                        || (!out.is_empty() && remaining == 0)
+                        || (!was_empty && remaining == 0)
                     {
                         break 'outer;
                     }
                     continue;
                 }
-                out.append(&part);
                 if out.size_in_bytes() >= max_bytes {
                     break 'outer;
                 }
@@ -588,7 +610,15 @@ impl Log {
     pub fn entry_at(&self, offset: i64) -> Option<(BatchHeader, Entry)> {
         let seg_idx = self.segments.partition_point(|s| s.next_offset <= offset);
         let seg = self.segments.get(seg_idx)?;
-        for chunk in &seg.chunks {
+        // Chunks are in offset order: the one holding `offset` is the first that reaches it
+        // (empty chunks, left by truncation or compaction, are skipped).
+        let first = seg
+            .chunks
+            .partition_point(|c| c.last_offset().is_some_and(|l| l < offset));
+        for chunk in seg.chunks.get(first..).unwrap_or(&[]) {
+            if chunk.first_offset().is_some_and(|f| f > offset) {
+                return None;
+            }
             if let Some(e) = chunk.entry_at(offset) {
                 let b = chunk.batch_containing(offset)?;
                 return Some((b.clone(), *e));
@@ -715,6 +745,145 @@ impl Log {
             self.aborted_txns.retain(|t| t.last_offset >= start);
         }
         deleted
+    }
+
+    /// The cleaner's upper bound (`firstUncleanableOffset`): the LSO, the active segment's
+    /// base (the active segment is never compacted), and the first segment still within
+    /// `min.compaction.lag.ms`.
+    pub fn first_uncleanable_offset(&self, now: i64, min_compaction_lag_ms: i64) -> i64 {
+        let active_base = self
+            .segments
+            .last()
+            .map_or(self.log_end_offset, |s| s.base_offset);
+        let mut u = self.last_stable_offset().min(active_base);
+        if min_compaction_lag_ms > 0 {
+            if let Some(s) = self
+                .segments
+                .iter()
+                .find(|s| s.record_count() > 0 && s.max_timestamp > now - min_compaction_lag_ms)
+            {
+                u = u.min(s.base_offset);
+            }
+        }
+        u
+    }
+
+    /// Share of the cleanable part not yet cleaned (`LogToClean.cleanableRatio`).
+    pub fn dirty_ratio(&self, uncleanable: i64) -> f64 {
+        let mut clean = 0usize;
+        let mut dirty = 0usize;
+        for s in self
+            .segments
+            .iter()
+            .filter(|s| s.next_offset <= uncleanable && s.record_count() > 0)
+        {
+            if s.base_offset >= self.first_dirty_offset {
+                dirty += s.size_bytes;
+            } else {
+                clean += s.size_bytes;
+            }
+        }
+        if clean + dirty == 0 {
+            0.0
+        } else {
+            dirty as f64 / (clean + dirty) as f64
+        }
+    }
+
+    /// Compact the closed segments below `uncleanable` (`Cleaner.doClean`): keep the latest
+    /// record per key; drop records of aborted transactions; keep tombstones until
+    /// `delete.retention.ms` after the cleaning that first kept them. Offsets are preserved.
+    pub fn clean(&mut self, now: i64, delete_retention_ms: i64, uncleanable: i64) -> CleanStats {
+        let mut stats = CleanStats::default();
+        let count = self
+            .segments
+            .iter()
+            .take_while(|s| s.next_offset <= uncleanable)
+            .count();
+        if count == 0 {
+            return stats;
+        }
+        // The offset map: key → latest offset in the cleanable range.
+        let mut latest: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
+        for seg in self.segments.iter().take(count) {
+            for (records, b) in seg.iter() {
+                if b.control.is_some() {
+                    continue;
+                }
+                for e in records.batch_entries(b) {
+                    if let Some(k) = records.key(e) {
+                        latest.insert(k.to_vec(), e.offset);
+                    }
+                }
+            }
+        }
+        let aborted = self.aborted_txns.clone();
+        let mut cleaned = Vec::new();
+        for idx in 0..count {
+            let (Some(seg), Some(records)) =
+                (self.segments.get(idx).cloned(), self.segment_records(idx))
+            else {
+                continue;
+            };
+            let mut out = Records::new();
+            let mut removed = 0usize;
+            for b in records.batches() {
+                let in_aborted = b.is_transactional
+                    && b.control.is_none()
+                    && aborted.iter().any(|t| {
+                        t.producer_id == b.producer_id
+                            && t.first_offset <= b.base_offset
+                            && b.base_offset < t.last_offset
+                    });
+                let horizon_passed = b.delete_horizon_ms.is_some_and(|h| now >= h);
+                let mut kept_tombstone = false;
+                let kept = out.append_batch_from(&records, b, |e| {
+                    if in_aborted {
+                        return false;
+                    }
+                    if b.control.is_some() {
+                        return true;
+                    }
+                    let is_latest = records
+                        .key(e)
+                        .is_some_and(|k| latest.get(k) == Some(&e.offset));
+                    if !is_latest {
+                        return false;
+                    }
+                    if e.is_tombstone() {
+                        if horizon_passed {
+                            return false;
+                        }
+                        kept_tombstone = true;
+                    }
+                    true
+                });
+                let dropped = b.record_count() - kept;
+                removed += dropped;
+                if in_aborted {
+                    stats.aborted_removed += dropped;
+                }
+                if horizon_passed {
+                    stats.tombstones_removed += records
+                        .batch_entries(b)
+                        .iter()
+                        .filter(|e| e.is_tombstone())
+                        .count()
+                        .min(dropped);
+                }
+                if kept == 0 && b.control.is_none() {
+                    out.pop_batch();
+                } else if kept_tombstone && b.delete_horizon_ms.is_none() {
+                    out.set_last_delete_horizon(now + delete_retention_ms);
+                }
+            }
+            stats.removed += removed;
+            stats.segments += 1;
+            cleaned.push((seg, out, removed));
+        }
+        self.replace_segments(count, cleaned);
+        self.first_dirty_offset = self.first_dirty_offset.max(uncleanable);
+        stats
     }
 
     /// Replace segments (used by the log cleaner) keeping offsets.

@@ -113,6 +113,79 @@ pub struct FetchPartitionData {
     pub records: Records,
 }
 
+/// How a share consumer acknowledges a record it acquired (KIP-932 `AcknowledgeType`; on the
+/// wire 1 = ACCEPT, 2 = RELEASE, 3 = REJECT, and 0 = GAP for offsets without a record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AcknowledgeType {
+    /// Processed: the record is done for this share group (`ACKNOWLEDGED`).
+    Accept,
+    /// Give it back: the record becomes available for another delivery (or is archived when
+    /// its delivery count reached `group.share.delivery.count.limit`).
+    Release,
+    /// Unprocessable: the record is archived and never delivered again.
+    Reject,
+}
+
+impl AcknowledgeType {
+    pub fn name(self) -> &'static str {
+        match self {
+            AcknowledgeType::Accept => "accept",
+            AcknowledgeType::Release => "release",
+            AcknowledgeType::Reject => "reject",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AcknowledgeType> {
+        match s.to_ascii_lowercase().as_str() {
+            "accept" => Some(AcknowledgeType::Accept),
+            "release" => Some(AcknowledgeType::Release),
+            "reject" => Some(AcknowledgeType::Reject),
+            _ => None,
+        }
+    }
+}
+
+/// `AcknowledgementBatch` of `ShareFetch` / `ShareAcknowledge`: offsets `first..=last` and
+/// either one type for all of them or one type per offset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareAcknowledgementBatch {
+    pub first_offset: i64,
+    pub last_offset: i64,
+    pub types: Vec<AcknowledgeType>,
+}
+
+/// `AcquiredRecords` of a `ShareFetchResponse`: offsets `first..=last` acquired for the member,
+/// delivered for the `delivery_count`-th time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcquiredRecords {
+    pub first_offset: i64,
+    pub last_offset: i64,
+    pub delivery_count: u16,
+}
+
+/// One partition of a `ShareFetch`: whether to fetch from it, and acknowledgements piggy-backed
+/// on the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareFetchPartition {
+    pub tp: Tp,
+    /// False when the partition is only there to carry acknowledgements
+    /// (`PartitionMaxBytes` 0 in Kafka).
+    pub fetch: bool,
+    pub acknowledgements: Vec<ShareAcknowledgementBatch>,
+}
+
+/// One partition of a `ShareFetchResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareFetchPartitionData {
+    pub tp: Tp,
+    pub error: Option<ErrorCode>,
+    /// The outcome of the acknowledgements the request carried for this partition.
+    pub acknowledge_error: Option<ErrorCode>,
+    /// Whole batches read from the log; only the `acquired` offsets belong to the member.
+    pub records: Records,
+    pub acquired: Vec<AcquiredRecords>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Message {
     // --- KRaft: brokers ↔ active controller ---
@@ -385,6 +458,59 @@ pub enum Message {
         results: Vec<(Tp, Option<ErrorCode>)>,
     },
 
+    // --- share groups (KIP-932, Kafka 4.0+) ---
+    /// `ShareGroupHeartbeat`: `member_epoch` 0 joins, -1 leaves. `subscribed_topics` is sent
+    /// when joining (and when it changes).
+    ShareGroupHeartbeat {
+        corr: u64,
+        group: String,
+        member_id: String,
+        member_epoch: i32,
+        subscribed_topics: Option<Vec<String>>,
+    },
+    ShareGroupHeartbeatResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        member_id: String,
+        member_epoch: i32,
+        heartbeat_interval_ms: i32,
+        /// The member's assignment, when it joined or the assignment changed.
+        assignment: Option<Vec<TopicPartition>>,
+    },
+    /// `ShareFetch` to a partition leader: acquire records for the member (at most
+    /// `max_records`), waiting up to `max_wait_ms` when there are none, and apply the
+    /// acknowledgements it carries first. `share_session_epoch` -1 closes the share session:
+    /// the member's remaining acquired records are released.
+    ShareFetch {
+        corr: u64,
+        group: String,
+        member_id: String,
+        share_session_epoch: i32,
+        max_wait_ms: u64,
+        min_bytes: usize,
+        max_bytes: usize,
+        max_records: u32,
+        partitions: Vec<ShareFetchPartition>,
+    },
+    ShareFetchResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        partitions: Vec<ShareFetchPartitionData>,
+    },
+    /// `ShareAcknowledge`: acknowledgements without fetching (`commitSync`, `close`).
+    ShareAcknowledge {
+        corr: u64,
+        group: String,
+        member_id: String,
+        share_session_epoch: i32,
+        partitions: Vec<(Tp, Vec<ShareAcknowledgementBatch>)>,
+    },
+    ShareAcknowledgeResponse {
+        corr: u64,
+        error: Option<ErrorCode>,
+        partitions: Vec<(Tp, Option<ErrorCode>)>,
+    },
+
     /// Synthetic: the receiver was down, so the connection was refused/reset. Sent back to
     /// the original sender; `corr` is the request's correlation id when it had one.
     Disconnected {
@@ -441,6 +567,12 @@ impl Message {
             Message::EndTxnResponse { .. } => "EndTxnResponse",
             Message::WriteTxnMarkers { .. } => "WriteTxnMarkers",
             Message::WriteTxnMarkersResponse { .. } => "WriteTxnMarkersResponse",
+            Message::ShareGroupHeartbeat { .. } => "ShareGroupHeartbeat",
+            Message::ShareGroupHeartbeatResponse { .. } => "ShareGroupHeartbeatResponse",
+            Message::ShareFetch { .. } => "ShareFetch",
+            Message::ShareFetchResponse { .. } => "ShareFetchResponse",
+            Message::ShareAcknowledge { .. } => "ShareAcknowledge",
+            Message::ShareAcknowledgeResponse { .. } => "ShareAcknowledgeResponse",
             Message::Disconnected { .. } => "Disconnected",
         }
     }
@@ -465,7 +597,10 @@ impl Message {
             | Message::AddOffsetsToTxn { corr, .. }
             | Message::TxnOffsetCommit { corr, .. }
             | Message::EndTxn { corr, .. }
-            | Message::WriteTxnMarkers { corr, .. } => Some(*corr),
+            | Message::WriteTxnMarkers { corr, .. }
+            | Message::ShareGroupHeartbeat { corr, .. }
+            | Message::ShareFetch { corr, .. }
+            | Message::ShareAcknowledge { corr, .. } => Some(*corr),
             _ => None,
         }
     }
@@ -487,6 +622,11 @@ impl Message {
             Message::FetchResponse { partitions, .. } => {
                 partitions.iter().map(|p| p.records.record_count()).sum()
             }
+            Message::ShareFetchResponse { partitions, .. } => partitions
+                .iter()
+                .flat_map(|p| p.acquired.iter())
+                .map(|a| (a.last_offset - a.first_offset + 1).max(0) as usize)
+                .sum(),
             _ => 0,
         }
     }

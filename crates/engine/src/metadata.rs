@@ -48,6 +48,9 @@ pub enum MetadataRecord {
     Partition { tp: Tp, reg: PartitionRegistration },
     Broker(BrokerRegistration),
     TopicConfig { topic: TopicId, config: Props },
+    /// A group's dynamic configuration (`kafka-configs.sh --entity-type groups`, a
+    /// `ConfigRecord` of resource type GROUP in KRaft), e.g. `share.auto.offset.reset`.
+    GroupConfig { group: String, config: Props },
 }
 
 /// What a broker (or the controller) knows: the metadata log replayed.
@@ -58,6 +61,9 @@ pub struct MetadataImage {
     pub topics: BTreeMap<TopicId, TopicRecord>,
     pub partitions: BTreeMap<Tp, PartitionRegistration>,
     pub brokers: BTreeMap<BrokerId, BrokerRegistration>,
+    /// Dynamic group configs by group id (see `share_group::GROUP_CONFIGS`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group_configs: BTreeMap<String, Props>,
 }
 
 impl MetadataImage {
@@ -75,6 +81,13 @@ impl MetadataImage {
             MetadataRecord::TopicConfig { topic, config } => {
                 if let Some(t) = self.topics.get_mut(topic) {
                     t.config = config.clone();
+                }
+            }
+            MetadataRecord::GroupConfig { group, config } => {
+                if config.overrides().is_empty() {
+                    self.group_configs.remove(group);
+                } else {
+                    self.group_configs.insert(group.clone(), config.clone());
                 }
             }
         }

@@ -309,11 +309,9 @@ impl Cluster {
             }
             Step::AwaitCommit { positions } => {
                 let done = match self.clients.get(ci as usize) {
-                    Some(Client::Consumer(c)) => c.membership.as_ref().is_some_and(|m| {
-                        positions
-                            .iter()
-                            .all(|(tp, o)| m.committed.get(tp) == Some(o))
-                    }),
+                    Some(Client::Consumer(c)) => c
+                        .committed_offsets()
+                        .is_some_and(|m| positions.iter().all(|(tp, o)| m.get(tp) == Some(o))),
                     _ => false,
                 };
                 if done {

@@ -187,6 +187,8 @@ pub struct Producer {
     init_pid_in_flight: Option<u64>,
     pub next_sequence: BTreeMap<Tp, i32>,
     inflight_sequences: BTreeMap<Tp, BTreeSet<i32>>,
+    /// The last sequence the broker acknowledged per partition (`lastAckedSequence`).
+    last_acked_sequence: BTreeMap<Tp, i32>,
     pub stats: ProducerStats,
     pub last_error: Option<ClientError>,
     pub(crate) next_corr: u64,
@@ -219,6 +221,7 @@ impl Producer {
             init_pid_in_flight: None,
             next_sequence: BTreeMap::new(),
             inflight_sequences: BTreeMap::new(),
+            last_acked_sequence: BTreeMap::new(),
             stats: ProducerStats::default(),
             last_error: None,
             next_corr: 0,
@@ -261,6 +264,7 @@ impl Producer {
             self.producer_id = NO_PRODUCER_ID;
             self.producer_epoch = -1;
             self.next_sequence.clear();
+            self.last_acked_sequence.clear();
         }
         self.settings = settings;
         self.config = config;
@@ -315,14 +319,16 @@ impl Producer {
         partition: Option<i32>,
         record: NewRecord,
     ) {
-        let Some(info) = self.metadata.topic(topic).cloned() else {
+        // Borrowed, not cloned: a topic's metadata holds every partition's replica lists.
+        let Some(info) = self.metadata.topics.get(topic) else {
             return;
         };
         let n = info.count();
+        let topic_id = info.id;
         let key = if self.settings.ignore_keys {
             None
         } else {
-            record.key.clone()
+            record.key.as_deref()
         };
         let chosen = match partition {
             Some(p) if p >= 0 && p < n => Some(p),
@@ -341,15 +347,15 @@ impl Producer {
             None => match (self.settings.partitioner, key) {
                 (PartitionerKind::RoundRobin, _) => self
                     .round_robin
-                    .entry(info.id)
+                    .entry(topic_id)
                     .or_default()
                     .next(&info.available(), n),
-                (PartitionerKind::BuiltIn, Some(k)) => partition_for_key(&k, n),
+                (PartitionerKind::BuiltIn, Some(k)) => partition_for_key(k, n),
                 (PartitionerKind::BuiltIn, None) => {
                     let batch_size = self.settings.batch_size;
                     let sp = self
                         .sticky
-                        .entry(info.id)
+                        .entry(topic_id)
                         .or_insert_with(|| StickyPartitioner::new(batch_size));
                     sp.peek(&info.available(), n, ctx.rng as &mut dyn RngCore)
                 }
@@ -365,7 +371,7 @@ impl Producer {
             );
             return;
         };
-        let tp = Tp::new(info.id, p);
+        let tp = Tp::new(topic_id, p);
         ctx.ledger
             .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);
         self.txn_note_partition(ctx, tp, record.id);
@@ -418,7 +424,7 @@ impl Producer {
         }
         let all_full = dq.back().is_none_or(|b| b.full);
         if partition.is_none() && self.settings.partitioner == PartitionerKind::BuiltIn {
-            if let Some(sp) = self.sticky.get_mut(&info.id) {
+            if let Some(sp) = self.sticky.get_mut(&topic_id) {
                 if sp.current() == Some(p) {
                     sp.update(size, all_full);
                 }
@@ -504,6 +510,7 @@ impl Producer {
                     self.producer_id = producer_id;
                     self.producer_epoch = producer_epoch;
                     self.next_sequence.clear();
+                    self.last_acked_sequence.clear();
                     ctx.emit(TraceKind::Note {
                         text: format!(
                             "{} got producer id {producer_id}, epoch {producer_epoch}",
@@ -675,8 +682,19 @@ impl Producer {
                     ) {
                         self.metadata.request_update();
                     }
+                    // TransactionManager.canRetry: only a batch that is the next sequence
+                    // after the last acknowledged one reveals a real gap. An older batch
+                    // (its response was lost while later ones were acknowledged) is not
+                    // re-sequenced under a new epoch, which would write it twice: it fails
+                    // below as Kafka's does once its retries expire (simulation harness
+                    // finding, issue 8).
+                    let next = b.base_sequence.is_some_and(|s| {
+                        s.wrapping_sub(self.last_acked_sequence.get(&b.tp).copied().unwrap_or(-1))
+                            == 1
+                    });
                     if e == ErrorCode::OutOfOrderSequenceNumber
                         && self.settings.transactional_id.is_none()
+                        && next
                     {
                         // KIP-360: fail the batch, bump the epoch and reset sequences.
                         bump_epoch = true;
@@ -700,6 +718,7 @@ impl Producer {
             self.producer_epoch = self.producer_epoch.saturating_add(1);
             self.next_sequence.clear();
             self.inflight_sequences.clear();
+            self.last_acked_sequence.clear();
             for dq in self.accumulator.values_mut() {
                 for b in dq.iter_mut() {
                     b.base_sequence = None;
@@ -712,6 +731,11 @@ impl Producer {
         if let Some(s) = b.base_sequence {
             if let Some(set) = self.inflight_sequences.get_mut(&b.tp) {
                 set.remove(&s);
+            }
+            if b.producer_epoch == self.producer_epoch {
+                let last = s.wrapping_add(b.records.len().max(1) as i32 - 1);
+                let e = self.last_acked_sequence.entry(b.tp).or_insert(last);
+                *e = (*e).max(last);
             }
         }
         for (i, r) in b.records.iter().enumerate() {

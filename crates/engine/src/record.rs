@@ -424,6 +424,22 @@ impl Records {
         kept
     }
 
+    /// Remove the last batch (and its records).
+    pub fn pop_batch(&mut self) {
+        if let Some(b) = self.batches.pop() {
+            let first = b.first_entry as usize;
+            self.truncate_entries(first);
+            self.recompute_size();
+        }
+    }
+
+    /// Stamp the last batch's delete horizon (the cleaner kept a tombstone in it).
+    pub fn set_last_delete_horizon(&mut self, at: i64) {
+        if let Some(b) = self.batches.last_mut() {
+            b.delete_horizon_ms = Some(at);
+        }
+    }
+
     /// The batches covering offsets `[from, to)`, whole batches only (as Kafka's fetch returns
     /// whole batches), stopping once `max_bytes` is exceeded (at least one batch is returned).
     pub fn slice(&self, from: i64, to: i64, max_bytes: usize) -> Records {
@@ -439,6 +455,32 @@ impl Records {
             out.append_batch_from(self, b, |_| true);
         }
         out
+    }
+
+    /// `self.append(&src.slice(from, to, max_bytes))` without the intermediate copy.
+    /// Returns how many batches were appended.
+    pub fn append_slice_of(
+        &mut self,
+        src: &Records,
+        from: i64,
+        to: i64,
+        max_bytes: usize,
+    ) -> usize {
+        let start = src.batches.partition_point(|b| b.last_offset < from);
+        let (mut size, mut n) = (0usize, 0usize);
+        for b in src.batches.iter().skip(start) {
+            if b.base_offset >= to || b.last_offset >= to {
+                break;
+            }
+            let bs = src.batch_size(b);
+            if n > 0 && size + bs > max_bytes {
+                break;
+            }
+            self.append_batch_from(src, b, |_| true);
+            size += bs;
+            n += 1;
+        }
+        n
     }
 
     fn batch_size(&self, b: &BatchHeader) -> usize {
@@ -595,6 +637,36 @@ mod tests {
         log.truncate_to(3);
         assert_eq!(log.last_offset(), Some(2));
         assert_eq!(log.batches().last().unwrap().record_count(), 1);
+    }
+
+    #[test]
+    fn append_slice_of_is_append_of_slice() {
+        let mut log = Records::new();
+        for i in 0..6u64 {
+            let mut b = Records::single_batch(
+                &[
+                    rec(i * 2, Some("a"), Some("x")),
+                    rec(i * 2 + 1, None, Some("yy")),
+                ],
+                ProducerStamp::NONE,
+            );
+            b.assign_offsets(i as i64 * 2, 0, None);
+            log.append(&b);
+        }
+        for (from, to, max) in [
+            (0, 12, usize::MAX),
+            (3, 9, usize::MAX),
+            (1, 12, 100),
+            (0, 12, 1),
+            (5, 5, 10),
+        ] {
+            let mut a = Records::single_batch(&[rec(99, None, Some("z"))], ProducerStamp::NONE);
+            let mut b = a.clone();
+            a.append(&log.slice(from, to, max));
+            let n = b.append_slice_of(&log, from, to, max);
+            assert_eq!(a, b, "{from} {to} {max}");
+            assert_eq!(n, log.slice(from, to, max).batches().len());
+        }
     }
 
     #[test]

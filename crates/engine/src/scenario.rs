@@ -432,6 +432,89 @@ pub enum Check {
         #[serde(flatten)]
         bound: Bound,
     },
+    /// Segments in the leader's log (the active one included).
+    SegmentCount {
+        topic: String,
+        partition: i32,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Messages a queue holds now (visible or in flight).
+    QueueMessages {
+        queue: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Messages a queue deleted because they were acknowledged.
+    QueueDeleted {
+        queue: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// A projection's value for a key (`null` = the key is absent).
+    ProjectionValue {
+        projection: String,
+        key: String,
+        equals: Option<String>,
+    },
+    /// Messages a queue consumer processed and acknowledged.
+    QueueProcessed {
+        consumer: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Share groups (KIP-932): how many times a record has been delivered to the group's
+    /// consumers (its delivery count in the share-partition).
+    ShareDeliveryCount {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Share groups: a record's state in the share-partition: "available", "acquired",
+    /// "acknowledged" or "archived".
+    ShareState {
+        group: String,
+        topic: String,
+        partition: i32,
+        offset: i64,
+        equals: String,
+    },
+    /// Share groups: distinct records the group's consumers processed and accepted.
+    ShareProcessed {
+        group: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Share groups: the share-partition start offset (SPSO).
+    ShareStartOffset {
+        group: String,
+        topic: String,
+        partition: i32,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Share groups: records a share consumer's application received (every delivery counts).
+    ShareDelivered {
+        consumer: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Share groups: redeliveries in the group (acquisitions of records delivered before, after
+    /// a release, a crash or an expired acquisition lock), over its share-partitions.
+    ShareRedelivered {
+        group: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
+    /// Share groups: members of the group at its coordinator.
+    ShareMembers {
+        group: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -516,7 +599,17 @@ impl Scenario {
                 | Check::PipelineLost { bound, .. }
                 | Check::AbortedReads { bound, .. }
                 | Check::OfflinePartitions { bound }
-                | Check::UnderReplicatedPartitions { bound } => Some(bound),
+                | Check::UnderReplicatedPartitions { bound }
+                | Check::SegmentCount { bound, .. }
+                | Check::QueueMessages { bound, .. }
+                | Check::QueueDeleted { bound, .. }
+                | Check::QueueProcessed { bound, .. }
+                | Check::ShareDeliveryCount { bound, .. }
+                | Check::ShareProcessed { bound, .. }
+                | Check::ShareStartOffset { bound, .. }
+                | Check::ShareDelivered { bound, .. }
+                | Check::ShareRedelivered { bound, .. }
+                | Check::ShareMembers { bound, .. } => Some(bound),
                 _ => None,
             };
             if b.is_some_and(Bound::is_empty) {
@@ -774,6 +867,44 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
                 None => p.log_end_offset,
             };
             bound(format!("log end offset of {topic}-{partition}"), v, b)
+        }
+        Check::SegmentCount {
+            topic,
+            partition,
+            bound: b,
+        } => {
+            let p = pv(topic, *partition)?;
+            bound(format!("segments of {topic}-{partition}"), p.segments.len() as i64, b)
+        }
+        Check::QueueMessages { queue, bound: b } => {
+            let q = c.queues.get(queue).ok_or_else(|| format!("no queue {queue}"))?;
+            bound(format!("messages in queue {queue}"), q.messages.len() as i64, b)
+        }
+        Check::QueueDeleted { queue, bound: b } => {
+            let q = c.queues.get(queue).ok_or_else(|| format!("no queue {queue}"))?;
+            bound(format!("messages queue {queue} deleted"), q.deleted as i64, b)
+        }
+        Check::ProjectionValue { projection, key, equals } => {
+            let p = c
+                .projections
+                .iter()
+                .find(|p| p.id == *projection)
+                .ok_or_else(|| format!("no projection {projection}"))?;
+            let got = p.state.get(key);
+            if got == equals.as_ref() {
+                Ok(format!("{projection}[{key}] = {got:?}"))
+            } else {
+                Err(format!("{projection}[{key}]: expected {equals:?}, got {got:?}"))
+            }
+        }
+        Check::QueueProcessed { consumer, bound: b } => {
+            let n = c
+                .queue_consumers
+                .iter()
+                .find(|q| q.id == *consumer)
+                .map(|q| q.processed)
+                .ok_or_else(|| format!("no queue consumer {consumer}"))?;
+            bound(format!("messages {consumer} processed"), n as i64, b)
         }
         Check::LogStartOffset {
             topic,
@@ -1096,6 +1227,13 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
             c.metrics().under_replicated_partitions as i64,
             b,
         ),
+        Check::ShareDeliveryCount { .. }
+        | Check::ShareState { .. }
+        | Check::ShareProcessed { .. }
+        | Check::ShareStartOffset { .. }
+        | Check::ShareDelivered { .. }
+        | Check::ShareRedelivered { .. }
+        | Check::ShareMembers { .. } => crate::share_view::evaluate_share_check(c, check),
     }
 }
 

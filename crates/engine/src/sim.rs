@@ -19,13 +19,21 @@ pub enum Timer {
     BrokerHeartbeat,
     IsrExpiration,
     FetcherBackoff(BrokerId),
-    FetcherRequestTimeout { leader: BrokerId, corr: u64 },
+    FetcherRequestTimeout {
+        leader: BrokerId,
+        corr: u64,
+    },
     DelayedFetchExpire(u64),
     DelayedProduceExpire(u64),
     RetentionCheck,
     GroupTick,
     TxnTick,
+    LogCleaner,
     GroupJoin(String),
+    /// KIP-932: a share-partition acquisition lock may have expired.
+    ShareLockTimeout,
+    /// KIP-932: a parked `ShareFetch` waited `max_wait_ms`.
+    DelayedShareFetchExpire(u64),
     // clients
     ClientWake,
     RequestTimeout(u64),
@@ -37,7 +45,14 @@ pub enum Timer {
 
 /// What a handler did.
 pub struct Ctx<'a> {
+    /// Simulated time: timers, timeouts, liveness.
     pub now: Millis,
+    /// The wall clock: `now` plus all fast-forwards (`advance_time`). Record timestamps and
+    /// the rules that compare against them (segment rolling, retention, compaction lag,
+    /// tombstone retention) and transaction timeouts read it, so data ages across a
+    /// fast-forward while heartbeats and fetches, which a healthy idle cluster keeps making,
+    /// are not simulated one by one.
+    pub wall: Millis,
     pub me: NodeId,
     pub rng: &'a mut ChaCha8Rng,
     pub trace: &'a mut Trace,

@@ -44,3 +44,42 @@ impl Tp {
         Tp { topic, partition }
     }
 }
+
+/// A duration the way people say it: `1500 ms`, `90 s`, `2 h`, `7 d`, `1 d 6 h`.
+pub fn human_duration(ms: Millis) -> String {
+    const S: Millis = 1_000;
+    const M: Millis = 60 * S;
+    const H: Millis = 60 * M;
+    const D: Millis = 24 * H;
+    let (big, unit_big, small, unit_small) = if ms >= D {
+        (ms / D, "d", (ms % D) / H, "h")
+    } else if ms >= H {
+        (ms / H, "h", (ms % H) / M, "min")
+    } else if ms >= M {
+        (ms / M, "min", (ms % M) / S, "s")
+    } else if ms >= 10 * S {
+        return format!("{} s", ms / S);
+    } else {
+        return format!("{ms} ms");
+    };
+    if small == 0 {
+        format!("{big} {unit_big}")
+    } else {
+        format!("{big} {unit_big} {small} {unit_small}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_duration;
+
+    #[test]
+    fn durations_read_like_people_say_them() {
+        assert_eq!(human_duration(250), "250 ms");
+        assert_eq!(human_duration(9_999), "9999 ms");
+        assert_eq!(human_duration(90_000), "1 min 30 s");
+        assert_eq!(human_duration(7_200_000), "2 h");
+        assert_eq!(human_duration(7 * 86_400_000), "7 d");
+        assert_eq!(human_duration(86_400_000 + 6 * 3_600_000), "1 d 6 h");
+    }
+}

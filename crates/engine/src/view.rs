@@ -11,6 +11,11 @@ use crate::types::{BrokerId, Millis, Tp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use crate::share_view::{
+    ShareConsumerView, ShareGroupView, ShareHeldView, ShareMemberView, SharePartitionView,
+    ShareRecordView,
+};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReplicaView {
     pub broker: BrokerId,
@@ -35,6 +40,23 @@ pub struct PartitionView {
     pub last_stable_offset: i64,
     pub under_replicated: bool,
     pub under_min_isr: bool,
+    /// The leader's segments, oldest first (the last is the active one).
+    pub segments: Vec<SegmentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentView {
+    pub base_offset: i64,
+    pub next_offset: i64,
+    pub records: usize,
+    pub bytes: usize,
+    pub active: bool,
+    /// Records the log cleaner removed from it.
+    pub compacted_away: usize,
+    /// The newest record timestamp in it (retention by time compares against this); `None`
+    /// while empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_timestamp: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -250,6 +272,9 @@ impl Durability {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterView {
     pub now: Millis,
+    /// The wall clock: `now` plus every fast-forward (`advance_time`).
+    #[serde(default)]
+    pub wall_ms: Millis,
     pub seed: u64,
     pub brokers: Vec<BrokerView>,
     pub topics: Vec<TopicView>,
@@ -259,6 +284,69 @@ pub struct ClusterView {
     pub processors: Vec<ProcessorView>,
     pub in_flight: Vec<InFlight>,
     pub metrics: Metrics,
+    /// Traditional queues beside the log (for the log-versus-queue comparison).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<QueueView>,
+    /// Event-sourcing projections (read models folded from a topic).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projections: Vec<ProjectionView>,
+    /// Share groups (KIP-932): members, and each share-partition's in-flight records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub share_groups: Vec<ShareGroupView>,
+    /// Share consumers (`KafkaShareConsumer`) and what their applications hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub share_consumers: Vec<ShareConsumerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectionView {
+    pub id: String,
+    pub topic: String,
+    pub fold: String,
+    pub as_of: Option<i64>,
+    pub consumer: String,
+    pub rebuilds: u32,
+    pub state: BTreeMap<String, String>,
+    pub applied: u64,
+    pub skipped: u64,
+    /// Events in the topic not folded in yet (replay progress).
+    pub behind: i64,
+}
+
+/// A traditional queue: what it holds now, and what its consumers are doing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub name: String,
+    pub visibility_timeout_ms: Millis,
+    /// Messages the queue holds now (`count`), the first `QUEUE_VIEW_CAP` of them listed.
+    pub count: usize,
+    pub messages: Vec<QueueMessageView>,
+    pub sent: u64,
+    /// Acknowledged, therefore gone: nobody can read these again.
+    pub deleted: u64,
+    pub redelivered: u64,
+    pub consumers: Vec<QueueConsumerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueMessageView {
+    pub id: u64,
+    pub key: Option<String>,
+    pub body: String,
+    pub receive_count: u32,
+    /// In flight (received, not acknowledged) until this time; `None` = visible.
+    pub invisible_until: Option<Millis>,
+    pub holder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueConsumerView {
+    pub id: String,
+    pub alive: bool,
+    pub auto_ack: bool,
+    /// The message being processed (or waiting for `ack_queue`).
+    pub holding: Option<u64>,
+    pub processed: u64,
 }
 
 /// One record as the page draws it.
@@ -275,6 +363,7 @@ pub struct RecordView {
 }
 
 const LOST_LIST_CAP: usize = 200;
+const QUEUE_VIEW_CAP: usize = 200;
 
 impl Cluster {
     fn leader_log(&self, tp: Tp) -> Option<&Log> {
@@ -351,7 +440,11 @@ impl Cluster {
                             } else {
                                 e.appends.first().map_or(-1, |a| a.offset)
                             };
-                            if first >= 0 && first < log.log_start_offset() {
+                            // Below the log start: retention deleted it. In the cleaned part of a
+                            // compacted log with nothing at its offset: a later record with
+                            // the same key superseded it. Neither is a loss.
+                            let compacted = first >= 0 && first < log.first_dirty_offset && log.id_at(first).is_none();
+                            if first >= 0 && first < log.log_start_offset() || compacted {
                                 d.expired += 1;
                                 continue;
                             }
@@ -540,7 +633,14 @@ impl Cluster {
                     workload: self.workloads.get(&(i as u32)).map(|w| w.rate_per_sec),
                     transactional_id: p.txn.as_ref().map(|t| t.transactional_id.clone()),
                     txn_state: p.txn.as_ref().map(|t| t.phase.name()),
-                    txn_last_call: p.txn.as_ref().map(|t| t.last_call.clone()),
+                    // `send` once a record was sent after beginTransaction.
+                    txn_last_call: p.txn.as_ref().map(|t| {
+                        if t.last_call == "beginTransaction" && !t.record_ids.is_empty() {
+                            "send".to_string()
+                        } else {
+                            t.last_call.clone()
+                        }
+                    }),
                     txns_committed: p.txn.as_ref().map_or(0, |t| t.committed),
                     txns_aborted: p.txn.as_ref().map_or(0, |t| t.aborted),
                     sequences: p
@@ -549,6 +649,7 @@ impl Cluster {
                         .map(|(tp, s)| (format!("{}-{}", self.tp_name(*tp), tp.partition), *s))
                         .collect(),
                 }),
+                Client::ShareConsumer(_) => {}
                 Client::Consumer(c) => consumers.push(ConsumerView {
                     id: c.name.clone(),
                     alive: c.alive,
@@ -610,6 +711,7 @@ impl Cluster {
         }
         ClusterView {
             now: self.now(),
+            wall_ms: self.wall_clock(),
             seed: self.seed,
             brokers,
             topics,
@@ -637,7 +739,78 @@ impl Cluster {
                 .collect(),
             in_flight: self.in_flight(),
             metrics: self.metrics(),
+            queues: self.queue_views(),
+            projections: self.projection_views(),
+            share_groups: self.share_groups(),
+            share_consumers: self.share_consumers(),
         }
+    }
+
+    pub fn projection_views(&self) -> Vec<ProjectionView> {
+        self.projections
+            .iter()
+            .map(|p| {
+                let parts = self.topic_id(&p.topic).and_then(|t| self.controller.image.topics.get(&t)).map_or(0, |t| t.partitions);
+                let behind = (0..parts)
+                    .map(|part| {
+                        let hw = self.tp(&p.topic, part).ok().and_then(|tp| self.leader_log(tp)).map_or(0, |l| l.high_watermark());
+                        let start = self.tp(&p.topic, part).ok().and_then(|tp| self.leader_log(tp)).map_or(0, |l| l.log_start_offset());
+                        (hw - p.positions.get(&part).copied().unwrap_or(start)).max(0)
+                    })
+                    .sum();
+                ProjectionView {
+                    id: p.id.clone(),
+                    topic: p.topic.clone(),
+                    fold: p.fold.name().to_string(),
+                    as_of: p.as_of,
+                    consumer: p.consumer.clone(),
+                    rebuilds: p.rebuilds,
+                    state: p.state.clone(),
+                    applied: p.applied,
+                    skipped: p.skipped,
+                    behind,
+                }
+            })
+            .collect()
+    }
+
+    pub fn queue_views(&self) -> Vec<QueueView> {
+        self.queues
+            .values()
+            .map(|q| QueueView {
+                name: q.name.clone(),
+                visibility_timeout_ms: q.visibility_timeout_ms,
+                count: q.messages.len(),
+                messages: q
+                    .messages
+                    .iter()
+                    .take(QUEUE_VIEW_CAP)
+                    .map(|m| QueueMessageView {
+                        id: m.id,
+                        key: m.key.clone(),
+                        body: m.body.clone(),
+                        receive_count: m.receive_count,
+                        invisible_until: m.invisible_until,
+                        holder: m.holder.clone(),
+                    })
+                    .collect(),
+                sent: q.sent,
+                deleted: q.deleted,
+                redelivered: q.redelivered,
+                consumers: self
+                    .queue_consumers
+                    .iter()
+                    .filter(|c| c.queue == q.name)
+                    .map(|c| QueueConsumerView {
+                        id: c.id.clone(),
+                        alive: c.alive,
+                        auto_ack: c.auto_ack,
+                        holding: c.current.map(|(m, _)| m),
+                        processed: c.processed,
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Every consumer group with its coordinator's view of it.
@@ -864,6 +1037,22 @@ impl Cluster {
             log_end_offset: log.map_or(0, |l| l.log_end_offset()),
             high_watermark: log.map_or(0, |l| l.high_watermark()),
             last_stable_offset: log.map_or(0, |l| l.last_stable_offset()),
+            segments: log.map_or_else(Vec::new, |l| {
+                let n = l.segments().len();
+                l.segments()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| SegmentView {
+                        base_offset: s.base_offset,
+                        next_offset: s.next_offset,
+                        records: s.record_count(),
+                        bytes: s.size_bytes,
+                        active: i + 1 == n,
+                        compacted_away: s.compacted_away,
+                        max_timestamp: (s.record_count() > 0).then_some(s.max_timestamp),
+                    })
+                    .collect()
+            }),
         }
     }
 

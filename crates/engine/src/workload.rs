@@ -59,6 +59,39 @@ impl Workload {
         self.until.is_some_and(|u| now >= u)
     }
 
+    /// The (key, value) records to send at this tick, as bytes: the same records, drawing
+    /// the same random numbers, as [`Workload::next_batch`] sent through
+    /// `Cluster::produce` (which turns `{i}` in a key into `0`), without formatting strings.
+    pub fn next_records(&mut self, rng: &mut ChaCha8Rng) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
+        use std::io::Write;
+        self.carry += self.rate_per_sec * self.tick_ms as f64 / 1000.0;
+        let n = self.carry.floor() as u64;
+        self.carry -= n as f64;
+        let prefix = if self.key_prefix.contains("{i}") {
+            self.key_prefix.replace("{i}", "0")
+        } else {
+            self.key_prefix.clone()
+        };
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            self.counter += 1;
+            let key = self.keys.map(|k| {
+                let mut key = Vec::with_capacity(prefix.len() + 10);
+                key.extend_from_slice(prefix.as_bytes());
+                // Writing to a Vec cannot fail.
+                let _ = write!(key, "{}", rng.next_u32() % k);
+                key
+            });
+            let mut value = Vec::with_capacity(self.value_bytes.max(21));
+            let _ = write!(value, "v{}", self.counter);
+            if value.len() < self.value_bytes {
+                value.resize(self.value_bytes, b'.');
+            }
+            out.push((key, value));
+        }
+        out
+    }
+
     /// The (key, value) pairs to send at this tick.
     pub fn next_batch(
         &mut self,
@@ -81,5 +114,39 @@ impl Workload {
             out.push((key, value));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::SeedableRng;
+
+    #[test]
+    fn next_records_matches_next_batch_as_produce_sends_it() {
+        for (keys, prefix, value_bytes) in [
+            (Some(10_000), "", 100),
+            (Some(7), "user-{i}-", 3),
+            (None, "", 1),
+        ] {
+            let mut a = Workload::new("t", 12_345.0, keys, prefix, value_bytes, None);
+            let mut b = a.clone();
+            let mut ra = ChaCha8Rng::seed_from_u64(9);
+            let mut rb = ChaCha8Rng::seed_from_u64(9);
+            for tick in 0..20 {
+                let old: Vec<(Option<Vec<u8>>, Vec<u8>)> = a
+                    .next_batch(tick, &mut ra)
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            k.map(|k| k.replace("{i}", "0").into_bytes()),
+                            v.into_bytes(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(old, b.next_records(&mut rb));
+            }
+            assert_eq!(ra.next_u64(), rb.next_u64());
+        }
     }
 }

@@ -658,6 +658,13 @@ fn the_coordinator_fences_stale_epochs_and_accepts_the_previous_one_after_a_lost
         Err(ErrorCode::UnknownMemberId),
         "outsiders may not commit to a group with members"
     );
+    // Transactional commits (KIP-447) check the same, with ILLEGAL_GENERATION for a stale
+    // epoch (OffsetMetadataManager.validateTransactionalOffsetCommit).
+    assert_eq!(gc.validate_txn_commit("g", 2, "a", 10), Ok(()));
+    assert_eq!(
+        gc.validate_txn_commit("g", 1, "a", 10),
+        Err(ErrorCode::IllegalGeneration)
+    );
     // Leaving with epoch -1 removes the member and bumps the group epoch.
     let fx = gc.consumer_group_heartbeat(11, NodeId::Client(1), 10, hb("b", -1, None, None), &t);
     assert_eq!(response(&fx), (None, -1, None));
@@ -788,4 +795,66 @@ fn a_member_that_stops_polling_leaves_and_rejoins_when_it_polls_again() {
             if event.contains("rejoins with epoch 0 (the application polls again)"))
     });
     assert!(rejoined);
+}
+
+/// Replaying the records a coordinator wrote rebuilds the same group (what a new coordinator
+/// does when it loads `__consumer_offsets`).
+#[test]
+fn the_records_rebuild_the_group() {
+    let mut gc = GroupCoordinator::new(3000, 6000, 1_800_000);
+    let t = topics();
+    let mut log: Vec<(String, String)> = Vec::new();
+    let mut run = |gc: &mut GroupCoordinator, now: u64, req: HeartbeatRequest| {
+        let fx = gc.consumer_group_heartbeat(now, NodeId::Client(0), now, req, &t);
+        for e in fx {
+            if let Effect::Append { records, .. } = e {
+                log.extend(records);
+            }
+        }
+    };
+    run(&mut gc, 1, hb("a", 0, Some(&["t"]), Some(&[])));
+    run(&mut gc, 2, hb("b", 0, Some(&["t"]), Some(&[])));
+    run(&mut gc, 3, hb("a", 1, None, Some(&[0, 1, 2, 3])));
+    let mut s = hb("s", 0, Some(&["t"]), Some(&[]));
+    s.instance_id = Some("static".into());
+    run(&mut gc, 4, s);
+    let mut leave = hb("s", -2, None, None);
+    leave.instance_id = Some("static".into());
+    run(&mut gc, 5, leave);
+    run(&mut gc, 6, hb("b", 2, None, Some(&[])));
+    let mut back = hb("s2", 0, Some(&["t"]), Some(&[]));
+    back.instance_id = Some("static".into());
+    run(&mut gc, 7, back);
+    run(&mut gc, 8, hb("a", -1, None, None));
+
+    let mut loaded = GroupCoordinator::new(3000, 6000, 1_800_000);
+    for (k, v) in &log {
+        let value = if v.is_empty() { None } else { Some(v.as_str()) };
+        loaded.load("g", k, value, 100);
+    }
+    let live = &gc.consumer.groups["g"];
+    let again = &loaded.consumer.groups["g"];
+    assert_eq!(live.group_epoch, again.group_epoch);
+    assert_eq!(live.assignment_epoch, again.assignment_epoch);
+    assert_eq!(live.target, again.target);
+    assert_eq!(live.subscription_metadata, again.subscription_metadata);
+    assert_eq!(live.state, again.state);
+    let persisted = |g: &kafka_sim::consumer_group::ConsumerGroup| {
+        let mut v: Vec<_> = g
+            .members
+            .iter()
+            .map(|m| {
+                (
+                    m.member_id.clone(),
+                    m.metadata.clone(),
+                    m.assignment.clone(),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(persisted(live), persisted(again));
+    assert!(live.member("s").is_none() && live.member("s2").is_some());
+    assert!(live.member("a").is_none());
 }

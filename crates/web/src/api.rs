@@ -14,6 +14,7 @@
 //! events while subscribed (and in answer to `get-state`).
 
 use kafka_sim::action::Action;
+use kafka_sim::scenario::Step;
 use kafka_sim::view::{ClusterView, Durability};
 use serde_json::{json, Value};
 
@@ -149,8 +150,16 @@ pub fn parse(text: &str) -> Incoming {
             let Some(a) = obj.get("action") else {
                 return refuse("missing \"action\" (a scenario action such as {\"do\": \"heal\"})".into());
             };
-            match serde_json::from_value::<Action>(a.clone()) {
-                Ok(action) => Request::Command(action),
+            // As a scenario step: the engine's own parsing path (and its error messages).
+            let mut step = a.clone();
+            match step.as_object_mut() {
+                Some(o) if !o.contains_key("at_ms") => {
+                    o.insert("at_ms".into(), Value::from(0));
+                }
+                _ => return refuse("\"action\" must be an object such as {\"do\": \"heal\"}".into()),
+            }
+            match kafka_sim::scenario::from_value::<Step>(step) {
+                Ok(s) => Request::Command(s.action),
                 Err(e) => return refuse(format!("invalid action: {e}")),
             }
         }

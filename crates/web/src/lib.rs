@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod components;
+pub mod editor;
 pub mod hooks;
 pub mod page;
 pub mod palette;

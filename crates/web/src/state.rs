@@ -30,6 +30,8 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// what bounds memory; the spacing doubles as the session grows.
 pub const SNAPSHOT_INTERVAL: u64 = 2_000;
 pub const SNAPSHOT_MAX: usize = 48;
+/// Simulated time a scrub preview replays at most (the exact rebuild follows on release).
+pub const SCRUB_PREVIEW_MS: u64 = 2_000;
 
 /// Where the guided tour stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +41,9 @@ pub struct Tour {
     pub step: usize,
     /// The furthest step reached; only that one advances by itself.
     pub reached: usize,
+    /// Bumped when the user moves through the tour (Next, Back, open): the page scrolls to
+    /// the highlighted element then, never when a step advances by itself under the user.
+    pub nav: u64,
 }
 
 /// A copy of the session, started at `from_ms` with one setting changed, run in lockstep with
@@ -89,6 +94,8 @@ pub struct AppState {
     /// The latest moment of the current timeline.
     pub timeline_end: u64,
     pub fork: Option<Rc<Fork>>,
+    /// Where the timeline's thumb is while it is dragged.
+    pub scrubbing: Option<u64>,
     /// Fractional simulated milliseconds carried between frames.
     carry: f64,
     last_saved_at: u64,
@@ -128,6 +135,9 @@ pub enum Msg {
     TourGo(usize),
     /// Rebuild the session at this simulated time (rewind or scrub forward).
     Seek(u64),
+    /// While the timeline is dragged: a quick approximation near this time (see
+    /// `History::preview_at`); `Seek` makes it exact when the thumb is released.
+    Scrub(u64),
     /// Fork the session now with these commands applied to the copy.
     Fork {
         label: String,
@@ -336,6 +346,7 @@ impl AppState {
             open: has_tour && (!page.embed || page.tour),
             step: 0,
             reached: 0,
+            nav: 0,
         };
         let timeline = Rc::new(session.user_steps.clone());
         let now = session.now();
@@ -358,6 +369,7 @@ impl AppState {
             timeline,
             timeline_end: now,
             fork: None,
+            scrubbing: None,
             carry: 0.0,
             last_saved_at: now,
         }
@@ -398,6 +410,7 @@ impl AppState {
             timeline: self.timeline.clone(),
             timeline_end: self.timeline_end,
             fork: self.fork.clone(),
+            scrubbing: None,
             carry: self.carry,
             last_saved_at: self.last_saved_at,
         }
@@ -853,11 +866,13 @@ impl Reducible for AppState {
             Msg::TourOpen(open) => {
                 let mut next = self.next();
                 next.tour.open = open;
+                next.tour.nav += 1;
                 if open && next.tour.step >= self.session.borrow().scenario.tour.len() {
                     next.tour = Tour {
                         open: true,
                         step: 0,
                         reached: 0,
+                        nav: next.tour.nav,
                     };
                 }
                 next.settle();
@@ -869,27 +884,39 @@ impl Reducible for AppState {
                 let step = step.min(len);
                 next.tour.step = step;
                 next.tour.reached = next.tour.reached.max(step);
+                next.tour.nav += 1;
                 next.settle();
                 Rc::new(next)
             }
-            Msg::Seek(t) => {
+            Msg::Seek(t) | Msg::Scrub(t) => {
+                let exact = matches!(msg, Msg::Seek(_));
                 let t = t.clamp(self.history.borrow().start(), self.timeline_end);
-                let rebuilt = self.history.borrow().session_at(&self.timeline, t);
+                let rebuilt = if exact {
+                    self.history.borrow().session_at(&self.timeline, t)
+                } else {
+                    self.history
+                        .borrow()
+                        .preview_at(&self.timeline, t, SCRUB_PREVIEW_MS)
+                };
                 match rebuilt {
                     Ok(s) => {
+                        let now = s.now();
                         *self.session.borrow_mut() = s;
                         let mut next = self.next();
+                        next.scrubbing = (!exact).then_some(t);
                         next.playing = false;
                         next.carry = 0.0;
                         next.fork = None;
                         next.challenge = None;
                         let mut lag = (*self.lag_history).clone();
                         for q in lag.values_mut() {
-                            q.retain(|(at, _)| *at <= t);
+                            q.retain(|(at, _)| *at <= now);
                         }
                         next.lag_history = Rc::new(lag);
                         next.errors.remove("timeline");
-                        next.save();
+                        if exact {
+                            next.save();
+                        }
                         next.settle();
                         next.api.borrow_mut().state_due = true;
                         Rc::new(next)

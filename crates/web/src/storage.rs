@@ -19,16 +19,32 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// JSON text of a value, through `serde_json::Value` like the rest of the app's JSON (one
+/// serializer per type keeps the wasm small).
+pub fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// Indented JSON text, for people (the scenario editor).
+pub fn to_json_pretty<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_default()
+}
+
 pub fn save(preset: &str, s: &Session) {
     let saved = Saved {
         preset: preset.to_string(),
-        scenario: s.scenario.to_json(),
+        scenario: to_json(&s.scenario),
         seed: s.cluster.seed,
         steps: s.user_steps.clone(),
         now: s.now(),
     };
-    if let (Some(st), Ok(text)) = (storage(), serde_json::to_string(&saved)) {
-        let _ = st.set_item(KEY, &text);
+    if let Some(st) = storage() {
+        let _ = st.set_item(KEY, &to_json(&saved));
     }
 }
 
@@ -50,4 +66,34 @@ pub fn clear() {
     if let Some(st) = storage() {
         let _ = st.remove_item(KEY);
     }
+}
+
+/// The user's own scenarios, kept in `localStorage` by the scenario editor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryItem {
+    pub name: String,
+    pub json: String,
+}
+
+const LIBRARY_KEY: &str = "kafka-playground.library.v1";
+
+/// The library, newest first; an unreadable library reads as empty.
+pub fn library() -> Vec<LibraryItem> {
+    let Some(st) = storage() else {
+        return Vec::new();
+    };
+    match st.get_item(LIBRARY_KEY) {
+        Ok(Some(text)) => serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Save the library; `Err` when the browser refuses (quota, private mode).
+pub fn set_library(items: &[LibraryItem]) -> Result<(), String> {
+    let st = storage().ok_or("this browser has no localStorage")?;
+    st.set_item(LIBRARY_KEY, &to_json(&items))
+        .map_err(|_| "the browser refused to store the library (storage full?)".to_string())
 }

@@ -15,13 +15,25 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+thread_local! {
+    /// Apps mounted by earlier tests: destroyed before the next mount, so that they stop
+    /// running (and saving their workspace) under the next test's feet.
+    static APPS: std::cell::RefCell<Vec<yew::AppHandle<kafka_playground::App>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A fresh app in its own div, with no saved workspace.
 async fn mount() -> Element {
+    for app in APPS.with(|a| a.borrow_mut().drain(..).collect::<Vec<_>>()) {
+        app.destroy();
+    }
+    TimeoutFuture::new(0).await;
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<kafka_playground::App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<kafka_playground::App>::with_root(root.clone()).render();
+    APPS.with(|a| a.borrow_mut().push(handle));
     TimeoutFuture::new(0).await;
     root
 }
@@ -255,4 +267,446 @@ async fn a_consumer_moved_with_the_keyboard_joins_another_group() {
             && text(&root, "[data-testid='consumer-chip'][data-consumer='c2'] .chip-detail") == "P0 P1 P2 P3"
     })
     .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links, embed mode, tours, challenges, rewind and forks.
+
+use kafka_sim::link::{LinkState, LinkView};
+use kafka_sim::scenario::{Scenario, Session};
+
+/// Replace the page's query and fragment (no navigation), run `f`, then restore the address.
+fn set_address(search_and_hash: &str) -> String {
+    let w = web_sys::window().unwrap();
+    let path = w.location().pathname().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search_and_hash}")),
+        )
+        .unwrap();
+    path
+}
+
+fn restore_address(path: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
+}
+
+fn preset_session(id: &str) -> Session {
+    let p = kafka_playground::presets::find(id).unwrap();
+    Session::new(Scenario::parse(p.json).unwrap(), None).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_shared_link_opens_the_exact_session() {
+    let mut s = preset_session("acks-1-loss");
+    s.advance(1_000);
+    s.apply(kafka_sim::action::Action::StopBroker {
+        broker: Some(3),
+        leader_of: None,
+    })
+    .unwrap();
+    s.advance(2_000);
+    let link = LinkState::of(
+        &s,
+        LinkView {
+            preset: Some("acks-1-loss".into()),
+            speed: Some(2.0),
+            playing: Some(false),
+        },
+    );
+    let path = set_address(&format!("#{}", link.to_fragment()));
+    let root = mount().await;
+    restore_address(&path);
+    assert_eq!(text(&root, "#clock"), "t = 3.00 s");
+    assert!(q(
+        &root,
+        "[data-testid='broker'][data-broker='3'][data-status='stopped']"
+    )
+    .is_some());
+    let preset: web_sys::HtmlSelectElement = q(&root, "#preset").unwrap().dyn_into().unwrap();
+    assert_eq!(preset.value(), "acks-1-loss");
+    let speed: web_sys::HtmlSelectElement = q(&root, "#speed").unwrap().dyn_into().unwrap();
+    assert_eq!(speed.value(), "2");
+    assert_eq!(
+        text(&root, "[data-testid='ledger-acked']"),
+        s.cluster.durability().acked.to_string()
+    );
+    assert!(
+        q(&root, "[data-testid='notice']").is_none(),
+        "no error banner"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_link_shows_a_notice_and_loads_the_default_scenario() {
+    for bad in [
+        "#s=@@@not-a-link",
+        "#s=AAAA",
+        &format!("#s={}", "A".repeat(200_000)),
+    ] {
+        let path = set_address(bad);
+        let root = mount().await;
+        restore_address(&path);
+        let notice = text(&root, "[data-testid='notice']");
+        // The default scenario, or a saved workspace (other apps mounted by earlier tests in
+        // this page keep saving theirs); the end-to-end test checks a fresh browser.
+        assert!(
+            notice.contains("This link could not be opened")
+                && (notice.contains("default scenario") || notice.contains("saved workspace")),
+            "{notice}"
+        );
+        assert!(q(&root, "[data-testid='partition'][data-topic='orders']").is_some());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn copy_link_shows_a_link_that_replays_this_session() {
+    let root = mount().await;
+    click(&root, "#play-toggle"); // pause
+    click(
+        &root,
+        "[data-testid='broker'][data-broker='1'] [data-action='stop']",
+    );
+    click(&root, "#copy-link");
+    let input: HtmlInputElement = wait_for(&root, "#share-url").await.dyn_into().unwrap();
+    let url = input.value();
+    let frag = &url[url.find('#').unwrap()..];
+    let state = LinkState::from_fragment(frag).unwrap().unwrap();
+    assert_eq!(state.view.preset.as_deref(), Some("playground"));
+    assert_eq!(
+        state.steps.len(),
+        1,
+        "the stop command travels with the link"
+    );
+    let replayed = state.replay().unwrap();
+    assert!(!replayed.cluster.view().brokers[0].alive);
+    // Copied, or a visible fallback message: never silent.
+    wait_for(&root, "[data-testid='copy-status']").await;
+}
+
+#[wasm_bindgen_test]
+async fn embed_readonly_mode_hides_every_control_that_changes_the_cluster() {
+    let path = set_address("?embed=1&readonly=1&scenario=acks-1-loss&autoplay=0");
+    let root = mount().await;
+    restore_address(&path);
+    assert!(q(&root, "main.app.embed.readonly[data-embed='true']").is_some());
+    for sel in [
+        "[data-action='stop']",
+        "#produce-one",
+        "#preset",
+        "[data-testid='seek']",
+        "#fork-start",
+        "[data-testid='bench']",
+        ".topic-settings",
+    ] {
+        assert!(q(&root, sel).is_none(), "{sel} is shown in read-only mode");
+    }
+    assert_eq!(
+        text(&root, ".embed-title"),
+        "acks=1 loses a record when the leader dies"
+    );
+    assert_eq!(text(&root, "#play-toggle").trim(), "▶ Play", "autoplay=0");
+    assert!(q(&root, "[data-testid='partition'][data-topic='payments']").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_tour_highlights_its_element_and_moves_on_by_itself() {
+    let root = mount().await;
+    select(&root, "#preset", "keyed-vs-keyless");
+    let tour = wait_for(&root, "[data-testid='tour']").await;
+    assert!(text(&root, "[data-testid='tour-progress']").contains("of 4"));
+    // Step 1 waits for the keyed records, then moves on by itself.
+    wait_until(&root, "step 2", || {
+        tour.get_attribute("data-step").as_deref() == Some("1")
+    })
+    .await;
+    wait_until(&root, "the highlight on the produce button", || {
+        q(&root, "#produce-one.tour-highlight").is_some()
+    })
+    .await;
+    click(&root, "[data-testid='tour-back']");
+    wait_until(&root, "back on step 1", || {
+        tour.get_attribute("data-step").as_deref() == Some("0")
+            && q(
+                &root,
+                "[data-testid='topic'][data-topic='events'].tour-highlight",
+            )
+            .is_some()
+    })
+    .await;
+    assert!(text(&root, "[data-testid='tour-wait']").contains("Done"));
+    click(&root, "[data-testid='tour-next']");
+    TimeoutFuture::new(0).await;
+    click(&root, "[data-testid='tour-next']");
+    wait_until(&root, "step 3", || {
+        tour.get_attribute("data-step").as_deref() == Some("2")
+    })
+    .await;
+    assert!(q(&root, "#produce-one.tour-highlight").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_challenge_is_solved_with_acks_all() {
+    let root = mount().await;
+    select(&root, "#preset", "challenge-durable-writes");
+    wait_for(
+        &root,
+        "[data-testid='challenge'][data-status='in-progress']",
+    )
+    .await;
+    set_checked(&root, "#acks-all", true);
+    select(&root, "#speed", "100");
+    wait_until(&root, "the challenge to be solved", || {
+        q(&root, "[data-testid='challenge'][data-status='solved']").is_some()
+    })
+    .await;
+    assert!(text(&root, "[data-testid='challenge-explanation']").contains("acks=all"));
+}
+
+#[wasm_bindgen_test]
+async fn the_challenge_fails_as_given() {
+    let root = mount().await;
+    select(&root, "#preset", "challenge-durable-writes");
+    select(&root, "#speed", "100");
+    wait_until(&root, "the challenge to fail", || {
+        q(&root, "[data-testid='challenge'][data-status='failed']").is_some()
+    })
+    .await;
+    assert!(text(&root, "[data-testid='challenge-explanation']").contains("lost"));
+}
+
+fn clock_ms(root: &Element) -> u64 {
+    let t = text(root, "#clock");
+    let secs: f64 = t
+        .trim_start_matches("t = ")
+        .trim_end_matches(" s")
+        .parse()
+        .unwrap();
+    (secs * 1000.0).round() as u64
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_rewinds_and_the_session_continues_from_there() {
+    let root = mount().await;
+    select(&root, "#speed", "10");
+    wait_until(&root, "4 s of simulated time", || clock_ms(&root) >= 4_000).await;
+    click(&root, "#play-toggle");
+    TimeoutFuture::new(0).await;
+    let acked_late = text(&root, "[data-testid='ledger-acked']");
+    assert_eq!(acked_late, "8");
+    let slider: HtmlInputElement = q(&root, "#timeline").unwrap().dyn_into().unwrap();
+    slider.set_value("100");
+    for ev in ["input", "change"] {
+        slider.dispatch_event(&Event::new(ev).unwrap()).unwrap();
+    }
+    wait_until(&root, "the rewind", || clock_ms(&root) == 100).await;
+    assert_eq!(
+        text(&root, "[data-testid='ledger-acked']"),
+        "0",
+        "before the first produce (200 ms)"
+    );
+    assert!(q(&root, "[data-testid='timeline'].rewound").is_some());
+    // Forward again, to a moment between.
+    slider.set_value("2000");
+    for ev in ["input", "change"] {
+        slider.dispatch_event(&Event::new(ev).unwrap()).unwrap();
+    }
+    wait_until(&root, "forward to 2 s", || clock_ms(&root) == 2_000).await;
+    assert_eq!(text(&root, "[data-testid='ledger-acked']"), "8");
+    // A command at 2 s starts a new timeline.
+    click(
+        &root,
+        "[data-testid='broker'][data-broker='3'] [data-action='stop']",
+    );
+    wait_until(&root, "a new timeline", || {
+        q(&root, "[data-testid='timeline'].rewound").is_none()
+    })
+    .await;
+    let max = q(&root, "#timeline").unwrap().get_attribute("max").unwrap();
+    assert_eq!(max, "2000");
+}
+
+#[wasm_bindgen_test]
+async fn a_fork_with_acks_all_keeps_what_acks_1_loses() {
+    let root = mount().await;
+    select(&root, "#preset", "acks-1-loss");
+    TimeoutFuture::new(0).await;
+    click(&root, "#play-toggle");
+    TimeoutFuture::new(0).await;
+    select(&root, "#fork-change", "p1-acks-all");
+    TimeoutFuture::new(0).await;
+    click(&root, "#fork-start");
+    wait_for(&root, "[data-testid='fork-compare']").await;
+    select(&root, "#speed", "100");
+    click(&root, "#play-toggle");
+    wait_until(&root, "the loss in the main session", || {
+        text(&root, "[data-testid='ledger-lost']") == "2" && clock_ms(&root) > 21_000
+    })
+    .await;
+    let panel = text(&root, "[data-testid='fork-panel']");
+    assert!(panel.contains("p1: acks=all"), "{panel}");
+    assert_eq!(text(&root, "[data-testid='fork-lost']"), "0", "{panel}");
+    assert!(q(
+        &root,
+        "[data-testid='fork-compare'] tr.differs[data-row='lost']"
+    )
+    .is_some());
+}
+
+fn type_area(root: &Element, sel: &str, text: &str) {
+    let area: web_sys::HtmlTextAreaElement = q(root, sel).unwrap().dyn_into().unwrap();
+    area.set_value(text);
+    area.dispatch_event(&Event::new("input").unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_points_at_the_failing_field_and_applies_a_valid_scenario() {
+    let root = mount().await;
+    click(&root, "#edit-scenario");
+    let area: web_sys::HtmlTextAreaElement =
+        wait_for(&root, "#scenario-json").await.dyn_into().unwrap();
+    assert!(area.value().contains("\"orders\""));
+    wait_for(&root, "[data-testid='editor-status']").await;
+    let bad = r#"{
+  "name": "Mine",
+  "topics": [ { "name": "t", "partitions": 2, "replication_factor": 3 },
+              { "name": "u", "partitons": 2 } ]
+}"#;
+    type_area(&root, "#scenario-json", bad);
+    let err = wait_for(&root, "[data-testid='editor-error']").await;
+    let msg = err.text_content().unwrap();
+    assert!(
+        msg.contains("topics[1]") && msg.contains("partitons") && msg.contains("line 4"),
+        "{msg}"
+    );
+    assert!(q(&root, "#editor-apply[disabled]").is_some());
+    click(&root, "[data-testid='editor-show']");
+    let start = area.selection_start().unwrap().unwrap() as usize;
+    let end = area.selection_end().unwrap().unwrap() as usize;
+    assert_eq!(&bad[start..end], "\"partitons\"");
+    // A cluster-level error (replication factor above the broker count) is caught too.
+    type_area(
+        &root,
+        "#scenario-json",
+        r#"{ "name": "Mine", "cluster": { "brokers": 2 }, "topics": [ { "name": "t", "replication_factor": 3 } ] }"#,
+    );
+    TimeoutFuture::new(0).await;
+    let msg = text(&root, "[data-testid='editor-error']");
+    assert!(
+        msg.contains("topics[0]") && msg.contains("INVALID_REPLICATION_FACTOR"),
+        "{msg}"
+    );
+    type_area(
+        &root,
+        "#scenario-json",
+        r#"{ "name": "Mine", "topics": [ { "name": "mine", "partitions": 2, "replication_factor": 3 } ] }"#,
+    );
+    TimeoutFuture::new(0).await;
+    click(&root, "#editor-save");
+    wait_for(&root, "[data-testid='library-item']").await;
+    assert_eq!(kafka_playground::storage::library()[0].name, "Mine");
+    click(&root, "#editor-apply");
+    wait_for(
+        &root,
+        "[data-testid='partition'][data-topic='mine'][data-partition='1']",
+    )
+    .await;
+    assert!(
+        q(&root, "[data-testid='editor']").is_none(),
+        "the editor closes"
+    );
+    let preset: web_sys::HtmlSelectElement = q(&root, "#preset").unwrap().dyn_into().unwrap();
+    assert_eq!(preset.value(), "custom");
+}
+
+#[wasm_bindgen_test]
+async fn the_event_log_filters_by_kind_and_node() {
+    let root = mount().await;
+    select(&root, "#speed", "10");
+    wait_until(&root, "some events", || {
+        root.query_selector_all("[data-testid='event-list'] li[data-kind='data']")
+            .unwrap()
+            .length()
+            > 0
+    })
+    .await;
+    click(
+        &root,
+        "[data-testid='broker'][data-broker='2'] [data-action='stop']",
+    );
+    select(&root, "#event-kind", "bad");
+    TimeoutFuture::new(50).await;
+    let items = root
+        .query_selector_all("[data-testid='event-list'] li")
+        .unwrap();
+    assert!(items.length() >= 1);
+    for i in 0..items.length() {
+        let li: Element = items.item(i).unwrap().dyn_into().unwrap();
+        assert_eq!(
+            li.get_attribute("data-kind").as_deref(),
+            Some("bad"),
+            "{}",
+            li.text_content().unwrap()
+        );
+    }
+    assert!(text(&root, "[data-testid='event-list']").contains("broker-2 stopped"));
+    select(&root, "#event-kind", "");
+    select(&root, "#event-node", "c1");
+    TimeoutFuture::new(50).await;
+    let list = text(&root, "[data-testid='event-list']");
+    assert!(!list.contains("broker-2 stopped"), "{list}");
+}
+
+#[wasm_bindgen_test]
+async fn the_export_panel_shows_commands_for_a_real_cluster() {
+    let root = mount().await;
+    let details: web_sys::HtmlDetailsElement = q(&root, "[data-testid='export-panel']")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(
+        q(&root, "[data-testid='export-section']").is_none(),
+        "collapsed"
+    );
+    details.set_open(true);
+    details
+        .dispatch_event(&Event::new("toggle").unwrap())
+        .unwrap();
+    wait_for(&root, "[data-testid='export-section']").await;
+    let all = text(&root, "[data-testid='export-panel']");
+    assert!(
+        all.contains("kafka-topics.sh --bootstrap-server localhost:9092 --create --topic orders"),
+        "{all}"
+    );
+    assert!(all.contains("--config min.insync.replicas=2"), "{all}");
+    assert!(all.contains("group.id=billing"), "{all}");
+    assert!(all.contains("props.put(\"acks\", \"all\");"), "{all}");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_pasted_into_the_address_bar_opens_without_a_reload() {
+    let root = mount().await;
+    let mut s = preset_session("time-travel");
+    s.advance(2_500);
+    let frag = LinkState::of(&s, LinkView::default()).to_fragment();
+    let w = web_sys::window().unwrap();
+    w.location().set_hash(&frag).unwrap();
+    wait_until(&root, "the linked session", || {
+        q(&root, "[data-testid='partition'][data-topic='payments']").is_some()
+    })
+    .await;
+    assert!(clock_ms(&root) >= 2_500);
+    assert_eq!(
+        w.location().hash().unwrap(),
+        "",
+        "the fragment is dropped once opened"
+    );
 }

@@ -5,14 +5,17 @@ use super::broker_row::BrokerRow;
 use super::challenge_panel::ChallengePanel;
 use super::consumer_panel::ConsumerPanel;
 use super::event_log::EventLog;
+use super::export_panel::ExportPanel;
 use super::fork_panel::ForkPanel;
 use super::groups_board::GroupsBoard;
 use super::header::Header;
 use super::internal_topics::InternalTopics;
 use super::ledger_panel::LedgerPanel;
+use super::lessons::Lessons;
 use super::metrics_strip::MetricsStrip;
 use super::network_view::NetworkView;
 use super::producer_panel::ProducerPanel;
+use super::scenario_editor::ScenarioEditor;
 use super::topic_view::TopicView;
 use super::tour_panel::TourPanel;
 use crate::api::{self, Incoming};
@@ -55,13 +58,11 @@ fn post(target: &Window, origin: &str, v: &serde_json::Value) {
     }
 }
 
-/// Put the highlight class on the first element matching `selector` (and nowhere else).
-fn highlight(selector: Option<&str>) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let target = selector.and_then(|s| doc.query_selector(s).ok().flatten());
-    if let Ok(list) = doc.query_selector_all(&format!(".{HIGHLIGHT}")) {
+/// Put the highlight class on the first element of this app matching `selector` (and nowhere
+/// else in it).
+fn highlight(root: &web_sys::Element, selector: Option<&str>) {
+    let target = selector.and_then(|s| root.query_selector(s).ok().flatten());
+    if let Ok(list) = root.query_selector_all(&format!(".{HIGHLIGHT}")) {
         for i in 0..list.length() {
             if let Some(el) = list
                 .item(i)
@@ -80,11 +81,8 @@ fn highlight(selector: Option<&str>) {
     }
 }
 
-fn scroll_to(selector: &str) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-    {
+fn scroll_to(root: &web_sys::Element, selector: &str) {
+    if let Some(el) = root.query_selector(selector).ok().flatten() {
         let opts = web_sys::ScrollIntoViewOptions::new();
         opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
         opts.set_behavior(web_sys::ScrollBehavior::Smooth);
@@ -192,17 +190,26 @@ pub fn app() -> Html {
             .flatten()
             .and_then(|t| t.highlight.clone())
     };
+    let root = use_node_ref();
     {
         let selector = selector.clone();
-        use_effect_with(state.version, move |_| highlight(selector.as_deref()));
+        let root = root.clone();
+        use_effect_with(state.version, move |_| {
+            if let Some(r) = root.cast::<web_sys::Element>() {
+                highlight(&r, selector.as_deref());
+            }
+        });
     }
     {
-        // Not on the first render: opening the page should not scroll it.
+        // Only when the user moves through the tour (not on the first render, and not when a
+        // step advances by itself: the page must not scroll under someone's pointer).
         let first = use_mut_ref(|| true);
-        use_effect_with(selector, move |sel| {
+        let root = root.clone();
+        let selector = selector.clone();
+        use_effect_with(state.tour.nav, move |_| {
             if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                if let Some(s) = sel {
-                    scroll_to(s);
+                if let (Some(s), Some(r)) = (selector, root.cast::<web_sys::Element>()) {
+                    scroll_to(&r, &s);
                 }
             }
         });
@@ -228,6 +235,7 @@ pub fn app() -> Html {
         })
     };
 
+    let editing = use_state(|| false);
     let notice = state.notice.clone().map(|n| {
         let d = state.dispatcher();
         html! {
@@ -248,12 +256,21 @@ pub fn app() -> Html {
     let embed = state.page.embed;
     let readonly = !state.editable();
     let guide_open = state.tour.open;
+    let on_edit = (!readonly && !embed).then(|| {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(true))
+    });
+    let close_editor = {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(false))
+    };
     let ctx: AppContext = state.clone();
     html! {
         <ContextProvider<AppContext> context={ctx}>
-            <main id="app" data-ready="1" class={classes!("app", embed.then_some("embed"), readonly.then_some("readonly"), guide_open.then_some("guided"))}
+            <main id="app" ref={root} data-ready="1" class={classes!("app", embed.then_some("embed"), readonly.then_some("readonly"), guide_open.then_some("guided"))}
                 data-embed={embed.to_string()} data-readonly={readonly.to_string()} {onkeydown}>
-                <Header />
+                <Header {on_edit} />
+                if *editing { <ScenarioEditor on_close={close_editor} /> }
                 { for notice }
                 <div class="layout">
                     <section class="stage" aria-label="Cluster">
@@ -261,6 +278,7 @@ pub fn app() -> Html {
                         <BrokerRow />
                         <MetricsStrip />
                         { for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }
+                        <Lessons />
                         <GroupsBoard />
                         <InternalTopics />
                     </section>
@@ -272,6 +290,7 @@ pub fn app() -> Html {
                         <LedgerPanel />
                         <ForkPanel />
                         <EventLog />
+                        <ExportPanel />
                     </aside>
                 </div>
             </main>

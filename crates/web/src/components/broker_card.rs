@@ -60,7 +60,7 @@ pub fn broker_card(props: &Props) -> Html {
                 <div><dt>{ "replicas" }</dt><dd>{ b.replicas }</dd></div>
                 if let Some(r) = &b.rack { <div><dt>{ "rack" }</dt><dd>{ r.clone() }</dd></div> }
             </dl>
-            <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div>
+            if app.editable() { <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div> }
         </article>
     }
 }

@@ -15,9 +15,9 @@ pub struct Props {
     pub state: AttrValue,
     #[prop_or_default]
     pub dragging: bool,
+    /// Starts a drag; the groups board captures the pointer and handles move and up, so the
+    /// drag survives the chip re-rendering under the pointer.
     pub on_pointer_down: Callback<(PointerEvent, Option<String>)>,
-    pub on_pointer_move: Callback<PointerEvent>,
-    pub on_pointer_up: Callback<PointerEvent>,
     pub on_activate: Callback<Option<String>>,
 }
 
@@ -29,8 +29,6 @@ pub fn consumer_chip(p: &Props) -> Html {
         let id = id.clone();
         Callback::from(move |e: PointerEvent| cb.emit((e, id.clone())))
     };
-    let mv = p.on_pointer_move.clone();
-    let up = p.on_pointer_up.clone();
     let key = {
         let cb = p.on_activate.clone();
         let id = id.clone();
@@ -59,7 +57,7 @@ pub fn consumer_chip(p: &Props) -> Html {
             role="button" tabindex="0" aria-label={aria} data-testid="consumer-chip"
             data-consumer={p.consumer.clone().unwrap_or_default()}
             style={format!("--chip:{colour}")}
-            onpointerdown={down} onpointermove={mv} onpointerup={up} onkeydown={key}>
+            onpointerdown={down} onkeydown={key}>
             <span class="chip-dot" aria-hidden="true"></span>
             <span class="chip-name">{ p.label.clone() }</span>
             if !p.detail.is_empty() { <span class="chip-detail">{ p.detail.clone() }</span> }

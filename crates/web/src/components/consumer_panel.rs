@@ -146,7 +146,7 @@ fn consumer_row(p: &RowProps) -> Html {
                     </li>
                 }) }
             </ul>
-            if c.alive {
+            if c.alive && app.editable() {
                 <div class="seek">
                     <select aria-label={format!("partition to seek for {}", c.id)} onchange={on_part}>
                         <option value="all">{ "all partitions" }</option>

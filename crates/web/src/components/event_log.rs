@@ -3,6 +3,39 @@ use super::use_app;
 use kafka_sim::trace::{TraceEvent, TraceKind};
 use yew::prelude::*;
 
+/// The nodes an event belongs to (for the node filter): brokers as `broker-N`, the
+/// controller, and clients by name (`client-N` ids are resolved by the caller).
+fn nodes(e: &TraceEvent) -> Vec<String> {
+    match &e.kind {
+        TraceKind::Drop { from, to, .. } => vec![from.to_string(), to.to_string()],
+        TraceKind::Append { broker, .. }
+        | TraceKind::Truncate { broker, .. }
+        | TraceKind::BrokerStopped { broker }
+        | TraceKind::BrokerStarted { broker } => vec![format!("broker-{broker}")],
+        TraceKind::BrokerFenced { broker } | TraceKind::BrokerUnfenced { broker } => {
+            vec!["controller".into(), format!("broker-{broker}")]
+        }
+        TraceKind::LeaderChange { leader, .. } => {
+            vec!["controller".into(), format!("broker-{leader}")]
+        }
+        TraceKind::IsrChange { .. } => vec!["controller".into()],
+        TraceKind::Isolated { node } => vec![node.to_string()],
+        TraceKind::Acked { client, .. }
+        | TraceKind::ClientError { client, .. }
+        | TraceKind::Consumed { client, .. } => vec![client.clone()],
+        _ => vec![],
+    }
+}
+
+/// Kinds offered by the kind filter: (value, label).
+const KINDS: &[(&str, &str)] = &[
+    ("data", "data"),
+    ("cluster", "cluster"),
+    ("bad", "problems"),
+    ("net", "network"),
+    ("note", "notes"),
+];
+
 fn describe(e: &TraceEvent) -> Option<(String, &'static str)> {
     let s = match &e.kind {
         TraceKind::Send { .. } | TraceKind::Deliver { .. } | TraceKind::Replicate { .. } | TraceKind::HighWatermark { .. } => return None,
@@ -55,25 +88,80 @@ fn describe(e: &TraceEvent) -> Option<(String, &'static str)> {
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let app = use_app();
-    let items: Vec<(u64, u64, String, &'static str)> = {
+    let node = use_state(String::new);
+    let kind = use_state(String::new);
+    type Item = (u64, u64, String, &'static str);
+    let (items, all_nodes): (Vec<Item>, Vec<String>) = {
         let s = app.session.borrow();
-        let mut v: Vec<(u64, u64, String, &'static str)> = s
+        // Client events name the client; drops name `client-N`: map those to names.
+        let client_name = |n: String| -> String {
+            n.strip_prefix("client-")
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| s.cluster.clients.get(i))
+                .map(|c| c.name().to_string())
+                .unwrap_or(n)
+        };
+        let mut all_nodes: Vec<String> = vec!["controller".into()];
+        all_nodes.extend(app.view.brokers.iter().map(|b| format!("broker-{}", b.id)));
+        all_nodes.extend(s.cluster.clients.iter().map(|c| c.name().to_string()));
+        let mut v: Vec<Item> = s
             .cluster
             .trace
             .events()
-            .filter_map(|e| describe(e).map(|(text, kind)| (e.seq, e.t, text, kind)))
+            .filter_map(|e| {
+                let (text, k) = describe(e)?;
+                if !kind.is_empty() && k != kind.as_str() {
+                    return None;
+                }
+                if !node.is_empty() && !nodes(e).into_iter().map(&client_name).any(|n| n == *node) {
+                    return None;
+                }
+                Some((e.seq, e.t, text, k))
+            })
             .collect();
         let n = v.len();
         v.drain(..n.saturating_sub(60));
         v.reverse();
-        v
+        (v, all_nodes)
     };
+    let on_node = {
+        let node = node.clone();
+        Callback::from(move |e: Event| {
+            node.set(
+                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value(),
+            )
+        })
+    };
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            kind.set(
+                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value(),
+            )
+        })
+    };
+    let filtered = !node.is_empty() || !kind.is_empty();
     html! {
         <section class="card panel events" aria-label="Event log">
-            <header class="panel-head"><h2>{ "Events" }</h2></header>
-            <ol class="event-list">
+            <header class="panel-head">
+                <h2>{ "Events" }</h2>
+                <div class="event-filters">
+                    <select id="event-node" aria-label="Show events of" onchange={on_node}>
+                        <option value="" selected={node.is_empty()}>{ "all nodes" }</option>
+                        { for all_nodes.iter().map(|n| html! { <option value={n.clone()} selected={*n == *node}>{ n.clone() }</option> }) }
+                    </select>
+                    <select id="event-kind" aria-label="Kind of events" onchange={on_kind}>
+                        <option value="" selected={kind.is_empty()}>{ "all kinds" }</option>
+                        { for KINDS.iter().map(|(v, l)| html! { <option value={*v} selected={*v == kind.as_str()}>{ *l }</option> }) }
+                    </select>
+                </div>
+            </header>
+            <ol class="event-list" data-testid="event-list">
+                if items.is_empty() { <li key="none" class="note"><time></time><span>{ if filtered { "No recent events match the filters." } else { "No events yet." } }</span></li> }
                 { for items.into_iter().map(|(seq, t, text, kind)| html! {
-                    <li key={seq} class={kind}><time>{ format!("{:.2}s", t as f64 / 1000.0) }</time><span>{ text }</span></li>
+                    <li key={seq} class={kind} data-kind={kind}><time>{ format!("{:.2}s", t as f64 / 1000.0) }</time><span>{ text }</span></li>
                 }) }
             </ol>
         </section>

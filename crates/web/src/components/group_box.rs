@@ -127,6 +127,7 @@ pub fn group_box(p: &Props) -> Html {
                 <span class={classes!("pill", state_class)} data-testid="group-state">{ state.clone() }</span>
                 <span class="muted" title="generation">{ format!("gen {generation}") }</span>
             </header>
+            if app.editable() {
             <div class="group-meta">
                 <label for={sel_id.clone()} class="muted">{ "new members use" }</label>
                 <select id={sel_id} onchange={on_assignor} aria-label="partition.assignment.strategy for new members">
@@ -136,6 +137,7 @@ pub fn group_box(p: &Props) -> Html {
                 </select>
                 if let Some(a) = assignor { <span class="muted">{ format!("· running {a}") }</span> }
             </div>
+            }
             <div class="members">
                 if p.members.is_empty() { <p class="muted small">{ "No running members." }</p> }
                 { for p.members.iter().cloned() }
@@ -157,6 +159,7 @@ pub fn group_box(p: &Props) -> Html {
             <ol class="steps" aria-label="Recent coordinator events">
                 { for steps.into_iter().map(|(t, s)| html! { <li><time>{ format!("{:.1}s", t as f64 / 1000.0) }</time>{ s }</li> }) }
             </ol>
+            if app.editable() {
             <div class="reset">
                 <select aria-label="reset offsets to" onchange={on_reset_kind}>
                     <option value="to_earliest" selected={*reset_to == "to_earliest"}>{ "--to-earliest" }</option>
@@ -168,6 +171,7 @@ pub fn group_box(p: &Props) -> Html {
                 if needs_value { <input type="text" inputmode="numeric" class="small-input" aria-label="value" value={(*reset_value).clone()} oninput={on_reset_value} /> }
                 <button onclick={on_reset} title="kafka-consumer-groups.sh --reset-offsets (the group must be inactive)">{ "Reset offsets" }</button>
             </div>
+            }
             <FieldError control={control} />
         </div>
     }

@@ -8,7 +8,7 @@ use crate::state::AppContext;
 use kafka_sim::action::Action;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq, Debug)]
@@ -181,8 +181,13 @@ pub fn groups_board() -> Html {
             if e.button() != 0 {
                 return;
             }
-            if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-                let _ = t.set_pointer_capture(e.pointer_id());
+            // Capture on the board, which outlives any re-render of the chip under the pointer.
+            let board = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("[data-testid='groups-board']").ok().flatten());
+            if let Some(b) = board {
+                let _ = b.set_pointer_capture(e.pointer_id());
             }
             drag.set(Some(Drag {
                 consumer,
@@ -202,6 +207,7 @@ pub fn groups_board() -> Html {
             }
         })
     };
+    let editable = app.editable();
     let on_up = {
         let drag = drag.clone();
         let menu = menu.clone();
@@ -213,21 +219,29 @@ pub fn groups_board() -> Html {
                 if let Some(t) = target_at(e.client_x(), e.client_y()) {
                     run(d.consumer, t);
                 }
-            } else {
+            } else if editable {
                 menu.set(Some(d.consumer));
             }
         })
     };
+    let on_cancel = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| drag.set(None))
+    };
     let on_activate = {
         let menu = menu.clone();
-        Callback::from(move |c: Option<String>| menu.set(Some(c)))
+        Callback::from(move |c: Option<String>| {
+            if editable {
+                menu.set(Some(c))
+            }
+        })
     };
     let chip = |id: Option<String>, label: String, detail: String, state: String| {
         let dragging = drag.as_ref().is_some_and(|d| d.moved && d.consumer == id);
         html! {
             <ConsumerChip key={label.clone()} consumer={id.clone().map(AttrValue::from)} label={label.clone()} colour_index={id.as_deref().map_or(7, &colour_of)}
                 detail={detail} state={state} dragging={dragging}
-                on_pointer_down={on_down.clone()} on_pointer_move={on_move.clone()} on_pointer_up={on_up.clone()} on_activate={on_activate.clone()} />
+                on_pointer_down={on_down.clone()} on_activate={on_activate.clone()} />
         }
     };
 
@@ -287,10 +301,11 @@ pub fn groups_board() -> Html {
     });
 
     html! {
-        <section class="card groups" aria-label="Consumer groups" data-testid="groups-board">
+        <section class="card groups" aria-label="Consumer groups" data-testid="groups-board"
+            onpointermove={on_move.clone()} onpointerup={on_up.clone()} onpointercancel={on_cancel}>
             <header class="topic-head">
                 <h2>{ "Consumer groups" }</h2>
-                <span class="muted">{ "Drag a consumer into a group, between groups, to the bench to leave, or onto crash. Keyboard: Enter on a chip." }</span>
+                if editable { <span class="muted">{ "Drag a consumer into a group, between groups, to the bench to leave, or onto crash. Keyboard: Enter on a chip." }</span> }
             </header>
             <div class="group-grid">
                 { for names.iter().map(|g| {
@@ -315,10 +330,13 @@ pub fn groups_board() -> Html {
                     };
                     html! { <GroupBox key={g.clone()} group={g.clone()} members={members} assignor={assignor} on_assignor={on_assignor} /> }
                 }) }
-                <div class="group-box new-group" data-drop="new-group" data-testid="new-group">
-                    <p class="muted">{ "Drop here for a new group" }</p>
-                </div>
+                if editable {
+                    <div class="group-box new-group" data-drop="new-group" data-testid="new-group">
+                        <p class="muted">{ "Drop here for a new group" }</p>
+                    </div>
+                }
             </div>
+            if editable {
             <div class="bench-row">
                 <div class="bench" data-drop="bench" data-testid="bench">
                     <span class="bench-label">{ "Bench (not running)" }</span>
@@ -327,6 +345,7 @@ pub fn groups_board() -> Html {
                 </div>
                 <div class="crash-zone" data-drop="crash" data-testid="crash-zone" aria-label="Crash target">{ "✕ crash (no goodbye)" }</div>
             </div>
+            }
             { for menu_html }
             { for ghost }
             <FieldError control="groups" />

@@ -1,5 +1,7 @@
 //! One partition: leader, epoch and ISR, the leader's log as offset cells coloured by key
 //! with the high watermark and consumer positions, and each replica's progress.
+use super::log_legend::is_compacted;
+use super::segment_bar::SegmentBar;
 use super::use_app;
 use crate::palette::key_style;
 use kafka_sim::view::PartitionView;
@@ -27,6 +29,36 @@ pub fn partition_row(props: &Props) -> Html {
             .cluster
             .records(&topic, p.partition, None, from, WINDOW as usize);
     let hw = p.high_watermark;
+    let lso = p.last_stable_offset;
+    // Transactions and compaction, drawn in the log (the engine decides; the page marks).
+    let compact = app
+        .view
+        .topics
+        .iter()
+        .find(|t| t.name == topic)
+        .is_some_and(|t| is_compacted(&t.config));
+    let seg_bases: Vec<i64> = p.segments.iter().skip(1).map(|s| s.base_offset).collect();
+    let aborted: Vec<bool> = {
+        let s = app.session.borrow();
+        let tp = s.cluster.tp(&topic, p.partition).ok();
+        records
+            .iter()
+            .map(|r| {
+                r.transactional
+                    && r.control.is_none()
+                    && tp.is_some_and(|tp| s.cluster.is_aborted(tp, r.producer_id, r.offset))
+            })
+            .collect()
+    };
+    let superseded = |i: usize| {
+        let r = &records[i];
+        compact
+            && r.control.is_none()
+            && r.key.is_some()
+            && records[i + 1..]
+                .iter()
+                .any(|later| later.control.is_none() && later.key == r.key)
+    };
     // Consumer positions on this partition.
     let positions: Vec<(String, i64)> = app
         .view
@@ -122,7 +154,8 @@ pub fn partition_row(props: &Props) -> Html {
     let label = format!("Partition {} of {topic}", p.partition);
     html! {
         <div class={classes!("partition", p.leader.is_none().then_some("is-offline"), p.under_min_isr.then_some("under-min-isr"))}
-            data-testid="partition" data-topic={topic.clone()} data-partition={p.partition.to_string()} aria-label={label.clone()}>
+            data-testid="partition" data-topic={topic.clone()} data-partition={p.partition.to_string()} aria-label={label.clone()}
+            data-log-start={p.log_start_offset.to_string()} data-hw={hw.to_string()} data-lso={lso.to_string()}>
             <div class="p-head">
                 <strong class="p-name">{ format!("P{}", p.partition) }</strong>
                 { leader }
@@ -141,10 +174,13 @@ pub fn partition_row(props: &Props) -> Html {
                         { format!("{g} → {c}") }
                     </span>
                 }) }
-                <span class="offsets muted">{ format!("HW {hw} · LEO {leo}") }
+                <span class="offsets muted">{ format!("HW {hw}") }
+                    if lso < hw { <span class="lso-text" title="last stable offset: below the first open transaction; read_committed consumers read only up to here">{ format!(" · LSO {lso}") }</span> }
+                    { format!(" · LEO {leo}") }
                     if p.log_start_offset > 0 { { format!(" · start {}", p.log_start_offset) } }
                 </span>
             </div>
+            <SegmentBar partition={p.clone()} />
             <div class="log" role="list" aria-label={format!("{label}: log")}>
                 if from > p.log_start_offset || !before.is_empty() {
                     <div class="cell-wrap">
@@ -154,25 +190,53 @@ pub fn partition_row(props: &Props) -> Html {
                         }
                     </div>
                 }
-                { for records.iter().map(|r| {
+                { for records.iter().enumerate().flat_map(|(i, r)| {
                     let committed = r.offset < hw;
                     let key = r.key.clone();
-                    let title = format!("offset {}{}{}{}",
+                    let control = r.control.clone();
+                    let is_aborted = aborted.get(i).copied().unwrap_or(false);
+                    let tombstone = control.is_none() && r.value.is_none() && key.is_some();
+                    let old = superseded(i);
+                    // Offsets missing before this record: removed by the log cleaner.
+                    let prev = if i == 0 { from - 1 } else { records[i - 1].offset };
+                    let gap = (r.offset > prev + 1).then(|| (prev + 1, r.offset - 1));
+                    let title = format!("offset {}{}{}{}{}",
                         r.offset,
-                        key.as_ref().map(|k| format!(" · key {k}")).unwrap_or_else(|| " · no key".into()),
-                        r.value.as_ref().map(|v| format!(" · value {v}")).unwrap_or_default(),
+                        match &control {
+                            Some(c) => format!(" · {c} marker: ends the producer's transaction in this partition"),
+                            None => key.as_ref().map(|k| format!(" · key {k}")).unwrap_or_else(|| " · no key".into()),
+                        },
+                        if tombstone { " · tombstone (null value): deletes the key when compacted".to_string() } else { r.value.as_ref().map(|v| format!(" · value {v}")).unwrap_or_default() },
+                        if is_aborted { " · aborted transaction: read_committed consumers skip it" } else if r.transactional && control.is_none() { " · written in a transaction" } else if old { " · superseded by a later record with the same key" } else { "" },
                         if committed { "" } else { " · not yet committed (at or above the high watermark)" });
-                    html! {
-                        <div class="cell-wrap" role="listitem" key={r.offset}>
-                            <span class={classes!("cell", if committed { "committed" } else { "uncommitted" }, key.is_none().then_some("keyless"), r.control.is_some().then_some("control"))}
-                                data-testid="record" data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}
-                                style={key_style(key.as_deref())} title={title}>
-                                <span class="off">{ r.offset }</span>
-                                <span class="k">{ key.clone().unwrap_or_else(|| "∅".into()) }</span>
+                    let gap_cell = gap.map(|(a, b)| html! {
+                        <div class="cell-wrap" role="listitem" key={format!("gap-{a}")}>
+                            <span class="cell gap" data-testid="gap" title={if a == b { format!("offset {a} was removed by the log cleaner: offsets keep their numbers") } else { format!("offsets {a}–{b} were removed by the log cleaner: offsets keep their numbers") }}>
+                                { "⋯" }
                             </span>
+                        </div>
+                    });
+                    let cell = html! {
+                        <div class={classes!("cell-wrap", seg_bases.contains(&r.offset).then_some("seg-start"))} role="listitem" key={r.offset}>
+                            <span class={classes!("cell", if committed { "committed" } else { "uncommitted" }, key.is_none().then_some("keyless"), control.is_some().then_some("control"),
+                                    control.as_deref().map(|c| if c == "COMMIT" { "commit" } else { "abort" }),
+                                    (r.transactional && control.is_none()).then_some("txn"), is_aborted.then_some("aborted"), tombstone.then_some("tombstone"), old.then_some("superseded"))}
+                                data-testid="record" data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}
+                                data-control={control.clone()} data-aborted={is_aborted.then_some("true")}
+                                style={if control.is_some() || tombstone { String::new() } else { key_style(key.as_deref()) }} title={title}>
+                                if let Some(c) = &control {
+                                    <span class="off"><span class="glyph" aria-hidden="true">{ "◆" }</span>{ r.offset }</span>
+                                    <span class="k">{ c.clone() }</span>
+                                } else {
+                                    <span class="off">{ r.offset }</span>
+                                    <span class="k">{ if tombstone { "⊘ " } else { "" } }{ key.clone().unwrap_or_else(|| "∅".into()) }</span>
+                                }
+                            </span>
+                            if r.offset == lso && lso < hw { <span class="lso-tag" title="last stable offset: read_committed consumers stop here">{ "LSO" }</span> }
                             { markers_at(r.offset) }
                         </div>
-                    }
+                    };
+                    gap_cell.into_iter().chain(std::iter::once(cell))
                 }) }
                 <div class="cell-wrap">
                     <span class="cell end" title="log end offset: the next record goes here">{ leo }</span>

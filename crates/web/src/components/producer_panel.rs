@@ -229,9 +229,7 @@ pub fn producer_panel() -> Html {
                 <div><dt>{ "retries" }</dt><dd>{ p.retries }</dd></div>
                 <div><dt>{ "in flight" }</dt><dd>{ p.pending }</dd></div>
             </dl>
-            if p.producer_id >= 0 {
-                <p class="muted small">{ format!("producer id {} · epoch {}", p.producer_id, p.producer_epoch) }</p>
-            }
+            <super::producer_state::ProducerState producer={p.clone()} />
             if let Some(e) = &p.last_error {
                 <p class="client-error" role="status" data-testid="producer-error">
                     <code>{ e.error.clone() }</code>{ format!(" at {}: {}", secs(e.at), e.detail) }

@@ -94,6 +94,23 @@ pub fn share() -> Html {
         readonly: false,
         with_state: false,
     });
+    // Keyboard users land in the field they can copy from.
+    {
+        let which = *open;
+        use_effect_with(which, move |w| {
+            let id = match w {
+                Some(Open::Link) => Some("share-url"),
+                Some(Open::Embed) => Some("embed-code"),
+                None => None,
+            };
+            if let Some(el) = id
+                .and_then(|id| web_sys::window()?.document()?.get_element_by_id(id))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = el.focus();
+            }
+        });
+    }
     let link = {
         let app = app.clone();
         move || format!("{}#{}", base_url(), app.link_state().to_fragment())

@@ -43,6 +43,7 @@ pub fn time_controls() -> Html {
                 </select>
             </label>
             <output class="clock" id="clock" aria-live="off" title="Simulated time">{ format!("t = {t:.2} s") }</output>
+            <super::fast_forward::FastForward />
             <button class="ghost" onclick={restart} title="Reload this scenario from the start">{ "Restart" }</button>
         </div>
     }

@@ -13,15 +13,26 @@ pub fn timeline() -> Html {
     let start = app.history.borrow().start();
     let end = app.timeline_end.max(app.view.now);
     let now = app.view.now;
+    // While dragging: quick previews; on release (and for keyboard steps): the exact moment.
     let on_input = {
         let d = app.dispatcher();
         Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(t) = v.parse::<f64>() {
+                d.dispatch(Msg::Scrub(t.max(0.0) as u64));
+            }
+        })
+    };
+    let on_change = {
+        let d = app.dispatcher();
+        Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             if let Ok(t) = v.parse::<f64>() {
                 d.dispatch(Msg::Seek(t.max(0.0) as u64));
             }
         })
     };
+    let thumb = app.scrubbing.unwrap_or(now);
     let rewound = now < end;
     let back = {
         let d = app.dispatcher();
@@ -32,7 +43,7 @@ pub fn timeline() -> Html {
             <button class="ghost icon" onclick={back} title="One second back" aria-label="One second back" disabled={now <= start}>{ "⟲" }</button>
             <label class="visually-hidden" for="timeline">{ "Timeline: drag to rewind" }</label>
             <input id="timeline" type="range" min={start.to_string()} max={end.max(start + 1).to_string()} step="10"
-                value={now.to_string()} oninput={on_input}
+                value={thumb.to_string()} oninput={on_input} onchange={on_change}
                 aria-valuetext={format!("{:.1} seconds of {:.1}", now as f64 / 1000.0, end as f64 / 1000.0)} />
             <span class="timeline-label mono">
                 if rewound { { format!("rewound to {:.1} s of {:.1} s — play or act to continue from here", now as f64 / 1000.0, end as f64 / 1000.0) } }

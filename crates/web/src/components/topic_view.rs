@@ -27,12 +27,13 @@ pub fn topic_view(props: &Props) -> Html {
             <header class="topic-head">
                 <h2>{ format!("Topic {}", t.name) }</h2>
                 <span class="muted">{ format!("{n} partition{} · replication factor {}", if n == 1 { "" } else { "s" }, t.replication_factor) }</span>
-                <TopicSettings topic={t.name.clone()} />
+                if app.editable() { <TopicSettings topic={t.name.clone()} /> }
             </header>
             <div class="legend" aria-hidden="true">
                 <span><i class="swatch committed"></i>{ "committed (below the high watermark)" }</span>
                 <span><i class="swatch uncommitted"></i>{ "not yet committed" }</span>
                 <span><i class="marker-demo">{ "▲" }</i>{ "consumer position" }</span>
+                <super::log_legend::LogLegend topic={t.name.clone()} />
             </div>
             <div class="partitions">
                 { for t.partitions.iter().map(|p| html! { <PartitionRow key={p.partition} topic={t.name.clone()} partition={p.clone()} /> }) }

@@ -1,0 +1,574 @@
+//! `cargo xtask bench`: the issue's benchmarks, measured on this machine and written to
+//! BENCHMARKS.md between the `bench:begin`/`bench:end` markers (the rest of the file is prose).
+//!
+//! - engine throughput on the standard workload, natively (criterion, `crates/bench`), as wasm32
+//!   under Node (as a ratio to native from the same run), and a memory-bandwidth baseline;
+//! - memory per stored record for a 10-million-record log (counting allocator);
+//! - the bundle: gzipped wasm + js + css of the release build (`bundle.rs`).
+//!
+//! `--quick` (CI) only checks the bundle against the regression ceiling (reusing dist/ when a
+//! release build is there) and writes nothing.
+
+use crate::bundle;
+use crate::tools::{cmdline, Ctx, Tool, Tools};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Budgets from the issue.
+const ENGINE_BUDGET: f64 = 5_000_000.0;
+const WASM_RATIO_BUDGET: f64 = 0.5;
+const OVERHEAD_BUDGET: f64 = 64.0;
+const MEMORY_RECORDS: u64 = 10_000_000;
+
+const BEGIN: &str =
+    "<!-- bench:begin (written by `cargo xtask bench`; edit outside the markers) -->";
+const END: &str = "<!-- bench:end -->";
+
+fn met(ok: bool) -> &'static str {
+    if ok {
+        "**met**"
+    } else {
+        "**missed**"
+    }
+}
+
+fn status(cmd: &mut Command) -> Result<(), String> {
+    println!("   $ {}", cmdline(cmd));
+    match cmd.status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{}` exited with {s}", cmdline(cmd))),
+        Err(e) => Err(format!("cannot run `{}`: {e}", cmdline(cmd))),
+    }
+}
+
+fn output(cmd: &mut Command) -> Result<String, String> {
+    println!("   $ {}", cmdline(cmd));
+    match cmd.output() {
+        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Ok(o) => Err(format!(
+            "`{}` exited with {}: {}",
+            cmdline(cmd),
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) => Err(format!("cannot run `{}`: {e}", cmdline(cmd))),
+    }
+}
+
+/// The number after `"key":` in a flat JSON text (enough for criterion's and our own files).
+fn json_number(text: &str, key: &str) -> Option<f64> {
+    let at = text.find(&format!("\"{key}\""))?;
+    let rest = text[at + key.len() + 2..].trim_start().strip_prefix(':')?;
+    let rest = rest.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+fn json_string(text: &str, key: &str) -> Option<String> {
+    let at = text.find(&format!("\"{key}\""))?;
+    let rest = text[at + key.len() + 2..].trim_start().strip_prefix(':')?;
+    let rest = rest.trim_start().strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// Numbers in a JSON array after `"key":`.
+fn json_array(text: &str, key: &str) -> Vec<f64> {
+    let Some(at) = text.find(&format!("\"{key}\"")) else {
+        return Vec::new();
+    };
+    let rest = &text[at..];
+    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
+        return Vec::new();
+    };
+    rest[open + 1..close]
+        .split(',')
+        .filter_map(|x| x.trim().parse().ok())
+        .collect()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Criterion's median time per iteration, in nanoseconds.
+fn criterion_median_ns(root: &Path, group: &str, bench: &str) -> Result<f64, String> {
+    let p = root
+        .join("target/criterion")
+        .join(group)
+        .join(bench)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+    let at = text.find("\"median\"").ok_or("no median")?;
+    json_number(&text[at..], "point_estimate")
+        .ok_or_else(|| format!("{}: no estimate", p.display()))
+}
+
+struct Machine {
+    cpu: String,
+    cores: usize,
+    date: String,
+    commit: String,
+    rustc: String,
+    node: String,
+}
+
+impl Machine {
+    fn detect(ctx: &Ctx) -> Machine {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown CPU".into());
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let run = |prog: &str, args: &[&str]| {
+            ctx.command(prog)
+                .args(args)
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .unwrap_or_else(|| "unknown".into())
+        };
+        let mut commit = run("git", &["rev-parse", "--short", "HEAD"]);
+        if !run("git", &["status", "--porcelain"]).is_empty() {
+            commit.push_str(" + uncommitted changes");
+        }
+        Machine {
+            cpu,
+            cores,
+            date: run("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+            commit,
+            rustc: run("rustc", &["--version"]),
+            node: run("node", &["--version"]),
+        }
+    }
+}
+
+struct Engine {
+    records: u64,
+    trace_hash: String,
+    native_ns: f64,
+    copy_ns: f64,
+    wasm: Vec<WasmRun>,
+}
+
+struct WasmRun {
+    profile: &'static str,
+    what: &'static str,
+    window_ms: f64,
+    copy_ms: f64,
+    trace_hash: String,
+}
+
+fn native_engine(ctx: &Ctx) -> Result<Engine, String> {
+    println!("\n== engine, native (criterion)");
+    let mut cmd = ctx.cargo();
+    cmd.args(["bench", "-p", "kafka-sim-bench", "--bench", "engine"]);
+    status(&mut cmd)?;
+    let window = std::fs::read_to_string(ctx.root.join("target/bench/native-window.json"))
+        .map_err(|e| format!("target/bench/native-window.json: {e}"))?;
+    Ok(Engine {
+        records: json_number(&window, "records").unwrap_or(0.0) as u64,
+        trace_hash: json_string(&window, "trace_hash").unwrap_or_default(),
+        native_ns: criterion_median_ns(&ctx.root, "engine", "standard_workload")?,
+        copy_ns: criterion_median_ns(&ctx.root, "baseline", "memcpy_window_payload")?,
+        wasm: Vec::new(),
+    })
+}
+
+/// Build kafka-sim-bench for wasm32 with `profile`, bind it for Node and time it there.
+fn wasm_engine(
+    ctx: &Ctx,
+    profile: &'static str,
+    what: &'static str,
+    copy_bytes: u64,
+) -> Result<WasmRun, String> {
+    println!("\n== engine, wasm32 under Node (profile {profile}: {what})");
+    let mut build = ctx.cargo();
+    build.args([
+        "build",
+        "-p",
+        "kafka-sim-bench",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+    ]);
+    status(&mut build)?;
+    // Cargo puts the `bench` profile's output in `release/` too.
+    let wasm = ctx
+        .root
+        .join("target/wasm32-unknown-unknown/release/kafka_sim_bench.wasm");
+    let out = ctx.root.join("target/bench/wasm").join(profile);
+    let mut bindgen = ctx.command("wasm-bindgen");
+    bindgen
+        .args(["--target", "nodejs", "--out-dir"])
+        .arg(&out)
+        .arg(&wasm);
+    status(&mut bindgen)?;
+    let mut node = ctx.command("node");
+    node.arg(ctx.root.join("crates/bench/node/run.cjs"))
+        .arg(out.join("kafka_sim_bench.js"))
+        .args(["7", &copy_bytes.to_string()]);
+    let text = output(&mut node)?;
+    let windows = json_array(&text, "windows_ms");
+    if windows.is_empty() {
+        return Err(format!("no timings from Node: {text}"));
+    }
+    Ok(WasmRun {
+        profile,
+        what,
+        window_ms: median(&windows),
+        copy_ms: median(&json_array(&text, "copy_ms")),
+        trace_hash: json_string(&text, "trace_hash").unwrap_or_default(),
+    })
+}
+
+struct Memory {
+    json: String,
+}
+
+fn memory(ctx: &Ctx, records: u64) -> Result<Memory, String> {
+    println!("\n== memory per stored record ({records} records)");
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "bench",
+        "-q",
+        "-p",
+        "kafka-sim-bench",
+        "--bench",
+        "memory",
+        "--",
+        "--records",
+        &records.to_string(),
+    ]);
+    let json = output(&mut cmd)?;
+    println!("   {}", json.trim());
+    Ok(Memory { json })
+}
+
+fn build_dist(ctx: &Ctx) -> Result<(), String> {
+    println!("\n== release build (trunk build --release → dist/)");
+    let mut cmd = ctx.command("trunk");
+    cmd.args(["build", "--release"])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    status(&mut cmd)
+}
+
+fn rate(records: u64, ns: f64) -> f64 {
+    records as f64 / (ns / 1e9)
+}
+
+fn fmt_rate(r: f64) -> String {
+    if r >= 1e6 {
+        format!("{:.2} M records/s", r / 1e6)
+    } else {
+        format!("{:.0} k records/s", r / 1e3)
+    }
+}
+
+pub fn run(quick: bool) -> ExitCode {
+    let started = Instant::now();
+    let mut ctx = Ctx::new(false);
+    let dist = ctx.root.join("dist");
+    let have_dist = dist.join("index.html").exists();
+    let mut wanted = Vec::new();
+    if !quick {
+        wanted.extend([Tool::WasmTarget, Tool::Node, Tool::WasmBindgen]);
+    }
+    if !quick || !have_dist {
+        wanted.extend(crate::web_build_tools(true));
+    }
+    let mut seen = Vec::new();
+    wanted.retain(|t| {
+        let new = !seen.contains(t);
+        seen.push(*t);
+        new
+    });
+    if !wanted.is_empty() && !Tools::ensure(&mut ctx, &wanted).all_ok() {
+        eprintln!("error: cannot bench: a prerequisite is missing (see the FAIL lines above)");
+        return ExitCode::FAILURE;
+    }
+
+    // The bundle: full runs build it; --quick reuses the release build in dist/ (CI's
+    // `cargo xtask test` has just made it) and builds only when there is none.
+    if !quick || !have_dist {
+        if let Err(e) = build_dist(&ctx) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("\n== bundle (gzip -9 of dist/*.wasm, *.js, *.css)");
+    let assets = match bundle::measure(&dist) {
+        Ok(a) if !a.is_empty() => a,
+        Ok(_) => {
+            eprintln!("error: no wasm/js/css in dist/");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: cannot read dist/: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let within_ceiling = bundle::report(&dist, &assets, "   ");
+    if quick {
+        println!(
+            "\n   --quick: bundle checked in {:.0} s; run `cargo xtask bench` for the engine numbers",
+            started.elapsed().as_secs_f64()
+        );
+        return if within_ceiling {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+
+    let machine = Machine::detect(&ctx);
+    let mut engine = match native_engine(&ctx) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let copy_bytes = engine.records * 104;
+    for (profile, what) in [
+        ("release", "as the page ships it: opt-level \"z\", fat LTO"),
+        ("bench", "opt-level 3, thin LTO"),
+    ] {
+        match wasm_engine(&ctx, profile, what, copy_bytes) {
+            Ok(w) => engine.wasm.push(w),
+            Err(e) => eprintln!("warning: wasm run ({profile}) failed: {e}"),
+        }
+    }
+    let mem = match memory(&ctx, MEMORY_RECORDS) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!("warning: memory measurement failed: {e}");
+            None
+        }
+    };
+
+    let section = render(&machine, &engine, mem.as_ref(), &assets, &dist);
+    let path = ctx.root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let new = splice(&old, &section);
+    if let Err(e) = std::fs::write(&path, new) {
+        eprintln!("error: cannot write BENCHMARKS.md: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("\n{section}");
+    println!(
+        "== wrote BENCHMARKS.md in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    if within_ceiling {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Replace the text between the markers (or append the section with its markers).
+fn splice(old: &str, section: &str) -> String {
+    let block = format!("{BEGIN}\n{section}{END}");
+    match (old.find(BEGIN), old.find(END)) {
+        (Some(b), Some(e)) if e > b => format!("{}{block}{}", &old[..b], &old[e + END.len()..]),
+        _ if old.is_empty() => format!("# Benchmarks\n\n{block}\n"),
+        _ => format!("{}\n{block}\n", old.trim_end()),
+    }
+}
+
+fn render(
+    m: &Machine,
+    e: &Engine,
+    mem: Option<&Memory>,
+    assets: &[bundle::Asset],
+    dist: &Path,
+) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "## Latest run\n");
+    let _ = writeln!(s, "| | |\n|---|---|");
+    let _ = writeln!(s, "| machine | {} ({} cores available) |", m.cpu, m.cores);
+    let _ = writeln!(s, "| date | {} |", m.date);
+    let _ = writeln!(s, "| commit | {} |", m.commit);
+    let _ = writeln!(s, "| toolchain | {}; Node {} |", m.rustc, m.node);
+    let _ = writeln!(
+        s,
+        "| reproduce | `cargo xtask bench` (everything below) |\n"
+    );
+
+    let native = rate(e.records, e.native_ns);
+    let copy = rate(e.records, e.copy_ns);
+    let _ = writeln!(s, "### Engine throughput, standard workload\n");
+    let _ = writeln!(
+        s,
+        "One iteration = {} simulated records ({} ms of simulated time after a 2 s warm-up; \
+         `crates/bench/src/standard.json`). Trace hash at the window's end: `{}`.\n",
+        e.records, 1000, e.trace_hash
+    );
+    let _ = writeln!(
+        s,
+        "| what | time per iteration (median) | simulated records/s | budget | command |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "| native | {:.1} ms | {} | ≥ 5 M/s: {} ({:.1}% of it) | `cargo bench -p kafka-sim-bench --bench engine` |",
+        e.native_ns / 1e6,
+        fmt_rate(native),
+        met(native >= ENGINE_BUDGET),
+        native / ENGINE_BUDGET * 100.0
+    );
+    for w in &e.wasm {
+        let r = rate(e.records, w.window_ms * 1e6);
+        let ratio = r / native;
+        let same = if w.trace_hash == e.trace_hash {
+            "trace hash = native"
+        } else {
+            "TRACE HASH DIFFERS FROM NATIVE"
+        };
+        let _ = writeln!(
+            s,
+            "| wasm32 in Node, `{}` profile ({}) | {:.1} ms | {} = **{:.2}× native** ({same}) | ≥ 0.5× native: {} | `cargo xtask bench` (builds `crates/bench` for wasm32, runs `crates/bench/node/run.cjs`) |",
+            w.profile,
+            w.what,
+            w.window_ms,
+            fmt_rate(r),
+            ratio,
+            met(ratio >= WASM_RATIO_BUDGET)
+        );
+    }
+    let payload = e.records * 104;
+    let _ = writeln!(
+        s,
+        "| baseline: `memcpy` of the window's key+value bytes ({:.1} MB), native | {:.2} ms | {} ({:.1} GB/s) | — | same criterion run |",
+        payload as f64 / 1e6,
+        e.copy_ns / 1e6,
+        fmt_rate(copy),
+        payload as f64 / e.copy_ns
+    );
+    for w in &e.wasm {
+        let _ = writeln!(
+            s,
+            "| baseline: the same copy in wasm32 (`{}`) | {:.2} ms | {} ({:.1} GB/s) | — | same Node run |",
+            w.profile,
+            w.copy_ms,
+            fmt_rate(rate(e.records, w.copy_ms * 1e6)),
+            payload as f64 / (w.copy_ms * 1e6)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nThe engine spends {:.0} ns per simulated record natively; copying its bytes once takes {:.1} ns.\n",
+        e.native_ns / e.records as f64,
+        e.copy_ns / e.records as f64
+    );
+
+    let _ = writeln!(s, "### Memory per stored record\n");
+    match mem {
+        Some(m) => {
+            let j = &m.json;
+            let n = |k: &str| json_number(j, k).unwrap_or(f64::NAN);
+            let over = n("overhead_per_record");
+            let _ = writeln!(
+                s,
+                "{} records of 100-byte values (keys `0`–`9999`) in one partition on one broker (RF=1), \
+                 durability ledger on, counted with a counting global allocator \
+                 (`cargo bench -p kafka-sim-bench --bench memory -- --records {}`).\n",
+                n("records") as u64,
+                MEMORY_RECORDS
+            );
+            let _ = writeln!(s, "| what | bytes per record |\n|---|---|");
+            let _ = writeln!(
+                s,
+                "| key + value | {:.1} |",
+                n("key_value_bytes") / n("records")
+            );
+            let _ = writeln!(
+                s,
+                "| engine overhead beyond key + value (budget ≤ 64: {}) | **{:.1}** |",
+                met(over <= OVERHEAD_BUDGET),
+                over
+            );
+            let _ = writeln!(
+                s,
+                "| — of which the durability ledger | {:.1} |",
+                n("ledger_per_record")
+            );
+            let _ = writeln!(
+                s,
+                "| — of which the log and everything else | {:.1} |\n",
+                n("log_and_rest_overhead_per_record")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "(the memory measurement failed in this run; see the command's output)\n"
+            );
+        }
+    }
+
+    let v = bundle::verdict(assets);
+    let _ = writeln!(s, "### Bundle (release build, gzip -9)\n");
+    let _ = writeln!(s, "| file | raw | gzipped |\n|---|---|---|");
+    for a in assets {
+        let name: PathBuf = a.path.strip_prefix(dist).unwrap_or(&a.path).to_path_buf();
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} |",
+            name.display(),
+            bundle::kib(a.raw),
+            bundle::kib(a.gzipped)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "| **total** | | **{}** |\n\nBudget ≤ {}: {} — {}. Regression ceiling (CI fails above it): {}. \
+         Command: `cargo xtask dist` (or `cargo xtask bench --quick` for the check alone).\n",
+        bundle::kib(v.total),
+        bundle::kib(bundle::BUDGET_BYTES),
+        met(v.within_budget),
+        bundle::budget_line(&v),
+        bundle::kib(bundle::CEILING_BYTES)
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_flat_json() {
+        let t = r#"{"records": 100000, "trace_hash": "00ff", "windows_ms": [3.5, 1, 2]}"#;
+        assert_eq!(json_number(t, "records"), Some(100000.0));
+        assert_eq!(json_string(t, "trace_hash").as_deref(), Some("00ff"));
+        assert_eq!(median(&json_array(t, "windows_ms")), 2.0);
+    }
+
+    #[test]
+    fn splice_keeps_the_prose() {
+        let old = format!("# B\n\nintro\n\n{BEGIN}\nold\n{END}\n\nafter\n");
+        let new = splice(&old, "new\n");
+        assert!(new.contains("intro") && new.contains("after") && new.contains("new\n"));
+        assert!(!new.contains("old"));
+        assert!(splice("", "x\n").starts_with("# Benchmarks"));
+    }
+}

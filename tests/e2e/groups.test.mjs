@@ -1,0 +1,116 @@
+// End-to-end: dragging consumer chips with the pointer drives real rebalances.
+//
+// DOM contract (crates/web/src/components/groups_board.rs, group_box.rs, consumer_chip.rs):
+// - `[data-testid="group"][data-group=G]` per group, with `data-state` and `data-generation`;
+// - `[data-testid="consumer-chip"][data-consumer=ID]` per consumer, its text listing the
+//   assigned partitions ("P0 P1");
+// - drop zones `[data-testid="new-group"]`, `[data-testid="bench"]`, `[data-testid="crash-zone"]`.
+// The default scenario (static/scenarios/playground.json): topic orders with 4 partitions, group
+// billing with consumers c1 and c2 (range assignor).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openApp, waitForReady, waitForContract, screenshot, poll } from './browser.mjs';
+
+const chip = (id) => `[data-testid="consumer-chip"][data-consumer="${id}"]`;
+
+/** Partitions shown on a chip, e.g. [0, 1]. */
+async function partitionsOf(page, id) {
+  const text = await page.$eval(chip(id), (el) => el.textContent ?? '').catch(() => '');
+  return [...text.matchAll(/P(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
+/** Groups a chip sits in (by its closest group box), or null when it is not in one. */
+async function groupOf(page, id) {
+  return page
+    .$eval(chip(id), (el) => el.closest('[data-testid="group"]')?.getAttribute('data-group') ?? null)
+    .catch(() => null);
+}
+
+/** A real pointer drag: press on the chip, move in steps, release over the target. */
+async function drag(page, fromSel, toSel) {
+  const from = await page.$(fromSel);
+  const to = await page.$(toSel);
+  assert.ok(from && to, `drag from ${fromSel} to ${toSel}: both must exist`);
+  // Bring both into the viewport: the drop target is found with elementFromPoint.
+  await to.scrollIntoViewIfNeeded();
+  await from.scrollIntoViewIfNeeded();
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  const vh = page.viewportSize().height;
+  assert.ok(a.y >= 0 && a.y + a.height <= vh && b.y + b.height / 2 <= vh && b.y + b.height / 2 >= 0, 'source and target are both on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  const steps = 12;
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(
+      a.x + a.width / 2 + ((b.x + b.width / 2 - (a.x + a.width / 2)) * i) / steps,
+      a.y + a.height / 2 + ((b.y + b.height / 2 - (a.y + a.height / 2)) * i) / steps,
+    );
+  }
+  await page.mouse.up();
+}
+
+describe('consumer groups in the page', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('dragging a consumer to a new group rebalances both groups', { timeout: 90_000 }, async () => {
+    const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 });
+    try {
+      await waitForReady(page, problems);
+      await waitForContract(page, '[data-testid="groups-board"]', problems, 'the groups board');
+      await waitForContract(page, chip('c2'), problems, 'consumer chip c2');
+      // The playground's group starts Stable with range: two partitions each.
+      const settled = await poll(
+        async () => {
+          const c1 = await partitionsOf(page, 'c1');
+          const c2 = await partitionsOf(page, 'c2');
+          return { done: c1.length === 2 && c2.length === 2, c1, c2 };
+        },
+        { timeout: 20_000 },
+      );
+      assert.deepEqual([settled.c1, settled.c2], [[0, 1], [2, 3]], 'range gives c1 P0 P1 and c2 P2 P3');
+
+      await drag(page, chip('c2'), '[data-testid="new-group"]');
+
+      const moved = await poll(
+        async () => {
+          const g = await groupOf(page, 'c2');
+          const c1 = await partitionsOf(page, 'c1');
+          const c2 = await partitionsOf(page, 'c2');
+          return { done: g !== null && g !== 'billing' && c1.length === 4 && c2.length === 4, g, c1, c2 };
+        },
+        { timeout: 30_000 },
+      );
+      assert.ok(moved.g && moved.g !== 'billing', `c2 joined a new group (it is in ${moved.g})`);
+      assert.deepEqual(moved.c1, [0, 1, 2, 3], 'billing rebalanced: c1 alone owns every partition');
+      assert.deepEqual(moved.c2, [0, 1, 2, 3], 'the new group reads every partition independently');
+      const gen = await page.$eval('[data-testid="group"][data-group="billing"]', (el) => Number(el.getAttribute('data-generation')));
+      assert.ok(gen >= 2, `billing's generation moved on (${gen})`);
+      await screenshot(page, 'groups-after-drag.png');
+
+      // Drag c1 onto the crash target: it stays a member until session.timeout.ms, then the
+      // group is empty.
+      await drag(page, chip('c1'), '[data-testid="crash-zone"]');
+      const crashed = await poll(
+        async () => {
+          const state = await page
+            .$eval('[data-testid="group"][data-group="billing"]', (el) => el.getAttribute('data-state'))
+            .catch(() => null);
+          return { done: state === 'Empty', state };
+        },
+        { timeout: 40_000 },
+      );
+      await screenshot(page, 'groups-after-crash.png');
+      assert.equal(crashed.state, 'Empty', 'after the session timeout the crashed member is gone');
+      assert.deepEqual(problems, [], 'the page logged errors');
+    } finally {
+      await context.close();
+    }
+  });
+});
