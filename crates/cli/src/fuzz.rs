@@ -347,7 +347,9 @@ fn print_summary(
         );
     }
     println!();
-    println!("weak configurations (rate = seeds showing the anomaly / seeds of that configuration):");
+    println!(
+        "weak configurations (rate = seeds showing the anomaly / seeds of that configuration):"
+    );
     for (name, st) in &s.anomalies {
         if st.seeds == 0 {
             println!("  {name:<34} (profile {}: no seeds)", st.profile);
@@ -359,7 +361,11 @@ fn print_summary(
             st.seeds,
             st.rate() * 100.0,
             st.profile,
-            if st.observed == 0 { "  NEVER SHOWN" } else { "" }
+            if st.observed == 0 {
+                "  NEVER SHOWN"
+            } else {
+                ""
+            }
         );
         if let (Some(seed), Some(ex)) = (st.first_seed, &st.example) {
             println!("      e.g. seed {seed}: {ex}");

@@ -276,7 +276,10 @@ fn print_report(r: &RunReport) {
         );
     }
     for p in &r.view.projections {
-        println!("projection {} of {} ({}): {:?}", p.id, p.topic, p.fold, p.state);
+        println!(
+            "projection {} of {} ({}): {:?}",
+            p.id, p.topic, p.fold, p.state
+        );
     }
     let d = &r.durability;
     println!(

@@ -173,7 +173,7 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         processing_ms: Option<Millis>,
     },
-        /// A traditional queue (SQS/RabbitMQ-style) for comparison with the log.
+    /// A traditional queue (SQS/RabbitMQ-style) for comparison with the log.
     CreateQueue {
         name: String,
         #[serde(default = "default_visibility")]
@@ -198,8 +198,12 @@ pub enum Action {
         ack: Option<String>,
     },
     /// Acknowledge the message a queue consumer holds: the queue deletes it.
-    AckQueue { consumer: String },
-    CrashQueueConsumer { consumer: String },
+    AckQueue {
+        consumer: String,
+    },
+    CrashQueueConsumer {
+        consumer: String,
+    },
     /// Kill a processor at whatever step it is in.
     CrashProcessor {
         id: String,
@@ -503,20 +507,42 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> SimResult<()> {
             })?;
             cluster.add_processor(id, input, output, group, g, processing_ms.unwrap_or(0))?;
         }
-                Action::CrashProcessor { id } => cluster.crash_processor(id)?,
-        Action::CreateQueue { name, visibility_timeout_ms } => cluster.create_queue(name, *visibility_timeout_ms)?,
-        Action::QueueSend { queue, key, value, count } => cluster.queue_send(queue, key.as_deref(), value, count.unwrap_or(1))?,
-        Action::AddQueueConsumer { id, queue, processing_ms, ack } => {
+        Action::CrashProcessor { id } => cluster.crash_processor(id)?,
+        Action::CreateQueue {
+            name,
+            visibility_timeout_ms,
+        } => cluster.create_queue(name, *visibility_timeout_ms)?,
+        Action::QueueSend {
+            queue,
+            key,
+            value,
+            count,
+        } => cluster.queue_send(queue, key.as_deref(), value, count.unwrap_or(1))?,
+        Action::AddQueueConsumer {
+            id,
+            queue,
+            processing_ms,
+            ack,
+        } => {
             let auto = match ack.as_deref() {
                 None | Some("auto") => true,
                 Some("manual") => false,
-                Some(other) => return Err(SimError::command(format!("ack '{other}' is not auto or manual"))),
+                Some(other) => {
+                    return Err(SimError::command(format!(
+                        "ack '{other}' is not auto or manual"
+                    )))
+                }
             };
             cluster.add_queue_consumer(id, queue, processing_ms.unwrap_or(100), auto)?;
         }
         Action::AckQueue { consumer } => cluster.ack_queue(consumer)?,
         Action::AdvanceTime { ms } => cluster.advance_time(*ms)?,
-        Action::AddProjection { id, topic, fold, as_of_ms } => {
+        Action::AddProjection {
+            id,
+            topic,
+            fold,
+            as_of_ms,
+        } => {
             let f = crate::projection::Fold::parse(fold)
                 .ok_or_else(|| SimError::command(format!("fold '{fold}' is not sum or latest")))?;
             cluster.add_projection(id, topic, f, *as_of_ms)?;

@@ -221,7 +221,10 @@ impl Broker {
         );
         ctx.set_timer(1_000, Timer::GroupTick);
         ctx.set_timer(1_000, Timer::TxnTick);
-        let backoff = self.cluster_config.i64(BROKER_CONFIGS, "log.cleaner.backoff.ms").max(1) as Millis;
+        let backoff = self
+            .cluster_config
+            .i64(BROKER_CONFIGS, "log.cleaner.backoff.ms")
+            .max(1) as Millis;
         ctx.set_timer(backoff, Timer::LogCleaner);
     }
 
@@ -242,7 +245,10 @@ impl Broker {
         );
         ctx.set_timer(1_000, Timer::GroupTick);
         ctx.set_timer(1_000, Timer::TxnTick);
-        let backoff = self.cluster_config.i64(BROKER_CONFIGS, "log.cleaner.backoff.ms").max(1) as Millis;
+        let backoff = self
+            .cluster_config
+            .i64(BROKER_CONFIGS, "log.cleaner.backoff.ms")
+            .max(1) as Millis;
         ctx.set_timer(backoff, Timer::LogCleaner);
     }
 
@@ -266,7 +272,12 @@ impl Broker {
         let mut parked: Vec<(NodeId, u64)> = Vec::new();
         for g in self.groups.groups.values() {
             for m in &g.members {
-                parked.extend([m.awaiting_join, m.awaiting_sync].into_iter().flatten().map(|c| (m.node, c)));
+                parked.extend(
+                    [m.awaiting_join, m.awaiting_sync]
+                        .into_iter()
+                        .flatten()
+                        .map(|c| (m.node, c)),
+                );
             }
         }
         for d in produce.values() {
@@ -359,7 +370,10 @@ impl Broker {
             }
             Timer::LogCleaner => {
                 self.log_cleaner(ctx);
-                let backoff = self.cluster_config.i64(BROKER_CONFIGS, "log.cleaner.backoff.ms").max(1) as Millis;
+                let backoff = self
+                    .cluster_config
+                    .i64(BROKER_CONFIGS, "log.cleaner.backoff.ms")
+                    .max(1) as Millis;
                 ctx.set_timer(backoff, Timer::LogCleaner);
             }
             Timer::GroupJoin(group) => {
@@ -1755,12 +1769,18 @@ impl Broker {
             if !s.compact {
                 continue;
             }
-            let Some(p) = self.partitions.get_mut(&tp) else { continue };
+            let Some(p) = self.partitions.get_mut(&tp) else {
+                continue;
+            };
             let uncleanable = p.log.first_uncleanable_offset(now, s.min_compaction_lag_ms);
             let ratio = p.log.dirty_ratio(uncleanable);
             let overdue = p.log.segments().iter().any(|seg| {
-                seg.base_offset >= p.log.first_dirty_offset && seg.next_offset <= uncleanable && seg.record_count() > 0
-                    && seg.first_timestamp.is_some_and(|t| now - t >= s.max_compaction_lag_ms)
+                seg.base_offset >= p.log.first_dirty_offset
+                    && seg.next_offset <= uncleanable
+                    && seg.record_count() > 0
+                    && seg
+                        .first_timestamp
+                        .is_some_and(|t| now - t >= s.max_compaction_lag_ms)
             });
             if ratio < s.min_cleanable_dirty_ratio && !overdue {
                 continue;
@@ -1922,7 +1942,8 @@ impl Broker {
                 Some(ErrorCode::OffsetOutOfRange) => {
                     if p.log.log_end_offset() < pd.log_start_offset {
                         // Fell behind the leader's retention: start over at its log start.
-                        let mut fresh = Log::new(seg.segment_bytes, seg.segment_ms, ctx.wall as i64);
+                        let mut fresh =
+                            Log::new(seg.segment_bytes, seg.segment_ms, ctx.wall as i64);
                         fresh_start(&mut fresh, pd.log_start_offset);
                         p.log = fresh;
                     }
@@ -1934,12 +1955,19 @@ impl Broker {
                 }
             }
             if !pd.records.is_empty() {
-                if pd.records.first_offset().is_none_or(|f| f < p.log.log_end_offset()) {
+                if pd
+                    .records
+                    .first_offset()
+                    .is_none_or(|f| f < p.log.log_end_offset())
+                {
                     continue;
                 }
                 let first = pd.records.first_offset().unwrap_or(0);
                 let last = pd.records.last_offset().unwrap_or(0);
-                if p.log.append_as_follower(&pd.records, ctx.wall as i64).is_ok() {
+                if p.log
+                    .append_as_follower(&pd.records, ctx.wall as i64)
+                    .is_ok()
+                {
                     ctx.emit(TraceKind::Replicate {
                         broker: self.id,
                         topic: ctx.topic_name(tp),

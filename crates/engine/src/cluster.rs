@@ -97,7 +97,7 @@ pub(crate) enum Event {
     Workload {
         producer: u32,
     },
-        ProcessorTick {
+    ProcessorTick {
         processor: u32,
     },
     QueueTick,
@@ -136,7 +136,7 @@ pub struct Cluster {
     /// Fault: drop this many upcoming produce responses to a client.
     pub lose_responses: BTreeMap<u32, u32>,
     pub workloads: BTreeMap<u32, Workload>,
-        pub processors: Vec<crate::processor::Processor>,
+    pub processors: Vec<crate::processor::Processor>,
     pub queues: BTreeMap<String, crate::queue::Queue>,
     pub queue_consumers: Vec<crate::queue::QueueConsumer>,
     /// Total fast-forward (`advance_time`): the wall clock is `now + time_warp`.
@@ -204,7 +204,7 @@ impl Cluster {
             config: config.clone(),
             lose_responses: BTreeMap::new(),
             workloads: BTreeMap::new(),
-                        processors: Vec::new(),
+            processors: Vec::new(),
             queues: BTreeMap::new(),
             queue_consumers: Vec::new(),
             time_warp: 0,
@@ -600,7 +600,7 @@ impl Cluster {
                 });
             }
             Event::Workload { producer } => self.workload_tick(producer),
-                        Event::ProcessorTick { processor } => self.processor_tick(processor),
+            Event::ProcessorTick { processor } => self.processor_tick(processor),
             Event::QueueTick => self.queue_tick(),
         }
     }

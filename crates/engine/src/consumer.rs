@@ -525,7 +525,11 @@ impl Consumer {
                         _ => {
                             s.position = None;
                             // Counted (the client saw the error) but handled: not a failure.
-                            *self.stats.errors.entry(ErrorCode::OffsetOutOfRange.name().to_string()).or_default() += 1;
+                            *self
+                                .stats
+                                .errors
+                                .entry(ErrorCode::OffsetOutOfRange.name().to_string())
+                                .or_default() += 1;
                             let topic = ctx.topic_name(tp);
                             ctx.emit(TraceKind::Note {
                                 text: format!(

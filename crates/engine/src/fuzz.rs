@@ -175,13 +175,25 @@ impl Default for Options {
 pub enum Op {
     Do(Action),
     /// Stop whichever broker leads the partition ("topic-p") now; `episode` remembers it.
-    StopLeader { tp: String, episode: usize },
+    StopLeader {
+        tp: String,
+        episode: usize,
+    },
     /// Cut the partition's current leader off the network.
-    IsolateLeader { tp: String, episode: usize },
+    IsolateLeader {
+        tp: String,
+        episode: usize,
+    },
     /// Stop a given broker as part of an episode.
-    StopBroker { broker: BrokerId, episode: usize },
+    StopBroker {
+        broker: BrokerId,
+        episode: usize,
+    },
     /// Pause the fetchers of every follower of the partition.
-    PauseFollowers { tp: String, episode: usize },
+    PauseFollowers {
+        tp: String,
+        episode: usize,
+    },
     /// Start the brokers an episode stopped.
     StartEpisode(usize),
     /// Resume the fetchers an episode paused.
@@ -566,7 +578,10 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
                 let c = g.time(t + 10, end);
                 g.act(c, json!({"do": "crash_client", "client": "txp"}));
                 let back = c + g.rng.range(50, 400);
-                g.act(back, json!({"do": "add_producer", "id": "txp", "config": cfg}));
+                g.act(
+                    back,
+                    json!({"do": "add_producer", "id": "txp", "config": cfg}),
+                );
             }
             t = end + g.rng.range(100, 400);
         }
@@ -821,7 +836,11 @@ fn plan_faults(g: &mut Gen) {
                 // A producer crashes and comes back (a new producer id).
                 if let Some(p) = g.rng.pick(&producers).cloned() {
                     g.act(t, json!({"do": "crash_client", "client": p}));
-                    let cfg = g.producer_configs.get(&p).cloned().unwrap_or_else(|| json!({}));
+                    let cfg = g
+                        .producer_configs
+                        .get(&p)
+                        .cloned()
+                        .unwrap_or_else(|| json!({}));
                     g.act(
                         t + dur.min(1_000),
                         json!({"do": "add_producer", "id": p, "config": cfg}),
@@ -1028,8 +1047,10 @@ fn heal_actions(c: &Cluster) -> Vec<Action> {
     let default = c.net.default_latency_ms;
     for ((a, b), ms) in &c.net.latency {
         if a < b && *ms != default {
-            v.push(json!({"do": "set_latency", "from": node_name(c, *a), "to": node_name(c, *b),
-                "latency_ms": default}));
+            v.push(
+                json!({"do": "set_latency", "from": node_name(c, *a), "to": node_name(c, *b),
+                "latency_ms": default}),
+            );
         }
     }
     for idx in c.workloads.keys() {
@@ -1095,7 +1116,10 @@ impl Run {
         let at = self.c.now();
         match self.c.apply(&a) {
             Ok(()) => {
-                self.executed.push(Step { at_ms: at, action: a });
+                self.executed.push(Step {
+                    at_ms: at,
+                    action: a,
+                });
                 self.event(audit_every);
             }
             Err(_) => self.refused += 1,
@@ -1671,7 +1695,9 @@ pub fn expectations_for(sc: &Scenario, invariant: &str) -> Vec<crate::scenario::
         invariants::EXACTLY_ONCE => {
             for s in &sc.script {
                 if let Action::AddProcessor { id, .. } = &s.action {
-                    checks.push(json!({"check": "pipeline_duplicates", "processor": id, "at_most": 0}));
+                    checks.push(
+                        json!({"check": "pipeline_duplicates", "processor": id, "at_most": 0}),
+                    );
                     checks.push(json!({"check": "pipeline_lost", "processor": id, "at_most": 0}));
                 }
             }
@@ -1790,7 +1816,10 @@ impl Summary {
         self.checks += r.checks;
         self.sim_ms += r.sim_ms;
         self.refused_commands += r.refused;
-        *self.profiles.entry(r.profile.name().to_string()).or_default() += 1;
+        *self
+            .profiles
+            .entry(r.profile.name().to_string())
+            .or_default() += 1;
         if let (Some(h), Some(l)) = (r.healed_at, r.live_at) {
             self.settle_ms_total += l.saturating_sub(h);
             self.settled += 1;
@@ -1870,15 +1899,12 @@ pub mod targets {
 
     /// Whether a scenario stays within the fuzz driver's resource limits.
     pub fn within_limits(sc: &Scenario, extra: &[Step]) -> bool {
-        if sc.cluster.brokers > 12 || sc.topics.len() > 16 || sc.script.len() + extra.len() > 500
-        {
+        if sc.cluster.brokers > 12 || sc.topics.len() > 16 || sc.script.len() + extra.len() > 500 {
             return false;
         }
-        if sc
-            .topics
-            .iter()
-            .any(|t| t.partitions > 64 || t.replica_assignment.as_ref().is_some_and(|a| a.len() > 64))
-        {
+        if sc.topics.iter().any(|t| {
+            t.partitions > 64 || t.replica_assignment.as_ref().is_some_and(|a| a.len() > 64)
+        }) {
             return false;
         }
         sc.script.iter().chain(extra).all(|s| match &s.action {
@@ -1981,7 +2007,10 @@ pub mod targets {
                 continue;
             }
             if let Some(a) = command(op, arg) {
-                sc.script.push(Step { at_ms: t, action: a });
+                sc.script.push(Step {
+                    at_ms: t,
+                    action: a,
+                });
             }
         }
         sc.duration_ms = Some(t + 3_000);
@@ -2021,7 +2050,9 @@ pub mod targets {
             }
             17 => json!({"do": "remove_consumer", "consumer": client}),
             18 => json!({"do": "crash_consumer", "consumer": client}),
-            19 => json!({"do": "seek", "consumer": client, "topic": topic, "partition": arg % 4, "offset": i64::from(arg) - 10}),
+            19 => {
+                json!({"do": "seek", "consumer": client, "topic": topic, "partition": arg % 4, "offset": i64::from(arg) - 10})
+            }
             20 => json!({"do": "commit", "consumer": client}),
             21 => {
                 json!({"do": "set_latency", "from": format!("broker-{b}"), "to": client, "latency_ms": u64::from(arg) * 10})
@@ -2035,11 +2066,15 @@ pub mod targets {
                 "group": "pg", "guarantee": guarantee}),
             26 => json!({"do": "crash_processor", "id": "proc"}),
             27 => json!({"do": "restart_processor", "id": "proc"}),
-            28 => json!({"do": "start_workload", "producer": client, "topic": topic, "rate_per_sec": 1 + u64::from(arg)}),
+            28 => {
+                json!({"do": "start_workload", "producer": client, "topic": topic, "rate_per_sec": 1 + u64::from(arg)})
+            }
             29 => json!({"do": "reset_offsets", "group": "g", "topic": topic, "to_earliest": true}),
             30 => json!({"do": "send_offsets", "producer": "x", "consumer": client}),
-            _ => json!({"do": "create_topic", "name": format!("n{}", arg % 3), "partitions": i64::from(arg % 5) - 1,
-                "replication_factor": i64::from(arg % 5)}),
+            _ => {
+                json!({"do": "create_topic", "name": format!("n{}", arg % 3), "partitions": i64::from(arg % 5) - 1,
+                "replication_factor": i64::from(arg % 5)})
+            }
         };
         action(v)
     }
@@ -2075,10 +2110,7 @@ pub mod targets {
             }
             checker.after_event(&c);
             if let Some(v) = checker.violations().first() {
-                return Err(format!(
-                    "{} at {} ms: {}",
-                    v.invariant, v.at_ms, v.detail
-                ));
+                return Err(format!("{} at {} ms: {}", v.invariant, v.at_ms, v.detail));
             }
         }
         // Views and checks of the final state must not panic either.
@@ -2132,7 +2164,11 @@ pub mod targets {
                 })
                 .collect(),
             _ => (0u8..8)
-                .map(|i| (0..64u8).map(|j| i.wrapping_mul(31).wrapping_add(j)).collect())
+                .map(|i| {
+                    (0..64u8)
+                        .map(|j| i.wrapping_mul(31).wrapping_add(j))
+                        .collect()
+                })
                 .collect(),
         }
     }

@@ -1184,7 +1184,11 @@ impl Audit {
         if self.duplicates.iter().any(|d| !d.idempotent) {
             out.insert(Anomaly::NoIdempotenceDuplicates);
         }
-        if self.reads.iter().any(|r| !r.read_committed && r.aborted > 0) {
+        if self
+            .reads
+            .iter()
+            .any(|r| !r.read_committed && r.aborted > 0)
+        {
             out.insert(Anomaly::ReadUncommittedAbortedReads);
         }
         if self
@@ -1312,8 +1316,10 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
                                 (None, Some(m)) => m.member_id.as_str(),
                                 (None, None) => "",
                             };
-                            (!v.members.iter().any(|m| !id.is_empty() && m.member_id == id))
-                                .then_some(k.name.as_str())
+                            (!v.members
+                                .iter()
+                                .any(|m| !id.is_empty() && m.member_id == id))
+                            .then_some(k.name.as_str())
                         }
                         _ => None,
                     })

@@ -45,12 +45,21 @@ pub struct BrokerRegistration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum MetadataRecord {
     Topic(TopicRecord),
-    Partition { tp: Tp, reg: PartitionRegistration },
+    Partition {
+        tp: Tp,
+        reg: PartitionRegistration,
+    },
     Broker(BrokerRegistration),
-    TopicConfig { topic: TopicId, config: Props },
+    TopicConfig {
+        topic: TopicId,
+        config: Props,
+    },
     /// A group's dynamic configuration (`kafka-configs.sh --entity-type groups`, a
     /// `ConfigRecord` of resource type GROUP in KRaft), e.g. `share.auto.offset.reset`.
-    GroupConfig { group: String, config: Props },
+    GroupConfig {
+        group: String,
+        config: Props,
+    },
 }
 
 /// What a broker (or the controller) knows: the metadata log replayed.

@@ -874,17 +874,39 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
             bound: b,
         } => {
             let p = pv(topic, *partition)?;
-            bound(format!("segments of {topic}-{partition}"), p.segments.len() as i64, b)
+            bound(
+                format!("segments of {topic}-{partition}"),
+                p.segments.len() as i64,
+                b,
+            )
         }
         Check::QueueMessages { queue, bound: b } => {
-            let q = c.queues.get(queue).ok_or_else(|| format!("no queue {queue}"))?;
-            bound(format!("messages in queue {queue}"), q.messages.len() as i64, b)
+            let q = c
+                .queues
+                .get(queue)
+                .ok_or_else(|| format!("no queue {queue}"))?;
+            bound(
+                format!("messages in queue {queue}"),
+                q.messages.len() as i64,
+                b,
+            )
         }
         Check::QueueDeleted { queue, bound: b } => {
-            let q = c.queues.get(queue).ok_or_else(|| format!("no queue {queue}"))?;
-            bound(format!("messages queue {queue} deleted"), q.deleted as i64, b)
+            let q = c
+                .queues
+                .get(queue)
+                .ok_or_else(|| format!("no queue {queue}"))?;
+            bound(
+                format!("messages queue {queue} deleted"),
+                q.deleted as i64,
+                b,
+            )
         }
-        Check::ProjectionValue { projection, key, equals } => {
+        Check::ProjectionValue {
+            projection,
+            key,
+            equals,
+        } => {
             let p = c
                 .projections
                 .iter()
@@ -894,7 +916,9 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
             if got == equals.as_ref() {
                 Ok(format!("{projection}[{key}] = {got:?}"))
             } else {
-                Err(format!("{projection}[{key}]: expected {equals:?}, got {got:?}"))
+                Err(format!(
+                    "{projection}[{key}]: expected {equals:?}, got {got:?}"
+                ))
             }
         }
         Check::QueueProcessed { consumer, bound: b } => {

@@ -443,7 +443,9 @@ impl Cluster {
                             // Below the log start: retention deleted it. In the cleaned part of a
                             // compacted log with nothing at its offset: a later record with
                             // the same key superseded it. Neither is a loss.
-                            let compacted = first >= 0 && first < log.first_dirty_offset && log.id_at(first).is_none();
+                            let compacted = first >= 0
+                                && first < log.first_dirty_offset
+                                && log.id_at(first).is_none();
                             if first >= 0 && first < log.log_start_offset() || compacted {
                                 d.expired += 1;
                                 continue;
@@ -728,7 +730,11 @@ impl Cluster {
                     group: p.group.clone(),
                     guarantee: p.guarantee.name().to_string(),
                     alive: p.alive,
-                    step: format!("{:?}", p.step).split(' ').next().unwrap_or_default().to_string(),
+                    step: format!("{:?}", p.step)
+                        .split(' ')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
                     last_action: p.last_action.clone(),
                     batches: p.batches,
                     crashes: p.crashes,
@@ -750,11 +756,22 @@ impl Cluster {
         self.projections
             .iter()
             .map(|p| {
-                let parts = self.topic_id(&p.topic).and_then(|t| self.controller.image.topics.get(&t)).map_or(0, |t| t.partitions);
+                let parts = self
+                    .topic_id(&p.topic)
+                    .and_then(|t| self.controller.image.topics.get(&t))
+                    .map_or(0, |t| t.partitions);
                 let behind = (0..parts)
                     .map(|part| {
-                        let hw = self.tp(&p.topic, part).ok().and_then(|tp| self.leader_log(tp)).map_or(0, |l| l.high_watermark());
-                        let start = self.tp(&p.topic, part).ok().and_then(|tp| self.leader_log(tp)).map_or(0, |l| l.log_start_offset());
+                        let hw = self
+                            .tp(&p.topic, part)
+                            .ok()
+                            .and_then(|tp| self.leader_log(tp))
+                            .map_or(0, |l| l.high_watermark());
+                        let start = self
+                            .tp(&p.topic, part)
+                            .ok()
+                            .and_then(|tp| self.leader_log(tp))
+                            .map_or(0, |l| l.log_start_offset());
                         (hw - p.positions.get(&part).copied().unwrap_or(start)).max(0)
                     })
                     .sum();

@@ -51,6 +51,8 @@ pub fn segment_bar(props: &Props) -> Html {
                 let span = (s.next_offset - s.base_offset).max(1);
                 let last = (s.next_offset - 1).max(s.base_offset);
                 let age = s.max_timestamp.map(|t| fmt_ms(wall - t));
+                // Ages matter once they are minutes or more (retention.ms is hours or days).
+                let old_enough = s.max_timestamp.is_some_and(|t| wall - t >= 60_000);
                 let title = format!("{} segment {}–{}: {} record{}, {} bytes{}{}",
                     if s.active { "active" } else { "closed" },
                     s.base_offset, last, s.records, if s.records == 1 { "" } else { "s" }, s.bytes,
@@ -64,7 +66,7 @@ pub fn segment_bar(props: &Props) -> Html {
                         <span class="seg-meta">
                             { if s.active { "active".to_string() } else { format!("{} rec", s.records) } }
                             if s.compacted_away > 0 { { format!(" · −{}", s.compacted_away) } }
-                            if !s.active { if let Some(a) = &age { { format!(" · {a}") } } }
+                            if !s.active && old_enough { if let Some(a) = &age { { format!(" · {a}") } } }
                         </span>
                     </span>
                 }
