@@ -353,6 +353,13 @@ mod tests {
             h.interval(),
             built.elapsed()
         );
+        if let Some(last) = h.snapshots.last() {
+            let t0 = std::time::Instant::now();
+            for _ in 0..10 {
+                std::hint::black_box(last.session.clone());
+            }
+            println!("cloning the last snapshot: {:?}", t0.elapsed() / 10);
+        }
         let mut worst = std::time::Duration::ZERO;
         let mut total = std::time::Duration::ZERO;
         let n = 40;

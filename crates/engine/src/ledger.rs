@@ -11,6 +11,7 @@ use crate::record::RecordId;
 use crate::types::{BrokerId, Millis, Tp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
@@ -122,9 +123,15 @@ pub enum HistoryEvent {
     },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Ledger entries are stored in blocks of this many, shared (`Arc`) between clones of a
+/// [`Ledger`]: a rewind snapshot copies block pointers, and a later change copies only the
+/// block it touches (nearly always the newest).
+const BLOCK: usize = 1024;
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ledger {
-    entries: Vec<LedgerEntry>,
+    entries: Vec<Arc<Vec<LedgerEntry>>>,
+    len: usize,
     /// Index of the first entry (ids are dense from `base_id`).
     base_id: RecordId,
     pub history: BTreeMap<Tp, Vec<HistoryEvent>>,
@@ -132,7 +139,6 @@ pub struct Ledger {
     /// Records each consumer group's applications finished processing: group → record id → times.
     pub processed: BTreeMap<String, BTreeMap<RecordId, u32>>,
     /// Transactional records applications received: (consumer, read_committed) → ids.
-    #[serde(skip)]
     pub txn_deliveries: BTreeMap<(String, bool), Vec<RecordId>>,
     /// Turn off to save memory in throughput benchmarks.
     pub enabled: bool,
@@ -142,6 +148,7 @@ impl Ledger {
     pub fn new() -> Self {
         Ledger {
             entries: Vec::new(),
+            len: 0,
             base_id: 1,
             history: BTreeMap::new(),
             broker_stops: Vec::new(),
@@ -155,10 +162,18 @@ impl Ledger {
         if !self.enabled {
             return;
         }
-        if self.entries.is_empty() {
+        if self.len == 0 {
             self.base_id = id;
         }
-        self.entries.push(LedgerEntry {
+        if self.len % BLOCK == 0 {
+            self.entries
+                .push(Arc::new(Vec::with_capacity(BLOCK.min(64))));
+        }
+        self.len += 1;
+        let Some(block) = self.entries.last_mut() else {
+            return;
+        };
+        Arc::make_mut(block).push(LedgerEntry {
             id,
             producer,
             tp,
@@ -173,12 +188,19 @@ impl Ledger {
 
     fn get_mut(&mut self, id: RecordId) -> Option<&mut LedgerEntry> {
         let i = id.checked_sub(self.base_id)? as usize;
-        self.entries.get_mut(i).filter(|e| e.id == id)
+        let block = self.entries.get_mut(i / BLOCK)?;
+        if block.get(i % BLOCK).is_none_or(|e| e.id != id) {
+            return None;
+        }
+        Arc::make_mut(block).get_mut(i % BLOCK)
     }
 
     pub fn get(&self, id: RecordId) -> Option<&LedgerEntry> {
         let i = id.checked_sub(self.base_id)? as usize;
-        self.entries.get(i).filter(|e| e.id == id)
+        self.entries
+            .get(i / BLOCK)?
+            .get(i % BLOCK)
+            .filter(|e| e.id == id)
     }
 
     pub fn on_append(&mut self, id: RecordId, append: Append) {
@@ -244,8 +266,9 @@ impl Ledger {
         self.history.entry(tp).or_default().push(ev);
     }
 
-    pub fn entries(&self) -> &[LedgerEntry] {
-        &self.entries
+    /// Every entry, in record-id order.
+    pub fn entries(&self) -> impl Iterator<Item = &LedgerEntry> {
+        self.entries.iter().flat_map(|b| b.iter())
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::types::{BrokerId, Millis, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -132,10 +133,18 @@ pub struct TraceEvent {
     pub kind: TraceKind,
 }
 
+/// Events are kept in sealed blocks of this many, shared (`Arc`) between clones of a
+/// [`Trace`], so that a snapshot of a session (rewind keeps dozens) copies at most one block.
+const BLOCK: usize = 256;
+
 /// A bounded buffer of recent events plus a running hash of all of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The newest `capacity` events are visible through [`Trace::events`]; storage holds up to one
+/// two blocks more (whole blocks are dropped from the front).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
-    events: VecDeque<TraceEvent>,
+    sealed: VecDeque<Arc<[TraceEvent]>>,
+    tail: Vec<TraceEvent>,
     capacity: usize,
     next_seq: u64,
     hash: u64,
@@ -147,7 +156,8 @@ pub struct Trace {
 impl Trace {
     pub fn new(capacity: usize) -> Self {
         Trace {
-            events: VecDeque::new(),
+            sealed: VecDeque::new(),
+            tail: Vec::new(),
             capacity,
             next_seq: 0,
             hash: 0xcbf2_9ce4_8422_2325,
@@ -166,10 +176,23 @@ impl Trace {
         if self.capacity == 0 {
             return;
         }
-        if self.events.len() >= self.capacity {
-            self.events.pop_front();
+        self.tail.push(ev);
+        if self.tail.len() >= BLOCK {
+            let block: Arc<[TraceEvent]> = std::mem::take(&mut self.tail).into();
+            self.sealed.push_back(block);
+            // Drop whole blocks from the front while the rest still holds `capacity` events.
+            while let Some(front) = self.sealed.front() {
+                if self.stored() - front.len() >= self.capacity {
+                    self.sealed.pop_front();
+                } else {
+                    break;
+                }
+            }
         }
-        self.events.push_back(ev);
+    }
+
+    fn stored(&self) -> usize {
+        self.sealed.iter().map(|b| b.len()).sum::<usize>() + self.tail.len()
     }
 
     /// FNV-1a over a stable text form of every event so far.
@@ -182,12 +205,18 @@ impl Trace {
     pub fn is_empty(&self) -> bool {
         self.next_seq == 0
     }
+    /// The newest `capacity` events, oldest first.
     pub fn events(&self) -> impl Iterator<Item = &TraceEvent> {
-        self.events.iter()
+        let skip = self.stored().saturating_sub(self.capacity);
+        self.sealed
+            .iter()
+            .flat_map(|b| b.iter())
+            .chain(self.tail.iter())
+            .skip(skip)
     }
     /// Events with `seq >= from`.
     pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
-        self.events.iter().filter(move |e| e.seq >= from)
+        self.events().filter(move |e| e.seq >= from)
     }
 }
 
@@ -219,4 +248,69 @@ fn fnv1a(h: u64, ev: &TraceEvent) -> u64 {
     ev.t.hash(&mut f);
     ev.kind.hash(&mut f);
     f.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(i: u64) -> TraceKind {
+        TraceKind::Note {
+            text: format!("event {i}"),
+        }
+    }
+
+    #[test]
+    fn keeps_exactly_the_newest_capacity_events_in_order() {
+        for capacity in [1, 7, BLOCK - 1, BLOCK, BLOCK + 1, 5000] {
+            let mut t = Trace::new(capacity);
+            let n = 3 * capacity as u64 + 11;
+            for i in 0..n {
+                t.push(i as Millis, note(i));
+            }
+            let seqs: Vec<u64> = t.events().map(|e| e.seq).collect();
+            let want: Vec<u64> = (n - capacity as u64..n).collect();
+            assert_eq!(seqs, want, "capacity {capacity}");
+            assert_eq!(t.len(), n);
+            // Storage never exceeds the capacity by two blocks or more.
+            assert!(t.stored() < capacity + 2 * BLOCK, "capacity {capacity}");
+        }
+    }
+
+    #[test]
+    fn since_filters_by_sequence_number() {
+        let mut t = Trace::new(100);
+        for i in 0..50 {
+            t.push(0, note(i));
+        }
+        let seqs: Vec<u64> = t.since(45).map(|e| e.seq).collect();
+        assert_eq!(seqs, vec![45, 46, 47, 48, 49]);
+    }
+
+    #[test]
+    fn capacity_zero_keeps_nothing_but_hashes_everything() {
+        let mut a = Trace::new(0);
+        let mut b = Trace::new(10);
+        for i in 0..20 {
+            a.push(1, note(i));
+            b.push(1, note(i));
+        }
+        assert_eq!(a.events().count(), 0);
+        assert_eq!(a.hash(), b.hash());
+        assert_ne!(a.hash(), Trace::new(0).hash());
+    }
+
+    #[test]
+    fn clones_share_sealed_blocks() {
+        let mut t = Trace::new(5000);
+        for i in 0..2000 {
+            t.push(0, note(i));
+        }
+        let c = t.clone();
+        let (Some(a), Some(b)) = (t.sealed.front(), c.sealed.front()) else {
+            panic!("expected sealed blocks");
+        };
+        assert!(Arc::ptr_eq(a, b));
+        assert_eq!(t, c);
+    }
 }

@@ -396,7 +396,7 @@ impl Cluster {
 
     pub fn durability_where(&self, keep: impl Fn(&LedgerEntry) -> bool) -> Durability {
         let mut d = Durability::default();
-        for e in self.ledger.entries().iter().filter(|e| keep(e)) {
+        for e in self.ledger.entries().filter(|e| keep(e)) {
             let log = self.leader_log(e.tp);
             if let Some(log) = log {
                 // Copies still in the leader's log, at distinct offsets (a retry that went to
