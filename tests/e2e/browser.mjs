@@ -40,9 +40,10 @@ export async function launchBrowser() {
 
 /**
  * Opens the app in a new page of the given viewport and collects console errors and uncaught
- * exceptions, so a failing test can say what the page complained about.
+ * exceptions, so a failing test can say what the page complained about. `query` is appended to
+ * the base URL, e.g. `?scenario=transactions` to open a preset.
  */
-export async function openApp(browser, viewport = { width: 1280, height: 800 }) {
+export async function openApp(browser, viewport = { width: 1280, height: 800 }, query = '') {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(5_000);
@@ -51,7 +52,7 @@ export async function openApp(browser, viewport = { width: 1280, height: 800 }) 
     if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  await page.goto(baseUrl(), { waitUntil: 'load', timeout: 15_000 });
+  await page.goto(new URL(query, baseUrl()).href, { waitUntil: 'load', timeout: 15_000 });
   return { context, page, problems };
 }
 

@@ -92,6 +92,10 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../../static/scenarios/event-sourcing.json"),
     },
     Preset {
+        id: "scale",
+        json: include_str!("../../../static/scenarios/scale.json"),
+    },
+    Preset {
         id: "challenge-durable-writes",
         json: include_str!("../../../static/scenarios/challenge-durable-writes.json"),
     },

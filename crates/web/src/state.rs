@@ -24,12 +24,26 @@ pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0];
 
 /// Longest real frame gap simulated at once (a background tab does not fast-forward).
 const MAX_FRAME_MS: f64 = 100.0;
+/// From this many records in the durability ledger on, animation frames recompute its summary
+/// only every `DURABILITY_EVERY` frames (`Cluster::durability` is linear in the ledger; at
+/// 10,000 records/s it grew to most of a frame within seconds). Commands, steps and pauses
+/// always recompute it.
+const DURABILITY_LARGE: u64 = 5_000;
+const DURABILITY_EVERY: u32 = 15;
+/// Real milliseconds of engine work per animation frame. A frame advances the simulation in
+/// pieces and stops once this is spent, leaving the rest of the frame to drawing; on a session
+/// too large to simulate in real time, simulated time then runs slower than real time (the
+/// clock shows it) rather than every frame taking longer.
+const ENGINE_BUDGET_MS: f64 = 10.0;
+/// Pieces a frame's simulated time is split into (each followed by a budget check).
+const ENGINE_PIECES: u64 = 8;
 
 /// Rewind snapshots: spacing (simulated ms) before thinning, and how many are kept. Each
-/// snapshot is a full clone of the session (2–3 MB with a full trace buffer), so the count is
+/// snapshot is a clone of the session (0.8–1.2 MB for a 30-minute session: the trace and the
+/// durability ledger share their blocks between snapshots), so the count is
 /// what bounds memory; the spacing doubles as the session grows.
 pub const SNAPSHOT_INTERVAL: u64 = 2_000;
-pub const SNAPSHOT_MAX: usize = 48;
+pub const SNAPSHOT_MAX: usize = 96;
 /// Simulated time a scrub preview replays at most (the exact rebuild follows on release).
 pub const SCRUB_PREVIEW_MS: u64 = 2_000;
 
@@ -99,6 +113,8 @@ pub struct AppState {
     /// Fractional simulated milliseconds carried between frames.
     carry: f64,
     last_saved_at: u64,
+    /// Animation frames since `durability` was last recomputed (see `DURABILITY_EVERY`).
+    durability_age: u32,
 }
 
 impl PartialEq for AppState {
@@ -372,6 +388,7 @@ impl AppState {
             scrubbing: None,
             carry: 0.0,
             last_saved_at: now,
+            durability_age: 0,
         }
     }
 
@@ -390,11 +407,26 @@ impl AppState {
     }
 
     fn next(&self) -> AppState {
+        self.next_with(true)
+    }
+
+    /// The next state; `fresh_durability: false` keeps the previous durability ledger summary
+    /// (an animation frame of a large session, see `DURABILITY_EVERY`).
+    fn next_with(&self, fresh_durability: bool) -> AppState {
         let s = self.session.borrow();
         AppState {
             session: self.session.clone(),
             view: Rc::new(s.cluster.view()),
-            durability: Rc::new(s.cluster.durability()),
+            durability: if fresh_durability {
+                Rc::new(s.cluster.durability())
+            } else {
+                self.durability.clone()
+            },
+            durability_age: if fresh_durability {
+                0
+            } else {
+                self.durability_age + 1
+            },
             preset: self.preset.clone(),
             playing: self.playing,
             speed: self.speed,
@@ -716,6 +748,24 @@ impl AppState {
     }
 }
 
+/// Advance `s` by up to `ms` simulated milliseconds, in pieces, until `budget_ms` of real time
+/// is spent; returns the simulated milliseconds done. Advancing in pieces is the same as
+/// advancing at once (events run in time order either way), so replays are unaffected.
+fn advance_within(s: &mut Session, ms: u64, budget_ms: f64) -> u64 {
+    let start = js_sys::Date::now();
+    let piece = (ms / ENGINE_PIECES).max(1);
+    let mut done = 0;
+    while done < ms {
+        let step = piece.min(ms - done);
+        s.advance(step);
+        done += step;
+        if js_sys::Date::now() - start >= budget_ms {
+            break;
+        }
+    }
+    done
+}
+
 impl Reducible for AppState {
     type Action = Msg;
 
@@ -728,11 +778,19 @@ impl Reducible for AppState {
                 let sim_ms = real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed + self.carry;
                 let whole = sim_ms.floor();
                 let (timeline, end) = self.committed_timeline();
-                self.session.borrow_mut().advance(whole as u64);
-                let mut next = self.next();
+                let want = whole as u64;
+                let done = advance_within(&mut self.session.borrow_mut(), want, ENGINE_BUDGET_MS);
+                // The ledger summary walks every record ever produced: on a large session
+                // recompute it every few frames, not on every one.
+                let d = &self.durability;
+                let large = d.acked + d.failed >= DURABILITY_LARGE;
+                let mut next =
+                    self.next_with(!large || self.durability_age + 1 >= DURABILITY_EVERY);
                 next.timeline = timeline;
                 next.timeline_end = end;
-                next.carry = sim_ms - whole;
+                // Behind (the engine used its budget): drop the rest, as the frame clamp does,
+                // so simulated time runs slower than real time instead of frames growing.
+                next.carry = if done < want { 0.0 } else { sim_ms - whole };
                 next.after_advance();
                 next.sample_lag();
                 next.settle();

@@ -6,6 +6,9 @@ use kafka_sim::view::ConsumerView;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// Assigned partitions listed per consumer (a consumer of a 100-partition topic would list 100).
+const ASSIGNMENT_SHOWN: usize = 12;
+
 #[derive(Properties, PartialEq)]
 struct RowProps {
     consumer: ConsumerView,
@@ -139,12 +142,15 @@ fn consumer_row(p: &RowProps) -> Html {
                 <div><dt>{ "isolation" }</dt><dd>{ c.isolation.clone() }</dd></div>
             </dl>
             <ul class="assignment">
-                { for c.assignment.iter().map(|a| html! {
+                { for c.assignment.iter().take(ASSIGNMENT_SHOWN).map(|a| html! {
                     <li>{ format!("{}-{}", a.topic, a.partition) }
                         <span class="muted">{ match a.position { Some(p) => format!(" @ {p}"), None => " (resetting)".into() } }</span>
                         if a.lag.unwrap_or(0) > 0 { <span class="lag">{ format!(" lag {}", a.lag.unwrap_or(0)) }</span> }
                     </li>
                 }) }
+                if c.assignment.len() > ASSIGNMENT_SHOWN {
+                    <li class="muted">{ format!("+{} more partitions", c.assignment.len() - ASSIGNMENT_SHOWN) }</li>
+                }
             </ul>
             if c.alive && app.editable() {
                 <div class="seek">

@@ -21,7 +21,9 @@ pub fn network_view() -> Html {
         .map(|c| c.name().to_string())
         .collect::<Vec<_>>();
     let nb = v.brokers.len().max(1) as f64;
-    let broker_x = |i: usize| 300.0 + (i as f64 + 0.5) * (400.0 / nb);
+    let broker_x = |i: usize| 250.0 + (i as f64 + 0.5) * (500.0 / nb);
+    // Broker circles shrink to fit a dozen brokers side by side.
+    let broker_r = (500.0 / nb / 2.0 - 2.0).clamp(9.0, 17.0);
     let side_pos = |names: &Vec<String>, name: &str, x: f64| -> Option<(f64, f64)> {
         let i = names.iter().position(|n| n == name)?;
         let n = names.len().max(1) as f64;
@@ -62,18 +64,38 @@ pub fn network_view() -> Html {
         Some(html! { <circle class={classes!("msg", kind)} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={r.to_string()}>
             <title>{ format!("{} {} → {}", m.name, m.from, m.to) }</title></circle> })
     });
-    let node = |x: f64, y: f64, label: String, class: &'static str| {
-        html! { <g class={classes!("node", class)}><circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="17" /><text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)} text-anchor="middle">{ label }</text></g> }
+    let node = |x: f64, y: f64, r: f64, label: String, class: &'static str| {
+        let font = if r < 17.0 {
+            format!("font-size:{:.1}px", (r * 0.8).max(8.0))
+        } else {
+            String::new()
+        };
+        html! { <g class={classes!("node", class)}><circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{r:.1}")} /><text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)} text-anchor="middle" style={font}>{ label }</text></g> }
+    };
+    // Clients: a dot sized to the space each has in its column, the name beside it (towards
+    // the brokers), so long ids and a dozen consumers neither cover the dots nor each other.
+    let client = |x: f64, y: f64, label: String, n: usize, left: bool| {
+        let slot = (H - 55.0) / n.max(1) as f64;
+        let r = (slot / 2.0 - 1.5).clamp(3.0, 9.0);
+        let font = (slot - 1.0).clamp(7.0, 13.0);
+        let tx = if left { x - r - 5.0 } else { x + r + 5.0 };
+        html! {
+            <g class="node client">
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{r:.1}")} />
+                <text x={format!("{tx:.1}")} y={format!("{:.1}", y + font * 0.35)} text-anchor={if left { "end" } else { "start" }}
+                    style={format!("font-size:{font:.1}px")}>{ label }</text>
+            </g>
+        }
     };
     html! {
         <figure class="card network" aria-label="Network: messages in flight">
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="xMidYMid meet" role="img" aria-label={format!("{} messages in flight", v.in_flight.len())}>
                 <text class="lane" x="90" y="16" text-anchor="middle">{ "producers" }</text>
                 <text class="lane" x="910" y="16" text-anchor="middle">{ "consumers" }</text>
-                { for v.brokers.iter().enumerate().map(|(i, b)| node(broker_x(i), 110.0, format!("B{}", b.id), if b.alive { "broker" } else { "broker down" })) }
-                { node(W / 2.0, 26.0, "ctl".into(), "controller") }
-                { for producers.iter().filter_map(|p| side_pos(&producers, p, 90.0).map(|(x, y)| node(x, y, p.clone(), "client"))) }
-                { for consumers.iter().filter_map(|c| side_pos(&consumers, c, 910.0).map(|(x, y)| node(x, y, c.clone(), "client"))) }
+                { for v.brokers.iter().enumerate().map(|(i, b)| node(broker_x(i), 110.0, broker_r, format!("B{}", b.id), if b.alive { "broker" } else { "broker down" })) }
+                { node(W / 2.0, 26.0, 17.0, "ctl".into(), "controller") }
+                { for producers.iter().filter_map(|p| side_pos(&producers, p, 90.0).map(|(x, y)| client(x, y, p.clone(), producers.len(), false))) }
+                { for consumers.iter().filter_map(|c| side_pos(&consumers, c, 910.0).map(|(x, y)| client(x, y, c.clone(), consumers.len(), true))) }
                 { for dots }
             </svg>
             <figcaption class="net-legend">

@@ -4,6 +4,9 @@
 use kafka_sim::view::ProducerView;
 use yew::prelude::*;
 
+/// Sequence numbers drawn (a producer writing to 100 partitions would otherwise draw 100).
+const SEQUENCES_SHOWN: usize = 12;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub producer: ProducerView,
@@ -53,9 +56,12 @@ pub fn producer_state(props: &Props) -> Html {
             if !p.sequences.is_empty() {
                 <div class="seqs" aria-label="Next sequence number per partition">
                     <span class="muted small" title="the broker keeps the last five batches per producer and partition and drops a retried sequence">{ "next sequence" }</span>
-                    { for p.sequences.iter().map(|(tp, s)| html! {
+                    { for p.sequences.iter().take(SEQUENCES_SHOWN).map(|(tp, s)| html! {
                         <span class="seq-chip" data-testid="sequence" data-tp={tp.clone()}><span class="muted">{ tp.clone() }</span>{ " " }<strong>{ *s }</strong></span>
                     }) }
+                    if p.sequences.len() > SEQUENCES_SHOWN {
+                        <span class="muted small">{ format!("+{} more partitions", p.sequences.len() - SEQUENCES_SHOWN) }</span>
+                    }
                 </div>
             }
         </div>

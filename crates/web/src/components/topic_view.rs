@@ -1,8 +1,29 @@
-//! One topic: its settings and a row per partition.
+//! One topic: its settings and a row per partition. A topic with many partitions shows an
+//! overview tile per partition and the detailed rows of one page of them at a time: drawing a
+//! hundred logs every frame is what made a 100-partition topic slow (BENCHMARKS.md).
 use super::partition_row::PartitionRow;
 use super::topic_settings::TopicSettings;
 use super::use_app;
+use kafka_sim::view::PartitionView;
 use yew::prelude::*;
+
+/// Up to this many partitions every row is drawn; above it, one page at a time.
+pub const ALL_ROWS_UP_TO: usize = 16;
+/// Detailed rows per page for larger topics.
+pub const PAGE: usize = 12;
+
+/// The overview tile's state class: offline, under min ISR, under-replicated, or healthy.
+fn tile_class(p: &PartitionView) -> &'static str {
+    if p.leader.is_none() {
+        "offline"
+    } else if p.under_min_isr {
+        "under-min-isr"
+    } else if p.replicas.iter().any(|r| !r.in_isr) {
+        "under-replicated"
+    } else {
+        "healthy"
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -12,6 +33,8 @@ pub struct Props {
 #[function_component(TopicView)]
 pub fn topic_view(props: &Props) -> Html {
     let app = use_app();
+    let page_state = use_state(|| 0usize);
+    let page = page_state.clone();
     let Some(t) = app
         .view
         .topics
@@ -22,6 +45,49 @@ pub fn topic_view(props: &Props) -> Html {
         return html! {};
     };
     let n = t.partitions.len();
+    let paged = n > ALL_ROWS_UP_TO;
+    let pages = n.div_ceil(PAGE).max(1);
+    let page = if paged { (*page).min(pages - 1) } else { 0 };
+    let shown: &[PartitionView] = if paged {
+        &t.partitions[page * PAGE..((page + 1) * PAGE).min(n)]
+    } else {
+        &t.partitions
+    };
+    let go = |to: usize| {
+        let state = page_state.clone();
+        Callback::from(move |_: MouseEvent| state.set(to))
+    };
+    let pager = paged.then(|| {
+        let first = page * PAGE;
+        let last = ((page + 1) * PAGE).min(n) - 1;
+        html! {
+            <div class="p-pager" data-testid="partition-pager" data-page={page.to_string()} role="group"
+                aria-label={format!("Partitions of {} shown in detail", t.name)}>
+                <button class="small-btn" onclick={go(page.saturating_sub(1))} disabled={page == 0}
+                    aria-label="Previous partitions">{ "◀" }</button>
+                <span class="p-pager-range">{ format!("P{first}–P{last} of {n} in detail") }</span>
+                <button class="small-btn" onclick={go((page + 1).min(pages - 1))} disabled={page + 1 >= pages}
+                    aria-label="Next partitions">{ "▶" }</button>
+                <div class="p-tiles" role="list" aria-label="Every partition: pick one to see its log">
+                    { for t.partitions.iter().enumerate().map(|(i, p)| {
+                        let here = i / PAGE == page;
+                        html! {
+                            <button key={p.partition} role="listitem" class={classes!("p-tile", tile_class(p), here.then_some("here"))}
+                                data-testid="partition-tile" data-partition={p.partition.to_string()} onclick={go(i / PAGE)}
+                                title={format!("P{}: {}", p.partition, match tile_class(p) {
+                                    "offline" => "offline, no leader",
+                                    "under-min-isr" => "fewer in-sync replicas than min.insync.replicas",
+                                    "under-replicated" => "under-replicated",
+                                    _ => "all replicas in sync",
+                                })}>
+                                { p.partition }
+                            </button>
+                        }
+                    }) }
+                </div>
+            </div>
+        }
+    });
     html! {
         <section class="topic card" data-testid="topic" data-topic={t.name.clone()} aria-label={format!("Topic {}", t.name)}>
             <header class="topic-head">
@@ -35,8 +101,9 @@ pub fn topic_view(props: &Props) -> Html {
                 <span><i class="marker-demo">{ "▲" }</i>{ "consumer position" }</span>
                 <super::log_legend::LogLegend topic={t.name.clone()} />
             </div>
+            { pager.unwrap_or_default() }
             <div class="partitions">
-                { for t.partitions.iter().map(|p| html! { <PartitionRow key={p.partition} topic={t.name.clone()} partition={p.clone()} /> }) }
+                { for shown.iter().map(|p| html! { <PartitionRow key={p.partition} topic={t.name.clone()} partition={p.clone()} /> }) }
             </div>
         </section>
     }
