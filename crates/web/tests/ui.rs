@@ -138,6 +138,58 @@ async fn stopping_a_broker_shows_it_stopped() {
     .await;
 }
 
+#[wasm_bindgen_test]
+async fn each_broker_lists_its_replicas_and_a_stopped_brokers_go_offline() {
+    let root = mount().await;
+    wait_until(&root, "a leader for P0", || leader_of_p0(&root).is_some()).await;
+    let leader = leader_of_p0(&root).unwrap();
+    // The default topic has four partitions replicated three times on three brokers: every
+    // broker holds a replica of each, and the leader's card marks orders-0 as led.
+    for b in 1..=3 {
+        let n = root
+            .query_selector_all(&format!(
+                "[data-testid='broker'][data-broker='{b}'] [data-testid='broker-replica']"
+            ))
+            .unwrap()
+            .length();
+        assert_eq!(n, 4, "broker {b} lists {n} replicas");
+    }
+    let chip = format!(
+        "[data-testid='broker'][data-broker='{leader}'] [data-testid='broker-replica'][data-replica='orders-0']"
+    );
+    assert_eq!(
+        q(&root, &chip).and_then(|e| e.get_attribute("data-state")),
+        Some("leader".to_string())
+    );
+    click(
+        &root,
+        &format!("[data-testid='broker'][data-broker='{leader}'] [data-action='stop']"),
+    );
+    wait_until(&root, "the stopped broker's replicas offline", || {
+        q(&root, &chip)
+            .and_then(|e| e.get_attribute("data-state"))
+            .as_deref()
+            == Some("offline")
+    })
+    .await;
+    // Another broker now leads orders-0.
+    wait_until(&root, "a new leader for orders-0", || {
+        leader_of_p0(&root).is_some_and(|l| l != leader)
+    })
+    .await;
+    let new_leader = leader_of_p0(&root).unwrap();
+    assert_eq!(
+        q(
+            &root,
+            &format!(
+                "[data-testid='broker'][data-broker='{new_leader}'] [data-testid='broker-replica'][data-replica='orders-0']"
+            )
+        )
+        .and_then(|e| e.get_attribute("data-state")),
+        Some("leader".to_string())
+    );
+}
+
 fn select(root: &Element, sel: &str, value: &str) {
     let s: web_sys::HtmlSelectElement = q(root, sel).unwrap().dyn_into().unwrap();
     s.set_value(value);

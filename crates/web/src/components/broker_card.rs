@@ -4,9 +4,27 @@ use kafka_sim::action::Action;
 use kafka_sim::view::BrokerView;
 use yew::prelude::*;
 
+/// One replica a broker holds, as its card lists it.
+#[derive(Clone, PartialEq)]
+pub struct ReplicaChip {
+    /// `topic-partition`.
+    pub label: String,
+    pub leader: bool,
+    pub in_isr: bool,
+    pub online: bool,
+    pub leo: i64,
+    pub hw: i64,
+}
+
+/// Replicas listed on a card before the rest are summarised as "+N more".
+const MAX_CHIPS: usize = 24;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub broker: BrokerView,
+    /// Its replicas of the user's topics (internal topics are left out).
+    #[prop_or_default]
+    pub replicas: Vec<ReplicaChip>,
 }
 
 #[function_component(BrokerCard)]
@@ -60,6 +78,32 @@ pub fn broker_card(props: &Props) -> Html {
                 <div><dt>{ "replicas" }</dt><dd>{ b.replicas }</dd></div>
                 if let Some(r) = &b.rack { <div><dt>{ "rack" }</dt><dd>{ r.clone() }</dd></div> }
             </dl>
+            if !props.replicas.is_empty() {
+                <ul class="replica-chips" aria-label={format!("Replicas on broker {id}")}>
+                    { for props.replicas.iter().take(MAX_CHIPS).map(|r| {
+                        let (state, class) = if !r.online {
+                            ("offline", "offline")
+                        } else if r.leader {
+                            ("leader", "leader")
+                        } else if r.in_isr {
+                            ("follower, in sync", "follower")
+                        } else {
+                            ("follower, out of sync", "out-of-isr")
+                        };
+                        html! {
+                            <li class={classes!("replica-chip", class)} data-testid="broker-replica"
+                                data-replica={r.label.clone()} data-state={class}
+                                title={format!("{}: {state}; log end offset {}, high watermark {}", r.label, r.leo, r.hw)}>
+                                if r.leader { <span aria-hidden="true">{ "★ " }</span> }
+                                { r.label.clone() }
+                            </li>
+                        }
+                    }) }
+                    if props.replicas.len() > MAX_CHIPS {
+                        <li class="replica-chip more">{ format!("+{} more", props.replicas.len() - MAX_CHIPS) }</li>
+                    }
+                </ul>
+            }
             if app.editable() { <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div> }
         </article>
     }

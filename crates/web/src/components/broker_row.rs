@@ -1,5 +1,5 @@
 //! The brokers, side by side.
-use super::broker_card::BrokerCard;
+use super::broker_card::{BrokerCard, ReplicaChip};
 use super::field_error::FieldError;
 use super::use_app;
 use yew::prelude::*;
@@ -8,10 +8,29 @@ use yew::prelude::*;
 pub fn broker_row() -> Html {
     let app = use_app();
     let brokers = app.view.brokers.clone();
+    // Each broker's replicas of the user's topics, in topic and partition order.
+    let chips = |id: i32| -> Vec<ReplicaChip> {
+        let mut out = Vec::new();
+        for t in app.view.topics.iter().filter(|t| !t.internal) {
+            for p in &t.partitions {
+                if let Some(r) = p.replicas.iter().find(|r| r.broker == id) {
+                    out.push(ReplicaChip {
+                        label: format!("{}-{}", t.name, p.partition),
+                        leader: p.leader == Some(id),
+                        in_isr: r.in_isr,
+                        online: r.online,
+                        leo: r.leo,
+                        hw: r.hw,
+                    });
+                }
+            }
+        }
+        out
+    };
     html! {
         <section class="brokers" aria-label="Brokers">
             <div class="broker-grid">
-                { for brokers.into_iter().map(|b| { let k = b.id; html! { <BrokerCard key={k} broker={b} /> } }) }
+                { for brokers.into_iter().map(|b| { let k = b.id; let c = chips(k); html! { <BrokerCard key={k} broker={b} replicas={c} /> } }) }
             </div>
             <FieldError control="brokers" />
         </section>
