@@ -22,11 +22,11 @@ pub const HELP: &str = "\
         the anomaly rate of each weak configuration, and events checked per second. A failing
         seed prints a one-line reproduction and is shrunk to a scenario file in DIR (default
         fuzz-failures/; --save writes every seed's scenario there). Defaults: 200 seeds
-        from 0, 2000 events, --config all.
+        from 0, 10000 events of chaos per seed (then the settle phase), --config all.
         Exit status 1 if an invariant failed or a weak configuration never showed its anomaly.
     fuzz --replay FILE [--json]
         Run a scenario file under the invariant checker (liveness after its heal note).
-    fuzz --target json|link|commands [--time SECS] [--iterations N] [--start S] [--out DIR]
+    fuzz --target json|link|commands|all [--time SECS] [--iterations N] [--start S] [--out DIR]
         Byte-level fuzzing (mutations of generated inputs; no input may panic): scenario JSON
         parsing and validation, shared-link decoding, arbitrary command sequences.
     fuzz --list
@@ -89,9 +89,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--out" => a.out = PathBuf::from(it.next().ok_or("--out needs a directory")?),
             "--replay" => a.replay = Some(PathBuf::from(it.next().ok_or("--replay needs a FILE")?)),
             "--target" => {
-                let t = it.next().ok_or("--target needs json, link or commands")?;
-                if !targets::TARGETS.contains(&t.as_str()) {
-                    return Err(format!("--target is json, link or commands, not {t:?}"));
+                let t = it
+                    .next()
+                    .ok_or("--target needs json, link, commands or all")?;
+                if t != "all" && !targets::TARGETS.contains(&t.as_str()) {
+                    return Err(format!(
+                        "--target is json, link, commands or all, not {t:?}"
+                    ));
                 }
                 a.target = Some(t.clone());
             }
@@ -122,6 +126,13 @@ pub fn run(args: &[String]) -> i32 {
     if a.list {
         list();
         0
+    } else if a.target.as_deref() == Some("all") {
+        // Every target in turn, each for --time SECS or --iterations N.
+        targets::TARGETS
+            .iter()
+            .map(|t| fuzz_target(&a, t))
+            .max()
+            .unwrap_or(0)
     } else if let Some(t) = &a.target {
         fuzz_target(&a, t)
     } else if let Some(f) = &a.replay {

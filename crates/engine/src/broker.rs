@@ -12,7 +12,7 @@ use crate::message::{
     AbortedTxnInfo, Acks, DivergingEpoch, FetchPartition, FetchPartitionData, Isolation, Message,
     PartitionMetadata, ProducePartitionResult, TopicMetadata,
 };
-use crate::metadata::{MetadataImage, MetadataRecord, NO_LEADER};
+use crate::metadata::{MetadataImage, MetadataRecord, TopicRecord, NO_LEADER};
 use crate::record::Records;
 use crate::replica::{IsrChange, Partition, Role};
 use crate::sim::{Ctx, Timer};
@@ -98,6 +98,8 @@ pub struct Broker {
     pub fetch_paused: bool,
     pub settings: BrokerSettings,
     pub cluster_config: Props,
+    /// Each known topic's [`TopicSettings`], resolved when its metadata record arrives.
+    topic_settings_cache: BTreeMap<u32, TopicSettings>,
     pub metrics: BrokerMetrics,
     pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
     pub(crate) delayed_produce: BTreeMap<u64, DelayedProduce>,
@@ -152,6 +154,7 @@ impl Broker {
             fetch_paused: false,
             settings,
             cluster_config,
+            topic_settings_cache: BTreeMap::new(),
             metrics: BrokerMetrics::default(),
             fetchers: BTreeMap::new(),
             delayed_produce: BTreeMap::new(),
@@ -178,6 +181,9 @@ impl Broker {
     }
 
     pub fn topic_settings(&self, topic: u32) -> TopicSettings {
+        if let Some(s) = self.topic_settings_cache.get(&topic) {
+            return s.clone();
+        }
         match self.metadata.topics.get(&topic) {
             Some(t) => TopicSettings::resolve(&t.config, &self.cluster_config),
             None => TopicSettings::resolve(&Props::default(), &self.cluster_config),
@@ -195,6 +201,7 @@ impl Broker {
         self.incarnation += 1;
         self.fenced = true;
         self.metadata = MetadataImage::default();
+        self.topic_settings_cache.clear();
         for p in self.partitions.values_mut() {
             p.role = Role::Offline;
             p.leader = NO_LEADER;
@@ -583,6 +590,14 @@ impl Broker {
         let skip = (self.metadata.offset - from_offset) as usize;
         for rec in records.iter().skip(skip) {
             self.metadata.apply(rec);
+            if let MetadataRecord::Topic(TopicRecord { id: topic, .. })
+            | MetadataRecord::TopicConfig { topic, .. } = rec
+            {
+                // Resolved once per change: produce and fetch read them on every request.
+                self.topic_settings_cache.remove(topic);
+                let resolved = self.topic_settings(*topic);
+                self.topic_settings_cache.insert(*topic, resolved);
+            }
             match rec {
                 MetadataRecord::Partition { tp, reg }
                     if reg.replicas.contains(&self.id) || self.partitions.contains_key(tp) =>
@@ -1432,14 +1447,30 @@ impl Broker {
     }
 
     /// Load the groups of an `__consumer_offsets` partition this broker now leads.
+    ///
+    /// As `GroupMetadataManager.loadGroupsAndOffsets`: offsets written by `TxnOffsetCommit`
+    /// (transactional batches) are pending per producer id until that producer's COMMIT
+    /// marker (then they become committed offsets) or ABORT marker (then they are dropped);
+    /// those still undecided at the end of the log stay pending in the loaded group.
     fn load_groups(&mut self, ctx: &mut Ctx, tp: Tp) {
+        enum Loaded {
+            Record(String, String, Option<String>, Option<i64>),
+            Marker(i64, bool),
+        }
         let now = ctx.now;
         let Some(p) = self.partitions.get(&tp) else {
             return;
         };
-        let mut entries: Vec<(String, String, Option<String>)> = Vec::new();
+        let mut entries: Vec<Loaded> = Vec::new();
         for chunk in p.log.chunks() {
-            for e in chunk.entries() {
+            for (b, e) in chunk.iter() {
+                if let Some(control) = b.control {
+                    entries.push(Loaded::Marker(
+                        b.producer_id,
+                        control == crate::record::ControlType::Commit,
+                    ));
+                    continue;
+                }
                 let r = chunk.record(e);
                 let key = r
                     .key
@@ -1447,12 +1478,33 @@ impl Broker {
                     .unwrap_or_default();
                 let value = r.value.map(|v| String::from_utf8_lossy(&v).into_owned());
                 let group = key.split('/').nth(1).unwrap_or("").to_string();
-                entries.push((group, key, value));
+                let txn = b.is_transactional.then_some(b.producer_id);
+                entries.push(Loaded::Record(group, key, value, txn));
             }
         }
         let n = entries.len();
-        for (g, k, v) in entries {
-            self.groups.load(&g, &k, v.as_deref(), now);
+        for entry in entries {
+            match entry {
+                Loaded::Record(g, k, v, None) => self.groups.load(&g, &k, v.as_deref(), now),
+                Loaded::Record(g, k, v, Some(producer_id)) => {
+                    if let Some((t, o)) = group::parse_offset_record(&k, v.as_deref()) {
+                        self.groups
+                            .txn_offsets_pending(now, &g, producer_id, &[(t, o)]);
+                    }
+                }
+                Loaded::Marker(producer_id, commit) => {
+                    let groups: Vec<String> = self
+                        .groups
+                        .groups
+                        .iter()
+                        .filter(|(_, g)| g.pending_txn_offsets.contains_key(&producer_id))
+                        .map(|(id, _)| id.clone())
+                        .collect();
+                    for g in groups {
+                        self.groups.complete_txn(now, &g, producer_id, commit);
+                    }
+                }
+            }
         }
         if n > 0 {
             ctx.emit(TraceKind::Note {

@@ -486,6 +486,13 @@ impl Broker {
             .iter()
             .map(|(t, o)| (group::offset_key(&group, t), o.to_string()))
             .collect();
+        // Pending from now on, before the append completes (as
+        // GroupMetadata.prepareTxnOffsetCommit): a COMMIT/ABORT marker appended while these
+        // records still wait for the ISR must find them, or they would stay pending — and
+        // block every read_committed OffsetFetch with UNSTABLE_OFFSET_COMMIT — forever
+        // (simulation harness finding, issue 8).
+        self.groups
+            .txn_offsets_pending(ctx.now, &group, producer_id, &offsets);
         let stamp = ProducerStamp {
             producer_id,
             producer_epoch,
@@ -513,7 +520,6 @@ impl Broker {
         then: AfterAppend,
         error: Option<ErrorCode>,
     ) {
-        let now = ctx.now;
         match then {
             AfterAppend::TxnOffsetCommit {
                 to,
@@ -523,9 +529,9 @@ impl Broker {
                 offsets,
             } => {
                 let error = error.map(|_| ErrorCode::NotCoordinator);
-                if error.is_none() {
-                    self.groups
-                        .txn_offsets_pending(now, &group, producer_id, &offsets);
+                if error.is_some() {
+                    // GroupMetadata.failPendingTxnOffsetCommit.
+                    self.groups.fail_txn_offsets(&group, producer_id, &offsets);
                 }
                 ctx.send(
                     to,

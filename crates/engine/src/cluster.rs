@@ -78,7 +78,21 @@ impl Client {
             Client::ShareConsumer(c) => c.alive,
         }
     }
+    /// Start this process's correlation ids at `base` (see [`CORR_INCARNATION_SHIFT`]).
+    fn set_corr_base(&mut self, base: u64) {
+        match self {
+            Client::Producer(p) => p.next_corr = base,
+            Client::Consumer(c) => c.next_corr = base,
+            Client::ShareConsumer(c) => c.set_corr_base(base),
+        }
+    }
 }
+
+/// A client process's correlation ids carry its incarnation above this bit: a response to a
+/// request of an earlier process in the same client slot (a crashed and restarted client)
+/// arrives on a connection that no longer exists, and is dropped — as in Kafka, where a
+/// restarted client has new connections and never sees its predecessor's responses.
+pub const CORR_INCARNATION_SHIFT: u32 = 40;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Event {
@@ -119,7 +133,9 @@ pub struct InFlight {
 pub struct Cluster {
     now: Millis,
     seq: u64,
-    queue: BTreeMap<(Millis, u64), Event>,
+    /// Boxed: B-tree nodes shift their values on every insert and removal, and an `Event`
+    /// (a whole message) is large.
+    queue: BTreeMap<(Millis, u64), Box<Event>>,
     rng: ChaCha8Rng,
     pub seed: u64,
     pub net: Network,
@@ -357,7 +373,7 @@ impl Cluster {
 
     pub(crate) fn push(&mut self, at: Millis, ev: Event) {
         self.seq += 1;
-        self.queue.insert((at, self.seq), ev);
+        self.queue.insert((at, self.seq), Box::new(ev));
     }
 
     fn incarnation(&self, node: NodeId) -> u32 {
@@ -546,6 +562,26 @@ impl Cluster {
                     }
                     return;
                 }
+                if let (Some(corr), NodeId::Client(_)) = (msg.response_correlation(), to) {
+                    let inc = u64::from(self.incarnation(to).saturating_sub(1));
+                    if corr >> CORR_INCARNATION_SHIFT != inc {
+                        if self.trace.messages {
+                            self.trace.push(
+                                self.now,
+                                TraceKind::Drop {
+                                    msg: id,
+                                    from,
+                                    to,
+                                    name: msg.name().into(),
+                                    reason: format!(
+                                        "{to} restarted: the connection this answers is closed"
+                                    ),
+                                },
+                            );
+                        }
+                        return;
+                    }
+                }
                 if let (Message::ProduceResponse { .. }, NodeId::Client(c)) = (&msg, to) {
                     if let Some(n) = self.lose_responses.get_mut(&c) {
                         if *n > 0 {
@@ -620,7 +656,7 @@ impl Cluster {
             }
             let ev = entry.remove();
             self.now = at;
-            self.dispatch(ev);
+            self.dispatch(*ev);
             if !self.projections.is_empty() {
                 self.drain_projections();
             }
@@ -633,7 +669,7 @@ impl Cluster {
         self.setup = false;
         let ((at, _), ev) = self.queue.pop_first()?;
         self.now = at;
-        self.dispatch(ev);
+        self.dispatch(*ev);
         if !self.projections.is_empty() {
             self.drain_projections();
         }
@@ -648,7 +684,7 @@ impl Cluster {
     pub fn in_flight(&self) -> Vec<InFlight> {
         self.queue
             .iter()
-            .filter_map(|((at, _), ev)| match ev {
+            .filter_map(|((at, _), ev)| match &**ev {
                 Event::Deliver {
                     id,
                     from,
@@ -748,7 +784,7 @@ impl Cluster {
                 .iter()
                 .find(|(_, e)| {
                     matches!(
-                        e,
+                        &***e,
                         Event::Deliver {
                             from: NodeId::Controller,
                             ..
@@ -758,7 +794,7 @@ impl Cluster {
                 .map(|(k, _)| *k);
             let Some(k) = next else { break };
             if let Some(ev) = self.queue.remove(&k) {
-                self.dispatch(ev);
+                self.dispatch(*ev);
             }
         }
     }
@@ -830,20 +866,7 @@ impl Cluster {
         let props = Props::parse(PRODUCER_CONFIGS, config, "producer")?;
         let idx = reuse.unwrap_or(self.clients.len() as u32);
         let p = Producer::new(name.to_string(), idx, props, self.bootstrap_list())?;
-        match reuse {
-            Some(i) => {
-                if let Some(slot) = self.clients.get_mut(i as usize) {
-                    *slot = Client::Producer(p);
-                }
-                if let Some(inc) = self.client_incarnation.get_mut(i as usize) {
-                    *inc += 1;
-                }
-            }
-            None => {
-                self.clients.push(Client::Producer(p));
-                self.client_incarnation.push(1);
-            }
-        }
+        self.install_client(reuse, Client::Producer(p));
         // A producer with a transactional.id runs initTransactions() as it starts.
         if self
             .clients
@@ -929,20 +952,7 @@ impl Cluster {
             }
             c.commit_mode = m;
         }
-        match reuse {
-            Some(i) => {
-                if let Some(slot) = self.clients.get_mut(i as usize) {
-                    *slot = Client::Consumer(c);
-                }
-                if let Some(inc) = self.client_incarnation.get_mut(i as usize) {
-                    *inc += 1;
-                }
-            }
-            None => {
-                self.clients.push(Client::Consumer(c));
-                self.client_incarnation.push(1);
-            }
-        }
+        self.install_client(reuse, Client::Consumer(c));
         self.with_node(NodeId::Client(idx), |n, ctx| {
             if let NodeRefMut::Client(Client::Consumer(c)) = n {
                 c.run(ctx);
@@ -1011,12 +1021,19 @@ impl Cluster {
             .client_index(producer)
             .ok_or_else(|| SimError::command(format!("no producer named '{producer}'")))?;
         match self.clients.get(idx as usize) {
+            // TransactionManager.maybeAddPartition: send() only in IN_TRANSACTION — not while
+            // the transaction is committing or aborting, when a record would land after the
+            // markers in a transaction the coordinator has already ended (simulation
+            // harness finding, issue 8: the partition's LSO stayed stuck below it forever).
             Some(Client::Producer(p))
-                if p.alive && p.txn.as_ref().is_some_and(|t| !t.in_transaction()) =>
+                if p.alive
+                    && p.txn.as_ref().is_some_and(|t| {
+                        t.phase != crate::transaction_manager::TxnPhase::InTransaction
+                    }) =>
             {
                 let phase = p.txn.as_ref().map(|t| t.phase.name()).unwrap_or_default();
                 return Err(SimError::command(format!(
-                    "transactional producer '{producer}' must call beginTransaction() before send() (it is {phase})"
+                    "transactional producer '{producer}' can only send() inside a transaction: call beginTransaction() first (it is {phase})"
                 )));
             }
             Some(Client::Producer(p)) if p.alive => {}
@@ -1319,14 +1336,19 @@ impl Cluster {
 
     /// Put a new client in slot `reuse` (a restart: the old incarnation's timers are void) or
     /// at the end. Returns its index.
-    pub(crate) fn install_client(&mut self, reuse: Option<u32>, client: Client) -> u32 {
+    pub(crate) fn install_client(&mut self, reuse: Option<u32>, mut client: Client) -> u32 {
         match reuse {
             Some(i) => {
+                let inc = match self.client_incarnation.get_mut(i as usize) {
+                    Some(inc) => {
+                        *inc += 1;
+                        *inc
+                    }
+                    None => 1,
+                };
+                client.set_corr_base(u64::from(inc - 1) << CORR_INCARNATION_SHIFT);
                 if let Some(slot) = self.clients.get_mut(i as usize) {
                     *slot = client;
-                }
-                if let Some(inc) = self.client_incarnation.get_mut(i as usize) {
-                    *inc += 1;
                 }
                 i
             }

@@ -667,16 +667,18 @@ impl TopicSettings {
     pub fn resolve(topic: &Props, broker: &Props) -> Self {
         let t = TOPIC_CONFIGS;
         let b = BROKER_CONFIGS;
-        let with_broker_default = |key: &str, broker_key: &str| -> String {
+        let with_broker_default = |key: &str, broker_key: &str| -> &str {
             if topic.is_set(key) {
-                topic.raw(t, key).to_string()
+                topic.raw(t, key)
             } else {
-                broker.raw(b, broker_key).to_string()
+                broker.raw(b, broker_key)
             }
         };
-        let policy = topic.list(t, "cleanup.policy");
+        let policy = topic.raw(t, "cleanup.policy");
+        let has_policy = |p: &str| policy.split(',').any(|x| x.trim() == p);
         TopicSettings {
             min_isr: with_broker_default("min.insync.replicas", "min.insync.replicas")
+                .trim()
                 .parse()
                 .unwrap_or(1),
             unclean_election: with_broker_default(
@@ -684,13 +686,14 @@ impl TopicSettings {
                 "unclean.leader.election.enable",
             ) == "true",
             retention_ms: with_broker_default("retention.ms", "log.retention.ms")
+                .trim()
                 .parse()
                 .unwrap_or(604_800_000),
             retention_bytes: topic.i64(t, "retention.bytes"),
             segment_bytes: topic.i64(t, "segment.bytes").max(14) as usize,
             segment_ms: topic.i64(t, "segment.ms").max(1),
-            compact: policy.iter().any(|p| p == "compact"),
-            delete: policy.iter().any(|p| p == "delete"),
+            compact: has_policy("compact"),
+            delete: has_policy("delete"),
             delete_retention_ms: topic.i64(t, "delete.retention.ms"),
             min_cleanable_dirty_ratio: topic.f64(t, "min.cleanable.dirty.ratio"),
             min_compaction_lag_ms: topic.i64(t, "min.compaction.lag.ms"),

@@ -305,6 +305,10 @@ impl Consumer {
         let in_group = self.group.is_some();
         self.partitions.retain(|tp, _| tps.contains(tp));
         self.buffer.retain(|(tp, _)| tps.contains(tp));
+        // Records polled but not yet taken by the stream processor belong to the revoked
+        // partition's task, which is closed: they are dropped, and the partition's next owner
+        // (maybe this consumer again) starts from the committed offset.
+        self.handed.retain(|(tp, _)| tps.contains(tp));
         for tp in &tps {
             self.partitions.entry(*tp).or_insert(PartitionState {
                 position: None,

@@ -109,6 +109,10 @@ impl Membership {
         })
     }
 
+    pub(crate) fn has_commits_in_flight(&self) -> bool {
+        !self.commits_in_flight.is_empty()
+    }
+
     fn in_flight(&self, corr: u64) -> bool {
         [
             self.find_in_flight,

@@ -231,6 +231,15 @@ impl Consumer {
         }
     }
 
+    /// Whether an OffsetCommit is waiting for its response, for either protocol.
+    pub fn commit_in_flight(&self) -> bool {
+        match (&self.membership, &self.consumer_membership) {
+            (Some(m), _) => m.has_commits_in_flight(),
+            (None, Some(m)) => !m.commits_in_flight.is_empty(),
+            (None, None) => false,
+        }
+    }
+
     /// The offsets the coordinator confirmed committed, for either protocol.
     pub fn committed_offsets(&self) -> Option<&BTreeMap<Tp, i64>> {
         match (&self.membership, &self.consumer_membership) {

@@ -189,6 +189,15 @@ pub struct GroupRecord {
 pub fn offset_key(group: &str, tp: &TopicPartition) -> String {
     format!("offset/{group}/{}/{}", tp.topic, tp.partition)
 }
+/// The partition and offset of an `offset/{group}/{topic}/{partition}` record.
+pub fn parse_offset_record(key: &str, value: Option<&str>) -> Option<(TopicPartition, i64)> {
+    let rest = key.strip_prefix("offset/")?;
+    let parts: Vec<&str> = rest.rsplitn(3, '/').collect();
+    let partition = parts.first()?.parse::<i32>().ok()?;
+    let topic = parts.get(1)?;
+    let offset = value?.parse::<i64>().ok()?;
+    Some((TopicPartition::new(topic.to_string(), partition), offset))
+}
 pub fn group_key(group: &str) -> String {
     format!("group/{group}")
 }
@@ -231,21 +240,16 @@ impl GroupCoordinator {
             .groups
             .entry(group.to_string())
             .or_insert_with(|| ClassicGroup::new(group, now));
-        if let Some(rest) = key.strip_prefix("offset/") {
-            let parts: Vec<&str> = rest.rsplitn(3, '/').collect();
-            if let (Some(p), Some(t)) = (parts.first(), parts.get(1)) {
-                if let (Ok(partition), Some(offset)) =
-                    (p.parse::<i32>(), value.and_then(|v| v.parse::<i64>().ok()))
-                {
-                    g.offsets.insert(
-                        TopicPartition::new(t.to_string(), partition),
-                        CommittedOffset {
-                            offset,
-                            commit_ms: now,
-                            generation: -1,
-                        },
-                    );
-                }
+        if key.starts_with("offset/") {
+            if let Some((tp, offset)) = parse_offset_record(key, value) {
+                g.offsets.insert(
+                    tp,
+                    CommittedOffset {
+                        offset,
+                        commit_ms: now,
+                        generation: -1,
+                    },
+                );
             }
         } else if key.starts_with("group/") {
             if let Some(rec) = value.and_then(|v| serde_json::from_str::<GroupRecord>(v).ok()) {
@@ -1042,6 +1046,24 @@ impl GroupCoordinator {
         for (tp, o) in offsets {
             pending.retain(|(t, _)| t != tp);
             pending.push((tp.clone(), *o));
+        }
+    }
+
+    /// The append of a `TxnOffsetCommit` failed: its offsets are no longer pending.
+    pub fn fail_txn_offsets(
+        &mut self,
+        group: &str,
+        producer_id: i64,
+        offsets: &[(TopicPartition, i64)],
+    ) {
+        let Some(g) = self.groups.get_mut(group) else {
+            return;
+        };
+        if let Some(pending) = g.pending_txn_offsets.get_mut(&producer_id) {
+            pending.retain(|(tp, o)| !offsets.iter().any(|(t, x)| t == tp && x == o));
+            if pending.is_empty() {
+                g.pending_txn_offsets.remove(&producer_id);
+            }
         }
     }
 

@@ -605,6 +605,36 @@ impl Message {
         }
     }
 
+    /// The correlation id of a response to a client's request (or of the synthetic
+    /// `Disconnected` answering one).
+    pub fn response_correlation(&self) -> Option<u64> {
+        match self {
+            Message::MetadataResponse { corr, .. }
+            | Message::ProduceResponse { corr, .. }
+            | Message::FetchResponse { corr, .. }
+            | Message::ListOffsetsResponse { corr, .. }
+            | Message::InitProducerIdResponse { corr, .. }
+            | Message::FindCoordinatorResponse { corr, .. }
+            | Message::JoinGroupResponse { corr, .. }
+            | Message::SyncGroupResponse { corr, .. }
+            | Message::HeartbeatResponse { corr, .. }
+            | Message::LeaveGroupResponse { corr, .. }
+            | Message::OffsetCommitResponse { corr, .. }
+            | Message::OffsetFetchResponse { corr, .. }
+            | Message::ConsumerGroupHeartbeatResponse { corr, .. }
+            | Message::AddPartitionsToTxnResponse { corr, .. }
+            | Message::AddOffsetsToTxnResponse { corr, .. }
+            | Message::TxnOffsetCommitResponse { corr, .. }
+            | Message::EndTxnResponse { corr, .. }
+            | Message::WriteTxnMarkersResponse { corr, .. }
+            | Message::ShareGroupHeartbeatResponse { corr, .. }
+            | Message::ShareFetchResponse { corr, .. }
+            | Message::ShareAcknowledgeResponse { corr, .. } => Some(*corr),
+            Message::Disconnected { corr } => *corr,
+            _ => None,
+        }
+    }
+
     /// Whether a response is expected (so a dead receiver produces a `Disconnected`).
     pub fn expects_response(&self) -> bool {
         match self {

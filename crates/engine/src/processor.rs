@@ -308,17 +308,36 @@ impl Cluster {
                 }
             }
             Step::AwaitCommit { positions } => {
-                let done = match self.clients.get(ci as usize) {
-                    Some(Client::Consumer(c)) => c
-                        .committed_offsets()
-                        .is_some_and(|m| positions.iter().all(|(tp, o)| m.get(tp) == Some(o))),
-                    _ => false,
+                let (done, in_flight, owned) = match self.clients.get(ci as usize) {
+                    Some(Client::Consumer(c)) => (
+                        c.committed_offsets()
+                            .is_some_and(|m| positions.iter().all(|(tp, o)| m.get(tp) == Some(o))),
+                        c.commit_in_flight(),
+                        positions.iter().all(|(tp, _)| c.assignment.contains(tp)),
+                    ),
+                    _ => (false, false, false),
                 };
                 if done {
                     if let Some(pm) = self.processors.get_mut(idx as usize) {
                         pm.batches += 1;
                     }
                     set(self, Step::Idle, "batch done");
+                } else if !in_flight && owned {
+                    // The commit failed (e.g. NOT_COORDINATOR, or a timeout): commitSync
+                    // retries retriable errors; without a coordinator this waits for one.
+                    self.with_consumer(ci, |c, ctx| {
+                        c.commit(ctx, positions.clone(), "stream task commit (retry)")
+                    });
+                } else if !in_flight {
+                    // CommitFailedException: the partitions were revoked. The task is closed
+                    // dirty; whoever owns the partitions now starts from the committed offsets
+                    // and writes this output again (at_least_once).
+                    self.with_consumer(ci, |c, _| c.rewind_to_committed());
+                    set(
+                        self,
+                        Step::Idle,
+                        "commit failed: partitions revoked; rewound to committed offsets",
+                    );
                 }
             }
             Step::AwaitTxn => match phase.0 {

@@ -186,9 +186,9 @@ pub struct Producer {
     pub producer_epoch: i16,
     init_pid_in_flight: Option<u64>,
     pub next_sequence: BTreeMap<Tp, i32>,
-    inflight_sequences: BTreeMap<Tp, BTreeSet<i32>>,
+    pub(crate) inflight_sequences: BTreeMap<Tp, BTreeSet<i32>>,
     /// The last sequence the broker acknowledged per partition (`lastAckedSequence`).
-    last_acked_sequence: BTreeMap<Tp, i32>,
+    pub(crate) last_acked_sequence: BTreeMap<Tp, i32>,
     pub stats: ProducerStats,
     pub last_error: Option<ClientError>,
     pub(crate) next_corr: u64,
@@ -650,6 +650,9 @@ impl Producer {
             if let Some(set) = self.inflight_sequences.get_mut(&b.tp) {
                 set.remove(&s);
             }
+            if b.producer_epoch == self.producer_epoch {
+                self.txn_sequenced_batch_failed(error);
+            }
         }
         let label = format!("{}-{}", ctx.topic_name(b.tp), b.tp.partition);
         for r in &b.records {
@@ -660,6 +663,7 @@ impl Producer {
     fn complete(&mut self, ctx: &mut Ctx, f: InFlight, results: Vec<ProducePartitionResult>) {
         let mut retry = Vec::new();
         let mut bump_epoch = false;
+        let mut bump_tps: BTreeSet<Tp> = BTreeSet::new();
         for b in f.batches {
             let res = results.iter().find(|r| r.tp == b.tp);
             let error = match res {
@@ -698,6 +702,7 @@ impl Producer {
                     {
                         // KIP-360: fail the batch, bump the epoch and reset sequences.
                         bump_epoch = true;
+                        bump_tps.insert(b.tp);
                         let detail = format!(
                             "the broker expected a different sequence number for {}-{}",
                             ctx.topic_name(b.tp),
@@ -719,9 +724,17 @@ impl Producer {
             self.next_sequence.clear();
             self.inflight_sequences.clear();
             self.last_acked_sequence.clear();
-            for dq in self.accumulator.values_mut() {
-                for b in dq.iter_mut() {
-                    b.base_sequence = None;
+            // Only the partition that revealed the gap is renumbered under the new epoch
+            // (`TransactionManager.bumpIdempotentProducerEpoch` rewrites the sequences of
+            // `partitionsToRewriteSequences` only). A retrying batch of another partition keeps
+            // its epoch and sequence, so the broker still recognises it if it was written
+            // (DUPLICATE_SEQUENCE_NUMBER) or refuses it (INVALID_PRODUCER_EPOCH); renumbering
+            // it would append it a second time (simulation harness finding, issue 8).
+            for (tp, dq) in self.accumulator.iter_mut() {
+                if bump_tps.contains(tp) {
+                    for b in dq.iter_mut() {
+                        b.base_sequence = None;
+                    }
                 }
             }
         }
@@ -1011,22 +1024,27 @@ impl Producer {
     }
 
     /// Fail every record not yet sent (abortTransaction drops them). Returns how many.
-    pub(crate) fn drop_unsent(&mut self, ctx: &mut Ctx, why: &str) -> usize {
+    /// Drop the records of batches that never got a sequence number (never sent); the
+    /// sequenced ones stay to be resolved (`abortUndrainedBatches`). Returns how many.
+    pub(crate) fn drop_unsequenced(&mut self, ctx: &mut Ctx) -> usize {
         let mut ids = Vec::new();
-        for dq in self.accumulator.values() {
-            for b in dq {
+        for dq in self.accumulator.values_mut() {
+            dq.retain(|b| {
+                if b.base_sequence.is_some() {
+                    return true;
+                }
                 ids.extend(b.records.iter().map(|r| r.id));
-            }
+                false
+            });
         }
+        self.accumulator.retain(|_, dq| !dq.is_empty());
         for w in &self.waiting {
             ids.push(w.record.id);
         }
-        self.accumulator.clear();
         self.waiting.clear();
         for id in &ids {
             ctx.ledger.on_fail(*id, ErrorCode::InvalidTxnState, ctx.now);
         }
-        let _ = why;
         ids.len()
     }
 

@@ -334,6 +334,9 @@ impl ShareConsumer {
         self.next_corr += 1;
         self.next_corr
     }
+    pub(crate) fn set_corr_base(&mut self, base: u64) {
+        self.next_corr = base;
+    }
 
     fn error(&mut self, ctx: &mut Ctx, error: ErrorCode, detail: String) {
         *self

@@ -81,6 +81,12 @@ pub struct TransactionManager {
     pub last_call: String,
     pub committed: u64,
     pub aborted: u64,
+    /// KIP-360 (`TransactionManager.epochBumpRequired`): a batch with a sequence number
+    /// failed (its retries or delivery.timeout.ms ran out, or OUT_OF_ORDER_SEQUENCE_NUMBER),
+    /// so the partition's sequence numbers have a hole: once the transaction is aborted the
+    /// producer gets a new epoch from InitProducerId and numbers batches from 0 again.
+    #[serde(default)]
+    pub epoch_bump_required: bool,
 }
 
 impl TransactionManager {
@@ -99,6 +105,7 @@ impl TransactionManager {
             last_call: "initTransactions".into(),
             committed: 0,
             aborted: 0,
+            epoch_bump_required: false,
         }
     }
 
@@ -213,7 +220,11 @@ impl Producer {
         }
     }
 
-    /// `abortTransaction()`: drop unsent records, then EndTxn(abort).
+    /// `abortTransaction()`: drop the batches not yet sent, then EndTxn(abort) once the sent
+    /// ones are resolved. As `RecordAccumulator.abortUndrainedBatches` for a transactional
+    /// producer, a batch that already has a sequence number (sent once, now retrying) is
+    /// kept until it is acknowledged or fails: dropping it would leave a hole in the
+    /// partition's sequence numbers (the next batch would be OUT_OF_ORDER_SEQUENCE_NUMBER).
     pub fn abort_transaction(&mut self, ctx: &mut Ctx) -> SimResult<()> {
         let phase = self.txn.as_ref().map(|t| t.phase);
         match phase {
@@ -221,7 +232,7 @@ impl Producer {
                 "abortTransaction needs a transactional.id",
             )),
             Some(TxnPhase::InTransaction | TxnPhase::Committing | TxnPhase::Abortable(_)) => {
-                let dropped = self.drop_unsent(ctx, "the transaction was aborted");
+                let dropped = self.drop_unsequenced(ctx);
                 if let Some(t) = self.txn_mut() {
                     t.phase = TxnPhase::Aborting;
                     t.pending.clear();
@@ -407,7 +418,13 @@ impl Producer {
         let name = self.name.clone();
         let Some(t) = self.txn_mut() else { return };
         let ids = std::mem::take(&mut t.record_ids);
-        t.phase = TxnPhase::Ready;
+        t.phase = if !committed && t.epoch_bump_required {
+            // KIP-360: InitProducerId again for a new epoch (sequence numbers from 0).
+            TxnPhase::Initializing
+        } else {
+            TxnPhase::Ready
+        };
+        t.epoch_bump_required = false;
         t.partitions.clear();
         t.offsets = None;
         if committed {
@@ -505,9 +522,12 @@ impl Producer {
             ) => match error {
                 None => {
                     t.phase = TxnPhase::Ready;
+                    t.epoch_bump_required = false;
                     self.producer_id = producer_id;
                     self.producer_epoch = producer_epoch;
                     self.next_sequence.clear();
+                    self.inflight_sequences.clear();
+                    self.last_acked_sequence.clear();
                     ctx.emit(TraceKind::Note {
                         text: format!("{}: initTransactions done: producer id {producer_id}, epoch {producer_epoch}", self.name),
                     });
@@ -624,12 +644,29 @@ impl Producer {
             ErrorCode::ProducerFenced => self.txn_fail(ctx, e, "produce"),
             ErrorCode::InvalidProducerEpoch | ErrorCode::OutOfOrderSequenceNumber => {
                 if let Some(t) = self.txn_mut() {
+                    if e == ErrorCode::OutOfOrderSequenceNumber {
+                        t.epoch_bump_required = true;
+                    }
                     if t.phase != TxnPhase::Aborting {
                         t.phase = TxnPhase::Abortable(e);
                     }
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A batch that had a sequence number failed for good: the transaction must be aborted
+    /// and the epoch bumped (`TransactionManager.handleFailedBatch`, KIP-360).
+    pub(crate) fn txn_sequenced_batch_failed(&mut self, e: ErrorCode) {
+        if let Some(t) = self.txn_mut() {
+            if matches!(t.phase, TxnPhase::Fatal(_)) {
+                return;
+            }
+            t.epoch_bump_required = true;
+            if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
+                t.phase = TxnPhase::Abortable(e);
+            }
         }
     }
 

@@ -28,7 +28,8 @@ COMMANDS:
         wasm, js and css.
     test [--quick] [--verbose]
         Everything CI runs (.ci/run): cargo fmt --check, clippy -D warnings, native tests,
-        engine conformance tests as wasm32 in Node, UI tests as wasm32 in headless Chromium,
+        deterministic simulation (kafka-sim fuzz: 400 seeds × 10,000 events, then 10 s of
+        byte-level fuzzing per target, with the CLI built --profile fast), engine conformance tests as wasm32 in Node, UI tests as wasm32 in headless Chromium,
         a release build with Trunk, the browser end-to-end suite (tests/) against dist/, and
         a bundle-size check (wasm+js+css gzipped at level 9: fails above the regression
         ceiling; the 350 KiB budget is reported, see BENCHMARKS.md).
@@ -43,6 +44,14 @@ COMMANDS:
         and write them to BENCHMARKS.md with the machine, date and commit.
         --quick    only the bundle-size check against the regression ceiling (reuses
                    dist/ if present); fails only above the ceiling; writes nothing
+    sim [--seeds N] [ARGS…]
+        Deterministic simulation testing: build the CLI with `--profile fast` and run
+        `kafka-sim fuzz --seeds N ARGS…` (default N = 1000; e.g. `cargo xtask sim --seeds
+        100000` for the long campaign, `--start S`, `--events E`, `--config safe|weak|all`,
+        `--jobs J`, `--out DIR`, `--replay FILE`, `--target json|link|commands|all --time T`).
+        Prints each invariant's checks, the weak configurations' anomaly rates and events/s;
+        exits non-zero if an invariant failed or a weak configuration never showed its
+        anomaly. See docs/simulation-testing.md.
     tools [--check]
         Install any missing or wrong-version tool (--check: only report).
     help, --help, -h
@@ -69,6 +78,10 @@ fn main() -> ExitCode {
         return usage_error("no command given");
     };
     let opts = &args[1..];
+    if command == "sim" {
+        // Everything after `sim` is kafka-sim fuzz's (its own --help included).
+        return sim(opts);
+    }
     if opts.iter().any(|a| a == "--help" || a == "-h") {
         print!("{USAGE}");
         return ExitCode::SUCCESS;
@@ -137,6 +150,56 @@ fn main() -> ExitCode {
             }
         }
         other => usage_error(&format!("unknown command `{other}`")),
+    }
+}
+
+/// The `kafka-sim` binary of the `fast` profile (`cargo build --profile fast -p kafka-sim-cli`).
+pub(crate) fn fast_cli(ctx: &Ctx) -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { ctx.root.join(p) })
+        .unwrap_or_else(|| ctx.root.join("target"));
+    target
+        .join("fast")
+        .join(format!("kafka-sim{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// `cargo xtask sim`: build the fast CLI, then `kafka-sim fuzz` with the given arguments.
+fn sim(args: &[String]) -> ExitCode {
+    let ctx = Ctx::new(false);
+    let mut build = ctx.cargo();
+    build.args(["build", "--profile", "fast", "-p", "kafka-sim-cli"]);
+    println!("$ {}", tools::cmdline(&build));
+    match build.status() {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            eprintln!("error: building kafka-sim failed ({s})");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut fuzz_args: Vec<String> = vec!["fuzz".into()];
+    let modes = ["--replay", "--target", "--list", "--help", "-h"];
+    if !args
+        .iter()
+        .any(|a| a == "--seeds" || modes.contains(&a.as_str()))
+    {
+        fuzz_args.extend(["--seeds".to_string(), "1000".to_string()]);
+    }
+    fuzz_args.extend(args.iter().cloned());
+    let mut cmd = std::process::Command::new(fast_cli(&ctx));
+    cmd.args(&fuzz_args).current_dir(&ctx.root);
+    println!("$ {}", tools::cmdline(&cmd));
+    match cmd.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("error: cannot run {}: {e}", fast_cli(&ctx).display());
+            ExitCode::FAILURE
+        }
     }
 }
 
