@@ -583,10 +583,23 @@ impl Producer {
         error: ErrorCode,
         detail: String,
     ) {
+        self.retry_or_fail(ctx, batches, error, detail, error.retriable());
+    }
+
+    /// Retry `batches` (within `retries` and `delivery.timeout.ms`) when `retriable`, else
+    /// fail them.
+    fn retry_or_fail(
+        &mut self,
+        ctx: &mut Ctx,
+        batches: Vec<Batch>,
+        error: ErrorCode,
+        detail: String,
+        retriable: bool,
+    ) {
         let mut requeue: Vec<Batch> = Vec::new();
         for mut b in batches {
             let expired = ctx.now >= b.created_at + self.settings.delivery_timeout_ms;
-            if error.retriable() && b.attempts < self.settings.retries && !expired {
+            if retriable && b.attempts < self.settings.retries && !expired {
                 b.attempts += 1;
                 let delay = self.backoff(b.attempts, ctx.rng);
                 b.next_attempt_at = ctx.now + delay;
@@ -664,6 +677,7 @@ impl Producer {
         let mut retry = Vec::new();
         let mut bump_epoch = false;
         let mut bump_tps: BTreeSet<Tp> = BTreeSet::new();
+        let mut renumber = Vec::new();
         for b in f.batches {
             let res = results.iter().find(|r| r.tp == b.tp);
             let error = match res {
@@ -700,15 +714,22 @@ impl Producer {
                         && self.settings.transactional_id.is_none()
                         && next
                     {
-                        // KIP-360: fail the batch, bump the epoch and reset sequences.
+                        // KIP-360 (`TransactionManager.canRetry` requests an epoch bump for
+                        // the partition and returns true): bump the epoch, renumber this
+                        // partition's batches from 0, and retry this one under the new epoch.
                         bump_epoch = true;
                         bump_tps.insert(b.tp);
+                        if let Some(s) = b.base_sequence {
+                            if let Some(set) = self.inflight_sequences.get_mut(&b.tp) {
+                                set.remove(&s);
+                            }
+                        }
                         let detail = format!(
-                            "the broker expected a different sequence number for {}-{}",
+                            "the broker expected a different sequence number for {}-{}: new epoch, sequences from 0",
                             ctx.topic_name(b.tp),
                             b.tp.partition
                         );
-                        self.finish_failed(ctx, b, e, detail);
+                        renumber.push((b, e, detail));
                         continue;
                     }
                     let detail = format!("{} from {}", e.explain(), NodeId::Broker(f.broker));
@@ -737,6 +758,13 @@ impl Producer {
                     }
                 }
             }
+        }
+        // The batches that revealed the gap go back first in their partition's queue (they
+        // are its oldest), to be sent with the new epoch; retries and delivery.timeout.ms
+        // still bound them.
+        for (mut b, e, detail) in renumber.into_iter().rev() {
+            b.base_sequence = None;
+            self.retry_or_fail(ctx, vec![b], e, detail, true);
         }
     }
 

@@ -238,3 +238,51 @@ fn restarted_client_never_sees_its_predecessors_responses() {
         "the new producer counted an acknowledgement for a record it never sent"
     );
 }
+
+/// Seed 4032: the restarted idempotent producer's first batch (sequence 0) was refused with
+/// NOT_ENOUGH_REPLICAS while sequences 1 and 3 were written; resent, sequence 0 got
+/// OUT_OF_ORDER_SEQUENCE_NUMBER. Kafka's client (`TransactionManager.canRetry`) then bumps the
+/// epoch and *retries* that batch renumbered from 0; the simulator used to fail it, telling
+/// the application its records were lost. (The duplicates of sequences 1 and 3 that the
+/// renumbering writes are Kafka's own window, KAFKA-14034: see docs/simulation-testing.md.)
+#[test]
+fn out_of_order_sequence_bumps_the_epoch_and_retries_the_batch() {
+    use kafka_sim::error::ErrorCode;
+    use kafka_sim::ledger::Outcome;
+    let sc = finding("seed-4032-idempotence_no_duplicates.json");
+    let end = sc.default_end();
+    let mut s = Session::new(sc, None).unwrap();
+    s.advance_to(end);
+    let p = s
+        .cluster
+        .view()
+        .producers
+        .into_iter()
+        .find(|p| p.id == "p0")
+        .unwrap();
+    assert!(
+        p.errors.contains_key("OUT_OF_ORDER_SEQUENCE_NUMBER"),
+        "the scenario still provokes the gap: {:?}",
+        p.errors
+    );
+    assert!(p.producer_epoch >= 1, "the epoch was bumped");
+    let failed_out_of_order: Vec<u64> = s
+        .cluster
+        .ledger
+        .entries()
+        .filter(|e| {
+            matches!(
+                e.outcome,
+                Outcome::Failed {
+                    error: ErrorCode::OutOfOrderSequenceNumber,
+                    ..
+                }
+            )
+        })
+        .map(|e| e.id)
+        .collect();
+    assert!(
+        failed_out_of_order.is_empty(),
+        "records failed with OUT_OF_ORDER_SEQUENCE_NUMBER instead of being retried: {failed_out_of_order:?}"
+    );
+}
