@@ -588,6 +588,11 @@ impl Broker {
             return;
         }
         let skip = (self.metadata.offset - from_offset) as usize;
+        // A batch of records (a restarted broker catching up from offset 0, or a heartbeat
+        // after a gap) is applied as one delta, as Kafka's metadata publisher does: each
+        // partition moves straight to its latest registration, so a broker never acts on (or
+        // records in the ledger's history) leaderships that ended while it was away.
+        let mut partitions: BTreeMap<Tp, crate::metadata::PartitionRegistration> = BTreeMap::new();
         for rec in records.iter().skip(skip) {
             self.metadata.apply(rec);
             if let MetadataRecord::Topic(TopicRecord { id: topic, .. })
@@ -600,9 +605,11 @@ impl Broker {
             }
             match rec {
                 MetadataRecord::Partition { tp, reg }
-                    if reg.replicas.contains(&self.id) || self.partitions.contains_key(tp) =>
+                    if reg.replicas.contains(&self.id)
+                        || self.partitions.contains_key(tp)
+                        || partitions.contains_key(tp) =>
                 {
-                    self.apply_partition(ctx, *tp, reg);
+                    partitions.insert(*tp, reg.clone());
                 }
                 MetadataRecord::TopicConfig { topic, .. } => {
                     let s = self.topic_settings(*topic);
@@ -618,6 +625,9 @@ impl Broker {
                 }
                 _ => {}
             }
+        }
+        for (tp, reg) in &partitions {
+            self.apply_partition(ctx, *tp, reg);
         }
         self.maybe_fetch(ctx);
     }
