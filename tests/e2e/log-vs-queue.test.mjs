@@ -17,6 +17,14 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openApp, waitForReady, waitForContract, screenshot, poll } from './browser.mjs';
 
+/** Click through the DOM (`el.click()`): the page re-renders every animation frame while the
+ * simulation runs, and a pointer click aimed at a button that is being re-laid out can land
+ * beside it. Waits for the element to exist and be enabled first. */
+async function domClick(page, selector) {
+  await page.waitForSelector(`${selector}:not([disabled])`, { timeout: 15_000 });
+  await page.$eval(selector, (el) => el.click());
+}
+
 /** What the log-vs-queue view shows. */
 async function lvq(page) {
   return page.evaluate(() => {
@@ -65,7 +73,7 @@ describe('log versus queue', () => {
 
       // A late consumer group replays the topic from offset 0.
       const before = Object.keys(drained.groups);
-      await page.click('#late-group');
+      await domClick(page, '#late-group');
       const late = await poll(async () => {
         const s = await lvq(page);
         const g = Object.keys(s.groups).find((k) => !before.includes(k) && k.startsWith('late-group'));
@@ -75,6 +83,9 @@ describe('log versus queue', () => {
       assert.equal(late.read, late.retained, `${late.g} read every record the topic holds, from offset 0`);
       assert.equal(late.retained, 10, 'reading did not delete anything from the topic');
 
+      // The preset's script adds one more auto-ack worker (fraud-worker) at 12 s: wait for it,
+      // so that no worker joins after the crashes below.
+      await waitForContract(page, '[data-testid="queue-worker"][data-consumer="fraud-worker"]', problems, "the preset's late queue worker", 30_000);
       // Acknowledge by hand: crash the auto-ack workers, add a manual-ack worker, send one order.
       for (;;) {
         const crash = await page.$('[data-testid="queue-view"] [data-testid="queue-worker"] [data-action="crash-worker"]');
@@ -94,19 +105,29 @@ describe('log versus queue', () => {
           assert.fail(`crashing ${id} had no effect: ${JSON.stringify(info)}`);
         }
       }
-      await page.click('#manual-worker');
+      await domClick(page, '#manual-worker');
       const worker = '[data-testid="queue-worker"][data-consumer="manual-worker-1"]';
       await waitForContract(page, worker, problems, 'the manual-ack worker');
       const beforeSend = await lvq(page);
-      await page.click('#send-both');
-      await page.waitForSelector(`${worker} [data-action="ack"]:not([disabled])`, { timeout: 15_000 });
+      await domClick(page, '#send-both');
+      const sent = await poll(async () => {
+        const s = await lvq(page);
+        return { done: s.sent === beforeSend.sent + 1, ...s };
+      }, { timeout: 10_000 });
+      assert.ok(sent.done, `the order reached the queue (${JSON.stringify(sent)})`);
+      const handed = await poll(async () => ({
+        done: Boolean(await page.$(`${worker} [data-action="ack"]:not([disabled])`)),
+        worker: await page.$eval(worker, (el) => el.textContent),
+        ...(await lvq(page)),
+      }), { timeout: 20_000 });
+      assert.ok(handed.done, `the manual worker received the order (${JSON.stringify(handed)})`);
       const held = await lvq(page);
       assert.equal(held.count, 1, 'the queue holds the message while the worker has not acknowledged it');
       assert.equal(held.messages, 1, 'the message is drawn in the queue');
       assert.equal(held.deleted, beforeSend.deleted, 'nothing is deleted before the ack');
       await screenshot(page, 'log-vs-queue-before-ack.png');
 
-      await page.click(`${worker} [data-action="ack"]`);
+      await domClick(page, `${worker} [data-action="ack"]`);
       const acked = await poll(async () => {
         const s = await lvq(page);
         return { done: s.count === 0 && s.deleted === held.deleted + 1, ...s };
@@ -135,7 +156,7 @@ describe('log versus queue', () => {
         const n = await page.$$eval(`${part} [data-testid="segment"]`, (els) => els.length);
         return { done: n >= 3, n };
       }, { timeout: 15_000, interval: 50 });
-      await page.click('#play-toggle');
+      await domClick(page, '#play-toggle');
       assert.equal(await page.getAttribute('#play-toggle', 'aria-pressed'), 'false', 'paused');
       const t = Number((await page.textContent('#clock')).match(/[\d.]+/)[0]);
       assert.ok(t < 7, `paused at t = ${t} s, before the preset's own fast-forward`);
@@ -147,7 +168,7 @@ describe('log versus queue', () => {
       assert.equal(await page.$(`${part} [data-testid="segment-deleted"]`), null, 'nothing deleted yet');
       await screenshot(page, 'retention-before.png');
 
-      await page.click('[data-testid="fast-forward"] button[data-ff="604800000"]');
+      await domClick(page, '[data-testid="fast-forward"] button[data-ff="604800000"]');
       const after = await poll(async () => {
         const start = Number(await page.getAttribute(part, 'data-log-start'));
         const deleted = await page.$(`${part} [data-testid="segment-deleted"]`);

@@ -15,6 +15,14 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openApp, waitForReady, waitForContract, screenshot, poll } from './browser.mjs';
 
+/** Click through the DOM (`el.click()`): the page re-renders every animation frame while the
+ * simulation runs, and a pointer click aimed at a button that is being re-laid out can land
+ * beside it. Waits for the element to exist and be enabled first. */
+async function domClick(page, selector) {
+  await page.waitForSelector(`${selector}:not([disabled])`, { timeout: 15_000 });
+  await page.$eval(selector, (el) => el.click());
+}
+
 const col = (level) => `[data-testid="iso-col"][data-isolation="${level}"]`;
 
 /** Counts of both consumers, the diff pill and the markers drawn in the logs. */
@@ -63,16 +71,16 @@ describe('transactions in the page', () => {
       assert.equal(base.ru, 4, 'read_uncommitted read the preset\'s aborted and committed records');
 
       // Our transaction: begin, two sends (one per partition), abort.
-      await page.click('#txn-begin');
-      await page.click('#txn-send');
-      await page.click('#txn-send');
+      await domClick(page, '#txn-begin');
+      await domClick(page, '#txn-send');
+      await domClick(page, '#txn-send');
       const open = await poll(async () => {
         const s = await snapshot(page);
         return { done: s.ru === base.ru + 2, ...s };
       }, { timeout: 15_000 });
       assert.equal(open.ru, base.ru + 2, 'read_uncommitted reads the open transaction\'s records below the HW');
       assert.equal(open.rc, base.rc, 'read_committed is held at the LSO while the transaction is open');
-      await page.click('#txn-abort');
+      await domClick(page, '#txn-abort');
 
       const aborted = await poll(async () => {
         const s = await snapshot(page);
@@ -91,10 +99,10 @@ describe('transactions in the page', () => {
       assert.match(glyph, /◆\d+ABORT/, 'the marker has its own glyph and label');
 
       // A committed transaction is visible to both.
-      await page.click('#txn-begin');
-      await page.click('#txn-send');
-      await page.click('#txn-send');
-      await page.click('#txn-commit');
+      await domClick(page, '#txn-begin');
+      await domClick(page, '#txn-send');
+      await domClick(page, '#txn-send');
+      await domClick(page, '#txn-commit');
       const committed = await poll(async () => {
         const s = await snapshot(page);
         return { done: s.rc === aborted.rc + 2 && s.ru === aborted.ru + 2 && s.commitMarkers >= aborted.commitMarkers + 2, ...s };
