@@ -166,7 +166,14 @@ pub const INVARIANTS: &[InvariantDef] = &[
               the resulting OUT_OF_ORDER_SEQUENCE/UNKNOWN_PRODUCER_ID makes the producer bump \
               its epoch and renumber (KIP-360), which the broker cannot tell from new data. \
               Kafka (KIP-98) promises idempotence only without such data loss, so duplicates \
-              on a topic with unclean election enabled are not counted as violations.",
+              on a topic with unclean election enabled are not counted as violations. \
+              Also excused: the copies of a record whose batch the producer renumbered under a \
+              bumped epoch (KIP-360, TransactionManager.bumpIdempotentProducerEpoch → \
+              startSequencesAtBeginning) after sending it and before an acknowledgement, when \
+              each copy carries a different epoch. A leader may have written the batch under \
+              the old epoch while its response was lost or timed out; the renumbered retry \
+              is new data to the broker (Kafka's own window, KAFKA-14034). Two copies under \
+              one epoch, or copies of a record that was never renumbered, stay violations.",
     },
     InvariantDef {
         name: READ_COMMITTED,
@@ -805,7 +812,7 @@ impl Checker {
         let dups: Vec<&DuplicateRecord> = audit
             .duplicates
             .iter()
-            .filter(|d| d.idempotent && !unclean_topics.contains(d.topic.as_str()))
+            .filter(|d| d.idempotent && !d.renumbered && !unclean_topics.contains(d.topic.as_str()))
             .collect();
         for d in dups {
             found.push((
@@ -1006,6 +1013,11 @@ pub struct DuplicateRecord {
     pub id: u64,
     pub producer: String,
     pub idempotent: bool,
+    /// Explained by a KIP-360 renumbering: the producer gave the record's sent, unacknowledged
+    /// batch a new epoch and sequence (ledger `renumbered`), and each copy is under a
+    /// different producer epoch (at most one per epoch).
+    #[serde(default)]
+    pub renumbered: bool,
     pub topic: String,
     pub partition: i32,
     pub offsets: Vec<i64>,
@@ -1086,10 +1098,19 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &BTreeMap<TopicId, TopicFacts>) -
                 offsets.sort_unstable();
                 offsets.dedup();
                 if offsets.len() > 1 {
+                    // One copy per producer epoch at most, from one producer id.
+                    let ids: BTreeSet<(i64, i16)> = offsets
+                        .iter()
+                        .filter_map(|o| log.entry_at(*o))
+                        .map(|(b, _)| (b.producer_id, b.producer_epoch))
+                        .collect();
+                    let one_per_epoch = ids.len() == offsets.len()
+                        && ids.iter().map(|(id, _)| id).collect::<BTreeSet<_>>().len() == 1;
                     a.duplicates.push(DuplicateRecord {
                         id: e.id,
                         producer: client_name(e.producer),
                         idempotent: offsets.iter().all(|o| idempotent(log, *o)),
+                        renumbered: e.renumbered && one_per_epoch,
                         topic: facts.map(|f| f.name.clone()).unwrap_or_default(),
                         partition: e.tp.partition,
                         offsets,

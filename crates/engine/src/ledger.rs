@@ -40,6 +40,11 @@ pub struct LedgerEntry {
     /// For records sent in a transaction: Some(true) committed, Some(false) aborted.
     #[serde(default)]
     pub txn_committed: Option<bool>,
+    /// A KIP-360 epoch bump renumbered this record's batch (new epoch, sequences from 0)
+    /// after it had been sent with a sequence and before it was acknowledged: a leader may
+    /// already hold a copy under the old epoch, which the new identity cannot be matched to.
+    #[serde(default)]
+    pub renumbered: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +188,7 @@ impl Ledger {
             outcome: Outcome::Pending,
             in_txn: false,
             txn_committed: None,
+            renumbered: false,
         });
     }
 
@@ -231,6 +237,13 @@ impl Ledger {
             if let Some(e) = self.get_mut(*id) {
                 e.txn_committed = Some(committed);
             }
+        }
+    }
+
+    /// An epoch bump gave the record's sent, unacknowledged batch a new epoch and sequence.
+    pub fn mark_renumbered(&mut self, id: RecordId) {
+        if let Some(e) = self.get_mut(id) {
+            e.renumbered = true;
         }
     }
 

@@ -754,7 +754,13 @@ impl Producer {
             for (tp, dq) in self.accumulator.iter_mut() {
                 if bump_tps.contains(tp) {
                     for b in dq.iter_mut() {
-                        b.base_sequence = None;
+                        // A batch that was sent with a sequence may already be in the log
+                        // under the old epoch; the ledger notes that it gets a new identity.
+                        if b.base_sequence.take().is_some() {
+                            for r in &b.records {
+                                ctx.ledger.mark_renumbered(r.id);
+                            }
+                        }
                     }
                 }
             }
@@ -763,7 +769,11 @@ impl Producer {
         // are its oldest), to be sent with the new epoch; retries and delivery.timeout.ms
         // still bound them.
         for (mut b, e, detail) in renumber.into_iter().rev() {
-            b.base_sequence = None;
+            if b.base_sequence.take().is_some() {
+                for r in &b.records {
+                    ctx.ledger.mark_renumbered(r.id);
+                }
+            }
             self.retry_or_fail(ctx, vec![b], e, detail, true);
         }
     }

@@ -286,3 +286,111 @@ fn out_of_order_sequence_bumps_the_epoch_and_retries_the_batch() {
         "records failed with OUT_OF_ORDER_SEQUENCE_NUMBER instead of being retried: {failed_out_of_order:?}"
     );
 }
+
+/// Seed 4032, the duplicates themselves: the epoch bump renumbered batches `broker-3` had
+/// already written under epoch 0 (their responses timed out), and their retries under epoch 1
+/// were appended as new data. That is Kafka's window (KAFKA-14034), so the checker excuses
+/// exactly those copies: records the producer renumbered after sending them, one copy per
+/// producer epoch. A second copy under the *same* epoch is still a violation.
+#[test]
+fn kip360_renumbering_duplicates_are_excused_only_across_epochs() {
+    let sc = finding("seed-4032-idempotence_no_duplicates.json");
+    let end = sc.default_end();
+    let mut s = Session::new(sc, None).unwrap();
+    s.advance_to(end);
+    let mut checker = invariants::Checker::new();
+    checker.after_event(&s.cluster);
+    let audit = checker.check_promises(&s.cluster);
+    let dups: Vec<_> = audit.duplicates.iter().filter(|d| d.idempotent).collect();
+    assert!(
+        !dups.is_empty(),
+        "the scenario no longer writes the renumbered batches twice"
+    );
+    let d = dups[0].clone();
+    let tp = Tp::new(s.cluster.topic_id(&d.topic).unwrap(), d.partition);
+    let leader = s.cluster.leader_of(tp).unwrap();
+    let epochs = |c: &Cluster| -> Vec<i16> {
+        let log = &c.brokers[&leader].partitions[&tp].log;
+        d.offsets
+            .iter()
+            .map(|o| log.entry_at(*o).unwrap().0.producer_epoch)
+            .collect()
+    };
+    let first_epochs = epochs(&s.cluster);
+    assert_eq!(first_epochs.len(), 2, "{d:?}");
+    assert!(
+        first_epochs[0] < first_epochs[1],
+        "the copies are under the old and the bumped epoch: {first_epochs:?}"
+    );
+    assert!(s.cluster.ledger.get(d.id).unwrap().renumbered, "{d:?}");
+    assert!(d.renumbered, "{d:?}");
+    assert!(
+        !checker
+            .violations()
+            .iter()
+            .any(|v| v.invariant == invariants::IDEMPOTENT),
+        "{:?}",
+        checker.violations()
+    );
+    assert_holds(
+        &replay("seed-4032-idempotence_no_duplicates.json"),
+        invariants::IDEMPOTENT,
+    );
+
+    // Write the newest copy's batch once more under the same epoch (as a broker that lost its
+    // producer state might): now two copies share an epoch and the checker must object.
+    let last = *d.offsets.last().unwrap();
+    let log = &mut s
+        .cluster
+        .brokers
+        .get_mut(&leader)
+        .unwrap()
+        .partitions
+        .get_mut(&tp)
+        .unwrap()
+        .log;
+    let (header, _) = log.entry_at(last).unwrap();
+    let chunk = log
+        .chunks()
+        .find(|c| {
+            c.batches()
+                .iter()
+                .any(|b| b.base_offset == header.base_offset)
+        })
+        .unwrap()
+        .clone();
+    let mut again = kafka_sim::record::Records::new();
+    again.append_batch_from(&chunk, &header, |_| true);
+    let at = log.log_end_offset();
+    again.assign_offsets(at, header.partition_leader_epoch, None);
+    log.append_as_follower(&again, end as i64).unwrap();
+    let offset = at + (last - header.base_offset);
+    s.cluster.ledger.on_append(
+        d.id,
+        kafka_sim::ledger::Append {
+            broker: leader,
+            offset,
+            leader_epoch: header.partition_leader_epoch,
+            at: end,
+        },
+    );
+    assert_eq!(
+        epochs(&s.cluster).len(),
+        2,
+        "offsets of the audit before the extra copy"
+    );
+    let mut checker = invariants::Checker::new();
+    checker.after_event(&s.cluster);
+    let audit = checker.check_promises(&s.cluster);
+    let again = audit.duplicates.iter().find(|x| x.id == d.id).unwrap();
+    assert_eq!(again.offsets.len(), 3, "{again:?}");
+    assert!(!again.renumbered, "{again:?}");
+    assert!(
+        checker
+            .violations()
+            .iter()
+            .any(|v| v.invariant == invariants::IDEMPOTENT && v.detail.contains(&d.id.to_string())),
+        "a same-epoch copy was excused: {:?}",
+        checker.violations()
+    );
+}
