@@ -5,6 +5,7 @@
 
 mod bench;
 mod bundle;
+mod fingerprint;
 mod proc;
 mod server;
 mod test;
@@ -250,6 +251,17 @@ fn serve(port: u16, release: bool) -> ExitCode {
     }
 }
 
+/// The hash of the release build's inputs (None if it cannot be computed: then always build).
+pub fn release_inputs(ctx: &Ctx) -> Option<u64> {
+    let rustc = std::process::Command::new("rustc")
+        .arg("-V")
+        .current_dir(&ctx.root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    fingerprint::release_inputs(&ctx.root, &String::from_utf8_lossy(&rustc.stdout)).ok()
+}
+
 fn dist() -> ExitCode {
     let mut ctx = Ctx::new(false);
     if !Tools::ensure(&mut ctx, &web_build_tools(true)).all_ok() {
@@ -260,18 +272,28 @@ fn dist() -> ExitCode {
     }
     println!();
     println!("== trunk build --release → dist/");
-    let mut cmd = ctx.command("trunk");
-    cmd.args(["build", "--release"])
-        .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    match cmd.status() {
-        Ok(s) if s.success() => {}
-        Ok(s) => {
-            eprintln!("error: trunk build --release exited with {s}");
-            return ExitCode::FAILURE;
-        }
-        Err(e) => {
-            eprintln!("error: cannot run trunk: {e}");
-            return ExitCode::FAILURE;
+    let inputs = release_inputs(&ctx);
+    if inputs.is_some_and(|h| fingerprint::up_to_date(&ctx.root, h)) {
+        println!("   up to date: no input of the release build changed since the last one");
+    } else {
+        fingerprint::forget(&ctx.root);
+        let mut cmd = ctx.command("trunk");
+        cmd.args(["build", "--release"])
+            .env("TRUNK_SKIP_VERSION_CHECK", "true");
+        match cmd.status() {
+            Ok(s) if s.success() => {
+                if let Some(h) = inputs {
+                    fingerprint::record(&ctx.root, h);
+                }
+            }
+            Ok(s) => {
+                eprintln!("error: trunk build --release exited with {s}");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("error: cannot run trunk: {e}");
+                return ExitCode::FAILURE;
+            }
         }
     }
     let dist = ctx.root.join("dist");
