@@ -291,10 +291,8 @@ impl Broker {
             match &d.then {
                 Some(AfterAppend::OffsetCommit { to, corr, .. })
                 | Some(AfterAppend::TxnOffsetCommit { to, corr, .. })
-                | Some(AfterAppend::Markers { to, corr, .. })
-                | Some(AfterAppend::Txn(crate::txn::TxnAfter::Prepared { to, corr, .. })) => {
-                    parked.push((*to, *corr))
-                }
+                | Some(AfterAppend::Markers { to, corr, .. }) => parked.push((*to, *corr)),
+                Some(AfterAppend::Txn(_, after)) => parked.extend(after.waiting_client()),
                 _ => {}
             }
         }
@@ -308,7 +306,7 @@ impl Broker {
         self.groups.groups.clear();
         self.groups.consumer.groups.clear();
         self.offsets_topic_requested = false;
-        self.txns.txns.clear();
+        self.txns.clear();
         self.txn_topic_requested = false;
         self.marker_requests.clear();
         self.stop_share(ctx);
@@ -1417,7 +1415,7 @@ impl Broker {
                 );
             }
             AfterAppend::TxnOffsetCommit { .. }
-            | AfterAppend::Txn(_)
+            | AfterAppend::Txn(..)
             | AfterAppend::Markers { .. } => {
                 self.after_txn_append(ctx, then, error);
             }

@@ -241,7 +241,7 @@ impl Broker {
                         tp,
                         vec![(format!("txn/{transactional_id}"), record)],
                         ProducerStamp::NONE,
-                        AfterAppend::Txn(then),
+                        AfterAppend::Txn(transactional_id, then),
                     );
                 }
                 TxnEffect::WriteMarkers { transactional_id } => {
@@ -541,35 +541,51 @@ impl Broker {
                     },
                 );
             }
-            AfterAppend::Txn(after) => match (after, error) {
-                (TxnAfter::Respond(to, msg), None) => ctx.send(to, msg),
-                (TxnAfter::Respond(to, msg), Some(_)) => {
-                    if let Some(corr) = response_corr(&msg) {
-                        ctx.send(to, error_response(&msg, corr));
+            AfterAppend::Txn(tid, after) => {
+                // The new state takes effect only now that its record is replicated
+                // (TransactionStateManager.appendTransactionToLog → completeTransitionTo);
+                // a failed append puts the old state back (pendingState reset). Until then the
+                // coordinator neither answered nor sent markers: a PrepareCommit that never
+                // reaches the ISR can be lost in a failover, and the new coordinator then
+                // aborts the transaction (simulation harness finding, seeds 10067 and 15446).
+                let error = match error {
+                    None if self.txns.transition_done(&tid) => None,
+                    None => Some(ErrorCode::NotCoordinator),
+                    Some(e) => {
+                        self.txns.transition_failed(&tid);
+                        Some(e)
                     }
-                }
-                (
-                    TxnAfter::Prepared {
-                        to,
-                        corr,
-                        transactional_id,
-                    },
-                    None,
-                ) => {
-                    ctx.send(to, Message::EndTxnResponse { corr, error: None });
-                    self.write_markers(ctx, &transactional_id);
-                }
-                (TxnAfter::Prepared { to, corr, .. }, Some(_)) => {
-                    ctx.send(
-                        to,
-                        Message::EndTxnResponse {
-                            corr,
-                            error: Some(ErrorCode::NotCoordinator),
+                };
+                match (after, error) {
+                    (TxnAfter::Respond(to, msg), None) => ctx.send(to, msg),
+                    (TxnAfter::Respond(to, msg), Some(_))
+                    | (
+                        TxnAfter::Prepared {
+                            reply: Some((to, msg)),
+                            ..
                         },
-                    );
+                        Some(_),
+                    ) => {
+                        if let Some(corr) = response_corr(&msg) {
+                            ctx.send(to, error_response(&msg, corr));
+                        }
+                    }
+                    (
+                        TxnAfter::Prepared {
+                            reply,
+                            transactional_id,
+                        },
+                        None,
+                    ) => {
+                        // sendTxnMarkersCallback: answer the client, then the markers.
+                        if let Some((to, msg)) = reply {
+                            ctx.send(to, msg);
+                        }
+                        self.write_markers(ctx, &transactional_id);
+                    }
+                    (TxnAfter::Prepared { reply: None, .. }, Some(_)) | (TxnAfter::Nothing, _) => {}
                 }
-                (TxnAfter::Nothing, _) => {}
-            },
+            }
             AfterAppend::Markers {
                 to,
                 corr,
@@ -622,8 +638,7 @@ impl Broker {
             .get(&tp.topic)
             .map_or(1, |t| t.partitions);
         self.txns
-            .txns
-            .retain(|tid, _| txn::partition_for(tid, parts) != tp.partition);
+            .retain(|tid| txn::partition_for(tid, parts) != tp.partition);
     }
 
     pub(crate) fn txn_tick(&mut self, ctx: &mut Ctx) {
@@ -634,14 +649,9 @@ impl Broker {
             .filter(|t| self.is_txn_coordinator(t))
             .cloned()
             .collect();
-        let mut fx = self.txns.tick(ctx.wall);
-        fx.retain(|e| match e {
-            TxnEffect::Persist {
-                transactional_id, ..
-            }
-            | TxnEffect::WriteMarkers { transactional_id } => mine.contains(transactional_id),
-            _ => true,
-        });
+        let fx = self
+            .txns
+            .tick(ctx.wall, |tid| mine.iter().any(|m| m == tid));
         self.run_txn_effects(ctx, fx);
     }
 }

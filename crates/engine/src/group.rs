@@ -167,8 +167,8 @@ pub enum AfterAppend {
         producer_id: i64,
         offsets: Vec<(TopicPartition, i64)>,
     },
-    /// The transaction coordinator's state record is durable.
-    Txn(crate::txn::TxnAfter),
+    /// The transaction coordinator's state record for a `transactional.id` is durable.
+    Txn(String, crate::txn::TxnAfter),
     /// Transaction markers written on this leader.
     Markers {
         to: NodeId,

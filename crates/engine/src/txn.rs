@@ -79,18 +79,45 @@ pub enum TxnEffect {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TxnAfter {
     Respond(NodeId, Message),
-    /// PrepareCommit/PrepareAbort is durable: answer the client, then write the markers.
+    /// PrepareCommit/PrepareAbort is durable: answer the client (the EndTxn, or the
+    /// InitProducerId that fenced an ongoing transaction; none for a timed-out transaction),
+    /// then write the markers (`TransactionCoordinator.endTransaction`'s
+    /// `sendTxnMarkersCallback`).
     Prepared {
-        to: NodeId,
-        corr: u64,
+        reply: Option<(NodeId, Message)>,
         transactional_id: String,
     },
     Nothing,
 }
 
+impl TxnAfter {
+    /// The client request that waits for this state write, if any (its connection is reset
+    /// when the broker stops).
+    pub fn waiting_client(&self) -> Option<(NodeId, u64)> {
+        match self {
+            TxnAfter::Prepared {
+                reply: Some((to, Message::EndTxnResponse { corr, .. })),
+                ..
+            }
+            | TxnAfter::Prepared {
+                reply: Some((to, Message::InitProducerIdResponse { corr, .. })),
+                ..
+            } => Some((*to, *corr)),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransactionCoordinator {
     pub txns: BTreeMap<String, TxnMetadata>,
+    /// Transactions whose latest state change is not durable yet, with their metadata from
+    /// before it (Kafka's `TransactionMetadata.pendingState`: the change is appended to
+    /// `__transaction_state` and only takes effect in `completeTransitionTo` once the ISR
+    /// has it). While one is pending the coordinator answers CONCURRENT_TRANSACTIONS, sends
+    /// no markers and times nothing out; a failed append restores the old metadata.
+    #[serde(default)]
+    pub transitions: BTreeMap<String, TxnMetadata>,
     /// Producer ids this coordinator hands out: a block per broker.
     pub pid_base: i64,
     next_pid: i64,
@@ -105,6 +132,7 @@ impl TransactionCoordinator {
     pub fn new(pid_base: i64, max_timeout_ms: i64) -> Self {
         TransactionCoordinator {
             txns: BTreeMap::new(),
+            transitions: BTreeMap::new(),
             pid_base,
             next_pid: 0,
             max_timeout_ms,
@@ -125,8 +153,41 @@ impl TransactionCoordinator {
             self.next_pid = self.next_pid.max(t.producer_id - self.pid_base + 1);
             let mut t = t;
             t.markers_in_flight.clear();
+            self.transitions.remove(tid);
             self.txns.insert(tid.to_string(), t);
         }
+    }
+
+    /// The state record of `tid`'s pending transition is replicated
+    /// (`TransactionStateManager.appendTransactionToLog` → `completeTransitionTo`). False
+    /// when the transition is no longer this coordinator's (its partition was unloaded or
+    /// reloaded meanwhile: Kafka answers NOT_COORDINATOR).
+    pub fn transition_done(&mut self, tid: &str) -> bool {
+        self.transitions.remove(tid).is_some() && self.txns.contains_key(tid)
+    }
+
+    /// The state record of `tid`'s pending transition could not be written (or not
+    /// replicated in time): the metadata goes back to what it was (Kafka resets
+    /// `pendingState`).
+    pub fn transition_failed(&mut self, tid: &str) {
+        if let Some(before) = self.transitions.remove(tid) {
+            if let Some(t) = self.txns.get_mut(tid) {
+                *t = before;
+            }
+        }
+    }
+
+    /// Forget every transaction and pending transition (the broker stopped).
+    pub fn clear(&mut self) {
+        self.txns.clear();
+        self.transitions.clear();
+    }
+
+    /// Forget every transaction (and pending transition) `keep` rejects (the coordinator
+    /// resigned a `__transaction_state` partition).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.txns.retain(|tid, _| keep(tid));
+        self.transitions.retain(|tid, _| keep(tid));
     }
 
     fn check_producer(t: &TxnMetadata, pid: i64, epoch: i16) -> Result<(), ErrorCode> {
@@ -163,24 +224,38 @@ impl TransactionCoordinator {
                 resp(Some(ErrorCode::InvalidTransactionTimeout), -1, -1),
             )];
         }
+        if self.transitions.contains_key(tid) {
+            // prepareInitProducerIdTransit: a pending transition → retriable.
+            return vec![reply(
+                from,
+                resp(Some(ErrorCode::ConcurrentTransactions), -1, -1),
+            )];
+        }
         match self.txns.get_mut(tid) {
             None => {
                 self.next_pid += 1;
                 let pid = self.pid_base + self.next_pid;
-                self.txns.insert(
+                let created = TxnMetadata {
+                    transactional_id: tid.to_string(),
+                    producer_id: pid,
+                    producer_epoch: 0,
+                    state: TxnState::Empty,
+                    partitions: BTreeSet::new(),
+                    timeout_ms,
+                    start_ms: now,
+                    pending_markers: BTreeSet::new(),
+                    markers_in_flight: BTreeSet::new(),
+                };
+                // Kafka caches the new id with NO_PRODUCER_EPOCH before the append; a failed
+                // append leaves it there, and the retry gets epoch 0 again.
+                self.transitions.insert(
                     tid.to_string(),
                     TxnMetadata {
-                        transactional_id: tid.to_string(),
-                        producer_id: pid,
-                        producer_epoch: 0,
-                        state: TxnState::Empty,
-                        partitions: BTreeSet::new(),
-                        timeout_ms,
-                        start_ms: now,
-                        pending_markers: BTreeSet::new(),
-                        markers_in_flight: BTreeSet::new(),
+                        producer_epoch: -1,
+                        ..created.clone()
                     },
                 );
+                self.txns.insert(tid.to_string(), created);
                 vec![
                     TxnEffect::Note(format!(
                         "transaction coordinator: {tid} gets producer id {pid}, epoch 0"
@@ -193,6 +268,7 @@ impl TransactionCoordinator {
             }
             Some(t) => match t.state {
                 TxnState::Empty | TxnState::CompleteCommit | TxnState::CompleteAbort => {
+                    self.transitions.insert(tid.to_string(), t.clone());
                     if t.producer_epoch >= i16::MAX - 1 {
                         self.next_pid += 1;
                         t.producer_id = self.pid_base + self.next_pid;
@@ -210,16 +286,25 @@ impl TransactionCoordinator {
                     ]
                 }
                 TxnState::Ongoing => {
-                    // Fence the old producer: bump the epoch and abort its transaction.
+                    // Fence the old producer: bump the epoch and abort its transaction
+                    // (PrepareEpochFence → endTransaction(ABORT, isFromClient = false)). The
+                    // bumped epoch takes effect at once; PrepareAbort, and the markers, once
+                    // the record is durable. The client gets CONCURRENT_TRANSACTIONS then
+                    // (sendRetriableErrorCallback) and retries.
                     t.producer_epoch = t.producer_epoch.saturating_add(1);
+                    self.transitions.insert(tid.to_string(), t.clone());
                     t.state = TxnState::PrepareAbort;
                     t.pending_markers = t.partitions.clone();
                     let epoch = t.producer_epoch;
                     vec![
                         TxnEffect::Note(format!("transaction coordinator: {tid} re-initialised during a transaction: aborting it with epoch {epoch} (fencing the old producer)")),
-                        reply(from, resp(Some(ErrorCode::ConcurrentTransactions), -1, -1)),
-                        TxnEffect::Persist { transactional_id: tid.to_string(), then: TxnAfter::Nothing },
-                        TxnEffect::WriteMarkers { transactional_id: tid.to_string() },
+                        TxnEffect::Persist {
+                            transactional_id: tid.to_string(),
+                            then: TxnAfter::Prepared {
+                                reply: Some((from, resp(Some(ErrorCode::ConcurrentTransactions), -1, -1))),
+                                transactional_id: tid.to_string(),
+                            },
+                        },
                     ]
                 }
                 TxnState::PrepareCommit | TxnState::PrepareAbort => vec![reply(
@@ -260,7 +345,9 @@ impl TransactionCoordinator {
                 },
             )];
         }
-        if matches!(t.state, TxnState::PrepareCommit | TxnState::PrepareAbort) {
+        if self.transitions.contains_key(tid)
+            || matches!(t.state, TxnState::PrepareCommit | TxnState::PrepareAbort)
+        {
             return vec![reply(
                 from,
                 Message::AddPartitionsToTxnResponse {
@@ -269,6 +356,7 @@ impl TransactionCoordinator {
                 },
             )];
         }
+        self.transitions.insert(tid.to_string(), t.clone());
         if t.state != TxnState::Ongoing {
             t.state = TxnState::Ongoing;
             t.start_ms = now;
@@ -303,8 +391,12 @@ impl TransactionCoordinator {
         if let Err(e) = Self::check_producer(t, pid, epoch) {
             return vec![reply(from, resp(Some(e)))];
         }
+        if self.transitions.contains_key(tid) {
+            return vec![reply(from, resp(Some(ErrorCode::ConcurrentTransactions)))];
+        }
         match (t.state, commit) {
             (TxnState::Ongoing, _) => {
+                self.transitions.insert(tid.to_string(), t.clone());
                 t.state = if commit {
                     TxnState::PrepareCommit
                 } else {
@@ -319,8 +411,7 @@ impl TransactionCoordinator {
                     TxnEffect::Persist {
                         transactional_id: tid.to_string(),
                         then: TxnAfter::Prepared {
-                            to: from,
-                            corr,
+                            reply: Some((from, resp(None))),
                             transactional_id: tid.to_string(),
                         },
                     },
@@ -353,7 +444,9 @@ impl TransactionCoordinator {
         }
         if t.pending_markers.is_empty()
             && matches!(t.state, TxnState::PrepareCommit | TxnState::PrepareAbort)
+            && !self.transitions.contains_key(tid)
         {
+            self.transitions.insert(tid.to_string(), t.clone());
             t.state = if t.state == TxnState::PrepareCommit {
                 TxnState::CompleteCommit
             } else {
@@ -376,12 +469,23 @@ impl TransactionCoordinator {
 
     /// Periodic work: abort transactions open longer than their timeout (with an epoch bump,
     /// which fences the producer), and retry markers that are still pending.
-    pub fn tick(&mut self, now: Millis) -> Vec<TxnEffect> {
+    /// Only the transactions `mine` accepts (whose `__transaction_state` partition this broker
+    /// leads) are looked at. Transactions with a pending transition are left alone
+    /// (`timedOutTransactions` skips `pendingTransitionInProgress`; markers go out only once
+    /// PrepareCommit/PrepareAbort is durable).
+    pub fn tick(&mut self, now: Millis, mine: impl Fn(&str) -> bool) -> Vec<TxnEffect> {
         let mut fx = Vec::new();
+        let mut complete = Vec::new();
         for (tid, t) in self.txns.iter_mut() {
+            if !mine(tid) || self.transitions.contains_key(tid) {
+                continue;
+            }
             if t.state == TxnState::Ongoing && now.saturating_sub(t.start_ms) as i64 > t.timeout_ms
             {
+                // abortTimedOutTransactions: prepareFenceProducerEpoch, then
+                // endTransaction(ABORT, isFromClient = false).
                 t.producer_epoch = t.producer_epoch.saturating_add(1);
+                self.transitions.insert(tid.clone(), t.clone());
                 t.state = TxnState::PrepareAbort;
                 t.pending_markers = t.partitions.clone();
                 fx.push(TxnEffect::Note(format!(
@@ -390,20 +494,29 @@ impl TransactionCoordinator {
                 )));
                 fx.push(TxnEffect::Persist {
                     transactional_id: tid.clone(),
-                    then: TxnAfter::Nothing,
+                    then: TxnAfter::Prepared {
+                        reply: None,
+                        transactional_id: tid.clone(),
+                    },
                 });
-                fx.push(TxnEffect::WriteMarkers {
-                    transactional_id: tid.clone(),
-                });
-            } else if matches!(t.state, TxnState::PrepareCommit | TxnState::PrepareAbort)
-                && t.pending_markers
+            } else if matches!(t.state, TxnState::PrepareCommit | TxnState::PrepareAbort) {
+                if t.pending_markers
                     .iter()
                     .any(|tp| !t.markers_in_flight.contains(tp))
-            {
-                fx.push(TxnEffect::WriteMarkers {
-                    transactional_id: tid.clone(),
-                });
+                {
+                    fx.push(TxnEffect::WriteMarkers {
+                        transactional_id: tid.clone(),
+                    });
+                } else if t.pending_markers.is_empty() {
+                    // Every marker is written but CompleteCommit/CompleteAbort did not
+                    // replicate: write it again (TransactionMarkerChannelManager.tryAppendToLog
+                    // retries).
+                    complete.push(tid.clone());
+                }
             }
+        }
+        for tid in complete {
+            fx.extend(self.markers_written(&tid, &[], &[]));
         }
         fx
     }
@@ -413,9 +526,22 @@ impl TransactionCoordinator {
 mod tests {
     use super::*;
 
+    /// Every state record in `fx` reached the ISR.
+    fn durable(c: &mut TransactionCoordinator, fx: Vec<TxnEffect>) -> Vec<TxnEffect> {
+        for e in &fx {
+            if let TxnEffect::Persist {
+                transactional_id, ..
+            } = e
+            {
+                assert!(c.transition_done(transactional_id));
+            }
+        }
+        fx
+    }
+
     fn init(c: &mut TransactionCoordinator, tid: &str) -> (i64, i16, Option<ErrorCode>) {
         let fx = c.init_producer_id(0, NodeId::Client(0), 1, tid, 60_000);
-        for e in fx {
+        for e in durable(c, fx) {
             match e {
                 TxnEffect::Persist {
                     then:
@@ -427,7 +553,20 @@ mod tests {
                                 error,
                                 ..
                             },
-                        ),
+                        )
+                        | TxnAfter::Prepared {
+                            reply:
+                                Some((
+                                    _,
+                                    Message::InitProducerIdResponse {
+                                        producer_id,
+                                        producer_epoch,
+                                        error,
+                                        ..
+                                    },
+                                )),
+                            ..
+                        },
                     ..
                 }
                 | TxnEffect::Send(
@@ -443,6 +582,26 @@ mod tests {
             }
         }
         panic!("no response")
+    }
+
+    fn add(c: &mut TransactionCoordinator, now: Millis, pid: i64, epoch: i16) {
+        let fx = c.add_partitions(
+            now,
+            NodeId::Client(0),
+            3,
+            "tx",
+            pid,
+            epoch,
+            vec![Tp::new(0, 0)],
+        );
+        durable(c, fx);
+    }
+
+    fn end_txn_error(fx: &[TxnEffect]) -> Option<Option<ErrorCode>> {
+        fx.iter().find_map(|e| match e {
+            TxnEffect::Send(_, Message::EndTxnResponse { error, .. }) => Some(*error),
+            _ => None,
+        })
     }
 
     #[test]
@@ -474,13 +633,14 @@ mod tests {
     fn init_during_an_ongoing_transaction_aborts_it() {
         let mut c = TransactionCoordinator::new(1000, 900_000);
         let (pid, e, _) = init(&mut c, "tx");
-        c.add_partitions(5, NodeId::Client(0), 3, "tx", pid, e, vec![Tp::new(0, 0)]);
+        add(&mut c, 5, pid, e);
         assert_eq!(c.txns["tx"].state, TxnState::Ongoing);
         let (_, _, err) = init(&mut c, "tx");
         assert_eq!(err, Some(ErrorCode::ConcurrentTransactions));
         assert_eq!(c.txns["tx"].state, TxnState::PrepareAbort);
         assert_eq!(c.txns["tx"].producer_epoch, 1);
-        c.markers_written("tx", &[Tp::new(0, 0)], &[]);
+        let fx = c.markers_written("tx", &[Tp::new(0, 0)], &[]);
+        durable(&mut c, fx);
         assert_eq!(c.txns["tx"].state, TxnState::CompleteAbort);
         let (_, e2, err) = init(&mut c, "tx");
         assert_eq!((e2, err), (2, None));
@@ -490,22 +650,84 @@ mod tests {
     fn a_stalled_transaction_times_out() {
         let mut c = TransactionCoordinator::new(1000, 900_000);
         let (pid, e, _) = init(&mut c, "tx");
-        c.add_partitions(
-            1_000,
-            NodeId::Client(0),
-            3,
-            "tx",
-            pid,
-            e,
-            vec![Tp::new(0, 0)],
-        );
-        assert!(c.tick(50_000).is_empty());
-        let fx = c.tick(61_001);
-        assert!(fx
+        add(&mut c, 1_000, pid, e);
+        assert!(c.tick(50_000, |_| true).is_empty());
+        let fx = c.tick(61_001, |_| true);
+        assert!(fx.iter().any(|x| matches!(
+            x,
+            TxnEffect::Persist {
+                then: TxnAfter::Prepared { reply: None, .. },
+                ..
+            }
+        )));
+        // The markers wait for PrepareAbort to be durable.
+        assert!(!fx
             .iter()
             .any(|x| matches!(x, TxnEffect::WriteMarkers { .. })));
         assert_eq!(c.txns["tx"].state, TxnState::PrepareAbort);
         assert_eq!(c.txns["tx"].producer_epoch, 1);
+    }
+
+    /// Seeds 10067 and 15446: the coordinator's tick sent COMMIT markers for a PrepareCommit
+    /// that had not reached the ISR. Nothing about an EndTxn takes effect before its record
+    /// is durable (`pendingState`), and a failed append restores Ongoing.
+    #[test]
+    fn prepare_commit_takes_effect_only_once_durable() {
+        let mut c = TransactionCoordinator::new(1000, 900_000);
+        let (pid, e, _) = init(&mut c, "tx");
+        add(&mut c, 1_000, pid, e);
+        let fx = c.end_txn(NodeId::Client(0), 4, "tx", pid, e, true);
+        assert!(fx.iter().any(|x| matches!(
+            x,
+            TxnEffect::Persist {
+                then: TxnAfter::Prepared { reply: Some(_), .. },
+                ..
+            }
+        )));
+        assert!(c.transitions.contains_key("tx"));
+        // Not durable yet: no markers, no time-out, and the client's retries wait.
+        let fx = c.tick(2_000, |_| true);
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(c.tick(100_000, |_| true).is_empty());
+        let fx = c.end_txn(NodeId::Client(0), 5, "tx", pid, e, true);
+        assert_eq!(
+            end_txn_error(&fx),
+            Some(Some(ErrorCode::ConcurrentTransactions))
+        );
+        let (_, _, err) = init(&mut c, "tx");
+        assert_eq!(err, Some(ErrorCode::ConcurrentTransactions));
+        // The append failed: the transaction is Ongoing again, with the same epoch.
+        c.transition_failed("tx");
+        assert_eq!(c.txns["tx"].state, TxnState::Ongoing);
+        assert_eq!(c.txns["tx"].producer_epoch, e);
+        // A retried EndTxn prepares again; once durable, the markers may go.
+        let fx = c.end_txn(NodeId::Client(0), 6, "tx", pid, e, true);
+        durable(&mut c, fx);
+        assert_eq!(c.txns["tx"].state, TxnState::PrepareCommit);
+        assert!(c
+            .tick(100_001, |_| true)
+            .iter()
+            .any(|x| matches!(x, TxnEffect::WriteMarkers { .. })));
+    }
+
+    /// CompleteCommit that does not replicate is written again by the tick.
+    #[test]
+    fn a_failed_complete_record_is_written_again() {
+        let mut c = TransactionCoordinator::new(1000, 900_000);
+        let (pid, e, _) = init(&mut c, "tx");
+        add(&mut c, 1_000, pid, e);
+        let fx = c.end_txn(NodeId::Client(0), 4, "tx", pid, e, true);
+        durable(&mut c, fx);
+        c.txns.get_mut("tx").unwrap().markers_in_flight = [Tp::new(0, 0)].into();
+        let fx = c.markers_written("tx", &[Tp::new(0, 0)], &[]);
+        assert_eq!(c.txns["tx"].state, TxnState::CompleteCommit);
+        assert!(!fx.is_empty());
+        c.transition_failed("tx");
+        assert_eq!(c.txns["tx"].state, TxnState::PrepareCommit);
+        let fx = c.tick(2_000, |_| true);
+        assert!(fx.iter().any(|x| matches!(x, TxnEffect::Persist { .. })));
+        durable(&mut c, fx);
+        assert_eq!(c.txns["tx"].state, TxnState::CompleteCommit);
     }
 
     #[test]

@@ -202,6 +202,95 @@ fn abort_marker_before_txn_offset_commit_completes_unblocks_the_group() {
     );
 }
 
+/// Seeds 10067 and 15446: the transaction coordinator wrote COMMIT markers for a
+/// PrepareCommit that had not reached the ISR (a follower of its `__transaction_state`
+/// partition had stopped fetching). `end_txn` switched the in-memory state to PrepareCommit
+/// before the append was replicated, and the coordinator's periodic tick, seeing PrepareCommit
+/// with markers outstanding, sent them. The group's partition applied the offsets; the output
+/// partition's marker stayed above its high watermark. Then the coordinator and the output
+/// leader died, the new leaders (clean elections) had neither the PrepareCommit nor the
+/// output's marker, the restarted instance's InitProducerId found the transaction Ongoing and
+/// aborted it: output aborted, input offsets committed. Kafka changes the state only once the
+/// record is replicated (`TransactionStateManager.appendTransactionToLog` →
+/// `completeTransitionTo`) and sends the markers from that callback
+/// (`TransactionCoordinator.endTransaction`'s `sendTxnMarkersCallback`).
+#[test]
+fn markers_wait_for_the_prepare_commit_record_to_replicate() {
+    for name in [
+        "seed-10067-exactly_once_pipeline.json",
+        "seed-15446-exactly_once_pipeline.json",
+    ] {
+        let r = replay(name);
+        assert_holds(&r, invariants::EXACTLY_ONCE);
+        assert!(r.live_at.is_some(), "{name}: liveness never held");
+
+        let sc = finding(name);
+        let end = sc.default_end();
+        let mut s = Session::new(sc, None).unwrap();
+        s.advance_to(end);
+        let check = s.cluster.pipeline_check("proc").unwrap();
+        assert_eq!(check.lost, 0, "{name}: {check:?}");
+        assert_eq!(check.duplicates, 0, "{name}: {check:?}");
+        assert!(check.inputs > 0, "{name}: the pipeline made progress");
+    }
+}
+
+/// The mechanism of seeds 10067 and 15446 on a small cluster: while a follower of the
+/// coordinator's `__transaction_state` partition does not fetch, commitTransaction waits
+/// (its PrepareCommit is not durable) and no marker reaches the data partition; once the
+/// follower catches up the commit completes.
+#[test]
+fn commit_markers_are_sent_only_after_prepare_commit_is_durable() {
+    use kafka_sim::transaction_manager::TxnPhase;
+    let mut c = Cluster::new(&ClusterSpec {
+        config: cfg(&[("transaction.state.log.num.partitions", "1")]),
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("tx", 1, 3, &cfg(&[]), None).unwrap();
+    c.add_producer("txp", &cfg(&[("transactional.id", "t1")]))
+        .unwrap();
+    c.advance(2_000);
+    c.begin_txn("txp").unwrap();
+    c.produce("txp", "tx", Some("k"), Some("v"), None, &[], 1)
+        .unwrap();
+    c.advance(500);
+    let state_tp = c.tp(kafka_sim::txn::TXN_TOPIC, 0).unwrap();
+    let coordinator = c.leader_of(state_tp).unwrap();
+    let follower = (1..=3).find(|b| *b != coordinator).unwrap();
+    c.set_fetchers_paused(follower, true).unwrap();
+    c.commit_txn("txp").unwrap();
+    // Three coordinator ticks (1 s each), within the 5 s the append may wait for the ISR.
+    c.advance(3_000);
+    let markers = |c: &Cluster| {
+        c.records("tx", 0, None, 0, usize::MAX)
+            .iter()
+            .filter(|r| r.control.is_some())
+            .count()
+    };
+    assert_eq!(
+        markers(&c),
+        0,
+        "a marker was written before PrepareCommit replicated"
+    );
+    assert!(
+        c.brokers[&coordinator].txns.transitions.contains_key("t1"),
+        "PrepareCommit is still pending"
+    );
+    let phase = |c: &Cluster| c.producer("txp").unwrap().txn.as_ref().unwrap().phase;
+    assert_ne!(
+        phase(&c),
+        TxnPhase::Ready,
+        "commitTransaction returned early"
+    );
+
+    c.set_fetchers_paused(follower, false).unwrap();
+    c.advance(2_000);
+    assert_eq!(markers(&c), 1, "the COMMIT marker");
+    assert_eq!(phase(&c), TxnPhase::Ready, "the commit completed");
+    assert!(c.brokers[&coordinator].txns.transitions.is_empty());
+}
+
 /// Found with seed 104: a restarted client received the responses to its crashed
 /// predecessor's requests (the new consumer adopted the old member id from a JoinGroup
 /// response). A restarted process has new connections: those responses are dropped.
