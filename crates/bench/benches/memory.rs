@@ -103,10 +103,11 @@ fn main() {
     let after = live();
 
     // What the log holds: records and their key + value bytes (leader = the only replica).
-    let (mut stored, mut kv) = (0u64, 0u64);
+    let (mut stored, mut kv, mut chunk_heap) = (0u64, 0u64, 0u64);
     for b in s.cluster.brokers.values() {
         for p in b.partitions.values() {
             for chunk in p.log.chunks() {
+                chunk_heap += chunk.heap_bytes() as u64;
                 for e in chunk.entries() {
                     stored += 1;
                     kv += chunk.key(e).map_or(0, |k| k.len() as u64);
@@ -128,11 +129,13 @@ fn main() {
         "{{\"records\": {stored}, \"key_value_bytes\": {kv}, \"engine_bytes\": {grown}, \
          \"cluster_at_start_bytes\": {}, \"ledger_bytes\": {ledger_bytes}, \
          \"overhead_per_record\": {:.1}, \"ledger_per_record\": {:.1}, \
-         \"log_and_rest_overhead_per_record\": {:.1}, \"simulate_secs\": {:.2}}}",
+         \"log_and_rest_overhead_per_record\": {:.1}, \"log_chunks_overhead_per_record\": {:.1}, \
+         \"simulate_secs\": {:.2}}}",
         built - before,
         per(overhead),
         per(ledger_bytes),
         per(overhead - ledger_bytes),
+        per(chunk_heap as i64 - kv as i64),
         elapsed.as_secs_f64()
     );
 }

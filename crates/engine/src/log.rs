@@ -57,6 +57,7 @@ impl Segment {
             Some(c) => c.record_count() + batch.record_count() > CHUNK_RECORDS && !c.is_empty(),
         };
         if need_new {
+            self.seal();
             self.chunks.push(Arc::new(Records::new()));
         }
         if let Some(c) = self.chunks.last_mut() {
@@ -70,6 +71,13 @@ impl Segment {
             self.next_offset = self.next_offset.max(b.last_offset + 1);
         }
         self.size_bytes += batch.size_in_bytes();
+    }
+    /// The last chunk takes no more records: give back its vectors' spare capacity (they
+    /// grew by doubling). A chunk a snapshot shares is left alone (copying it would cost more).
+    fn seal(&mut self) {
+        if let Some(c) = self.chunks.last_mut().and_then(Arc::get_mut) {
+            c.shrink_to_fit();
+        }
     }
     fn iter(&self) -> impl Iterator<Item = (&Records, &BatchHeader)> {
         self.chunks
@@ -328,7 +336,7 @@ impl Log {
             .first_timestamp
             .is_some_and(|t| first_ts.max(now) - t >= seg_ms);
         if by_size || by_time {
-            self.segments.push(Segment::new(leo, now));
+            self.roll(Segment::new(leo, now));
         }
     }
 
@@ -339,8 +347,16 @@ impl Log {
         let leo = self.log_end_offset;
         let a = self.active();
         if a.record_count() > 0 && a.first_timestamp.is_some_and(|t| now - t >= seg_ms) {
-            self.segments.push(Segment::new(leo, now));
+            self.roll(Segment::new(leo, now));
         }
+    }
+
+    /// A new active segment: the old one is closed for appends.
+    fn roll(&mut self, next: Segment) {
+        if let Some(a) = self.segments.last_mut() {
+            a.seal();
+        }
+        self.segments.push(next);
     }
 
     /// Validate and append a producer's batches as the leader (`appendAsLeader`): assign
@@ -728,7 +744,7 @@ impl Log {
             size -= first.size_bytes as i64;
             if n == 1 {
                 // Deleting the active segment: roll a new empty one first.
-                self.segments.push(Segment::new(self.log_end_offset, now));
+                self.roll(Segment::new(self.log_end_offset, now));
             }
             self.segments.remove(0);
             deleted += 1;

@@ -292,6 +292,18 @@ impl Records {
     pub fn arena_bytes(&self) -> usize {
         self.data.len()
     }
+    /// Release spare capacity (for sets that take no more records).
+    pub fn shrink_to_fit(&mut self) {
+        self.batches.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.data.shrink_to_fit();
+    }
+    /// Heap bytes this set holds (allocated capacity of its batch, entry and byte vectors).
+    pub fn heap_bytes(&self) -> usize {
+        self.batches.capacity() * std::mem::size_of::<BatchHeader>()
+            + self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.data.capacity()
+    }
 
     pub fn first_offset(&self) -> Option<i64> {
         self.batches.first().map(|b| b.base_offset)
