@@ -128,6 +128,60 @@ pub enum HistoryEvent {
     },
 }
 
+/// How many times a group's applications processed each record: a dense count per record id
+/// (ids are dense), with running totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Processed {
+    base: RecordId,
+    counts: Vec<u16>,
+    distinct: u64,
+    repeats: u64,
+}
+
+impl Processed {
+    pub fn add(&mut self, id: RecordId) {
+        if self.counts.is_empty() {
+            self.base = id;
+        } else if id < self.base {
+            let shift = (self.base - id) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, shift));
+            self.base = id;
+        }
+        let i = (id - self.base) as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, 0);
+        }
+        if let Some(c) = self.counts.get_mut(i) {
+            if *c == 0 {
+                self.distinct += 1;
+            } else {
+                self.repeats += 1;
+            }
+            *c = c.saturating_add(1);
+        }
+    }
+    /// Times record `id` was processed.
+    pub fn count(&self, id: RecordId) -> u32 {
+        id.checked_sub(self.base)
+            .and_then(|i| self.counts.get(i as usize))
+            .map_or(0, |c| u32::from(*c))
+    }
+    pub fn contains(&self, id: RecordId) -> bool {
+        self.count(id) > 0
+    }
+    /// Distinct records processed.
+    pub fn len(&self) -> u64 {
+        self.distinct
+    }
+    pub fn is_empty(&self) -> bool {
+        self.distinct == 0
+    }
+    /// Processings beyond the first of each record (duplicates).
+    pub fn repeats(&self) -> u64 {
+        self.repeats
+    }
+}
+
 /// Ledger entries are stored in blocks of this many, shared (`Arc`) between clones of a
 /// [`Ledger`]: a rewind snapshot copies block pointers, and a later change copies only the
 /// block it touches (nearly always the newest).
@@ -142,7 +196,9 @@ pub struct Ledger {
     pub history: BTreeMap<Tp, Vec<HistoryEvent>>,
     pub broker_stops: Vec<(Millis, BrokerId)>,
     /// Records each consumer group's applications finished processing: group → record id → times.
-    pub processed: BTreeMap<String, BTreeMap<RecordId, u32>>,
+    pub processed: BTreeMap<String, Processed>,
+    /// Whether any record was ever sent in a transaction (deliveries are kept only for those).
+    any_txn: bool,
     /// Transactional records applications received: (consumer, read_committed) → ids.
     pub txn_deliveries: BTreeMap<(String, bool), Vec<RecordId>>,
     /// Turn off to save memory in throughput benchmarks.
@@ -158,6 +214,7 @@ impl Ledger {
             history: BTreeMap::new(),
             broker_stops: Vec::new(),
             processed: BTreeMap::new(),
+            any_txn: false,
             txn_deliveries: BTreeMap::new(),
             enabled: true,
         }
@@ -250,12 +307,13 @@ impl Ledger {
     pub fn mark_in_txn(&mut self, id: RecordId) {
         if let Some(e) = self.get_mut(id) {
             e.in_txn = true;
+            self.any_txn = true;
         }
     }
 
     /// A consumer's application received a record (only transactional ones are kept).
     pub fn on_delivered(&mut self, consumer: &str, id: RecordId, read_committed: bool) {
-        if self.get(id).is_some_and(|e| e.in_txn) {
+        if self.any_txn && self.get(id).is_some_and(|e| e.in_txn) {
             self.txn_deliveries
                 .entry((consumer.to_string(), read_committed))
                 .or_default()
@@ -272,7 +330,7 @@ impl Ledger {
             Some(ids) => ids,
             None => self.processed.entry(group.to_string()).or_default(),
         };
-        *ids.entry(id).or_default() += 1;
+        ids.add(id);
     }
 
     pub fn on_history(&mut self, tp: Tp, ev: HistoryEvent) {
@@ -288,6 +346,23 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn processed_counts_each_record_and_its_repeats_in_any_order() {
+        let mut p = Processed::default();
+        assert!(p.is_empty());
+        for id in [10, 12, 10, 7, 12, 12, 9] {
+            p.add(id);
+        }
+        // Distinct: 7, 9, 10, 12; repeats: one more 10, two more 12.
+        assert_eq!(p.len(), 4);
+        assert_eq!(p.repeats(), 3);
+        assert_eq!(
+            [7, 8, 9, 10, 11, 12, 13].map(|id| p.count(id)),
+            [1, 0, 1, 2, 0, 3, 0]
+        );
+        assert!(p.contains(9) && !p.contains(8) && !p.contains(1) && !p.contains(100));
+    }
 
     #[test]
     fn appends_read_and_serialize_like_a_vec() {

@@ -397,8 +397,44 @@ impl Records {
     /// Append every batch of `other` (offsets kept as they are).
     pub fn append(&mut self, other: &Records) {
         for b in &other.batches {
-            self.append_batch_from(other, b, |_| true);
+            self.append_whole_batch_from(other, b);
         }
+    }
+
+    /// Append one batch of `src` with all its records: its entries' bytes are contiguous in
+    /// `src`'s arena, so they are copied at once and the entries re-pointed by one shift.
+    fn append_whole_batch_from(&mut self, src: &Records, b: &BatchHeader) {
+        let entries = src.batch_entries(b);
+        let span = |e: &Entry| {
+            e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize
+        };
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+            self.append_batch_from(src, b, |_| true);
+            return;
+        };
+        let start = first.data_start as usize;
+        let end = last.data_start as usize + span(last);
+        let contiguous = entries
+            .windows(2)
+            .all(|w| w[0].data_start as usize + span(&w[0]) == w[1].data_start as usize);
+        let Some(bytes) = src.data.get(start..end).filter(|_| contiguous) else {
+            self.append_batch_from(src, b, |_| true);
+            return;
+        };
+        let first_entry = self.entries.len() as u32;
+        let new_start = self.data.len() as u32;
+        self.data.extend_from_slice(bytes);
+        self.entries.extend(entries.iter().map(|e| {
+            let mut ne = *e;
+            ne.data_start = new_start + (e.data_start - first.data_start);
+            ne
+        }));
+        self.size_bytes += entries.iter().map(Entry::size_in_bytes).sum::<usize>();
+        let mut nb = b.clone();
+        nb.first_entry = first_entry;
+        nb.entry_count = entries.len() as u32;
+        self.size_bytes += BATCH_OVERHEAD;
+        self.batches.push(nb);
     }
 
     /// Append one batch of `src`, keeping only entries for which `keep` is true (used by
@@ -488,7 +524,7 @@ impl Records {
             if n > 0 && size + bs > max_bytes {
                 break;
             }
-            self.append_batch_from(src, b, |_| true);
+            self.append_whole_batch_from(src, b);
             size += bs;
             n += 1;
         }

@@ -262,12 +262,11 @@ impl Cluster {
             v.sort_by(|a, b| (&a.client, &a.member_id).cmp(&(&b.client, &b.member_id)));
             v
         });
-        let (processed, duplicates) = self.ledger.processed.get(group).map_or((0, 0), |m| {
-            (
-                m.len() as u64,
-                m.values().map(|n| u64::from(n.saturating_sub(1))).sum(),
-            )
-        });
+        let (processed, duplicates) = self
+            .ledger
+            .processed
+            .get(group)
+            .map_or((0, 0), |m| (m.len(), m.repeats()));
         ShareGroupView {
             group: group.to_string(),
             protocol: "share".into(),

@@ -926,7 +926,7 @@ impl Cluster {
                             }
                             if b.control.is_none()
                                 && e.id != 0
-                                && processed_map.is_none_or(|m| !m.contains_key(&e.id))
+                                && processed_map.is_none_or(|m| !m.contains(e.id))
                             {
                                 skipped += 1;
                             }
@@ -935,12 +935,7 @@ impl Cluster {
                 }
             }
         }
-        let (processed, duplicates) = processed_map.map_or((0, 0), |m| {
-            (
-                m.len() as u64,
-                m.values().map(|n| u64::from(n.saturating_sub(1))).sum(),
-            )
-        });
+        let (processed, duplicates) = processed_map.map_or((0, 0), |m| (m.len(), m.repeats()));
         let lag = committed.iter().map(|c| c.lag).sum();
         let lag_ms = committed.iter().map(|c| c.lag_ms).max().unwrap_or(0);
         Some(GroupView {
