@@ -483,3 +483,94 @@ fn kip360_renumbering_duplicates_are_excused_only_across_epochs() {
         checker.violations()
     );
 }
+
+/// The COMMIT/ABORT markers on every replica of `topic`: (broker, partition, offset, type).
+fn markers(c: &Cluster, topic: &str) -> Vec<(i32, i32, i64, kafka_sim::record::ControlType)> {
+    let id = c.topic_id(topic).unwrap();
+    let mut out = Vec::new();
+    for (b, broker) in &c.brokers {
+        for (tp, p) in broker.partitions.iter().filter(|(tp, _)| tp.topic == id) {
+            for chunk in p.log.chunks() {
+                for batch in chunk.batches() {
+                    if let Some(ctl) = batch.control {
+                        out.push((*b, tp.partition, batch.base_offset, ctl));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Seed 21739: the transaction coordinator (broker-3) appended PrepareCommit for `tx-app`,
+/// which could not replicate (its follower's fetch responses took 576 ms, then broker-3
+/// stopped). The coordinator's periodic tick saw the in-memory state PrepareCommit with
+/// markers pending and sent COMMIT markers anyway, so `tx-1` and `tx-2` committed and the
+/// read_committed consumer read both records. broker-1, elected coordinator, loaded the
+/// transaction as Ongoing (the PrepareCommit record was truncated) and aborted it when the
+/// producer asked: ABORT markers after COMMIT markers, and the producer told the records were
+/// aborted. Kafka changes a transaction's state only once its record is durable
+/// (`TransactionStateManager.appendTransactionToLog` → `completeTransitionTo`, the pending
+/// transition blocks everything else) and sends markers from that callback
+/// (`TransactionCoordinator.endTransaction` → `sendTxnMarkersCallback`); a failed write
+/// leaves the transaction Ongoing. (Same engine bug as seeds 10067 and 15446.)
+#[test]
+fn markers_wait_until_prepare_commit_is_durable() {
+    use kafka_sim::record::ControlType;
+    let name = "seed-21739-read_committed_no_aborted_reads.json";
+    let r = replay(name);
+    assert_holds(&r, invariants::READ_COMMITTED);
+
+    let sc = finding(name);
+    let end = sc.default_end();
+    let mut s = Session::new(sc, None).unwrap();
+    // PrepareCommit went into broker-3's log at 4904 ms; the old tick sent the markers at
+    // 5000 ms. broker-3 stops at 5489 ms.
+    s.advance_to(5_450);
+    assert_eq!(
+        markers(&s.cluster, "tx"),
+        vec![],
+        "markers written before PrepareCommit was durable"
+    );
+    s.advance_to(end);
+    let m = markers(&s.cluster, "tx");
+    assert!(!m.is_empty(), "the transaction was never completed");
+    assert!(
+        m.iter().all(|x| x.3 == ControlType::Abort),
+        "the aborted transaction has COMMIT markers: {m:?}"
+    );
+    assert_eq!(s.cluster.aborted_reads("rc"), 0);
+}
+
+/// Seed 24923 (profile unclean, but `tx` elects cleanly): the same premature markers. The
+/// coordinator broker-2 appended PrepareCommit (5741 ms) while both followers' fetchers were
+/// paused; its tick sent COMMIT markers at 6000 ms; `tx-0` committed and the read_committed
+/// consumer read its 4 records. The COMMIT marker on `tx-1` never replicated and was
+/// truncated; broker-1, the next coordinator, had the transaction Ongoing and aborted it.
+/// Kafka has no such window: the markers follow the durable PrepareCommit, so an unclean
+/// election of a data partition plays no part here.
+#[test]
+fn markers_wait_until_prepare_commit_is_durable_seed_24923() {
+    use kafka_sim::record::ControlType;
+    let name = "seed-24923-read_committed_no_aborted_reads.json";
+    let r = replay(name);
+    assert_holds(&r, invariants::READ_COMMITTED);
+
+    let sc = finding(name);
+    let end = sc.default_end();
+    let mut s = Session::new(sc, None).unwrap();
+    s.advance_to(7_000);
+    // (The ABORT marker at `tx-0` offset 0 ends the producer's earlier transaction.)
+    let m = markers(&s.cluster, "tx");
+    assert!(
+        !m.iter().any(|x| x.3 == ControlType::Commit),
+        "COMMIT markers written before PrepareCommit was durable: {m:?}"
+    );
+    s.advance_to(end);
+    let m = markers(&s.cluster, "tx");
+    assert!(
+        !m.iter().any(|x| x.3 == ControlType::Commit),
+        "the aborted transaction has COMMIT markers: {m:?}"
+    );
+    assert_eq!(s.cluster.aborted_reads("rc"), 0);
+}
