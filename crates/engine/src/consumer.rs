@@ -198,8 +198,11 @@ pub struct Consumer {
     pub handoff: bool,
     pub handed: Vec<(Tp, Record)>,
     /// Fetched records not yet polled; keys, values and headers only when `handoff`.
-    pub(crate) buffer: VecDeque<(Tp, Vec<Record>)>,
-    fetches: BTreeMap<BrokerId, u64>,
+    /// Each entry carries the position it was fetched for (Kafka's `nextFetchOffset`): poll
+    /// hands it out only while the partition's position is still that offset.
+    pub(crate) buffer: VecDeque<(Tp, i64, Vec<Record>)>,
+    /// The fetch in flight to each broker, and the offset it asked for per partition.
+    fetches: BTreeMap<BrokerId, InFlightFetch>,
     list_offsets: BTreeMap<u64, Vec<Tp>>,
     pub(crate) busy_until: Millis,
     pub(crate) next_corr: u64,
@@ -207,6 +210,13 @@ pub struct Consumer {
 }
 
 const DELIVERED_KEEP: usize = 2000;
+
+/// A FETCH request awaiting its response.
+#[derive(Debug, Clone, PartialEq)]
+struct InFlightFetch {
+    corr: u64,
+    offsets: BTreeMap<Tp, i64>,
+}
 
 impl Consumer {
     pub fn new(
@@ -304,7 +314,7 @@ impl Consumer {
     pub fn set_assignment(&mut self, tps: BTreeSet<Tp>) {
         let in_group = self.group.is_some();
         self.partitions.retain(|tp, _| tps.contains(tp));
-        self.buffer.retain(|(tp, _)| tps.contains(tp));
+        self.buffer.retain(|(tp, _, _)| tps.contains(tp));
         // Records polled but not yet taken by the stream processor belong to the revoked
         // partition's task, which is closed: they are dropped, and the partition's next owner
         // (maybe this consumer again) starts from the committed offset.
@@ -335,7 +345,7 @@ impl Consumer {
 
     /// `seek()`: set the position of an assigned partition.
     pub fn seek(&mut self, tp: Tp, offset: i64) -> bool {
-        self.buffer.retain(|(t, _)| *t != tp);
+        self.buffer.retain(|(t, _, _)| *t != tp);
         match self.partitions.get_mut(&tp) {
             Some(s) => {
                 s.position = Some(offset.max(0));
@@ -364,7 +374,7 @@ impl Consumer {
     /// `seekToBeginning` (-2), `seekToEnd` (-1) or a seek to the first offset with a
     /// timestamp at or after `ts` (`offsetsForTimes`, then the end if there is none).
     pub fn seek_by_list_offsets(&mut self, tp: Tp, spec: i64) -> bool {
-        self.buffer.retain(|(t, _)| *t != tp);
+        self.buffer.retain(|(t, _, _)| *t != tp);
         match self.partitions.get_mut(&tp) {
             Some(s) => {
                 s.position = None;
@@ -394,7 +404,7 @@ impl Consumer {
                     self.run(ctx);
                     return;
                 }
-                self.fetches.retain(|_, c| *c != corr);
+                self.fetches.retain(|_, f| f.corr != corr);
                 self.group_request_failed(ctx, corr);
                 if let Some(tps) = self.list_offsets.remove(&corr) {
                     for tp in tps {
@@ -467,9 +477,10 @@ impl Consumer {
             }
             Message::FetchResponse { corr, partitions } => {
                 if let NodeId::Broker(b) = from {
-                    if self.fetches.get(&b) == Some(&corr) {
-                        self.fetches.remove(&b);
-                        self.on_fetch(ctx, partitions);
+                    if self.fetches.get(&b).is_some_and(|f| f.corr == corr) {
+                        if let Some(f) = self.fetches.remove(&b) {
+                            self.on_fetch(ctx, &f.offsets, partitions);
+                        }
                     }
                 }
             }
@@ -477,8 +488,10 @@ impl Consumer {
                 if let NodeId::Broker(b) = from {
                     self.metadata
                         .avoid(b, ctx.now + self.settings.retry_backoff_ms.max(100));
-                    if self.fetches.contains_key(&b)
-                        && (corr.is_none() || self.fetches.get(&b) == corr.as_ref())
+                    if self
+                        .fetches
+                        .get(&b)
+                        .is_some_and(|f| corr.is_none() || Some(f.corr) == corr)
                     {
                         self.fetches.remove(&b);
                     }
@@ -501,7 +514,16 @@ impl Consumer {
         self.run(ctx);
     }
 
-    fn on_fetch(&mut self, ctx: &mut Ctx, parts: Vec<FetchPartitionData>) {
+    /// A FETCH response. A partition's data (or error) counts only if the partition is still
+    /// assigned, nothing of it is buffered, and its position is still the offset the request
+    /// asked for: a seek, reset or rebalance while the fetch was in flight makes the response
+    /// stale, and Kafka's `FetchCollector.initialize` discards it.
+    fn on_fetch(
+        &mut self,
+        ctx: &mut Ctx,
+        asked: &BTreeMap<Tp, i64>,
+        parts: Vec<FetchPartitionData>,
+    ) {
         self.stats.fetches += 1;
         // Only a handed-off consumer (stream processor, projection) passes keys, values and
         // headers on; the simulated application reads offsets and record ids, so the buffer
@@ -512,6 +534,21 @@ impl Consumer {
             let Some(s) = self.partitions.get_mut(&tp) else {
                 continue;
             };
+            let Some(&fetch_offset) = asked.get(&tp) else {
+                continue;
+            };
+            if s.position != Some(fetch_offset) || self.buffer.iter().any(|(t, _, _)| *t == tp) {
+                ctx.emit(TraceKind::Note {
+                    text: format!(
+                        "{}: ignoring fetched data for {}-{} at offset {fetch_offset}: the position is now {}",
+                        self.name,
+                        ctx.topic_name(tp),
+                        tp.partition,
+                        s.position.map_or("unset".to_string(), |p| p.to_string())
+                    ),
+                });
+                continue;
+            }
             match pd.error {
                 None => {}
                 Some(ErrorCode::OffsetOutOfRange) => {
@@ -618,7 +655,7 @@ impl Consumer {
                 }
             }
             if !out.is_empty() {
-                self.buffer.push_back((tp, out));
+                self.buffer.push_back((tp, pos, out));
             } else if next > pos {
                 // Only control or aborted records: the position moves past them.
                 s.position = Some(next);
@@ -703,14 +740,17 @@ impl Consumer {
         let mut count = 0u64;
         let mut polled: Vec<(Tp, i64, u64)> = Vec::new();
         while budget > 0 {
-            let Some((tp, mut recs)) = self.buffer.pop_front() else {
+            let Some((tp, fetched_at, mut recs)) = self.buffer.pop_front() else {
                 break;
             };
             let Some(state) = self.partitions.get_mut(&tp) else {
                 continue;
             };
-            let Some(pos) = state.position else { continue };
-            recs.retain(|r| r.offset >= pos);
+            // Fetched for another position (FetchCollector.fetchRecords): dropped.
+            if state.position != Some(fetched_at) {
+                continue;
+            }
+            let pos = fetched_at;
             if recs.is_empty() {
                 continue;
             }
@@ -747,7 +787,7 @@ impl Consumer {
                 count: take,
             });
             if !rest.is_empty() {
-                self.buffer.push_front((tp, rest));
+                self.buffer.push_front((tp, last + 1, rest));
             }
         }
         if count == 0 {
@@ -867,7 +907,7 @@ impl Consumer {
     }
 
     fn send_fetches(&mut self, ctx: &mut Ctx) {
-        let buffered: BTreeSet<Tp> = self.buffer.iter().map(|(tp, _)| *tp).collect();
+        let buffered: BTreeSet<Tp> = self.buffer.iter().map(|(tp, _, _)| *tp).collect();
         let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
         for (tp, s) in &self.partitions {
             let Some(pos) = s.position else { continue };
@@ -889,7 +929,8 @@ impl Consumer {
                 continue;
             }
             let corr = self.corr();
-            self.fetches.insert(leader, corr);
+            let offsets = parts.iter().map(|p| (p.tp, p.fetch_offset)).collect();
+            self.fetches.insert(leader, InFlightFetch { corr, offsets });
             ctx.send(
                 NodeId::Broker(leader),
                 Message::Fetch {

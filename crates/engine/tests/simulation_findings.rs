@@ -574,3 +574,67 @@ fn markers_wait_until_prepare_commit_is_durable_seed_24923() {
     );
     assert_eq!(s.cluster.aborted_reads("rc"), 0);
 }
+
+/// Seed 12067: a long poll of `in-0` from offset 58 was in flight when a rebalance gave the
+/// partition back to the processor's consumer at the committed offset 14. The old response
+/// arrived, was buffered, and moved the position to 59: inputs 14–57 were never processed
+/// though their offsets were committed by later transactions. Kafka's `FetchCollector`
+/// discards a response whose fetch offset is not the current position.
+#[test]
+fn stale_fetch_response_after_a_rebalance_is_discarded() {
+    let r = replay("seed-12067-exactly_once_pipeline.json");
+    assert_holds(&r, invariants::EXACTLY_ONCE);
+}
+
+/// The mechanism of seed 12067 on a hand-built cluster: a long-poll fetch at offset 10 is in
+/// flight when the application seeks back to 3. The response (records 10–14) must not move
+/// the position past 3..9: the consumer fetches again from 3 and delivers 3..14 in order.
+#[test]
+fn fetch_response_for_an_old_position_does_not_move_the_position() {
+    let mut c = Cluster::new(&ClusterSpec {
+        latency_ms: 5,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("t", 1, 1, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(&[("linger.ms", "0")])).unwrap();
+    for i in 0..10 {
+        c.produce("p", "t", None, Some(&format!("v{i}")), Some(0), &[], 1)
+            .unwrap();
+    }
+    c.add_consumer(
+        "c",
+        None,
+        &["t".to_string()],
+        &cfg(&[
+            ("fetch.max.wait.ms", "5000"),
+            ("auto.offset.reset", "earliest"),
+        ]),
+        0,
+    )
+    .unwrap();
+    c.advance(2_000);
+    let tp = Tp {
+        topic: 0,
+        partition: 0,
+    };
+    assert_eq!(c.consumer("c").unwrap().position(tp), Some(10));
+    // A long poll at offset 10 now waits at the broker for data.
+    c.advance(100);
+    c.seek("c", "t", 0, kafka_sim::consumer::SeekTo::Offset(3))
+        .unwrap();
+    // New records complete the long poll that asked for offset 10.
+    for i in 10..15 {
+        c.produce("p", "t", None, Some(&format!("v{i}")), Some(0), &[], 1)
+            .unwrap();
+    }
+    c.advance(2_000);
+    let consumer = c.consumer("c").unwrap();
+    assert_eq!(consumer.position(tp), Some(15));
+    let offsets: Vec<i64> = consumer.delivered.iter().map(|d| d.offset).collect();
+    let expected: Vec<i64> = (0..10).chain(3..15).collect();
+    assert_eq!(
+        offsets, expected,
+        "after the seek the consumer delivers 3..14 in order, with nothing skipped"
+    );
+}
