@@ -8,106 +8,12 @@
 use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-thread_local! {
-    static APPS: std::cell::RefCell<Vec<yew::AppHandle<kafka_playground::App>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// A fresh app in its own div, with no saved workspace, on the preset `id`.
-async fn mount_preset(id: &str) -> Element {
-    for app in APPS.with(|a| a.borrow_mut().drain(..).collect::<Vec<_>>()) {
-        app.destroy();
-    }
-    TimeoutFuture::new(0).await;
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    storage.clear().unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<kafka_playground::App>::with_root(root.clone()).render();
-    APPS.with(|a| a.borrow_mut().push(handle));
-    TimeoutFuture::new(0).await;
-    select(&root, "#preset", id);
-    TimeoutFuture::new(0).await;
-    root
-}
-
-fn q(root: &Element, sel: &str) -> Option<Element> {
-    root.query_selector(sel).unwrap()
-}
-
-fn count(root: &Element, sel: &str) -> u32 {
-    root.query_selector_all(sel).unwrap().length()
-}
-
-fn click(root: &Element, sel: &str) {
-    q(root, sel)
-        .unwrap_or_else(|| panic!("no {sel}"))
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-}
-
-fn select(root: &Element, sel: &str, value: &str) {
-    let s: HtmlSelectElement = q(root, sel).unwrap().dyn_into().unwrap();
-    s.set_value(value);
-    s.dispatch_event(&Event::new("change").unwrap()).unwrap();
-}
-
-fn slide(root: &Element, sel: &str, value: &str) {
-    let input: HtmlInputElement = q(root, sel).unwrap().dyn_into().unwrap();
-    input.set_value(value);
-    input.dispatch_event(&Event::new("input").unwrap()).unwrap();
-}
-
-fn text(root: &Element, sel: &str) -> String {
-    q(root, sel)
-        .map(|e| e.text_content().unwrap_or_default())
-        .unwrap_or_default()
-}
-
-fn attr(root: &Element, sel: &str, name: &str) -> String {
-    q(root, sel)
-        .and_then(|e| e.get_attribute(name))
-        .unwrap_or_default()
-}
-
-fn clock_ms(root: &Element) -> u64 {
-    let t = text(root, "#clock");
-    let secs: f64 = t
-        .trim_start_matches("t = ")
-        .trim_end_matches(" s")
-        .parse()
-        .unwrap_or(0.0);
-    (secs * 1000.0).round() as u64
-}
-
-async fn wait_until(root: &Element, what: &str, f: impl Fn() -> bool) {
-    for _ in 0..600 {
-        if f() {
-            return;
-        }
-        TimeoutFuture::new(25).await;
-    }
-    panic!(
-        "timed out waiting for {what}; page: {}",
-        root.inner_html().chars().take(1500).collect::<String>()
-    );
-}
-
-async fn pause(root: &Element) {
-    if attr(root, "#play-toggle", "aria-pressed") == "true" {
-        click(root, "#play-toggle");
-    }
-    TimeoutFuture::new(0).await;
-}
+mod common;
+use common::*;
 
 #[wasm_bindgen_test]
 async fn log_vs_queue_the_queue_empties_while_the_topic_keeps_its_records() {

@@ -11,72 +11,8 @@ use web_sys::{Element, Event, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-thread_local! {
-    /// Apps mounted by earlier tests: destroyed before the next mount, so that they stop
-    /// running (and saving their workspace) under the next test's feet.
-    static APPS: std::cell::RefCell<Vec<yew::AppHandle<kafka_playground::App>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// A fresh app in its own div, with no saved workspace.
-async fn mount() -> Element {
-    for app in APPS.with(|a| a.borrow_mut().drain(..).collect::<Vec<_>>()) {
-        app.destroy();
-    }
-    TimeoutFuture::new(0).await;
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    storage.clear().unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<kafka_playground::App>::with_root(root.clone()).render();
-    APPS.with(|a| a.borrow_mut().push(handle));
-    TimeoutFuture::new(0).await;
-    root
-}
-
-fn q(root: &Element, sel: &str) -> Option<Element> {
-    root.query_selector(sel).unwrap()
-}
-
-fn click(root: &Element, sel: &str) {
-    q(root, sel)
-        .unwrap_or_else(|| panic!("no {sel}"))
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-}
-
-fn type_into(root: &Element, sel: &str, text: &str) {
-    let input: HtmlInputElement = q(root, sel).unwrap().dyn_into().unwrap();
-    input.set_value(text);
-    input.dispatch_event(&Event::new("input").unwrap()).unwrap();
-}
-
-fn set_checked(root: &Element, sel: &str, on: bool) {
-    let input: HtmlInputElement = q(root, sel).unwrap().dyn_into().unwrap();
-    input.set_checked(on);
-    input
-        .dispatch_event(&Event::new("change").unwrap())
-        .unwrap();
-}
-
-/// Poll (the app's clock runs on animation frames) until `sel` matches, or fail.
-async fn wait_for(root: &Element, sel: &str) -> Element {
-    for _ in 0..200 {
-        if let Some(e) = q(root, sel) {
-            return e;
-        }
-        TimeoutFuture::new(25).await;
-    }
-    panic!(
-        "timed out waiting for {sel}; page: {}",
-        root.inner_html().chars().take(2000).collect::<String>()
-    );
-}
+mod common;
+use common::*;
 
 #[wasm_bindgen_test]
 async fn default_scenario_draws_the_topic_and_its_partitions() {
@@ -187,31 +123,6 @@ async fn each_broker_lists_its_replicas_and_a_stopped_brokers_go_offline() {
         )
         .and_then(|e| e.get_attribute("data-state")),
         Some("leader".to_string())
-    );
-}
-
-fn select(root: &Element, sel: &str, value: &str) {
-    let s: web_sys::HtmlSelectElement = q(root, sel).unwrap().dyn_into().unwrap();
-    s.set_value(value);
-    s.dispatch_event(&Event::new("change").unwrap()).unwrap();
-}
-
-fn text(root: &Element, sel: &str) -> String {
-    q(root, sel)
-        .map(|e| e.text_content().unwrap_or_default())
-        .unwrap_or_default()
-}
-
-async fn wait_until(root: &Element, what: &str, f: impl Fn() -> bool) {
-    for _ in 0..400 {
-        if f() {
-            return;
-        }
-        TimeoutFuture::new(25).await;
-    }
-    panic!(
-        "timed out waiting for {what}; page: {}",
-        root.inner_html().chars().take(1500).collect::<String>()
     );
 }
 
@@ -535,16 +446,6 @@ async fn the_challenge_fails_as_given() {
     assert!(text(&root, "[data-testid='challenge-explanation']").contains("lost"));
 }
 
-fn clock_ms(root: &Element) -> u64 {
-    let t = text(root, "#clock");
-    let secs: f64 = t
-        .trim_start_matches("t = ")
-        .trim_end_matches(" s")
-        .parse()
-        .unwrap();
-    (secs * 1000.0).round() as u64
-}
-
 #[wasm_bindgen_test]
 async fn the_timeline_rewinds_and_the_session_continues_from_there() {
     let root = mount().await;
@@ -611,12 +512,6 @@ async fn a_fork_with_acks_all_keeps_what_acks_1_loses() {
         "[data-testid='fork-compare'] tr.differs[data-row='lost']"
     )
     .is_some());
-}
-
-fn type_area(root: &Element, sel: &str, text: &str) {
-    let area: web_sys::HtmlTextAreaElement = q(root, sel).unwrap().dyn_into().unwrap();
-    area.set_value(text);
-    area.dispatch_event(&Event::new("input").unwrap()).unwrap();
 }
 
 #[wasm_bindgen_test]
