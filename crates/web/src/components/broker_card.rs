@@ -74,8 +74,8 @@ pub fn broker_card(props: &Props) -> Html {
                 <span class={classes!("pill", class)}>{ status }</span>
             </header>
             <dl class="broker-stats">
-                <div><dt>{ "leads" }</dt><dd>{ b.leaders }</dd></div>
-                <div><dt>{ "replicas" }</dt><dd>{ b.replicas }</dd></div>
+                <div title="partitions this broker leads, internal topics (__consumer_offsets, __transaction_state) included"><dt>{ "leads" }</dt><dd>{ b.leaders }</dd></div>
+                <div title="partition replicas this broker hosts, internal topics included"><dt>{ "replicas" }</dt><dd>{ b.replicas }</dd></div>
                 if let Some(r) = &b.rack { <div><dt>{ "rack" }</dt><dd>{ r.clone() }</dd></div> }
             </dl>
             if !props.replicas.is_empty() {

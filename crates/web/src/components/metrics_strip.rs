@@ -2,12 +2,29 @@
 use super::use_app;
 use yew::prelude::*;
 
+/// A metric's name with a line-break opportunity before each capital, so that
+/// `UnderReplicatedPartitions` wraps between words in a narrow tile instead of being cut.
+fn breakable(name: &str) -> Html {
+    let mut words: Vec<String> = Vec::new();
+    for ch in name.chars() {
+        match words.last_mut() {
+            Some(w) if !ch.is_ascii_uppercase() => w.push(ch),
+            _ => words.push(ch.to_string()),
+        }
+    }
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| html! { <>{ (i > 0).then(|| html! { <wbr /> }) }{ w }</> })
+        .collect()
+}
+
 #[function_component(MetricsStrip)]
 pub fn metrics_strip() -> Html {
     let app = use_app();
     let m = &app.view.metrics;
     let item = |label: &'static str, value: String, bad: bool, title: &'static str| {
-        html! { <div class={classes!("metric", bad.then_some("bad"))} title={title}><span class="metric-value">{ value }</span><span class="metric-label">{ label }</span></div> }
+        html! { <div class={classes!("metric", bad.then_some("bad"))} title={title}><span class="metric-value">{ value }</span><span class="metric-label">{ breakable(label) }</span></div> }
     };
     html! {
         <div class="metrics" aria-label="Metrics">
