@@ -584,6 +584,36 @@ fn markers_wait_until_prepare_commit_is_durable_seed_24923() {
 fn stale_fetch_response_after_a_rebalance_is_discarded() {
     let r = replay("seed-12067-exactly_once_pipeline.json");
     assert_holds(&r, invariants::EXACTLY_ONCE);
+    assert!(
+        discarded_stale_fetches("seed-12067-exactly_once_pipeline.json") > 0,
+        "the scenario no longer exercises a stale fetch response"
+    );
+}
+
+/// Seed 49039 (at_least_once profile): the same stale response, seen by an at-least-once
+/// processor. The group committed past 7 inputs whose outputs were never written.
+#[test]
+fn stale_fetch_response_does_not_skip_inputs_of_an_at_least_once_processor() {
+    let r = replay("seed-49039-at_least_once_no_loss.json");
+    assert_holds(&r, invariants::AT_LEAST_ONCE);
+    assert!(
+        discarded_stale_fetches("seed-49039-at_least_once_no_loss.json") > 0,
+        "the scenario no longer exercises a stale fetch response"
+    );
+}
+
+/// How many fetch responses consumers discarded as stale while the finding ran.
+fn discarded_stale_fetches(name: &str) -> usize {
+    let mut s = Session::new(finding(name), None).unwrap();
+    s.advance_to(40_000);
+    s.cluster
+        .trace
+        .since(0)
+        .filter(|e| {
+            matches!(&e.kind, kafka_sim::trace::TraceKind::Note { text }
+                if text.contains("ignoring fetched data"))
+        })
+        .count()
 }
 
 /// The mechanism of seed 12067 on a hand-built cluster: a long-poll fetch at offset 10 is in
