@@ -162,6 +162,9 @@ pub struct Cluster {
     /// Event-sourcing projections (read models folded from a topic).
     pub projections: Vec<crate::projection::Projection>,
     setup: bool,
+    /// Views only: how far each group's `skipped` count has scanned each partition (see
+    /// `view.rs`, `skipped_below`). Never read by the simulation.
+    pub(crate) skip_scans: std::cell::RefCell<crate::view::SkipScans>,
 }
 
 impl Cluster {
@@ -227,6 +230,7 @@ impl Cluster {
             queue_wake: None,
             projections: Vec::new(),
             setup: true,
+            skip_scans: Default::default(),
         };
         for i in 0..spec.brokers {
             let id = i as BrokerId + 1;

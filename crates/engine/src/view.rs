@@ -365,6 +365,21 @@ pub struct RecordView {
 const LOST_LIST_CAP: usize = 200;
 const QUEUE_VIEW_CAP: usize = 200;
 
+/// Per group and partition, what `skipped_below` has scanned so far.
+pub(crate) type SkipScans = BTreeMap<String, BTreeMap<Tp, SkipScan>>;
+
+/// The records below a group's committed offset that its applications had not processed when
+/// they were scanned, and how far the scan went, on the log of one leader and leader epoch.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SkipScan {
+    leader: BrokerId,
+    leader_epoch: i32,
+    scanned_to: i64,
+    /// (offset, record id), rechecked on every view: processed since, or gone from the log
+    /// (retention, compaction), they no longer count.
+    unprocessed: Vec<(i64, u64)>,
+}
+
 impl Cluster {
     fn leader_log(&self, tp: Tp) -> Option<&Log> {
         let leader = self.leader_of(tp)?;
@@ -372,6 +387,70 @@ impl Cluster {
             .get(&leader)
             .and_then(|b| b.partitions.get(&tp))
             .map(|p| &p.log)
+    }
+
+    /// Data records of `tp` below `committed` that the group's applications never processed:
+    /// the records it skipped. Exactly a scan of the leader's log below `committed`, but
+    /// incremental (a page builds the view every frame, and the log grows without bound): only
+    /// offsets not scanned before are read, and the few unprocessed records found earlier are
+    /// rechecked. A new leader or epoch, or a committed offset that went back, starts over.
+    fn skipped_below(
+        &self,
+        group: &str,
+        tp: Tp,
+        committed: i64,
+        processed: Option<&crate::ledger::Processed>,
+    ) -> u64 {
+        let (Some(log), Some(reg)) = (self.leader_log(tp), self.controller.image.partition(tp))
+        else {
+            return 0;
+        };
+        let unprocessed = |id: u64| id != 0 && processed.is_none_or(|m| !m.contains(id));
+        let mut scans = self.skip_scans.borrow_mut();
+        if !scans.contains_key(group) {
+            scans.insert(group.to_string(), BTreeMap::new());
+        }
+        let Some(by_tp) = scans.get_mut(group) else {
+            return 0;
+        };
+        let scan = by_tp.entry(tp).or_default();
+        if scan.leader != reg.leader
+            || scan.leader_epoch != reg.leader_epoch
+            || committed < scan.scanned_to
+        {
+            *scan = SkipScan {
+                leader: reg.leader,
+                leader_epoch: reg.leader_epoch,
+                scanned_to: 0,
+                unprocessed: Vec::new(),
+            };
+        }
+        scan.unprocessed
+            .retain(|&(offset, id)| unprocessed(id) && log.id_at(offset) == Some(id));
+        if committed > scan.scanned_to {
+            let from = scan.scanned_to;
+            for chunk in log.chunks() {
+                if chunk.last_offset().is_none_or(|l| l < from) {
+                    continue;
+                }
+                if chunk.first_offset().is_some_and(|f| f >= committed) {
+                    break;
+                }
+                for (b, e) in chunk.iter() {
+                    if e.offset < from {
+                        continue;
+                    }
+                    if e.offset >= committed {
+                        break;
+                    }
+                    if b.control.is_none() && unprocessed(e.id) {
+                        scan.unprocessed.push((e.offset, e.id));
+                    }
+                }
+            }
+            scan.scanned_to = committed;
+        }
+        scan.unprocessed.len() as u64
     }
 
     fn tp_name(&self, tp: Tp) -> String {
@@ -552,6 +631,8 @@ impl Cluster {
             isr_shrinks: 0,
             isr_expands: 0,
         };
+        // min.insync.replicas per topic, resolved once (not once per partition).
+        let mut min_isr: BTreeMap<crate::types::TopicId, i32> = BTreeMap::new();
         for (tp, reg) in &self.controller.image.partitions {
             if !reg.has_leader() {
                 m.offline_partitions_count += 1;
@@ -560,8 +641,10 @@ impl Cluster {
             if reg.isr.len() < reg.replicas.len() {
                 m.under_replicated_partitions += 1;
             }
-            let s = self.controller.topic_settings(tp.topic);
-            if (reg.isr.len() as i32) < s.min_isr.min(reg.replicas.len() as i32) {
+            let min = *min_isr
+                .entry(tp.topic)
+                .or_insert_with(|| self.controller.topic_settings(tp.topic).min_isr);
+            if (reg.isr.len() as i32) < min.min(reg.replicas.len() as i32) {
                 m.under_min_isr_partition_count += 1;
             }
         }
@@ -604,9 +687,12 @@ impl Cluster {
                     .partition(Tp::new(t.id, 0))
                     .map_or(0, |r| r.replicas.len()),
                 config: t.config.overrides().clone(),
-                partitions: (0..t.partitions)
-                    .map(|p| self.partition_view(Tp::new(t.id, p)))
-                    .collect(),
+                partitions: {
+                    let min_isr = self.controller.topic_settings(t.id).min_isr;
+                    (0..t.partitions)
+                        .map(|p| self.partition_view_with(Tp::new(t.id, p), min_isr))
+                        .collect()
+                },
             })
             .collect();
         let mut producers = Vec::new();
@@ -918,21 +1004,7 @@ impl Cluster {
                 lag_ms,
             });
             if let Ok(t) = self.tp(&tp.topic, tp.partition) {
-                if let Some(log) = self.leader_log(t) {
-                    for chunk in log.chunks() {
-                        for (b, e) in chunk.iter() {
-                            if e.offset >= c.offset {
-                                break;
-                            }
-                            if b.control.is_none()
-                                && e.id != 0
-                                && processed_map.is_none_or(|m| !m.contains(e.id))
-                            {
-                                skipped += 1;
-                            }
-                        }
-                    }
-                }
+                skipped += self.skipped_below(group, t, c.offset, processed_map);
             }
         }
         let (processed, duplicates) = processed_map.map_or((0, 0), |m| (m.len(), m.repeats()));
@@ -1004,6 +1076,11 @@ impl Cluster {
     }
 
     pub fn partition_view(&self, tp: Tp) -> PartitionView {
+        self.partition_view_with(tp, self.controller.topic_settings(tp.topic).min_isr)
+    }
+
+    /// `partition_view` with the topic's `min.insync.replicas` already resolved.
+    fn partition_view_with(&self, tp: Tp, min_isr: i32) -> PartitionView {
         let reg = self.controller.image.partition(tp).cloned();
         let (leader, epoch, isr, replicas) = match &reg {
             Some(r) => (
@@ -1035,7 +1112,6 @@ impl Cluster {
             })
             .collect();
         let log = self.leader_log(tp);
-        let s = self.controller.topic_settings(tp.topic);
         PartitionView {
             partition: tp.partition,
             leader,
@@ -1043,7 +1119,7 @@ impl Cluster {
             isr: isr.clone(),
             under_replicated: leader.is_some() && isr.len() < replicas.len(),
             under_min_isr: leader.is_some()
-                && (isr.len() as i32) < s.min_isr.min(replicas.len() as i32),
+                && (isr.len() as i32) < min_isr.min(replicas.len() as i32),
             replicas: replica_views,
             log_start_offset: log.map_or(0, |l| l.log_start_offset()),
             log_end_offset: log.map_or(0, |l| l.log_end_offset()),

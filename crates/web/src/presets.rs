@@ -6,6 +6,27 @@ pub struct Preset {
     pub json: &'static str,
 }
 
+thread_local! {
+    /// Each preset's display name (its scenario's `name`), parsed once: the header lists them
+    /// on every render.
+    static NAMES: std::collections::BTreeMap<&'static str, String> = PRESETS
+        .iter()
+        .map(|p| {
+            let name = kafka_sim::scenario::Scenario::parse(p.json)
+                .map(|s| s.name)
+                .unwrap_or_else(|_| p.id.to_string());
+            (p.id, name)
+        })
+        .collect();
+}
+
+/// The display name of preset `id` (the id itself if there is no such preset).
+pub fn name(id: &str) -> String {
+    NAMES
+        .with(|n| n.get(id).cloned())
+        .unwrap_or_else(|| id.to_string())
+}
+
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "playground",

@@ -3,7 +3,6 @@
 use super::use_app;
 use crate::presets;
 use crate::state::Msg;
-use kafka_sim::scenario::Scenario;
 use yew::prelude::*;
 
 /// One row of the seed's table, verbatim, with the preset that demonstrates each side.
@@ -48,10 +47,7 @@ const ROWS: &[Row] = &[
 ];
 
 fn preset_name(id: &str) -> String {
-    presets::find(id)
-        .and_then(|p| Scenario::parse(p.json).ok())
-        .map(|s| s.name)
-        .unwrap_or_else(|| id.to_string())
+    presets::name(id)
 }
 
 #[function_component(ChooseKafka)]

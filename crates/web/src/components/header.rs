@@ -7,7 +7,6 @@ use super::timeline::Timeline;
 use super::use_app;
 use crate::presets::PRESETS;
 use crate::state::Msg;
-use kafka_sim::scenario::Scenario;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -30,9 +29,7 @@ pub fn header(props: &Props) -> Html {
     };
     let current = app.preset.clone();
     let options = PRESETS.iter().map(|p| {
-        let name = Scenario::parse(p.json)
-            .map(|s| s.name)
-            .unwrap_or_else(|_| p.id.to_string());
+        let name = crate::presets::name(p.id);
         html! { <option value={p.id} selected={p.id == current}>{ name }</option> }
     });
     let (description, has_tour, name) = {

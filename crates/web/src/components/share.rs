@@ -148,11 +148,15 @@ pub fn share() -> Html {
             }
         })
     };
-    let snippet = {
+    // Encoding the session (serialize + deflate) is not free: only while the embed popover
+    // shows it, not on every frame.
+    let snippet = if *open == Some(Open::Embed) {
         let preset = (app.preset != "custom").then(|| app.preset.clone());
         let frag = app.link_state().to_fragment();
         let title = format!("Kafka Playground: {}", app.session.borrow().scenario.name);
         embed_snippet(&base_url(), preset.as_deref(), Some(&frag), &opts, &title)
+    } else {
+        String::new()
     };
     let toggle = |f: fn(&mut EmbedOptions) -> &mut bool| {
         let opts = opts.clone();
