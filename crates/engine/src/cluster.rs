@@ -136,6 +136,9 @@ pub struct Cluster {
     /// Boxed: B-tree nodes shift their values on every insert and removal, and an `Event`
     /// (a whole message) is large.
     queue: BTreeMap<(Millis, u64), Box<Event>>,
+    /// The keys of the queue's `Deliver` events (messages on the wire), so that `in_flight`
+    /// need not walk the whole queue, which mostly holds timers.
+    deliveries: std::collections::BTreeSet<(Millis, u64)>,
     rng: ChaCha8Rng,
     pub seed: u64,
     pub net: Network,
@@ -208,6 +211,7 @@ impl Cluster {
             now: 0,
             seq: 0,
             queue: BTreeMap::new(),
+            deliveries: Default::default(),
             rng: ChaCha8Rng::seed_from_u64(spec.seed),
             seed: spec.seed,
             net: Network::new(spec.latency_ms),
@@ -377,6 +381,9 @@ impl Cluster {
 
     pub(crate) fn push(&mut self, at: Millis, ev: Event) {
         self.seq += 1;
+        if matches!(ev, Event::Deliver { .. }) {
+            self.deliveries.insert((at, self.seq));
+        }
         self.queue.insert((at, self.seq), Box::new(ev));
     }
 
@@ -654,11 +661,13 @@ impl Cluster {
     pub fn run_until(&mut self, target: Millis) {
         self.setup = false;
         while let Some(entry) = self.queue.first_entry() {
-            let (at, _) = *entry.key();
+            let key = *entry.key();
+            let at = key.0;
             if at > target {
                 break;
             }
             let ev = entry.remove();
+            self.deliveries.remove(&key);
             self.now = at;
             self.dispatch(*ev);
             if !self.projections.is_empty() {
@@ -671,7 +680,8 @@ impl Cluster {
     /// Process the next event only. Returns its time, or `None` when nothing is queued.
     pub fn step(&mut self) -> Option<Millis> {
         self.setup = false;
-        let ((at, _), ev) = self.queue.pop_first()?;
+        let ((at, seq), ev) = self.queue.pop_first()?;
+        self.deliveries.remove(&(at, seq));
         self.now = at;
         self.dispatch(*ev);
         if !self.projections.is_empty() {
@@ -686,8 +696,9 @@ impl Cluster {
 
     /// Messages on the wire right now.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        self.queue
+        self.deliveries
             .iter()
+            .filter_map(|k| Some((k, self.queue.get(k)?)))
             .filter_map(|((at, _), ev)| match &**ev {
                 Event::Deliver {
                     id,
@@ -798,6 +809,7 @@ impl Cluster {
                 .map(|(k, _)| *k);
             let Some(k) = next else { break };
             if let Some(ev) = self.queue.remove(&k) {
+                self.deliveries.remove(&k);
                 self.dispatch(*ev);
             }
         }
