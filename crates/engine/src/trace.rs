@@ -214,6 +214,16 @@ impl Trace {
             .chain(self.tail.iter())
             .skip(skip)
     }
+    /// The same events as [`Trace::events`], newest first (a log view that shows the latest
+    /// few stops early instead of walking the whole buffer).
+    pub fn newest_first(&self) -> impl Iterator<Item = &TraceEvent> {
+        let visible = self.stored().min(self.capacity);
+        self.tail
+            .iter()
+            .rev()
+            .chain(self.sealed.iter().rev().flat_map(|b| b.iter().rev()))
+            .take(visible)
+    }
     /// Events with `seq >= from`.
     pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
         self.events().filter(move |e| e.seq >= from)
@@ -271,6 +281,9 @@ mod tests {
             let seqs: Vec<u64> = t.events().map(|e| e.seq).collect();
             let want: Vec<u64> = (n - capacity as u64..n).collect();
             assert_eq!(seqs, want, "capacity {capacity}");
+            let newest: Vec<u64> = t.newest_first().map(|e| e.seq).collect();
+            let want_newest: Vec<u64> = want.iter().rev().copied().collect();
+            assert_eq!(newest, want_newest, "newest first, capacity {capacity}");
             assert_eq!(t.len(), n);
             // Storage never exceeds the capacity by two blocks or more.
             assert!(t.stored() < capacity + 2 * BLOCK, "capacity {capacity}");

@@ -166,6 +166,10 @@ pub enum Msg {
 }
 
 pub type AppContext = UseReducerHandle<AppState>;
+/// Only the dispatcher: it never changes, so a component that takes its data as props and
+/// sends commands through this is not re-rendered on every frame (the `AppContext` changes
+/// with every state).
+pub type Dispatch = UseReducerDispatcher<AppState>;
 
 /// The page's address, when there is a browser.
 fn location() -> (String, String) {

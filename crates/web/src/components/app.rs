@@ -21,7 +21,7 @@ use super::tour_panel::TourPanel;
 use crate::api::{self, Incoming};
 use crate::hooks::use_animation_frame;
 use crate::page::origin_of;
-use crate::state::{AppContext, AppState, Msg};
+use crate::state::{AppContext, AppState, Dispatch, Msg};
 use gloo::events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, MessageEvent, Window};
@@ -265,7 +265,9 @@ pub fn app() -> Html {
         Callback::from(move |()| editing.set(false))
     };
     let ctx: AppContext = state.clone();
+    let dispatch: Dispatch = state.dispatcher();
     html! {
+        <ContextProvider<Dispatch> context={dispatch}>
         <ContextProvider<AppContext> context={ctx}>
             <main id="app" ref={root} data-ready="1" class={classes!("app", embed.then_some("embed"), readonly.then_some("readonly"), guide_open.then_some("guided"))}
                 data-embed={embed.to_string()} data-readonly={readonly.to_string()} {onkeydown}>
@@ -277,7 +279,7 @@ pub fn app() -> Html {
                         <NetworkView />
                         <BrokerRow />
                         <MetricsStrip />
-                        { for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }
+                        <>{ for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }</>
                         <Lessons />
                         <GroupsBoard />
                         <InternalTopics />
@@ -295,5 +297,6 @@ pub fn app() -> Html {
                 </div>
             </main>
         </ContextProvider<AppContext>>
+        </ContextProvider<Dispatch>>
     }
 }

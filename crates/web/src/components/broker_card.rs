@@ -1,5 +1,5 @@
 //! One broker: its state and the faults a user can inject.
-use super::{command, use_app};
+use super::{command_via, use_dispatch};
 use kafka_sim::action::Action;
 use kafka_sim::view::BrokerView;
 use yew::prelude::*;
@@ -12,8 +12,6 @@ pub struct ReplicaChip {
     pub leader: bool,
     pub in_isr: bool,
     pub online: bool,
-    pub leo: i64,
-    pub hw: i64,
 }
 
 /// Replicas listed on a card before the rest are summarised as "+N more".
@@ -25,11 +23,15 @@ pub struct Props {
     /// Its replicas of the user's topics (internal topics are left out).
     #[prop_or_default]
     pub replicas: Vec<ReplicaChip>,
+    /// Whether the page may change the cluster (not an embed in read-only mode).
+    pub editable: bool,
 }
 
 #[function_component(BrokerCard)]
 pub fn broker_card(props: &Props) -> Html {
-    let app = use_app();
+    // Props and the dispatcher only (no app context): a card re-renders only when its broker
+    // or replicas change, not on every frame.
+    let dispatch = use_dispatch();
     let b = &props.broker;
     let id = b.id;
     let (status, class) = if !b.alive {
@@ -44,8 +46,8 @@ pub fn broker_card(props: &Props) -> Html {
         ("running", "ok")
     };
     let act = |action: Action| {
-        let app = app.clone();
-        Callback::from(move |_| command(&app, "brokers", action.clone()))
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| command_via(&dispatch, "brokers", action.clone()))
     };
     let stop_start = if b.alive {
         html! { <button data-action="stop" onclick={act(Action::StopBroker { broker: Some(id), leader_of: None })}
@@ -93,7 +95,7 @@ pub fn broker_card(props: &Props) -> Html {
                         html! {
                             <li class={classes!("replica-chip", class)} data-testid="broker-replica"
                                 data-replica={r.label.clone()} data-state={class}
-                                title={format!("{}: {state}; log end offset {}, high watermark {}", r.label, r.leo, r.hw)}>
+                                title={format!("{}: {state}", r.label)}>
                                 if r.leader { <span aria-hidden="true">{ "★ " }</span> }
                                 { r.label.clone() }
                             </li>
@@ -104,7 +106,7 @@ pub fn broker_card(props: &Props) -> Html {
                     }
                 </ul>
             }
-            if app.editable() { <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div> }
+            if props.editable { <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div> }
         </article>
     }
 }

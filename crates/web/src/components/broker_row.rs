@@ -8,6 +8,7 @@ use yew::prelude::*;
 pub fn broker_row() -> Html {
     let app = use_app();
     let brokers = app.view.brokers.clone();
+    let editable = app.editable();
     // Each broker's replicas of the user's topics, in topic and partition order.
     let chips = |id: i32| -> Vec<ReplicaChip> {
         let mut out = Vec::new();
@@ -19,8 +20,6 @@ pub fn broker_row() -> Html {
                         leader: p.leader == Some(id),
                         in_isr: r.in_isr,
                         online: r.online,
-                        leo: r.leo,
-                        hw: r.hw,
                     });
                 }
             }
@@ -30,7 +29,7 @@ pub fn broker_row() -> Html {
     html! {
         <section class="brokers" aria-label="Brokers">
             <div class="broker-grid">
-                { for brokers.into_iter().map(|b| { let k = b.id; let c = chips(k); html! { <BrokerCard key={k} broker={b} replicas={c} /> } }) }
+                { for brokers.into_iter().map(|b| { let k = b.id; let c = chips(k); html! { <BrokerCard key={k} broker={b} replicas={c} editable={editable} /> } }) }
             </div>
             <FieldError control="brokers" />
         </section>

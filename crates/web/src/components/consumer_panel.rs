@@ -189,7 +189,7 @@ pub fn consumer_panel() -> Html {
         <section class="card panel" aria-label="Consumers">
             <header class="panel-head"><h2>{ "Consumers" }</h2></header>
             if consumers.is_empty() { <p class="muted">{ "No consumers yet: drag \"+ consumer\" into a group." }</p> }
-            { for consumers.into_iter().map(|c| { let k = c.id.clone(); html! { <ConsumerRow key={k} consumer={c} /> } }) }
+            <>{ for consumers.into_iter().map(|c| { let k = c.id.clone(); html! { <ConsumerRow key={k} consumer={c} /> } }) }</>
         </section>
     }
 }

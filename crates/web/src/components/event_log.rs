@@ -1,6 +1,7 @@
 //! The event log: what happened, newest first.
 use super::use_app;
 use kafka_sim::trace::{TraceEvent, TraceKind};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The nodes an event belongs to (for the node filter): brokers as `broker-N`, the
@@ -85,13 +86,32 @@ fn describe(e: &TraceEvent) -> Option<(String, &'static str)> {
     Some(s)
 }
 
+/// How often the list is rebuilt while time runs (real milliseconds).
+const REFRESH_MS: f64 = 250.0;
+
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let app = use_app();
     let node = use_state(String::new);
     let kind = use_state(String::new);
     type Item = (u64, u64, String, &'static str);
-    let (items, all_nodes): (Vec<Item>, Vec<String>) = {
+    // While time runs the list is rebuilt at most every REFRESH_MS of real time: at scale
+    // thousands of events pass per frame, and a list replaced 60 times a second can neither be
+    // read nor drawn cheaply. Paused, stepping or filtering, it follows every change.
+    let cache = use_mut_ref(|| {
+        (
+            f64::NEG_INFINITY,
+            String::new(),
+            String::new(),
+            Rc::new(Vec::<Item>::new()),
+        )
+    });
+    let now_ms = js_sys::Date::now();
+    let fresh = {
+        let c = cache.borrow();
+        app.playing && now_ms - c.0 < REFRESH_MS && c.1 == *node && c.2 == *kind
+    };
+    let (items, all_nodes): (Rc<Vec<Item>>, Vec<String>) = {
         let s = app.session.borrow();
         // Client events name the client; drops name `client-N`: map those to names.
         let client_name = |n: String| -> String {
@@ -104,24 +124,32 @@ pub fn event_log() -> Html {
         let mut all_nodes: Vec<String> = vec!["controller".into()];
         all_nodes.extend(app.view.brokers.iter().map(|b| format!("broker-{}", b.id)));
         all_nodes.extend(s.cluster.clients.iter().map(|c| c.name().to_string()));
-        let mut v: Vec<Item> = s
-            .cluster
-            .trace
-            .events()
-            .filter_map(|e| {
-                let (text, k) = describe(e)?;
-                if !kind.is_empty() && k != kind.as_str() {
-                    return None;
-                }
-                if !node.is_empty() && !nodes(e).into_iter().map(&client_name).any(|n| n == *node) {
-                    return None;
-                }
-                Some((e.seq, e.t, text, k))
-            })
-            .collect();
-        let n = v.len();
-        v.drain(..n.saturating_sub(60));
-        v.reverse();
+        // The newest 60 that pass the filters, newest first.
+        let v: Rc<Vec<Item>> = if fresh {
+            cache.borrow().3.clone()
+        } else {
+            let v: Rc<Vec<Item>> = Rc::new(
+                s.cluster
+                    .trace
+                    .newest_first()
+                    .filter_map(|e| {
+                        let (text, k) = describe(e)?;
+                        if !kind.is_empty() && k != kind.as_str() {
+                            return None;
+                        }
+                        if !node.is_empty()
+                            && !nodes(e).into_iter().map(&client_name).any(|n| n == *node)
+                        {
+                            return None;
+                        }
+                        Some((e.seq, e.t, text, k))
+                    })
+                    .take(60)
+                    .collect(),
+            );
+            *cache.borrow_mut() = (now_ms, (*node).clone(), (*kind).clone(), v.clone());
+            v
+        };
         (v, all_nodes)
     };
     let on_node = {
@@ -160,9 +188,9 @@ pub fn event_log() -> Html {
             </header>
             <ol class="event-list" data-testid="event-list">
                 if items.is_empty() { <li key="none" class="note"><time></time><span>{ if filtered { "No recent events match the filters." } else { "No events yet." } }</span></li> }
-                { for items.into_iter().map(|(seq, t, text, kind)| html! {
+                <>{ for items.iter().cloned().map(|(seq, t, text, kind)| html! {
                     <li key={seq} class={kind} data-kind={kind}><time>{ format!("{:.2}s", t as f64 / 1000.0) }</time><span>{ text }</span></li>
-                }) }
+                }) }</>
             </ol>
         </section>
     }

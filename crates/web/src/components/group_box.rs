@@ -140,7 +140,7 @@ pub fn group_box(p: &Props) -> Html {
             }
             <div class="members">
                 if p.members.is_empty() { <p class="muted small">{ "No running members." }</p> }
-                { for p.members.iter().cloned() }
+                <>{ for p.members.iter().cloned() }</>
             </div>
             if let Some(g) = &g {
                 <div class="committed">

@@ -308,7 +308,7 @@ pub fn groups_board() -> Html {
                 if editable { <span class="muted">{ "Drag a consumer into a group, between groups, to the bench to leave, or onto crash. Keyboard: Enter on a chip." }</span> }
             </header>
             <div class="group-grid">
-                { for names.iter().map(|g| {
+                <>{ for names.iter().map(|g| {
                     let members: Vec<Html> = view
                         .consumers
                         .iter()
@@ -329,7 +329,7 @@ pub fn groups_board() -> Html {
                         })
                     };
                     html! { <GroupBox key={g.clone()} group={g.clone()} members={members} assignor={assignor} on_assignor={on_assignor} /> }
-                }) }
+                }) }</>
                 if editable {
                     <div class="group-box new-group" data-drop="new-group" data-testid="new-group">
                         <p class="muted">{ "Drop here for a new group" }</p>
@@ -341,7 +341,7 @@ pub fn groups_board() -> Html {
                 <div class="bench" data-drop="bench" data-testid="bench">
                     <span class="bench-label">{ "Bench (not running)" }</span>
                     { chip(None, "+ consumer".into(), String::new(), String::new()) }
-                    { for bench }
+                    <>{ for bench }</>
                 </div>
                 <div class="crash-zone" data-drop="crash" data-testid="crash-zone" aria-label="Crash target">{ "✕ crash (no goodbye)" }</div>
             </div>

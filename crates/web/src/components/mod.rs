@@ -39,7 +39,7 @@ pub mod topic_view;
 pub mod tour_panel;
 pub mod txn_code;
 
-use crate::state::{AppContext, Msg};
+use crate::state::{AppContext, Dispatch, Msg};
 use kafka_sim::action::Action;
 use yew::prelude::*;
 
@@ -52,6 +52,21 @@ pub fn use_app() -> AppContext {
     }
 }
 
+/// The app's dispatcher alone (stable across frames): for components that take their data as
+/// props and should re-render only when those change.
+#[hook]
+pub fn use_dispatch() -> Dispatch {
+    match use_context::<Dispatch>() {
+        Some(d) => d,
+        None => unreachable_dispatch(),
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_dispatch() -> Dispatch {
+    panic!("components must be rendered inside App's ContextProvider")
+}
+
 #[allow(clippy::panic)]
 fn unreachable_context() -> AppContext {
     panic!("components must be rendered inside App's ContextProvider")
@@ -60,6 +75,14 @@ fn unreachable_context() -> AppContext {
 /// A callback that applies `action` and reports errors at `control`.
 pub fn command(ctx: &AppContext, control: &str, action: Action) {
     ctx.dispatch(Msg::Command {
+        control: control.to_string(),
+        action,
+    });
+}
+
+/// [`command`] through the dispatcher alone.
+pub fn command_via(d: &Dispatch, control: &str, action: Action) {
+    d.dispatch(Msg::Command {
         control: control.to_string(),
         action,
     });

@@ -61,6 +61,8 @@ pub fn network_view() -> Html {
         let x = x1 + (x2 - x1) * f;
         let y = y1 + (y2 - y1) * f - (f * (1.0 - f) * 40.0);
         let r = if m.records > 0 { 6.0 } else { 4.0 };
+        // Not keyed: most messages live for less than a frame, so reusing the previous
+        // frame's circles (new cx, cy, class) is cheaper than creating and removing elements.
         Some(html! { <circle class={classes!("msg", kind)} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={r.to_string()}>
             <title>{ format!("{} {} → {}", m.name, m.from, m.to) }</title></circle> })
     });

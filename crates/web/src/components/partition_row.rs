@@ -190,7 +190,7 @@ pub fn partition_row(props: &Props) -> Html {
                         }
                     </div>
                 }
-                { for records.iter().enumerate().flat_map(|(i, r)| {
+                <>{ for records.iter().enumerate().flat_map(|(i, r)| {
                     let committed = r.offset < hw;
                     let key = r.key.clone();
                     let control = r.control.clone();
@@ -237,7 +237,7 @@ pub fn partition_row(props: &Props) -> Html {
                         </div>
                     };
                     gap_cell.into_iter().chain(std::iter::once(cell))
-                }) }
+                }) }</>
                 <div class="cell-wrap">
                     <span class="cell end" title="log end offset: the next record goes here">{ leo }</span>
                     { markers_at(leo) }

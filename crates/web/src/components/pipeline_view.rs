@@ -235,7 +235,7 @@ pub fn pipeline_view() -> Html {
                     <p class="muted small">{ "at_least_once writes the output, then commits the input offsets: a crash in between replays input whose output already exists. exactly_once puts both in one transaction." }</p>
                 </div>
             </header>
-            { for processors.into_iter().map(|p| { let k = p.id.clone(); html! { <PipelineRow key={k} processor={p} /> } }) }
+            <>{ for processors.into_iter().map(|p| { let k = p.id.clone(); html! { <PipelineRow key={k} processor={p} /> } }) }</>
         </section>
     }
 }

@@ -198,7 +198,7 @@ pub fn projection_panel() -> Html {
                     <p class="muted small">{ "The table is only a projection. Drop it and replay the retained events from offset 0 to rebuild it — or stop the replay at a moment in the past to see the state back then." }</p>
                 </div>
             </header>
-            { for projections.into_iter().map(|p| { let k = p.id.clone(); html! { <ProjectionCard key={k} projection={p} /> } }) }
+            <>{ for projections.into_iter().map(|p| { let k = p.id.clone(); html! { <ProjectionCard key={k} projection={p} /> } }) }</>
         </section>
     }
 }

@@ -254,10 +254,10 @@ fn queue_pair(props: &Props) -> Html {
                         <div class="mini-log" aria-label={format!("partition {part}")}>
                             <span class="mini-label mono">{ format!("P{part}") }</span>
                             if *start > 0 { <span class="mini-gone" title="deleted by retention">{ format!("…{start}") }</span> }
-                            { for recs.iter().map(|r| html! {
+                            <>{ for recs.iter().map(|r| html! {
                                 <span class="mini-cell" key={r.offset} style={key_style(r.key.as_deref())}
                                     title={format!("offset {} · {}", r.offset, r.value.clone().unwrap_or_default())}>{ r.offset }</span>
-                            }) }
+                            }) }</>
                         </div>
                     }) }
                     <ul class="lvq-readers" aria-label="Consumer groups reading the topic">

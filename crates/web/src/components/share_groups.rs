@@ -121,7 +121,7 @@ fn share_group_card(props: &GroupProps) -> Html {
                     }
                 }) }
             </ul>
-            { for g.partitions.iter().map(|p| html! { <SharePartition key={format!("{}-{}", p.topic, p.partition)} part={p.clone()} clients={clients.clone()} /> }) }
+            <>{ for g.partitions.iter().map(|p| html! { <SharePartition key={format!("{}-{}", p.topic, p.partition)} part={p.clone()} clients={clients.clone()} /> }) }</>
         </div>
     }
 }
@@ -144,7 +144,7 @@ pub fn share_groups() -> Html {
                 <span><i class="share-rec acknowledged">{ "●" }</i>{ "acknowledged" }</span>
                 <span><i class="share-rec archived">{ "✕" }</i>{ "archived" }</span>
             </div>
-            { for groups.into_iter().map(|g| { let k = g.group.clone(); html! { <ShareGroupCard key={k} group={g} /> } }) }
+            <>{ for groups.into_iter().map(|g| { let k = g.group.clone(); html! { <ShareGroupCard key={k} group={g} /> } }) }</>
             <FieldError control={CONTROL} />
         </section>
     }
