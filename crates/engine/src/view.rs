@@ -602,6 +602,33 @@ impl Cluster {
                             ),
                         ));
                     }
+                    // A longer log can still lack the record: the new leader held another
+                    // record at that offset, written before its election (a diverged log).
+                    HistoryEvent::BecameLeader {
+                        at: t,
+                        broker,
+                        epoch,
+                        leo,
+                        unclean,
+                    } if *t >= e.created_at && *leo > off && Some(*broker) != appended_by => {
+                        let other = self
+                            .brokers
+                            .get(broker)
+                            .and_then(|b| b.partitions.get(&e.tp))
+                            .and_then(|p| p.log.entry_at(off))
+                            .filter(|(b, x)| x.id != e.id && b.partition_leader_epoch < *epoch);
+                        if let Some((b, _)) = other {
+                            parts.push((
+                                *t,
+                                format!(
+                                    "broker-{broker} became leader at {} ({} election, epoch {epoch}) with log end offset {leo}: its offset {off} held another record (written in leader epoch {}), which took this one's place",
+                                    secs(*t),
+                                    if *unclean { "unclean" } else { "clean" },
+                                    b.partition_leader_epoch
+                                ),
+                            ));
+                        }
+                    }
                     HistoryEvent::Truncated {
                         at: t,
                         broker,

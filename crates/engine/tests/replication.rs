@@ -407,3 +407,64 @@ fn a_restarted_broker_does_not_replay_old_leaderships() {
     assert_ne!(leader, 3);
     assert_eq!(leo(&c, 3), leo(&c, leader));
 }
+
+/// An unclean election can lose a record even when the new leader's log is longer: broker 1
+/// wrote Q at offset 2 (acks=1) and stopped; broker 2, elected cleanly, wrote R at offset 2;
+/// then broker 1, back alone, was elected uncleanly with Q still at offset 2. R is lost, and
+/// the explanation must name that election (its log end offset, 3, is above R's offset).
+#[test]
+fn unclean_election_of_a_diverged_replica_explains_the_loss() {
+    let mut c = cluster(
+        &[("unclean.leader.election.enable", "true")],
+        &[("acks", "1")],
+    );
+    c.produce("p", "t", None, Some("early"), None, &[], 2)
+        .unwrap();
+    c.advance(1_000);
+    assert_eq!((leo(&c, 1), leo(&c, 2), leo(&c, 3)), (2, 2, 2));
+    c.set_fetchers_paused(2, true).unwrap();
+    c.set_fetchers_paused(3, true).unwrap();
+    // Fetches already waiting at the leader (replica.fetch.wait.max.ms) finish first.
+    c.advance(1_000);
+    c.produce("p", "t", None, Some("q"), None, &[], 1).unwrap();
+    c.advance(300);
+    assert_eq!(leo(&c, 1), 3, "only the leader has Q");
+    assert_eq!(c.producer("p").unwrap().stats.acked, 3, "Q is acknowledged");
+    c.stop_broker(1).unwrap();
+    c.advance(12_000);
+    let tp = c.tp("t", 0).unwrap();
+    let reg = c.controller.image.partition(tp).unwrap().clone();
+    assert!(
+        reg.leader == 2 || reg.leader == 3,
+        "a clean election: {reg:?}"
+    );
+    let new_leader = reg.leader;
+    let r_ids = c.produce("p", "t", None, Some("r"), None, &[], 1).unwrap();
+    c.advance(2_000);
+    assert_eq!(leo(&c, new_leader), 3, "the new leader wrote R at offset 2");
+    c.stop_broker(2).unwrap();
+    c.stop_broker(3).unwrap();
+    c.advance(12_000);
+    c.start_broker(1).unwrap();
+    c.advance(15_000);
+    let reg = c.controller.image.partition(tp).unwrap().clone();
+    assert_eq!(reg.leader, 1, "broker 1 was elected uncleanly: {reg:?}");
+    let d = c.durability();
+    let lost = d
+        .lost
+        .iter()
+        .find(|l| l.id == r_ids[0])
+        .unwrap_or_else(|| panic!("R was not lost: {d:?}"));
+    assert_eq!(lost.offset, 2);
+    assert!(
+        lost.explanation.contains("broker-1 became leader")
+            && lost.explanation.contains("unclean election"),
+        "{}",
+        lost.explanation
+    );
+    assert!(
+        lost.explanation.contains("held another record"),
+        "{}",
+        lost.explanation
+    );
+}
