@@ -6,6 +6,9 @@ use yew::prelude::*;
 #[function_component(InternalTopics)]
 pub fn internal_topics() -> Html {
     let app = use_app();
+    // Which topics' <details> are open: a closed one renders only its summary (reading and
+    // formatting its records on every frame for a collapsed panel was wasted work).
+    let open = use_state(std::collections::BTreeSet::<String>::new);
     let internal: Vec<_> = app
         .view
         .topics
@@ -21,12 +24,26 @@ pub fn internal_topics() -> Html {
         <section class="card internal" aria-label="Internal topics">
             { for internal.iter().map(|t| {
                 let used: Vec<_> = t.partitions.iter().filter(|p| p.log_end_offset > 0).collect();
+                let is_open = open.contains(&t.name);
+                let ontoggle = {
+                    let open = open.clone();
+                    let name = t.name.clone();
+                    Callback::from(move |e: Event| {
+                        let now_open = e
+                            .target_dyn_into::<web_sys::HtmlDetailsElement>()
+                            .is_some_and(|d| d.open());
+                        let mut set = (*open).clone();
+                        if now_open { set.insert(name.clone()); } else { set.remove(&name); }
+                        open.set(set);
+                    })
+                };
                 html! {
-                    <details>
+                    <details open={is_open} {ontoggle}>
                         <summary>
                             <strong>{ t.name.clone() }</strong>
                             <span class="muted">{ format!(" · internal · {} partitions · replication factor {} · {} in use", t.partitions.len(), t.replication_factor, used.len()) }</span>
                         </summary>
+                        if is_open {
                         <p class="muted small">{ "A group's coordinator is the leader of partition abs(hashCode(group.id)) % 50. Offset commits and group metadata are records here." }</p>
                         <div class="internal-parts">
                             { for used.iter().map(|p| {
@@ -44,6 +61,7 @@ pub fn internal_topics() -> Html {
                                 }
                             }) }
                         </div>
+                        }
                     </details>
                 }
             }) }
