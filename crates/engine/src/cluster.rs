@@ -25,6 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub const MAX_BROKERS: usize = 12;
 
@@ -133,9 +134,11 @@ pub struct InFlight {
 pub struct Cluster {
     now: Millis,
     seq: u64,
-    /// Boxed: B-tree nodes shift their values on every insert and removal, and an `Event`
-    /// (a whole message) is large.
-    queue: BTreeMap<(Millis, u64), Box<Event>>,
+    /// Behind an `Arc`: B-tree nodes shift their values on every insert and removal, and an
+    /// `Event` (a whole message) is large. Shared rather than boxed so that cloning the cluster
+    /// (a rewind snapshot every few seconds) copies pointers, not every queued event and
+    /// timer; an event a snapshot still shares is copied when it is processed.
+    queue: BTreeMap<(Millis, u64), Arc<Event>>,
     /// The keys of the queue's `Deliver` events (messages on the wire), so that `in_flight`
     /// need not walk the whole queue, which mostly holds timers.
     deliveries: std::collections::BTreeSet<(Millis, u64)>,
@@ -384,7 +387,7 @@ impl Cluster {
         if matches!(ev, Event::Deliver { .. }) {
             self.deliveries.insert((at, self.seq));
         }
-        self.queue.insert((at, self.seq), Box::new(ev));
+        self.queue.insert((at, self.seq), Arc::new(ev));
     }
 
     fn incarnation(&self, node: NodeId) -> u32 {
@@ -669,7 +672,7 @@ impl Cluster {
             let ev = entry.remove();
             self.deliveries.remove(&key);
             self.now = at;
-            self.dispatch(*ev);
+            self.dispatch(Arc::unwrap_or_clone(ev));
             if !self.projections.is_empty() {
                 self.drain_projections();
             }
@@ -683,7 +686,7 @@ impl Cluster {
         let ((at, seq), ev) = self.queue.pop_first()?;
         self.deliveries.remove(&(at, seq));
         self.now = at;
-        self.dispatch(*ev);
+        self.dispatch(Arc::unwrap_or_clone(ev));
         if !self.projections.is_empty() {
             self.drain_projections();
         }
@@ -810,7 +813,7 @@ impl Cluster {
             let Some(k) = next else { break };
             if let Some(ev) = self.queue.remove(&k) {
                 self.deliveries.remove(&k);
-                self.dispatch(*ev);
+                self.dispatch(Arc::unwrap_or_clone(ev));
             }
         }
     }
