@@ -141,7 +141,8 @@ pub struct Cluster {
     queue: BTreeMap<(Millis, u64), Arc<Event>>,
     /// The keys of the queue's `Deliver` events (messages on the wire), so that `in_flight`
     /// need not walk the whole queue, which mostly holds timers.
-    deliveries: std::collections::BTreeSet<(Millis, u64)>,
+    /// Sorted; a few hundred at most (a `Vec` also keeps the wasm smaller than another B-tree).
+    deliveries: Vec<(Millis, u64)>,
     rng: ChaCha8Rng,
     pub seed: u64,
     pub net: Network,
@@ -385,9 +386,18 @@ impl Cluster {
     pub(crate) fn push(&mut self, at: Millis, ev: Event) {
         self.seq += 1;
         if matches!(ev, Event::Deliver { .. }) {
-            self.deliveries.insert((at, self.seq));
+            let key = (at, self.seq);
+            let i = self.deliveries.partition_point(|k| *k < key);
+            self.deliveries.insert(i, key);
         }
         self.queue.insert((at, self.seq), Arc::new(ev));
+    }
+
+    /// The queued event `key` was taken off the queue.
+    fn forget_delivery(&mut self, key: (Millis, u64)) {
+        if let Ok(i) = self.deliveries.binary_search(&key) {
+            self.deliveries.remove(i);
+        }
     }
 
     fn incarnation(&self, node: NodeId) -> u32 {
@@ -670,7 +680,7 @@ impl Cluster {
                 break;
             }
             let ev = entry.remove();
-            self.deliveries.remove(&key);
+            self.forget_delivery(key);
             self.now = at;
             self.dispatch(Arc::unwrap_or_clone(ev));
             if !self.projections.is_empty() {
@@ -684,7 +694,7 @@ impl Cluster {
     pub fn step(&mut self) -> Option<Millis> {
         self.setup = false;
         let ((at, seq), ev) = self.queue.pop_first()?;
-        self.deliveries.remove(&(at, seq));
+        self.forget_delivery((at, seq));
         self.now = at;
         self.dispatch(Arc::unwrap_or_clone(ev));
         if !self.projections.is_empty() {
@@ -812,7 +822,7 @@ impl Cluster {
                 .map(|(k, _)| *k);
             let Some(k) = next else { break };
             if let Some(ev) = self.queue.remove(&k) {
-                self.deliveries.remove(&k);
+                self.forget_delivery(k);
                 self.dispatch(Arc::unwrap_or_clone(ev));
             }
         }

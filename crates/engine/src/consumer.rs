@@ -215,7 +215,8 @@ const DELIVERED_KEEP: usize = 2000;
 #[derive(Debug, Clone, PartialEq)]
 struct InFlightFetch {
     corr: u64,
-    offsets: BTreeMap<Tp, i64>,
+    /// (partition, fetch offset), in the request's order.
+    offsets: Vec<(Tp, i64)>,
 }
 
 impl Consumer {
@@ -518,12 +519,7 @@ impl Consumer {
     /// assigned, nothing of it is buffered, and its position is still the offset the request
     /// asked for: a seek, reset or rebalance while the fetch was in flight makes the response
     /// stale, and Kafka's `FetchCollector.initialize` discards it.
-    fn on_fetch(
-        &mut self,
-        ctx: &mut Ctx,
-        asked: &BTreeMap<Tp, i64>,
-        parts: Vec<FetchPartitionData>,
-    ) {
+    fn on_fetch(&mut self, ctx: &mut Ctx, asked: &[(Tp, i64)], parts: Vec<FetchPartitionData>) {
         self.stats.fetches += 1;
         // Only a handed-off consumer (stream processor, projection) passes keys, values and
         // headers on; the simulated application reads offsets and record ids, so the buffer
@@ -534,7 +530,7 @@ impl Consumer {
             let Some(s) = self.partitions.get_mut(&tp) else {
                 continue;
             };
-            let Some(&fetch_offset) = asked.get(&tp) else {
+            let Some(&(_, fetch_offset)) = asked.iter().find(|(t, _)| *t == tp) else {
                 continue;
             };
             if s.position != Some(fetch_offset) || self.buffer.iter().any(|(t, _, _)| *t == tp) {

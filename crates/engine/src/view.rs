@@ -365,8 +365,8 @@ pub struct RecordView {
 const LOST_LIST_CAP: usize = 200;
 const QUEUE_VIEW_CAP: usize = 200;
 
-/// Per group and partition, what `skipped_below` has scanned so far.
-pub(crate) type SkipScans = BTreeMap<String, BTreeMap<Tp, SkipScan>>;
+/// Per group, and per partition sorted by partition, what `skipped_below` has scanned so far.
+pub(crate) type SkipScans = Vec<(String, Vec<(Tp, SkipScan)>)>;
 
 /// The records below a group's committed offset that its applications had not processed when
 /// they were scanned, and how far the scan went, on the log of one leader and leader epoch.
@@ -407,13 +407,26 @@ impl Cluster {
         };
         let unprocessed = |id: u64| id != 0 && processed.is_none_or(|m| !m.contains(id));
         let mut scans = self.skip_scans.borrow_mut();
-        if !scans.contains_key(group) {
-            scans.insert(group.to_string(), BTreeMap::new());
-        }
-        let Some(by_tp) = scans.get_mut(group) else {
+        let g = match scans.iter().position(|(name, _)| name == group) {
+            Some(g) => g,
+            None => {
+                scans.push((group.to_string(), Vec::new()));
+                scans.len() - 1
+            }
+        };
+        let Some((_, by_tp)) = scans.get_mut(g) else {
             return 0;
         };
-        let scan = by_tp.entry(tp).or_default();
+        let i = match by_tp.binary_search_by(|(t, _)| t.cmp(&tp)) {
+            Ok(i) => i,
+            Err(i) => {
+                by_tp.insert(i, (tp, SkipScan::default()));
+                i
+            }
+        };
+        let Some((_, scan)) = by_tp.get_mut(i) else {
+            return 0;
+        };
         if scan.leader != reg.leader
             || scan.leader_epoch != reg.leader_epoch
             || committed < scan.scanned_to
@@ -659,7 +672,7 @@ impl Cluster {
             isr_expands: 0,
         };
         // min.insync.replicas per topic, resolved once (not once per partition).
-        let mut min_isr: BTreeMap<crate::types::TopicId, i32> = BTreeMap::new();
+        let mut min_isr: Vec<(crate::types::TopicId, i32)> = Vec::new();
         for (tp, reg) in &self.controller.image.partitions {
             if !reg.has_leader() {
                 m.offline_partitions_count += 1;
@@ -668,9 +681,14 @@ impl Cluster {
             if reg.isr.len() < reg.replicas.len() {
                 m.under_replicated_partitions += 1;
             }
-            let min = *min_isr
-                .entry(tp.topic)
-                .or_insert_with(|| self.controller.topic_settings(tp.topic).min_isr);
+            let min = match min_isr.iter().find(|(t, _)| *t == tp.topic) {
+                Some(&(_, m)) => m,
+                None => {
+                    let m = self.controller.topic_settings(tp.topic).min_isr;
+                    min_isr.push((tp.topic, m));
+                    m
+                }
+            };
             if (reg.isr.len() as i32) < min.min(reg.replicas.len() as i32) {
                 m.under_min_isr_partition_count += 1;
             }

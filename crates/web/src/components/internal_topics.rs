@@ -8,7 +8,7 @@ pub fn internal_topics() -> Html {
     let app = use_app();
     // Which topics' <details> are open: a closed one renders only its summary (reading and
     // formatting its records on every frame for a collapsed panel was wasted work).
-    let open = use_state(std::collections::BTreeSet::<String>::new);
+    let open = use_state(Vec::<String>::new);
     let internal: Vec<_> = app
         .view
         .topics
@@ -33,7 +33,10 @@ pub fn internal_topics() -> Html {
                             .target_dyn_into::<web_sys::HtmlDetailsElement>()
                             .is_some_and(|d| d.open());
                         let mut set = (*open).clone();
-                        if now_open { set.insert(name.clone()); } else { set.remove(&name); }
+                        set.retain(|n| *n != name);
+                        if now_open {
+                            set.push(name.clone());
+                        }
                         open.set(set);
                     })
                 };
