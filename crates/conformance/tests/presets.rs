@@ -1,6 +1,6 @@
 //! Every preset scenario parses, builds, and its expectations hold — natively and in wasm.
-//! Determinism: the same scenario gives the same trace hash on every run, and the wasm hash
-//! equals the native one (`cargo xtask test` passes the native hashes to the wasm run in
+//! Determinism: the same scenario, or the same seed of the simulation harness, gives the same
+//! trace hash on every run, and the wasm hash equals the native one (`cargo xtask test` passes the native hashes to the wasm run in
 //! `KAFKA_SIM_NATIVE_HASHES`, as `name=hash` lines).
 
 use kafka_sim_conformance::{run_preset, PRESETS};
@@ -28,6 +28,15 @@ fn traces_are_deterministic_and_match_across_targets() {
         let (_, b) = run_preset(json).unwrap_or_default();
         assert_eq!(a, b, "{name}: two runs of the same scenario differ");
         lines.push(format!("{name}={a}"));
+    }
+    // Seeds of the simulation harness (generated cluster, workload and faults) as well.
+    for seed in kafka_sim_conformance::FUZZ_SEEDS {
+        let (line, passed) = kafka_sim_conformance::run_fuzz_seed(seed);
+        assert!(
+            passed,
+            "harness seed {seed} failed an invariant on this target"
+        );
+        lines.push(line);
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
