@@ -605,39 +605,26 @@ impl Cluster {
                         epoch,
                         leo,
                         unclean,
-                    } if *t >= e.created_at && *leo <= off && Some(*broker) != appended_by => {
-                        parts.push((
-                            *t,
-                            format!(
-                                "broker-{broker} became leader at {} ({} election, epoch {epoch}) with log end offset {leo}: it never had offset {off}",
-                                secs(*t),
-                                if *unclean { "unclean" } else { "clean" }
-                            ),
-                        ));
-                    }
-                    // A longer log can still lack the record: the new leader held another
-                    // record at that offset, written before its election (a diverged log).
-                    HistoryEvent::BecameLeader {
-                        at: t,
-                        broker,
-                        epoch,
-                        leo,
-                        unclean,
-                    } if *t >= e.created_at && *leo > off && Some(*broker) != appended_by => {
-                        let other = self
-                            .brokers
-                            .get(broker)
-                            .and_then(|b| b.partitions.get(&e.tp))
-                            .and_then(|p| p.log.entry_at(off))
-                            .filter(|(b, x)| x.id != e.id && b.partition_leader_epoch < *epoch);
-                        if let Some((b, _)) = other {
+                    } if *t >= e.created_at && Some(*broker) != appended_by => {
+                        // The new leader's log ends before the offset, or (a diverged log) it
+                        // held another record there, written before its election.
+                        let why = if *leo <= off {
+                            Some(format!("it never had offset {off}"))
+                        } else {
+                            self.brokers
+                                .get(broker)
+                                .and_then(|b| b.partitions.get(&e.tp))
+                                .and_then(|p| p.log.entry_at(off))
+                                .filter(|(b, x)| x.id != e.id && b.partition_leader_epoch < *epoch)
+                                .map(|(b, _)| format!("its offset {off} held another record (written in leader epoch {}), which took this one's place", b.partition_leader_epoch))
+                        };
+                        if let Some(why) = why {
                             parts.push((
                                 *t,
                                 format!(
-                                    "broker-{broker} became leader at {} ({} election, epoch {epoch}) with log end offset {leo}: its offset {off} held another record (written in leader epoch {}), which took this one's place",
+                                    "broker-{broker} became leader at {} ({} election, epoch {epoch}) with log end offset {leo}: {why}",
                                     secs(*t),
-                                    if *unclean { "unclean" } else { "clean" },
-                                    b.partition_leader_epoch
+                                    if *unclean { "unclean" } else { "clean" }
                                 ),
                             ));
                         }
