@@ -293,6 +293,10 @@ impl Broker {
                 | Some(AfterAppend::TxnOffsetCommit { to, corr, .. })
                 | Some(AfterAppend::Markers { to, corr, .. }) => parked.push((*to, *corr)),
                 Some(AfterAppend::Txn(_, after)) => parked.extend(after.waiting_client()),
+                Some(AfterAppend::ConsumerGroup(crate::consumer_group::AfterWrite::Respond {
+                    to,
+                    response,
+                })) => parked.push((*to, crate::consumer_group::response_corr(response))),
                 _ => {}
             }
         }
@@ -1312,7 +1316,8 @@ impl Broker {
     }
 
     /// Append coordinator records (key, value) to an internal partition this broker leads,
-    /// stamped with `stamp`, and continue with `then` once they are replicated.
+    /// stamped with `stamp`, and continue with `then` once they are replicated. With no
+    /// records, continue once every record already in the partition is replicated.
     pub(crate) fn append_internal_to(
         &mut self,
         ctx: &mut Ctx,
@@ -1329,6 +1334,33 @@ impl Broker {
         };
         if !p.is_leader() {
             self.after_internal_append(ctx, then, Some(ErrorCode::NotCoordinator));
+            return;
+        }
+        if records.is_empty() {
+            // Nothing to write: wait until everything written before is committed
+            // (`CoordinatorRuntime`'s deferred event queue, `highestPendingOffset`).
+            let pending = p.log.log_end_offset();
+            if p.log.high_watermark() >= pending {
+                self.after_internal_append(ctx, then, None);
+                return;
+            }
+            let id = self.next_id();
+            self.delayed_produce.insert(
+                id,
+                DelayedProduce {
+                    from: NodeId::Broker(self.id),
+                    corr: 0,
+                    then: Some(then),
+                    waiting: vec![(tp, pending)],
+                    results: vec![ProducePartitionResult {
+                        tp,
+                        error: None,
+                        base_offset: pending,
+                        log_append_time: None,
+                    }],
+                },
+            );
+            ctx.set_timer(5_000, Timer::DelayedProduceExpire(id));
             return;
         }
         let recs: Vec<crate::record::NewRecord> = records

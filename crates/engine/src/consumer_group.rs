@@ -591,7 +591,7 @@ impl AfterWrite {
 }
 
 /// The correlation id of a `ConsumerGroupHeartbeatResponse` (0 for other messages).
-fn response_corr(m: &Message) -> u64 {
+pub(crate) fn response_corr(m: &Message) -> u64 {
     match m {
         Message::ConsumerGroupHeartbeatResponse { corr, .. } => *corr,
         _ => 0,
@@ -1239,15 +1239,15 @@ impl GroupCoordinator {
             heartbeat_interval_ms: if leaving { 0 } else { interval },
             assignment: plan.assignment,
         };
-        if records.is_empty() {
-            fx.push(Effect::Send(from, response));
-        } else {
-            fx.push(Effect::Append {
-                group,
-                records,
-                then: AfterAppend::ConsumerGroup(AfterWrite::Respond { to: from, response }),
-            });
-        }
+        // A write answers once its records are committed; a heartbeat that wrote nothing
+        // still waits for the coordinator's earlier writes (an empty append), since its
+        // answer reads state they created (`CoordinatorRuntime`: "the read needs to wait on
+        // the last write operation to be completed"). Simulation harness finding, seed 94053.
+        fx.push(Effect::Append {
+            group,
+            records,
+            then: AfterAppend::ConsumerGroup(AfterWrite::Respond { to: from, response }),
+        });
         fx
     }
 

@@ -677,7 +677,7 @@ impl Consumer {
         };
         self.lose_assignment(ctx, &format!("fatal error {error}"));
         let detail = match error {
-            ErrorCode::GroupIdNotFound => format!("group {group} is not a consumer group: it is a classic group with members (the simulator does not model online migration between the protocols)"),
+            ErrorCode::GroupIdNotFound => format!("the coordinator does not know consumer group {group} and a member with epoch > 0 cannot create it (the group's records were lost), or {group} is a classic group with members (the simulator does not model online migration between the protocols)"),
             ErrorCode::UnreleasedInstanceId => "another member with this group.instance.id is still in the group (it must leave with epoch -2, or its session must expire)".to_string(),
             e => format!("cannot stay in group {group}: {}", e.explain()),
         };

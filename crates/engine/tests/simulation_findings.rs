@@ -700,3 +700,82 @@ fn duplicate_input_copies_each_get_their_own_exactly_once_output() {
     assert_eq!(check.lost, 0, "{check:?}");
     assert_eq!(check.inputs, check.outputs, "{check:?}");
 }
+
+/// Seed 94053 (campaign of stop 13, unclean profile): a KIP-848 member's first heartbeat
+/// created the group on broker 1, whose follower broker 2 had paused fetchers but was still in
+/// the ISR, so the group's records were not committed. The member's retried epoch-0
+/// heartbeat wrote nothing and was answered at once with epoch 1 and an assignment. Broker 1
+/// stopped, broker 2 was elected cleanly without the records, and answered the member's
+/// epoch-1 heartbeat with GROUP_ID_NOT_FOUND, which the client treats as fatal. A heartbeat
+/// that writes nothing now waits, as Kafka's coordinator runtime does, until the
+/// coordinator's earlier writes are committed.
+#[test]
+fn a_heartbeat_is_not_answered_from_uncommitted_group_records() {
+    let name = "seed-94053-liveness_every_group_stable.json";
+    let r = replay(name);
+    assert_holds(&r, invariants::LIVE_GROUPS);
+    let mut s = Session::new(finding(name), None).unwrap();
+    s.advance_to(60_000);
+    let c = &s.cluster;
+    let g = c.group_view("g0").unwrap();
+    assert_eq!(g.state, "Stable");
+    assert_eq!(g.members.len(), 1);
+    let membership = c.consumer("c00").unwrap().consumer_membership.as_ref();
+    assert_eq!(
+        Some(membership.unwrap().member_epoch),
+        g.members[0].member_epoch,
+        "the member is in the group the coordinator knows"
+    );
+    assert!(
+        !c.trace
+            .events()
+            .any(|e| format!("{:?}", e.kind).contains("GROUP_ID_NOT_FOUND")),
+        "no coordinator answered GROUP_ID_NOT_FOUND"
+    );
+}
+
+/// The rule on its own: while every follower of the group's `__consumer_offsets` partition
+/// has paused fetchers but is still in the ISR (for `replica.lag.time.max.ms`), the group's
+/// records are not committed and the joining member gets no epoch and no partitions; once the
+/// ISR shrinks to the leader they commit and the member is answered.
+#[test]
+fn a_consumer_group_member_learns_its_epoch_only_from_committed_records() {
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 7,
+        config: cfg(&[("replica.lag.time.max.ms", "10000")]),
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("t", 2, 1, &cfg(&[]), None).unwrap();
+    for b in 1..=3 {
+        c.set_fetchers_paused(b, true).unwrap();
+    }
+    let conf = cfg(&[
+        ("group.protocol", "consumer"),
+        ("auto.offset.reset", "earliest"),
+    ]);
+    c.add_consumer("c", Some("g"), &["t".into()], &conf, 0)
+        .unwrap();
+    c.advance(8_000);
+    let epoch = |c: &Cluster| {
+        c.consumer("c")
+            .unwrap()
+            .consumer_membership
+            .as_ref()
+            .unwrap()
+            .member_epoch
+    };
+    // The coordinator has created the group in memory, but its records wait for the paused
+    // followers: the member is still joining.
+    let view = c.group_view("g").unwrap();
+    assert_eq!(view.members.len(), 1, "the coordinator knows the member");
+    assert_eq!(epoch(&c), 0, "no epoch learnt from uncommitted records");
+    assert!(c.consumer("c").unwrap().assignment.is_empty());
+    // The ISR shrinks after replica.lag.time.max.ms; the records commit; the member joins.
+    c.advance(20_000);
+    assert!(
+        epoch(&c) > 0,
+        "the member joined once the records committed"
+    );
+    assert_eq!(c.consumer("c").unwrap().assignment.len(), 2);
+}
