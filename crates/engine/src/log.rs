@@ -58,7 +58,13 @@ impl Segment {
         };
         if need_new {
             self.seal();
-            self.chunks.push(Arc::new(Records::new()));
+            // A chunk is sized after the full one before it (a steady stream fills it
+            // alike): growing by doubling copied each chunk's arena about twice.
+            let next = match self.chunks.last() {
+                Some(prev) => Records::with_capacity_of(prev),
+                None => Records::new(),
+            };
+            self.chunks.push(Arc::new(next));
         }
         if let Some(c) = self.chunks.last_mut() {
             Arc::make_mut(c).append(batch);

@@ -404,7 +404,9 @@ impl Producer {
             }
             dq.push_back(Batch {
                 tp,
-                records: Vec::new(),
+                // Room for a batch.size of records like this one (Kafka allocates the whole
+                // batch.size buffer from its BufferPool).
+                records: Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024)),
                 size_bytes: crate::record::BATCH_OVERHEAD,
                 full: false,
                 created_at: now,

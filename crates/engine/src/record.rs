@@ -216,6 +216,21 @@ impl Records {
     ) {
         let first_entry = self.entries.len() as u32;
         let mut max_ts = i64::MIN;
+        // Reserve exactly (growing by doubling reallocated and copied most of the arena).
+        self.entries.reserve(records.len());
+        self.data.reserve(
+            records
+                .iter()
+                .map(|r| {
+                    r.key.as_ref().map_or(0, Vec::len)
+                        + r.value.as_ref().map_or(0, Vec::len)
+                        + r.headers
+                            .iter()
+                            .map(|(k, v)| 4 + k.len() + v.len())
+                            .sum::<usize>()
+                })
+                .sum(),
+        );
         for (i, rec) in records.iter().enumerate() {
             let data_start = self.data.len() as u32;
             let key_len = match &rec.key {
@@ -524,11 +539,42 @@ impl Records {
             if n > 0 && size + bs > max_bytes {
                 break;
             }
-            self.append_whole_batch_from(src, b);
             size += bs;
             n += 1;
         }
+        let taken = src.batches.get(start..start + n).unwrap_or(&[]);
+        self.reserve_for(src, taken);
+        for b in taken {
+            self.append_whole_batch_from(src, b);
+        }
         n
+    }
+
+    /// Reserve room for `batches` of `src` (their headers, entries and bytes), so that
+    /// appending them does not reallocate and copy this set's vectors again and again.
+    fn reserve_for(&mut self, src: &Records, batches: &[BatchHeader]) {
+        let entries: usize = batches.iter().map(|b| b.entry_count as usize).sum();
+        let bytes: usize = batches
+            .iter()
+            .flat_map(|b| src.batch_entries(b))
+            .map(|e| {
+                e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize
+            })
+            .sum();
+        self.batches.reserve(batches.len());
+        self.entries.reserve(entries);
+        self.data.reserve(bytes);
+    }
+
+    /// An empty set with room for as many batches, entries and bytes as `like` holds (a log's
+    /// next chunk, sized after the one it follows).
+    pub fn with_capacity_of(like: &Records) -> Records {
+        Records {
+            batches: Vec::with_capacity(like.batches.len()),
+            entries: Vec::with_capacity(like.entries.len()),
+            data: Vec::with_capacity(like.data.len()),
+            size_bytes: 0,
+        }
     }
 
     fn batch_size(&self, b: &BatchHeader) -> usize {

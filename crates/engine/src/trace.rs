@@ -143,7 +143,7 @@ const BLOCK: usize = 256;
 /// two blocks more (whole blocks are dropped from the front).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
-    sealed: VecDeque<Arc<[TraceEvent]>>,
+    sealed: VecDeque<Arc<Vec<TraceEvent>>>,
     tail: Vec<TraceEvent>,
     capacity: usize,
     next_seq: u64,
@@ -178,8 +178,10 @@ impl Trace {
         }
         self.tail.push(ev);
         if self.tail.len() >= BLOCK {
-            let block: Arc<[TraceEvent]> = std::mem::take(&mut self.tail).into();
-            self.sealed.push_back(block);
+            // The full block is shared as it is (no copy), and the next one is allocated at
+            // its final size (no regrowth).
+            let full = std::mem::replace(&mut self.tail, Vec::with_capacity(BLOCK));
+            self.sealed.push_back(Arc::new(full));
             // Drop whole blocks from the front while the rest still holds `capacity` events.
             while let Some(front) = self.sealed.front() {
                 if self.stored() - front.len() >= self.capacity {
