@@ -16,6 +16,7 @@ use crate::metadata::{MetadataImage, MetadataRecord, TopicRecord, NO_LEADER};
 use crate::record::Records;
 use crate::replica::{IsrChange, Partition, Role};
 use crate::sim::{Ctx, Timer};
+use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use serde::{Deserialize, Serialize};
@@ -947,7 +948,7 @@ impl Broker {
             .brokers
             .iter()
             .map(|(b, r)| (*b, !r.fenced))
-            .collect();
+            .collect_map();
         let Some(p) = self.partitions.get_mut(&tp) else {
             return;
         };
@@ -1098,7 +1099,7 @@ impl Broker {
         }
         let topics: BTreeMap<String, i32> = (self.metadata.topics.values())
             .map(|t| (t.name.clone(), t.partitions))
-            .collect();
+            .collect_map();
         let fx = self
             .groups
             .consumer_group_heartbeat(ctx.now, from, corr, req, &topics);

@@ -10,6 +10,7 @@ use crate::message::{FetchPartition, FetchPartitionData, Isolation, Message};
 use crate::producer::ClientError;
 use crate::record::{ControlType, Record};
 use crate::sim::{Ctx, Timer};
+use crate::sort::{CollectInserted, SortShared};
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use serde::{Deserialize, Serialize};
@@ -230,7 +231,7 @@ impl Consumer {
     ) -> SimResult<Self> {
         let settings = ConsumerSettings::from_props(&config)?;
         let mut metadata = ClientMetadata::new(bootstrap);
-        metadata.wanted = topics.iter().cloned().collect();
+        metadata.wanted = topics.iter().cloned().collect_set();
         // group.protocol: the classic membership or the KIP-848 consumer membership.
         use crate::consumer_membership::ConsumerMembershipManager;
         let (membership, consumer_membership) = match &group {
@@ -601,7 +602,7 @@ impl Consumer {
                 .iter()
                 .map(|a| (a.producer_id, a.first_offset))
                 .collect();
-            aborted.sort_by_key(|a| a.1);
+            aborted.sort_by_key_shared(|a| a.1);
             let mut aborted_pids: BTreeSet<i64> = BTreeSet::new();
             let mut out = Vec::new();
             let mut next = pos;
@@ -687,7 +688,7 @@ impl Consumer {
                 .iter()
                 .filter_map(|t| self.metadata.topic(t))
                 .flat_map(|t| (0..t.count()).map(move |p| Tp::new(t.id, p)))
-                .collect();
+                .collect_set();
             if all != self.assignment {
                 self.set_assignment(all);
             }
@@ -903,7 +904,7 @@ impl Consumer {
     }
 
     fn send_fetches(&mut self, ctx: &mut Ctx) {
-        let buffered: BTreeSet<Tp> = self.buffer.iter().map(|(tp, _, _)| *tp).collect();
+        let buffered: BTreeSet<Tp> = self.buffer.iter().map(|(tp, _, _)| *tp).collect_set();
         let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
         for (tp, s) in &self.partitions {
             let Some(pos) = s.position else { continue };

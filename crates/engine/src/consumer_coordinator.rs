@@ -11,6 +11,7 @@ use crate::consumer::{CommitMode, Consumer, ConsumerSettings};
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{CoordinatorType, Message};
 use crate::sim::{Ctx, Timer};
+use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use serde::{Deserialize, Serialize};
@@ -736,8 +737,10 @@ impl Consumer {
                 m.sync_in_flight = None;
                 match error {
                     None => {
-                        let new: BTreeSet<Tp> =
-                            assignment.iter().filter_map(|tp| tp_id(self, tp)).collect();
+                        let new: BTreeSet<Tp> = assignment
+                            .iter()
+                            .filter_map(|tp| tp_id(self, tp))
+                            .collect_set();
                         self.on_assignment(ctx, new);
                     }
                     Some(ErrorCode::UnknownMemberId) => {

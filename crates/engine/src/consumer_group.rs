@@ -37,6 +37,7 @@ use crate::error::ErrorCode;
 use crate::group::{group_key, AfterAppend, Effect, GroupCoordinator, GroupState};
 use crate::java::JavaHashSet;
 use crate::message::Message;
+use crate::sort::CollectInserted;
 use crate::types::{Millis, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -476,10 +477,10 @@ fn compute_next_assignment(
 ) -> MemberAssignment {
     // New assigned = previously assigned ∩ target.
     let mut assigned: BTreeSet<TopicPartition> =
-        member.assigned.intersection(target).cloned().collect();
+        member.assigned.intersection(target).cloned().collect_set();
     // Pending revocation = previously assigned − new assigned.
     let pending_revocation: BTreeSet<TopicPartition> =
-        member.assigned.difference(&assigned).cloned().collect();
+        member.assigned.difference(&assigned).cloned().collect_set();
     // Pending assignment = target − new assigned − partitions still owned by someone.
     let mut has_unreleased = false;
     let mut pending_assignment = BTreeSet::new();
@@ -793,7 +794,7 @@ fn subscription_metadata<'a>(
             };
             n.map(|n| (t.clone(), *n))
         })
-        .collect()
+        .collect_map()
 }
 
 /// `consumerGroupFenceMember`: remove the member and bump the group epoch.
@@ -808,7 +809,7 @@ fn fence_records(
         .iter()
         .filter(|m| m.member_id != member_id)
         .flat_map(|m| m.metadata.subscribed_topics.iter())
-        .collect();
+        .collect_set();
     let metadata = subscription_metadata(names.into_iter(), topics, &g.subscription_metadata);
     if metadata != g.subscription_metadata {
         records.push(ConsumerGroupRecord::SubscriptionMetadata(Some(metadata)));
@@ -876,7 +877,7 @@ fn update_target_assignment(
     for m in &members {
         let new: BTreeSet<TopicPartition> = result
             .get(&m.member_id)
-            .map(|v| v.iter().cloned().collect())
+            .map(|v| v.iter().cloned().collect_set())
             .unwrap_or_default();
         if g.target.get(&m.member_id) != Some(&new) {
             records.push(ConsumerGroupRecord::TargetAssignment {
@@ -896,7 +897,7 @@ fn update_target_assignment(
     ));
     let mine = result
         .get(&updated.member_id)
-        .map(|v| v.iter().cloned().collect())
+        .map(|v| v.iter().cloned().collect_set())
         .unwrap_or_default();
     Ok((records, mine))
 }
@@ -1000,7 +1001,7 @@ fn plan_heartbeat(
         updated.metadata.server_assignor = Some(a.clone());
     }
     if let Some(t) = &req.subscribed_topics {
-        let set: BTreeSet<String> = t.iter().cloned().collect();
+        let set: BTreeSet<String> = t.iter().cloned().collect_set();
         updated.metadata.subscribed_topics = set.into_iter().collect();
     }
     let mut bump = false;
@@ -1017,7 +1018,7 @@ fn plan_heartbeat(
         .filter(|m| m.member_id != member_id && Some(&m.member_id) != replaced.as_ref())
         .flat_map(|m| m.metadata.subscribed_topics.iter())
         .chain(updated.metadata.subscribed_topics.iter())
-        .collect();
+        .collect_set();
     let metadata = subscription_metadata(names.into_iter(), Some(topics), &g.subscription_metadata);
     if metadata != g.subscription_metadata {
         bump = true;

@@ -20,6 +20,7 @@ use crate::consumer_group::{LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{CoordinatorType, Message};
 use crate::sim::{Ctx, Timer};
+use crate::sort::{CollectInserted, SortShared};
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use rand_core::RngCore;
@@ -412,7 +413,7 @@ impl Consumer {
     fn send_heartbeat(&mut self, ctx: &mut Ctx, coordinator: BrokerId) {
         let now = ctx.now;
         let mut topics = self.topics.clone();
-        topics.sort();
+        topics.sort_shared();
         topics.dedup();
         let rebalance_timeout = self.settings.max_poll_interval_ms.min(i32::MAX as Millis) as i32;
         let corr = self.corr();
@@ -469,7 +470,7 @@ impl Consumer {
             (rt, t, a, o)
         };
         let summary = match &owned {
-            Some(o) if !leaving => format!(", owns [{}]", list(&o.iter().cloned().collect())),
+            Some(o) if !leaving => format!(", owns [{}]", list(&o.iter().cloned().collect_set())),
             _ => String::new(),
         };
         let event = format!(
@@ -548,7 +549,7 @@ impl Consumer {
                 .iter()
                 .copied()
                 .filter(|tp| tp_name(self, *tp).is_some_and(|n| target.contains(&n)))
-                .collect();
+                .collect_set();
             if keep.len() < self.assignment.len() {
                 self.set_assignment(keep);
             }
@@ -591,9 +592,9 @@ impl Consumer {
         // What the member held before this reconciliation (revoked partitions may already be
         // paused).
         let owned = m.current.clone().unwrap_or_default();
-        let new: BTreeSet<Tp> = target.iter().filter_map(|tp| tp_id(self, tp)).collect();
-        let revoked: BTreeSet<TopicPartition> = owned.difference(&target).cloned().collect();
-        let added: BTreeSet<TopicPartition> = target.difference(&owned).cloned().collect();
+        let new: BTreeSet<Tp> = target.iter().filter_map(|tp| tp_id(self, tp)).collect_set();
+        let revoked: BTreeSet<TopicPartition> = owned.difference(&target).cloned().collect_set();
+        let added: BTreeSet<TopicPartition> = target.difference(&owned).cloned().collect_set();
         let kept = owned.len() - revoked.len();
         self.set_assignment(new);
         if let Some(m) = self.consumer_membership.as_mut() {
@@ -1024,7 +1025,7 @@ impl Consumer {
         let mut event = None;
         if let Some(a) = assignment {
             if m.state.can_handle_new_assignment() {
-                let target: BTreeSet<TopicPartition> = a.into_iter().collect();
+                let target: BTreeSet<TopicPartition> = a.into_iter().collect_set();
                 let changed = m.target.as_ref() != Some(&target);
                 m.target = Some(target.clone());
                 if m.current.as_ref() != Some(&target) {

@@ -13,6 +13,7 @@ use crate::metadata::{
     NO_LEADER,
 };
 use crate::sim::{Ctx, Timer};
+use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
 use serde::{Deserialize, Serialize};
@@ -283,7 +284,8 @@ impl Controller {
                 if self.image.topic_by_name(&name).is_some() {
                     return;
                 }
-                let raw: std::collections::BTreeMap<String, String> = config.into_iter().collect();
+                let raw: std::collections::BTreeMap<String, String> =
+                    config.into_iter().collect_map();
                 let Ok(props) = Props::parse(crate::config::TOPIC_CONFIGS, &raw, "topic") else {
                     return;
                 };

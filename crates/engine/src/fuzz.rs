@@ -25,6 +25,7 @@ use crate::action::Action;
 use crate::cluster::{Client, Cluster};
 use crate::invariants::{self, Anomaly, Audit, Checker, Violation};
 use crate::scenario::{from_value, Scenario, Step};
+use crate::sort::SortShared;
 use crate::types::{BrokerId, Millis, NodeId};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -694,7 +695,7 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
         .map_err(|e| format!("seed {seed}: the generated scenario is invalid: {e}"))?;
     let mut ops = g.ops;
     // Stable: operations at the same time keep the order they were planned in.
-    ops.sort_by_key(|(t, _)| *t);
+    ops.sort_by_key_shared(|(t, _)| *t);
     Ok(Plan {
         seed,
         profile,
@@ -1474,7 +1475,7 @@ pub fn run_scenario(sc: &Scenario, opts: &Options) -> SeedReport {
 
 fn run_scenario_with(sc: &Scenario, opts: &Options, stop_on: Option<String>) -> SeedReport {
     let mut steps: Vec<(usize, &Step)> = sc.script.iter().enumerate().collect();
-    steps.sort_by_key(|(i, s)| (s.at_ms, *i));
+    steps.sort_by_key_shared(|(i, s)| (s.at_ms, *i));
     let ops: Vec<(Millis, Op)> = steps
         .into_iter()
         .map(|(_, s)| (s.at_ms, Op::Do(s.action.clone())))
@@ -1652,7 +1653,7 @@ fn run_shrink_candidate(
         return run_scenario_with(sc, opts, stop_on);
     };
     let mut steps: Vec<(usize, &Step)> = sc.script.iter().enumerate().collect();
-    steps.sort_by_key(|(i, s)| (s.at_ms, *i));
+    steps.sort_by_key_shared(|(i, s)| (s.at_ms, *i));
     let ops: Vec<(Millis, Op)> = steps
         .into_iter()
         .filter(|(_, s)| s.at_ms <= h && !is_marker(&s.action))
@@ -1848,11 +1849,11 @@ impl Summary {
                 at_ms: v.at_ms,
                 detail: v.detail.clone(),
             });
-            self.failures.sort_by_key(|f| f.seed);
+            self.failures.sort_by_key_shared(|f| f.seed);
         }
         if let Some(e) = &r.error {
             self.errors.push((r.seed, e.clone()));
-            self.errors.sort();
+            self.errors.sort_shared();
         }
         if let Some(a) = r.profile.anomaly() {
             let s = self.anomalies.entry(a.name().to_string()).or_default();
@@ -2087,7 +2088,7 @@ pub mod targets {
         let mut checker = Checker::new();
         checker.after_event(&c);
         let mut steps: Vec<&Step> = sc.script.iter().collect();
-        steps.sort_by_key(|s| s.at_ms);
+        steps.sort_by_key_shared(|s| s.at_ms);
         let end = sc.default_end().min(MAX_SIM_MS);
         let mut i = 0;
         let mut events = 0u64;

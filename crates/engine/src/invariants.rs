@@ -27,6 +27,7 @@ use crate::log::Log;
 use crate::message::{Acks, Isolation};
 use crate::processor::{Guarantee, PipelineCheck};
 use crate::replica::Role;
+use crate::sort::CollectInserted;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -808,7 +809,7 @@ impl Checker {
             .values()
             .filter(|f| f.unclean)
             .map(|f| f.name.as_str())
-            .collect();
+            .collect_set();
         let dups: Vec<&DuplicateRecord> = audit
             .duplicates
             .iter()
@@ -1103,9 +1104,9 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &BTreeMap<TopicId, TopicFacts>) -
                         .iter()
                         .filter_map(|o| log.entry_at(*o))
                         .map(|(b, _)| (b.producer_id, b.producer_epoch))
-                        .collect();
+                        .collect_set();
                     let one_per_epoch = ids.len() == offsets.len()
-                        && ids.iter().map(|(id, _)| id).collect::<BTreeSet<_>>().len() == 1;
+                        && ids.iter().map(|(id, _)| id).collect_set().len() == 1;
                     a.duplicates.push(DuplicateRecord {
                         id: e.id,
                         producer: client_name(e.producer),

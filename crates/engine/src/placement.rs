@@ -46,6 +46,7 @@
 
 use crate::error::{ErrorCode, SimError};
 use crate::java::{compare_strings, string_hash_code, JavaHashKey, JavaHashSet};
+use crate::sort::SortShared;
 use rand_core::RngCore;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -557,7 +558,7 @@ impl<R: PlacementRandom> RackList<R> {
             }
         }
         let mut sorted: Vec<(&Option<String>, usize)> = names.iter().zip(0..).collect();
-        sorted.sort_by(|a, b| compare_rack_names(a.0, b.0));
+        sorted.sort_by_shared(|a, b| compare_rack_names(a.0, b.0));
         let rack_order: Vec<usize> = sorted.into_iter().map(|(_, index)| index).collect();
         let offset = if rack_order.is_empty() {
             0

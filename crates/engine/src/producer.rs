@@ -11,6 +11,7 @@ use crate::message::{Acks, Message, ProducePartitionResult};
 use crate::partitioner::{partition_for_key, PartitionerKind, RoundRobin, StickyPartitioner};
 use crate::record::{NewRecord, ProducerStamp, Records, NO_PRODUCER_ID};
 use crate::sim::{Ctx, Timer};
+use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
 use rand_core::RngCore;
@@ -645,7 +646,7 @@ impl Producer {
             }
         }
         // Re-enqueue at the front; with sequence numbers, in sequence order.
-        requeue.sort_by_key(|b| std::cmp::Reverse(b.base_sequence));
+        requeue.sort_by_key_shared(|b| std::cmp::Reverse(b.base_sequence));
         for b in requeue {
             let dq = self.accumulator.entry(b.tp).or_default();
             if b.base_sequence.is_some() {

@@ -8,6 +8,7 @@
 use crate::cluster::Cluster;
 use crate::error::{SimError, SimResult};
 use crate::record::Record;
+use crate::sort::CollectInserted;
 use crate::types::Tp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -179,7 +180,7 @@ impl Cluster {
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        .collect_map();
         let ci = self.add_consumer(&name, None, std::slice::from_ref(&p.topic), &config, 0)?;
         self.with_consumer(ci, |c, _| c.handoff = true);
         if let Some(pm) = self.projections.iter_mut().find(|q| q.id == id) {

@@ -7,6 +7,7 @@ use crate::action::Action;
 use crate::cluster::{Cluster, ClusterSpec};
 use crate::config::props_from_json;
 use crate::error::{SimError, SimResult};
+use crate::sort::SortShared;
 use crate::types::{BrokerId, Millis};
 use crate::view::{ClusterView, Durability};
 use schemars::JsonSchema;
@@ -774,7 +775,7 @@ pub fn run(sc: &Scenario, seed: Option<u64>, until: Option<Millis>) -> SimResult
     for (i, e) in sc.expect.iter().enumerate() {
         timeline.push((e.at_ms, 1, i));
     }
-    timeline.sort();
+    timeline.sort_shared();
     let mut results = Vec::new();
     for (at, kind, i) in timeline {
         if at > end {
@@ -1295,7 +1296,7 @@ impl Session {
     pub fn new(scenario: Scenario, seed: Option<u64>) -> SimResult<Session> {
         let cluster = scenario.build(seed)?;
         let mut script = scenario.script.clone();
-        script.sort_by_key(|s| s.at_ms);
+        script.sort_by_key_shared(|s| s.at_ms);
         Ok(Session {
             scenario,
             cluster,

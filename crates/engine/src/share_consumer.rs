@@ -38,6 +38,7 @@ use crate::message::{
 };
 use crate::producer::ClientError;
 use crate::sim::{Ctx, Timer};
+use crate::sort::{CollectInserted, SortShared};
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use rand_core::RngCore;
@@ -296,7 +297,7 @@ impl ShareConsumer {
     ) -> Self {
         let settings = ShareConsumerSettings::from_props(&config);
         let mut metadata = ClientMetadata::new(bootstrap);
-        metadata.wanted = topics.iter().cloned().collect();
+        metadata.wanted = topics.iter().cloned().collect_set();
         ShareConsumer {
             name,
             idx,
@@ -581,7 +582,7 @@ impl ShareConsumer {
                 self.next_heartbeat = now + self.heartbeat_interval_ms;
                 self.state = ShareMemberState::Stable;
                 if let Some(a) = assignment {
-                    let new: BTreeSet<TopicPartition> = a.into_iter().collect();
+                    let new: BTreeSet<TopicPartition> = a.into_iter().collect_set();
                     if new != self.assignment || joined {
                         let v: Vec<String> = new.iter().map(|tp| tp.to_string()).collect();
                         self.event(
@@ -754,7 +755,7 @@ impl ShareConsumer {
             _ => self.member_epoch,
         };
         let mut topics = self.topics.clone();
-        topics.sort();
+        topics.sort_shared();
         topics.dedup();
         let corr = self.corr();
         ctx.send(

@@ -33,6 +33,7 @@ use crate::error::ErrorCode;
 use crate::java::{string_hash_code, JavaHashSet};
 use crate::message::Message;
 use crate::sim::Ctx;
+use crate::sort::{CollectInserted, SortShared};
 use crate::trace::TraceKind;
 use crate::types::{Millis, NodeId};
 use serde::{Deserialize, Serialize};
@@ -158,7 +159,7 @@ impl ShareGroup {
             .iter()
             .flat_map(|m| m.subscribed_topics.iter())
             .filter_map(|t| topics.get(t).map(|n| (t.clone(), *n)))
-            .collect()
+            .collect_map()
     }
 }
 
@@ -187,7 +188,7 @@ pub fn simple_assign(
     let mut result: BTreeMap<String, BTreeSet<TopicPartition>> = members
         .iter()
         .map(|m| (m.member_id.clone(), BTreeSet::new()))
-        .collect();
+        .collect_map();
     if members.is_empty() {
         return result;
     }
@@ -197,8 +198,10 @@ pub fn simple_assign(
         ids.insert(m.member_id.clone());
     }
     let order: Vec<String> = ids.to_vec();
-    let by_id: BTreeMap<&str, &ShareAssignorMember> =
-        members.iter().map(|m| (m.member_id.as_str(), m)).collect();
+    let by_id: BTreeMap<&str, &ShareAssignorMember> = members
+        .iter()
+        .map(|m| (m.member_id.as_str(), m))
+        .collect_map();
     // A member's subscribed topic ids: its HashSet of names, resolved against the metadata.
     let subscribed = |m: &ShareAssignorMember| -> Vec<String> {
         let mut names = JavaHashSet::new();
@@ -233,7 +236,7 @@ pub fn simple_assign(
     // ModernGroup.subscriptionType: homogeneous when every member subscribes to the same names.
     let name_sets: Vec<BTreeSet<&String>> = members
         .iter()
-        .map(|m| m.subscribed_topics.iter().collect())
+        .map(|m| m.subscribed_topics.iter().collect_set())
         .collect();
     let homogeneous = name_sets.windows(2).all(|w| w.first() == w.get(1));
     if homogeneous {
@@ -505,7 +508,7 @@ impl ShareGroupCoordinator {
         let mut bump = false;
         if let Some(t) = &req.subscribed_topics {
             let mut t = t.clone();
-            t.sort();
+            t.sort_shared();
             t.dedup();
             if t != updated.subscribed_topics {
                 updated.subscribed_topics = t;
@@ -635,7 +638,7 @@ impl crate::broker::Broker {
             .topics
             .values()
             .map(|t| (t.name.clone(), t.partitions))
-            .collect()
+            .collect_map()
     }
 
     /// `ShareGroupHeartbeat`, answered by the coordinator of the group's

@@ -5,6 +5,7 @@
 
 use crate::cluster::{Client, Cluster};
 use crate::share_partition::{RecordState, SharePartitionStats};
+use crate::sort::SortShared;
 use crate::types::{BrokerId, Millis};
 use crate::view::ClientErrorView;
 use serde::{Deserialize, Serialize};
@@ -143,7 +144,7 @@ pub struct ShareConsumerView {
 
 fn pairs<'a>(tps: impl Iterator<Item = &'a crate::assignor::TopicPartition>) -> Vec<(String, i32)> {
     let mut v: Vec<(String, i32)> = tps.map(|tp| (tp.topic.clone(), tp.partition)).collect();
-    v.sort();
+    v.sort_shared();
     v
 }
 
@@ -168,7 +169,7 @@ impl Cluster {
         for b in self.brokers.values() {
             names.extend(b.share_groups.groups.keys().cloned());
         }
-        names.sort();
+        names.sort_shared();
         names.dedup();
         names
             .into_iter()
@@ -243,7 +244,7 @@ impl Cluster {
                 });
             }
         }
-        partitions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+        partitions.sort_by_shared(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
         let members: Vec<ShareMemberView> = coord.map_or_else(Vec::new, |(_, g)| {
             let mut v: Vec<ShareMemberView> = g
                 .members
@@ -259,7 +260,7 @@ impl Cluster {
                     acquired: acquired_by.get(&m.member_id).copied().unwrap_or(0),
                 })
                 .collect();
-            v.sort_by(|a, b| (&a.client, &a.member_id).cmp(&(&b.client, &b.member_id)));
+            v.sort_by_shared(|a, b| (&a.client, &a.member_id).cmp(&(&b.client, &b.member_id)));
             v
         });
         let (processed, duplicates) = self

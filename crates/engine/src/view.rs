@@ -7,6 +7,7 @@ use crate::ledger::{HistoryEvent, LedgerEntry, Outcome};
 use crate::log::Log;
 use crate::message::Acks;
 use crate::replica::Role;
+use crate::sort::{CollectInserted, SortShared};
 use crate::types::{BrokerId, Millis, Tp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -641,7 +642,7 @@ impl Cluster {
                 }
             }
         }
-        parts.sort_by_key(|(t, _)| *t);
+        parts.sort_by_key_shared(|(t, _)| *t);
         parts
             .into_iter()
             .map(|(_, s)| s)
@@ -767,7 +768,7 @@ impl Cluster {
                         .next_sequence
                         .iter()
                         .map(|(tp, s)| (format!("{}-{}", self.tp_name(*tp), tp.partition), *s))
-                        .collect(),
+                        .collect_map(),
                 }),
                 Client::ShareConsumer(_) => {}
                 Client::Consumer(c) => consumers.push(ConsumerView {
@@ -962,7 +963,7 @@ impl Cluster {
             names.extend(b.groups.groups.keys().cloned());
             names.extend(b.groups.consumer.groups.keys().cloned());
         }
-        names.sort();
+        names.sort_shared();
         names.dedup();
         names
             .into_iter()
@@ -997,7 +998,7 @@ impl Cluster {
                         target: None,
                     })
                     .collect();
-                members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+                members.sort_by_shared(|a, b| a.member_id.cmp(&b.member_id));
                 let head = GroupHead {
                     state: g.state.name().to_string(),
                     generation: g.generation,
@@ -1095,7 +1096,7 @@ impl Cluster {
                 }
             })
             .collect();
-        members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+        members.sort_by_shared(|a, b| a.member_id.cmp(&b.member_id));
         GroupHead {
             state: g.state.name().to_string(),
             generation: g.group_epoch,
@@ -1247,6 +1248,6 @@ struct GroupHead {
 /// Sorted (topic, partition) pairs.
 fn pairs<'a>(tps: impl Iterator<Item = &'a crate::assignor::TopicPartition>) -> Vec<(String, i32)> {
     let mut v: Vec<(String, i32)> = tps.map(|tp| (tp.topic.clone(), tp.partition)).collect();
-    v.sort();
+    v.sort_shared();
     v
 }

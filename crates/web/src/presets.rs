@@ -1,6 +1,8 @@
 //! Preset scenarios, compiled into the app so they load without a network round trip. The
 //! same files are served from `scenarios/` and checked by `kafka-sim check static/scenarios`.
 
+use kafka_sim::sort::CollectInserted;
+
 pub struct Preset {
     pub id: &'static str,
     pub json: &'static str,
@@ -17,7 +19,7 @@ thread_local! {
                 .unwrap_or_else(|_| p.id.to_string());
             (p.id, name)
         })
-        .collect();
+        .collect_map();
 }
 
 /// The display name of preset `id` (the id itself if there is no such preset).

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{AssignContext, AssignorError, Subscription, TopicPartition};
 use crate::java::{compare_strings, string_hash_code, JavaHashSet};
+use crate::sort::{CollectInserted, SortShared};
 
 pub(crate) struct Member {
     pub id: String,
@@ -80,13 +81,13 @@ impl Prepared {
         let subscribed: BTreeSet<&str> = subscriptions
             .iter()
             .flat_map(|s| s.topics.iter().map(String::as_str))
-            .collect();
+            .collect_set();
         let mut names: Vec<&String> = partitions_per_topic
             .iter()
             .filter(|(name, &count)| count > 0 && subscribed.contains(name.as_str()))
             .map(|(name, _)| name)
             .collect();
-        names.sort_by(|a, b| compare_strings(a, b));
+        names.sort_by_shared(|a, b| compare_strings(a, b));
         let mut topics = Vec::with_capacity(names.len());
         let mut topic_index = BTreeMap::new();
         let mut partition_topic = Vec::new();
@@ -150,7 +151,7 @@ impl Prepared {
 
         let hash_order = java_hash_order(&members);
         let mut by_id: Vec<usize> = (0..members.len()).collect();
-        by_id.sort_by(|&a, &b| compare_member_ids(&members, a, b));
+        by_id.sort_by_shared(|&a, &b| compare_member_ids(&members, a, b));
         let mut rank = vec![0; members.len()];
         for (r, &m) in by_id.iter().enumerate() {
             if let Some(slot) = rank.get_mut(m) {
@@ -219,7 +220,7 @@ impl Prepared {
     /// `HashMap` order, as Java's stable sort does.
     pub fn member_info_order(&self, members: &[usize]) -> Vec<usize> {
         let mut sorted = members.to_vec();
-        sorted.sort_by(|&a, &b| self.compare_member_info(a, b));
+        sorted.sort_by_shared(|&a, &b| self.compare_member_info(a, b));
         sorted
     }
 
@@ -233,10 +234,10 @@ impl Prepared {
                     .get(m)
                     .map(|l| l.iter().map(|&gp| self.topic_partition(gp)).collect())
                     .unwrap_or_default();
-                partitions.sort();
+                partitions.sort_shared();
                 (member.id.clone(), partitions)
             })
-            .collect()
+            .collect_map()
     }
 }
 
@@ -257,7 +258,7 @@ fn java_hash_order(members: &[Member]) -> Vec<usize> {
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
+        .collect_map();
     set.iter().filter_map(|id| index.get(id).copied()).collect()
 }
 
@@ -273,6 +274,6 @@ pub(crate) fn rehash_order(members: &[Member], order: &[usize]) -> Vec<usize> {
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
+        .collect_map();
     set.iter().filter_map(|id| index.get(id).copied()).collect()
 }

@@ -32,6 +32,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::java::{string_hash_code, JavaHashKey};
+use crate::sort::{CollectInserted, SortShared};
 
 pub use protocol::{rebalance_protocol, select_protocol, supported_protocols};
 
@@ -388,7 +389,7 @@ pub fn assign_with_context(
             outcome.partitions_transferring_ownership = result.transferring.as_ref().map(|t| {
                 t.iter()
                     .map(|(&gp, &m)| (prepared.topic_partition(gp), prepared.member_id(m)))
-                    .collect()
+                    .collect_map()
             });
             let mut lists = result.assignment;
             if name == AssignorName::CooperativeSticky {
@@ -400,7 +401,7 @@ pub fn assign_with_context(
                 outcome.withheld = withheld
                     .iter()
                     .map(|(&gp, &m)| (prepared.topic_partition(gp), prepared.member_id(m)))
-                    .collect();
+                    .collect_map();
             }
             lists
         }
@@ -457,7 +458,7 @@ pub fn cooperative_rounds(
                 let assigned: BTreeSet<&TopicPartition> = outcome
                     .assignment
                     .get(&m.member_id)
-                    .map(|v| v.iter().collect())
+                    .map(|v| v.iter().collect_set())
                     .unwrap_or_default();
                 let mut gone: Vec<TopicPartition> = m
                     .owned_partitions
@@ -465,11 +466,11 @@ pub fn cooperative_rounds(
                     .filter(|tp| !assigned.contains(tp))
                     .cloned()
                     .collect();
-                gone.sort();
+                gone.sort_shared();
                 gone.dedup();
                 (m.member_id.clone(), gone)
             })
-            .collect();
+            .collect_map();
         let stable = outcome.withheld.is_empty();
         for member in &mut current {
             member.owned_partitions = outcome

@@ -1,5 +1,6 @@
 //! How the classic protocol picks an assignor and a rebalance protocol.
 
+use crate::sort::CollectInserted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{AssignorName, RebalanceProtocol};
@@ -38,10 +39,10 @@ pub fn rebalance_protocol(configured: &[AssignorName]) -> RebalanceProtocol {
         return RebalanceProtocol::Eager;
     };
     let mut common: BTreeSet<RebalanceProtocol> =
-        supported_protocols(*first).iter().copied().collect();
+        supported_protocols(*first).iter().copied().collect_set();
     for name in rest {
         let supported: BTreeSet<RebalanceProtocol> =
-            supported_protocols(*name).iter().copied().collect();
+            supported_protocols(*name).iter().copied().collect_set();
         common.retain(|p| supported.contains(p));
     }
     common.last().copied().unwrap_or(RebalanceProtocol::Eager)
@@ -64,7 +65,7 @@ pub fn select_protocol(members: &[(String, Vec<String>)]) -> Option<String> {
     }
     let mut support: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, protocols) in members {
-        let distinct: BTreeSet<&str> = protocols.iter().map(String::as_str).collect();
+        let distinct: BTreeSet<&str> = protocols.iter().map(String::as_str).collect_set();
         for protocol in distinct {
             *support.entry(protocol).or_default() += 1;
         }
@@ -73,7 +74,7 @@ pub fn select_protocol(members: &[(String, Vec<String>)]) -> Option<String> {
         .into_iter()
         .filter(|&(_, count)| count == members.len())
         .map(|(protocol, _)| protocol)
-        .collect();
+        .collect_set();
 
     // Members in the iteration order of the group's HashMap<String, ClassicGroupMember>.
     let mut member_order = JavaHashSet::new();
@@ -81,7 +82,7 @@ pub fn select_protocol(members: &[(String, Vec<String>)]) -> Option<String> {
         member_order.insert(id.as_str());
     }
     let preferences: BTreeMap<&str, &Vec<String>> =
-        members.iter().map(|(id, p)| (id.as_str(), p)).collect();
+        members.iter().map(|(id, p)| (id.as_str(), p)).collect_map();
 
     let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut vote_order = JavaHashSet::new();

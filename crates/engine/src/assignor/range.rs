@@ -1,5 +1,6 @@
 //! `RangeAssignor` (clients), including its rack-aware variant (KIP-881).
 
+use crate::sort::CollectInserted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::input::Prepared;
@@ -95,12 +96,12 @@ pub(crate) fn assign(prep: &Prepared, prefer_rack_aware_logic: bool) -> Vec<Vec<
             .map(|&m| prep.members.get(m).and_then(|x| x.rack.clone()))
             .collect();
         let all_consumer_racks: BTreeSet<String> =
-            consumer_racks.iter().flatten().cloned().collect();
+            consumer_racks.iter().flatten().cloned().collect_set();
         let (partition_racks, needs_rack_aware) = if all_consumer_racks.is_empty() {
             (None, false)
         } else {
             let racks: Vec<BTreeSet<String>> = topic.racks.clone();
-            let union: BTreeSet<String> = racks.iter().flatten().cloned().collect();
+            let union: BTreeSet<String> = racks.iter().flatten().cloned().collect_set();
             let per_partition: Vec<&BTreeSet<String>> = racks.iter().collect();
             let needs = use_rack_aware_assignment(
                 &all_consumer_racks,
@@ -124,7 +125,7 @@ pub(crate) fn assign(prep: &Prepared, prefer_rack_aware_logic: bool) -> Vec<Vec<
             consumer_racks,
             partition_racks,
             needs_rack_aware,
-            unassigned: (0..topic.partitions).collect(),
+            unassigned: (0..topic.partitions).collect_set(),
         });
     }
 

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AssignorError, TopicPartition};
 use crate::java::{compare_strings, JavaHashKey, JavaHashSet};
+use crate::sort::{CollectInserted, SortShared};
 
 /// `org.apache.kafka.common.Uuid`: 128 bits, written as 22 characters of URL-safe base64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -248,12 +249,9 @@ impl GroupSpec {
 
 /// Homogeneous when every member subscribes to the same set of topics.
 pub fn subscription_type(members: &[MemberSpec]) -> SubscriptionType {
-    let mut sets = members.iter().map(|m| {
-        m.subscribed_topic_ids
-            .iter()
-            .copied()
-            .collect::<BTreeSet<Uuid>>()
-    });
+    let mut sets = members
+        .iter()
+        .map(|m| m.subscribed_topic_ids.iter().copied().collect_set());
     match sets.next() {
         None => SubscriptionType::Homogeneous,
         Some(first) => {
@@ -452,7 +450,7 @@ fn uniform_homogeneous(
         .iter()
         .zip(target)
         .map(|(m, a)| (m.member_id.clone(), a))
-        .collect())
+        .collect_map())
 }
 
 /// `UniformHeterogeneousAssignmentBuilder`.
@@ -488,7 +486,7 @@ fn uniform_heterogeneous(
 
     // maybeRevokePartitions
     for (index, member) in spec.members.iter().enumerate() {
-        let subscribed: BTreeSet<Uuid> = member.subscribed_topic_ids.iter().copied().collect();
+        let subscribed: BTreeSet<Uuid> = member.subscribed_topic_ids.iter().copied().collect_set();
         let mut kept = BTreeMap::new();
         for (topic, partitions) in &member.assignment {
             if !subscribed.contains(topic) {
@@ -506,10 +504,7 @@ fn uniform_heterogeneous(
                 }
             }
             if !partitions.is_empty() {
-                kept.insert(
-                    *topic,
-                    partitions.iter().copied().collect::<BTreeSet<i32>>(),
-                );
+                kept.insert(*topic, partitions.iter().copied().collect_set());
             }
         }
         builder.target.push(kept);
@@ -529,7 +524,7 @@ fn uniform_heterogeneous(
             (*t, free)
         })
         .filter(|(_, free)| !free.is_empty())
-        .collect();
+        .collect_map();
     let topics: Vec<Uuid> = builder.sort_topics(unassigned.keys().copied().collect());
     let mut balancer = Balancer::default();
     for topic in topics {
@@ -561,7 +556,7 @@ fn uniform_heterogeneous(
         .iter()
         .zip(builder.target)
         .map(|(m, a)| (m.member_id.clone(), a))
-        .collect())
+        .collect_map())
 }
 
 struct Heterogeneous<'a> {
@@ -582,7 +577,7 @@ impl Heterogeneous<'_> {
             let subscribers = self.topic_subscribers.get(t).map_or(0, Vec::len);
             (partitions / subscribers.max(1) as f64, subscribers)
         };
-        topics.sort_by(|a, b| {
+        topics.sort_by_shared(|a, b| {
             let (ra, sa) = stats(a);
             let (rb, sb) = stats(b);
             rb.total_cmp(&ra).then(sa.cmp(&sb)).then(a.cmp(b))
@@ -657,7 +652,7 @@ impl Heterogeneous<'_> {
         // Partitions grouped by owner (unowned, i.e. -1, first), then by number.
         let owner_key = |p: usize| owners.get(p).copied().flatten().map_or(-1, |o| o as i64);
         let mut partitions: Vec<usize> = (0..owners.len()).collect();
-        partitions.sort_by_key(|&p| (owner_key(p), p));
+        partitions.sort_by_key_shared(|&p| (owner_key(p), p));
         let mut start: BTreeMap<i64, usize> = BTreeMap::new();
         let mut end: BTreeMap<i64, usize> = BTreeMap::new();
         for (i, &p) in partitions.iter().enumerate() {
@@ -726,7 +721,7 @@ impl Balancer {
     fn initialize(&mut self, members: &[usize], sizes: &[usize]) -> i64 {
         self.sorted = members.to_vec();
         self.sorted
-            .sort_by_key(|&m| (sizes.get(m).copied().unwrap_or(0), m));
+            .sort_by_key_shared(|&m| (sizes.get(m).copied().unwrap_or(0), m));
         let Some(&first) = self.sorted.first() else {
             return 0;
         };
@@ -804,7 +799,7 @@ fn range(spec: &GroupSpec, describer: &Describer) -> Result<GroupAssignment, Ass
     }
     // sortMemberIds: static members (by instance id) first, then the others by member id.
     let mut order: Vec<usize> = (0..spec.members.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_by_shared(|&a, &b| {
         let (Some(ma), Some(mb)) = (spec.members.get(a), spec.members.get(b)) else {
             return Ordering::Equal;
         };
@@ -889,7 +884,7 @@ fn range(spec: &GroupSpec, describer: &Describer) -> Result<GroupAssignment, Ass
             }
             if let Some(state) = topics.get_mut(topic) {
                 if let Some(range) = state.take() {
-                    assignment.insert(*topic, range.map(|p| p as i32).collect());
+                    assignment.insert(*topic, range.map(|p| p as i32).collect_set());
                 }
             }
         }
@@ -939,11 +934,11 @@ pub fn assign_by_name(
             num_partitions: count,
         })
         .collect();
-    let by_id: BTreeMap<Uuid, &str> = topics.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let by_id: BTreeMap<Uuid, &str> = topics.iter().map(|t| (t.id, t.name.as_str())).collect_map();
 
     let name_sets: Vec<BTreeSet<&str>> = members
         .iter()
-        .map(|m| m.subscribed_topics.iter().map(String::as_str).collect())
+        .map(|m| m.subscribed_topics.iter().map(String::as_str).collect_set())
         .collect();
     let subscription_type = match name_sets.split_first() {
         Some((first, rest)) if rest.iter().any(|s| s != first) => SubscriptionType::Heterogeneous,
@@ -954,8 +949,10 @@ pub fn assign_by_name(
     for m in members {
         order.insert(m.member_id.as_str());
     }
-    let index: BTreeMap<&str, &ServerMember> =
-        members.iter().map(|m| (m.member_id.as_str(), m)).collect();
+    let index: BTreeMap<&str, &ServerMember> = members
+        .iter()
+        .map(|m| (m.member_id.as_str(), m))
+        .collect_map();
     let mut specs = Vec::with_capacity(members.len());
     for id in order.iter() {
         let Some(member) = index.get(id) else {
@@ -970,7 +967,7 @@ pub fn assign_by_name(
         }
         let mut per_topic: BTreeMap<&str, JavaHashSet<i32>> = BTreeMap::new();
         let mut sorted = member.assignment.clone();
-        sorted.sort();
+        sorted.sort_shared();
         sorted.dedup();
         for tp in &sorted {
             if partitions_per_topic.contains_key(&tp.topic) {
@@ -1020,8 +1017,8 @@ pub fn assign_by_name(
                         .collect()
                 })
                 .unwrap_or_default();
-            list.sort();
+            list.sort_shared();
             (m.member_id.clone(), list)
         })
-        .collect())
+        .collect_map())
 }

@@ -9,6 +9,7 @@ use super::input::{rehash_order, Prepared};
 use super::range::use_rack_aware_assignment;
 use super::{topic_partition_hash, AssignorError, StickyBuilder};
 use crate::java::{JavaHashKey, JavaHashSet};
+use crate::sort::{CollectInserted, SortShared};
 
 pub(crate) struct StickyResult {
     pub assignment: Vec<Vec<usize>>,
@@ -61,9 +62,11 @@ impl RackInfo {
         let union: BTreeSet<String> = per_partition
             .iter()
             .flat_map(|r| r.iter().cloned())
-            .collect();
-        let consumer_rack_set: BTreeSet<String> =
-            consumers_by_rack.keys().map(|r| r.to_string()).collect();
+            .collect_set();
+        let consumer_rack_set: BTreeSet<String> = consumers_by_rack
+            .keys()
+            .map(|r| r.to_string())
+            .collect_set();
         let rack_aware = use_rack_aware_assignment(
             &consumer_rack_set,
             &union,
@@ -112,7 +115,7 @@ impl RackInfo {
         if self.num_consumers_by_partition.is_empty() {
             return;
         }
-        partitions.sort_by_key(|&gp| {
+        partitions.sort_by_key_shared(|&gp| {
             self.num_consumers_by_partition
                 .get(gp)
                 .copied()
@@ -308,16 +311,16 @@ impl<'a> Constrained<'a> {
 
     fn build(mut self) -> Result<ConstrainedResult, AssignorError> {
         self.assign_owned_partitions();
-        let assigned: BTreeSet<usize> = self.assigned.iter().copied().collect();
+        let assigned: BTreeSet<usize> = self.assigned.iter().copied().collect_set();
         let mut unassigned: Vec<usize> = (0..self.prep.total_partitions())
             .filter(|gp| !assigned.contains(gp))
             .collect();
         let rank = &self.prep.rank;
         self.under_min
-            .sort_by_key(|&m| rank.get(m).copied().unwrap_or(usize::MAX));
+            .sort_by_key_shared(|&m| rank.get(m).copied().unwrap_or(usize::MAX));
         self.exactly_min
             .make_contiguous()
-            .sort_by_key(|&m| rank.get(m).copied().unwrap_or(usize::MAX));
+            .sort_by_key_shared(|&m| rank.get(m).copied().unwrap_or(usize::MAX));
         self.rack.sort_partitions_by_rack_consumers(&mut unassigned);
         let unassigned = self.assign_rack_aware_round_robin(unassigned);
         self.assign_round_robin(&unassigned)?;
@@ -337,7 +340,8 @@ impl<'a> Constrained<'a> {
                 }
             }
             // Sorted by partition number, then topic.
-            owned.sort_by_key(|&gp| (self.prep.partition_number(gp), self.prep.topic_of(gp)));
+            owned
+                .sort_by_key_shared(|&gp| (self.prep.partition_number(gp), self.prep.topic_of(gp)));
             owned.retain(|gp| !self.multiple.contains(gp));
 
             if owned.len() < self.min_quota {
@@ -671,7 +675,7 @@ impl<'a> General<'a> {
             }
         }
         let mut topic_order: Vec<usize> = (0..prep.topics.len()).collect();
-        topic_order.sort_by_key(|&t| (topic_consumers.get(t).map_or(0, Vec::len), t));
+        topic_order.sort_by_key_shared(|&t| (topic_consumers.get(t).map_or(0, Vec::len), t));
         let sorted_all_partitions = topic_order
             .iter()
             .filter_map(|&t| prep.topics.get(t))
@@ -963,7 +967,7 @@ impl<'a> General<'a> {
         // Narrow the scope to partitions and members that can move.
         let fixed_topics: BTreeSet<usize> = (0..self.prep.topics.len())
             .filter(|&t| !self.can_topic_participate(t))
-            .collect();
+            .collect_set();
         let is_fixed = |prep: &Prepared, gp: usize| fixed_topics.contains(&prep.topic_of(gp));
         self.sorted_all_partitions
             .retain(|&gp| !is_fixed(self.prep, gp));
@@ -1134,9 +1138,9 @@ pub(crate) fn adjust_for_cooperative(
                 let owned: BTreeSet<usize> = prep
                     .members
                     .get(m)
-                    .map(|x| x.owned.iter().copied().collect())
+                    .map(|x| x.owned.iter().copied().collect_set())
                     .unwrap_or_default();
-                let assigned: BTreeSet<usize> = list.iter().copied().collect();
+                let assigned: BTreeSet<usize> = list.iter().copied().collect_set();
                 for &gp in list {
                     if !owned.contains(&gp) {
                         added.insert(gp, m);

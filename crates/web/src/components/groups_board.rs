@@ -6,6 +6,7 @@ use super::group_box::GroupBox;
 use super::{command, use_app};
 use crate::state::AppContext;
 use kafka_sim::action::Action;
+use kafka_sim::sort::SortShared;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -154,7 +155,7 @@ pub fn groups_board() -> Html {
             }
         }
     }
-    names.sort();
+    names.sort_shared();
     let colour_of = |id: &str| view.consumers.iter().position(|k| k.id == id).unwrap_or(0);
 
     let run = {

@@ -3,6 +3,7 @@
 use super::field_error::FieldError;
 use super::{command, secs, use_app};
 use kafka_sim::action::Action;
+use kafka_sim::sort::CollectInserted;
 use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -106,7 +107,7 @@ pub fn producer_panel() -> Html {
             let config = pairs
                 .iter()
                 .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
-                .collect();
+                .collect_map();
             command(
                 &app,
                 "producer-config",

@@ -6,6 +6,7 @@ use super::lessons::fmt_ms;
 use super::{command, use_app};
 use crate::palette::key_style;
 use kafka_sim::action::Action;
+use kafka_sim::sort::SortShared;
 use kafka_sim::view::ProjectionView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -57,7 +58,7 @@ fn projection_card(props: &Props) -> Html {
                     })
             })
             .collect();
-        ev.sort_by_key(|e| e.timestamp);
+        ev.sort_by_key_shared(|e| e.timestamp);
         ev
     };
     let mut stamps: Vec<i64> = events.iter().map(|e| e.timestamp).collect();

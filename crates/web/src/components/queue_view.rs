@@ -6,6 +6,7 @@ use super::lessons::is_helper_client;
 use super::{command, use_app};
 use crate::palette::key_style;
 use kafka_sim::action::Action;
+use kafka_sim::sort::CollectInserted;
 use kafka_sim::view::{ClusterView, QueueView as Queue};
 use std::collections::BTreeMap;
 use yew::prelude::*;
@@ -54,7 +55,7 @@ fn consumer_config() -> BTreeMap<String, serde_json::Value> {
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
-    .collect()
+    .collect_map()
 }
 
 #[derive(Properties, PartialEq)]

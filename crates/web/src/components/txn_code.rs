@@ -6,6 +6,7 @@ use super::lessons::is_helper_client;
 use super::producer_state::ProducerState;
 use super::{command, use_app};
 use kafka_sim::action::Action;
+use kafka_sim::sort::CollectInserted;
 use kafka_sim::view::{ClusterView, ProducerView};
 use std::collections::BTreeMap;
 use web_sys::HtmlSelectElement;
@@ -212,7 +213,7 @@ pub fn txn_code() -> Html {
             .config
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-            .collect();
+            .collect_map();
         move || {
             Some(Action::AddProducer {
                 id: id.clone(),
