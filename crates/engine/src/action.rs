@@ -4,10 +4,11 @@
 use crate::cluster::{Cluster, ResetTo, SeekTo};
 use crate::config::props_from_json;
 use crate::error::{SimError, SimResult};
+use crate::tagged::internally_tagged;
 use crate::types::{BrokerId, Millis, NodeId};
 use crate::workload::Workload;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A broker named by id or as "the leader of topic-partition right now".
@@ -19,7 +20,9 @@ pub enum NodeRef {
 
 type ConfigMap = BTreeMap<String, serde_json::Value>;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+internally_tagged! {
+tag = "do", remote = "Action", wire(rename_all = "snake_case", deny_unknown_fields),
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// `producer.send()` of one record, or `count` records (`{i}` in key/value is the index).
@@ -313,6 +316,7 @@ pub enum Action {
         group: String,
         config: ConfigMap,
     },
+}
 }
 
 fn default_visibility() -> Millis {

@@ -50,6 +50,7 @@ pub mod share_partition;
 pub mod share_view;
 pub mod sim;
 pub mod sort;
+pub mod tagged;
 pub mod trace;
 pub mod transaction_manager;
 pub mod txn;

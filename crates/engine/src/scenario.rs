@@ -8,6 +8,7 @@ use crate::cluster::{Cluster, ClusterSpec};
 use crate::config::props_from_json;
 use crate::error::{SimError, SimResult};
 use crate::sort::SortShared;
+use crate::tagged::internally_tagged;
 use crate::types::{BrokerId, Millis};
 use crate::view::{ClusterView, Durability};
 use schemars::JsonSchema;
@@ -258,7 +259,9 @@ impl Bound {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+internally_tagged! {
+tag = "check", remote = "Check", wire(rename_all = "snake_case"),
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "check", rename_all = "snake_case")]
 pub enum Check {
     /// The leader's high watermark.
@@ -516,6 +519,7 @@ pub enum Check {
         #[serde(flatten)]
         bound: Bound,
     },
+}
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
