@@ -1319,6 +1319,36 @@ impl Broker {
     /// Append coordinator records (key, value) to an internal partition this broker leads,
     /// stamped with `stamp`, and continue with `then` once they are replicated. With no
     /// records, continue once every record already in the partition is replicated.
+    /// Park an internal write's continuation until the high watermark reaches `waiting_offset`
+    /// (or its 5 s timeout): a `DelayedProduce` from this broker to itself.
+    fn park_internal(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: Tp,
+        waiting_offset: i64,
+        base_offset: i64,
+        then: AfterAppend,
+    ) -> u64 {
+        let id = self.next_id();
+        self.delayed_produce.insert(
+            id,
+            DelayedProduce {
+                from: NodeId::Broker(self.id),
+                corr: 0,
+                then: Some(then),
+                waiting: vec![(tp, waiting_offset)],
+                results: vec![ProducePartitionResult {
+                    tp,
+                    error: None,
+                    base_offset,
+                    log_append_time: None,
+                }],
+            },
+        );
+        ctx.set_timer(5_000, Timer::DelayedProduceExpire(id));
+        id
+    }
+
     pub(crate) fn append_internal_to(
         &mut self,
         ctx: &mut Ctx,
@@ -1345,23 +1375,7 @@ impl Broker {
                 self.after_internal_append(ctx, then, None);
                 return;
             }
-            let id = self.next_id();
-            self.delayed_produce.insert(
-                id,
-                DelayedProduce {
-                    from: NodeId::Broker(self.id),
-                    corr: 0,
-                    then: Some(then),
-                    waiting: vec![(tp, pending)],
-                    results: vec![ProducePartitionResult {
-                        tp,
-                        error: None,
-                        base_offset: pending,
-                        log_append_time: None,
-                    }],
-                },
-            );
-            ctx.set_timer(5_000, Timer::DelayedProduceExpire(id));
+            self.park_internal(ctx, tp, pending, pending, then);
             return;
         }
         let recs: Vec<crate::record::NewRecord> = records
@@ -1390,23 +1404,7 @@ impl Broker {
                     last_offset: info.last_offset,
                     leader_epoch: epoch,
                 });
-                let id = self.next_id();
-                self.delayed_produce.insert(
-                    id,
-                    DelayedProduce {
-                        from: NodeId::Broker(self.id),
-                        corr: 0,
-                        then: Some(then),
-                        waiting: vec![(tp, info.last_offset + 1)],
-                        results: vec![ProducePartitionResult {
-                            tp,
-                            error: None,
-                            base_offset: info.first_offset,
-                            log_append_time: None,
-                        }],
-                    },
-                );
-                ctx.set_timer(5_000, Timer::DelayedProduceExpire(id));
+                let id = self.park_internal(ctx, tp, info.last_offset + 1, info.first_offset, then);
                 self.after_append(ctx, tp);
                 self.try_complete_produce(ctx, id);
             }
