@@ -231,7 +231,18 @@ impl Producer {
             None => Err(SimError::command(
                 "abortTransaction needs a transactional.id",
             )),
-            Some(TxnPhase::InTransaction | TxnPhase::Committing | TxnPhase::Abortable(_)) => {
+            // `TransactionManager.beginAbort` → `transitionTo(ABORTING_TRANSACTION)`, which is
+            // not a valid transition from COMMITTING_TRANSACTION: the application's
+            // `commitTransaction()` has not returned, and the commit goes on.
+            Some(TxnPhase::Committing) => Err(SimError::command(format!(
+                "TransactionalId {}: Invalid transition attempted from state \
+                 COMMITTING_TRANSACTION to state ABORTING_TRANSACTION (commitTransaction() has \
+                 not completed yet)",
+                self.txn
+                    .as_ref()
+                    .map_or("", |t| t.transactional_id.as_str())
+            ))),
+            Some(TxnPhase::InTransaction | TxnPhase::Abortable(_)) => {
                 let dropped = self.drop_unsequenced(ctx);
                 if let Some(t) = self.txn_mut() {
                     t.phase = TxnPhase::Aborting;

@@ -317,3 +317,29 @@ fn transactional_misuse_is_an_error_not_a_panic() {
         .unwrap_err();
     assert!(e.to_string().contains("transactional.id"), "{e}");
 }
+
+/// `abortTransaction()` while `commitTransaction()` has not completed: Kafka's
+/// `TransactionManager.beginAbort` refuses the transition COMMITTING_TRANSACTION →
+/// ABORTING_TRANSACTION, and the commit goes on.
+#[test]
+fn abort_is_refused_while_a_commit_is_completing_and_the_commit_goes_on() {
+    let mut c = cluster();
+    tx_producer(&mut c, "p");
+    reader(&mut c, "rc", "read_committed");
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("1"), Some(0), &[], 3)
+        .unwrap();
+    c.commit_txn("p").unwrap();
+    let err = c.abort_txn("p").unwrap_err().to_string();
+    assert!(
+        err.contains("COMMITTING_TRANSACTION to state ABORTING_TRANSACTION"),
+        "{err}"
+    );
+    c.advance(2_000);
+    let txn = c.producer("p").unwrap().txn.as_ref().unwrap();
+    assert_eq!((txn.committed, txn.aborted), (1, 0), "the commit completed");
+    assert_eq!(c.consumer("rc").unwrap().delivered_total, 3);
+    let recs = c.records("out", 0, None, 0, 10);
+    assert_eq!(recs[3].control.as_deref(), Some("COMMIT"));
+}
