@@ -297,6 +297,7 @@ pub fn fragment_param(fragment: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::action::Action;
+    use crate::sort::SortShared;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -458,7 +459,7 @@ mod tests {
             proptest::option::of(any::<bool>()),
         )
             .prop_map(|(seed, mut steps, now, preset, speed, playing)| {
-                steps.sort_by_key(|s| s.0);
+                steps.sort_by_key_shared(|s| s.0);
                 LinkState {
                     v: LINK_VERSION,
                     scenario: scenario(),

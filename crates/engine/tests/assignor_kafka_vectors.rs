@@ -1,3 +1,4 @@
+#![allow(clippy::disallowed_methods)] // std's sort is fine in native tests
 #![allow(clippy::type_complexity)]
 //! Differential test vectors: scenarios run through Apache Kafka's own assignor classes
 //! (`RangeAssignor`, `RoundRobinAssignor`, `CooperativeStickyAssignor`, `AbstractStickyAssignor`

@@ -1,3 +1,4 @@
+#![allow(clippy::disallowed_methods)] // std's sort is fine in native tests
 #![allow(clippy::type_complexity)]
 //! Kafka's `RangeAssignorTest` (clients) and the `MemberInfo` ordering tests of
 //! `AbstractPartitionAssignorTest`, transcribed. Parameterized Kafka tests loop over the rack

@@ -1,3 +1,4 @@
+#![allow(clippy::disallowed_methods)] // std's sort is fine in native tests
 #![allow(clippy::type_complexity)]
 //! Helpers shared by the assignor tests (ports of the helpers in Kafka's
 //! `AbstractPartitionAssignorTest` and `AbstractStickyAssignorTest`). Included with `mod` by the

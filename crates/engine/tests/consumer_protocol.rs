@@ -4,6 +4,7 @@
 //! it), session timeouts, fencing, static membership, offsets committed with the member
 //! epoch, coordinator failover, and a group id that is either classic or consumer (semantics
 //! digest §2, "KIP-848 consumer group protocol").
+#![allow(clippy::disallowed_methods)] // std's sort is fine in native tests
 #![allow(clippy::unwrap_used)]
 
 use kafka_sim::action::Action;

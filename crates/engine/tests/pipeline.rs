@@ -1,5 +1,6 @@
 //! The read-process-write pipeline under crashes: exactly_once never duplicates or loses;
 //! at_least_once never loses and duplicates on some crashes.
+#![allow(clippy::disallowed_methods)] // std's sort is fine in native tests
 #![allow(clippy::unwrap_used)]
 
 use kafka_sim::processor::{Guarantee, PipelineCheck};

@@ -133,6 +133,7 @@ pub fn find(id: &str) -> Option<&'static Preset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kafka_sim::sort::SortShared;
 
     #[test]
     fn every_scenario_file_is_offered_and_parses() {
@@ -144,9 +145,9 @@ mod tests {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .collect();
-        files.sort();
+        files.sort_shared();
         let mut ids: Vec<String> = PRESETS.iter().map(|p| p.id.to_string()).collect();
-        ids.sort();
+        ids.sort_shared();
         assert_eq!(
             ids, files,
             "presets.rs must list every file in static/scenarios"
