@@ -21,9 +21,8 @@ pub enum NodeRef {
 type ConfigMap = BTreeMap<String, serde_json::Value>;
 
 internally_tagged! {
-tag = "do", remote = "Action", wire(rename_all = "snake_case", deny_unknown_fields),
+tag = "do", remote = "Action", serde(rename_all = "snake_case", deny_unknown_fields),
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// `producer.send()` of one record, or `count` records (`{i}` in key/value is the index).
     Produce {

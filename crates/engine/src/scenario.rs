@@ -260,9 +260,8 @@ impl Bound {
 }
 
 internally_tagged! {
-tag = "check", remote = "Check", wire(rename_all = "snake_case"),
+tag = "check", remote = "Check", serde(rename_all = "snake_case"),
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(tag = "check", rename_all = "snake_case")]
 pub enum Check {
     /// The leader's high watermark.
     HighWatermark {

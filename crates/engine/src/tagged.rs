@@ -11,15 +11,16 @@
 
 use serde_json::Value;
 
-/// Declare an internally tagged enum whose variants are all struct variants.
-/// `wire(...)` holds the serde container attributes of the remote deserializer (the enum's
-/// own `#[serde(...)]` must agree, minus the tag).
+/// Declare an internally tagged enum whose variants are all struct variants. `serde(...)`
+/// holds the container attributes other than the tag; the macro puts them, with
+/// `tag = $tag`, on the enum, and them alone on the remote deserializer.
 macro_rules! internally_tagged {
     (
-        tag = $tag:literal, remote = $remote:literal, wire($($wire:tt)*),
+        tag = $tag:literal, remote = $remote:literal, serde($($wire:tt)*),
         $(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }
     ) => {
         $(#[$meta])*
+        #[serde(tag = $tag, $($wire)*)]
         pub enum $name { $($body)* }
 
         const _: () = {
@@ -41,7 +42,7 @@ macro_rules! internally_tagged {
 pub(crate) use internally_tagged;
 
 /// `{"<tag>": "x", ...fields}` → `{"x": {...fields}}`, with serde's wording for what is wrong.
-pub fn retag<E: serde::de::Error>(value: Value, tag: &'static str) -> Result<Value, E> {
+pub(crate) fn retag<E: serde::de::Error>(value: Value, tag: &'static str) -> Result<Value, E> {
     let mut fields = match value {
         Value::Object(fields) => fields,
         other => {
