@@ -1156,7 +1156,7 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &BTreeMap<TopicId, TopicFacts>) -
                     a.superseded += 1;
                     continue;
                 }
-                a.lost.push(lost_record(c, e, first, facts, a.lost.len()));
+                a.lost.push(lost_record(c, &e, first, facts, a.lost.len()));
             }
         }
     }

@@ -187,12 +187,222 @@ impl Processed {
 /// block it touches (nearly always the newest).
 const BLOCK: usize = 1024;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One record's entry in 20 bytes: the common case (at most one leader append, acknowledged
+/// at that append's offset or pending) with small numbers, times as deltas. Anything else
+/// (a second append, a failure, a number that does not fit) is kept whole in the block's
+/// `spilled` list, and the packed entry only says so. The record id is the entry's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed {
+    /// `created_at` minus the block's `base_time`.
+    created: u32,
+    /// The one append's offset.
+    offset: u32,
+    topic: u16,
+    partition: u16,
+    /// The append's `at` minus `created_at`.
+    append_delay: u16,
+    /// The acknowledgement's `at` minus `created_at`.
+    ack_delay: u16,
+    /// Bits 0–1 acks (3: no record has this id), 2 appended, 3 acked, 4 acked without an
+    /// offset (acks=0), 5 in a transaction, 6–7 transaction outcome (1 committed, 2 aborted),
+    /// 8 renumbered, 9 spilled, 10–15 the appending broker.
+    flags: u16,
+    producer: u8,
+    /// The append's leader epoch.
+    epoch: u8,
+}
+
+const ACKS_MASK: u16 = 0b11;
+const NO_RECORD: u16 = 3;
+const APPENDED: u16 = 1 << 2;
+const ACKED: u16 = 1 << 3;
+const ACKED_NO_OFFSET: u16 = 1 << 4;
+const IN_TXN: u16 = 1 << 5;
+const TXN_SHIFT: u16 = 6;
+const RENUMBERED: u16 = 1 << 8;
+const SPILLED: u16 = 1 << 9;
+const BROKER_SHIFT: u16 = 10;
+
+impl Packed {
+    const ABSENT: Packed = Packed {
+        created: 0,
+        offset: 0,
+        topic: 0,
+        partition: 0,
+        append_delay: 0,
+        ack_delay: 0,
+        flags: NO_RECORD,
+        producer: 0,
+        epoch: 0,
+    };
+
+    fn acks_bits(acks: Acks) -> u16 {
+        match acks {
+            Acks::None => 0,
+            Acks::Leader => 1,
+            Acks::All => 2,
+        }
+    }
+
+    /// A spilled entry's placeholder: it only says that the record exists.
+    fn spilled(acks: Acks) -> Packed {
+        Packed {
+            flags: Self::acks_bits(acks) | SPILLED,
+            ..Packed::ABSENT
+        }
+    }
+
+    /// `e` packed against a block starting at `base`, if it fits.
+    fn pack(e: &LedgerEntry, base: Millis) -> Option<Packed> {
+        let delay = |at: Millis| u16::try_from(at.checked_sub(e.created_at)?).ok();
+        let mut p = Packed {
+            created: u32::try_from(e.created_at.checked_sub(base)?).ok()?,
+            topic: u16::try_from(e.tp.topic).ok()?,
+            partition: u16::try_from(e.tp.partition).ok()?,
+            producer: u8::try_from(e.producer).ok()?,
+            flags: Self::acks_bits(e.acks),
+            ..Packed::ABSENT
+        };
+        let append = match &*e.appends {
+            [] => None,
+            [a] => Some(a),
+            _ => return None,
+        };
+        if let Some(a) = append {
+            let broker = u16::try_from(a.broker).ok().filter(|b| *b < 64)?;
+            p.offset = u32::try_from(a.offset).ok()?;
+            p.epoch = u8::try_from(a.leader_epoch).ok()?;
+            p.append_delay = delay(a.at)?;
+            p.flags |= APPENDED | broker << BROKER_SHIFT;
+        }
+        match e.outcome {
+            Outcome::Pending => {}
+            Outcome::Acked { offset, at } => {
+                p.ack_delay = delay(at)?;
+                p.flags |= ACKED;
+                if offset == -1 {
+                    p.flags |= ACKED_NO_OFFSET;
+                } else if append.is_none_or(|a| a.offset != offset) {
+                    return None;
+                }
+            }
+            Outcome::Failed { .. } => return None,
+        }
+        if e.in_txn {
+            p.flags |= IN_TXN;
+        }
+        p.flags |= match e.txn_committed {
+            None => 0,
+            Some(true) => 1,
+            Some(false) => 2,
+        } << TXN_SHIFT;
+        if e.renumbered {
+            p.flags |= RENUMBERED;
+        }
+        Some(p)
+    }
+
+    fn unpack(self, id: RecordId, base: Millis) -> Option<LedgerEntry> {
+        let acks = match self.flags & ACKS_MASK {
+            0 => Acks::None,
+            1 => Acks::Leader,
+            2 => Acks::All,
+            _ => return None,
+        };
+        let created_at = base + Millis::from(self.created);
+        let mut appends = Appends::None;
+        if self.flags & APPENDED != 0 {
+            appends.push(Append {
+                broker: BrokerId::from(self.flags >> BROKER_SHIFT),
+                offset: i64::from(self.offset),
+                leader_epoch: i32::from(self.epoch),
+                at: created_at + Millis::from(self.append_delay),
+            });
+        }
+        let outcome = if self.flags & ACKED == 0 {
+            Outcome::Pending
+        } else {
+            Outcome::Acked {
+                offset: if self.flags & ACKED_NO_OFFSET != 0 {
+                    -1
+                } else {
+                    i64::from(self.offset)
+                },
+                at: created_at + Millis::from(self.ack_delay),
+            }
+        };
+        Some(LedgerEntry {
+            id,
+            producer: u32::from(self.producer),
+            tp: Tp::new(u32::from(self.topic), i32::from(self.partition)),
+            acks,
+            created_at,
+            appends,
+            outcome,
+            in_txn: self.flags & IN_TXN != 0,
+            txn_committed: match (self.flags >> TXN_SHIFT) & 0b11 {
+                1 => Some(true),
+                2 => Some(false),
+                _ => None,
+            },
+            renumbered: self.flags & RENUMBERED != 0,
+        })
+    }
+}
+
+/// [`BLOCK`] consecutive record ids.
+#[derive(Debug, Clone, PartialEq)]
+struct Block {
+    /// Times in the packed entries are relative to this (the first record's creation).
+    base_time: Millis,
+    packed: Vec<Packed>,
+    /// Entries that do not pack, by id.
+    spilled: Vec<LedgerEntry>,
+}
+
+impl Block {
+    fn get(&self, slot: usize, id: RecordId) -> Option<LedgerEntry> {
+        let p = *self.packed.get(slot)?;
+        if p.flags & SPILLED == 0 {
+            return p.unpack(id, self.base_time);
+        }
+        let i = self.spilled.binary_search_by_key(&id, |e| e.id).ok()?;
+        self.spilled.get(i).cloned()
+    }
+
+    fn put(&mut self, slot: usize, e: LedgerEntry) {
+        let packed = Packed::pack(&e, self.base_time);
+        let found = self.spilled.binary_search_by_key(&e.id, |x| x.id);
+        let p = match (packed, found) {
+            (Some(p), Ok(i)) => {
+                self.spilled.remove(i);
+                p
+            }
+            (Some(p), Err(_)) => p,
+            (None, found) => {
+                let p = Packed::spilled(e.acks);
+                match found {
+                    Ok(i) => {
+                        if let Some(x) = self.spilled.get_mut(i) {
+                            *x = e;
+                        }
+                    }
+                    Err(i) => self.spilled.insert(i, e),
+                }
+                p
+            }
+        };
+        if let Some(x) = self.packed.get_mut(slot) {
+            *x = p;
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ledger {
-    entries: Vec<Arc<Vec<LedgerEntry>>>,
-    len: usize,
-    /// Index of the first entry (ids are dense from `base_id`).
-    base_id: RecordId,
+    /// Record id `n` is entry `n - 1` (ids are handed out from 1; a record that failed
+    /// before it had a partition, or is created after later ids, leaves a gap until then).
+    blocks: Vec<Arc<Block>>,
     pub history: BTreeMap<Tp, Vec<HistoryEvent>>,
     pub broker_stops: Vec<(Millis, BrokerId)>,
     /// Records each consumer group's applications finished processing: group → record id → times.
@@ -205,12 +415,16 @@ pub struct Ledger {
     pub enabled: bool,
 }
 
+impl Default for Ledger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Ledger {
     pub fn new() -> Self {
         Ledger {
-            entries: Vec::new(),
-            len: 0,
-            base_id: 1,
+            blocks: Vec::new(),
             history: BTreeMap::new(),
             broker_stops: Vec::new(),
             processed: BTreeMap::new(),
@@ -220,95 +434,108 @@ impl Ledger {
         }
     }
 
+    fn position(id: RecordId) -> Option<(usize, usize)> {
+        let i = usize::try_from(id.checked_sub(1)?).ok()?;
+        Some((i / BLOCK, i % BLOCK))
+    }
+
     pub fn on_create(&mut self, id: RecordId, producer: u32, tp: Tp, acks: Acks, now: Millis) {
         if !self.enabled {
             return;
         }
-        if self.len == 0 {
-            self.base_id = id;
-        }
-        if self.len % BLOCK == 0 {
-            self.entries
-                .push(Arc::new(Vec::with_capacity(BLOCK.min(64))));
-        }
-        self.len += 1;
-        let Some(block) = self.entries.last_mut() else {
+        let Some((b, slot)) = Self::position(id) else {
             return;
         };
-        Arc::make_mut(block).push(LedgerEntry {
-            id,
-            producer,
-            tp,
-            acks,
-            created_at: now,
-            appends: Appends::default(),
-            outcome: Outcome::Pending,
-            in_txn: false,
-            txn_committed: None,
-            renumbered: false,
-        });
-    }
-
-    fn get_mut(&mut self, id: RecordId) -> Option<&mut LedgerEntry> {
-        let i = id.checked_sub(self.base_id)? as usize;
-        let block = self.entries.get_mut(i / BLOCK)?;
-        if block.get(i % BLOCK).is_none_or(|e| e.id != id) {
-            return None;
+        while self.blocks.len() <= b {
+            self.blocks.push(Arc::new(Block {
+                base_time: now,
+                packed: Vec::with_capacity(64),
+                spilled: Vec::new(),
+            }));
         }
-        Arc::make_mut(block).get_mut(i % BLOCK)
+        let Some(block) = self.blocks.get_mut(b) else {
+            return;
+        };
+        let block = Arc::make_mut(block);
+        if block.packed.len() <= slot {
+            block.packed.resize(slot + 1, Packed::ABSENT);
+        }
+        block.put(
+            slot,
+            LedgerEntry {
+                id,
+                producer,
+                tp,
+                acks,
+                created_at: now,
+                appends: Appends::default(),
+                outcome: Outcome::Pending,
+                in_txn: false,
+                txn_committed: None,
+                renumbered: false,
+            },
+        );
     }
 
-    pub fn get(&self, id: RecordId) -> Option<&LedgerEntry> {
-        let i = id.checked_sub(self.base_id)? as usize;
-        self.entries
-            .get(i / BLOCK)?
-            .get(i % BLOCK)
-            .filter(|e| e.id == id)
+    /// Change the entry of record `id`, if the ledger has it.
+    fn update(&mut self, id: RecordId, f: impl FnOnce(&mut LedgerEntry)) {
+        let Some((b, slot)) = Self::position(id) else {
+            return;
+        };
+        let Some(block) = self.blocks.get_mut(b) else {
+            return;
+        };
+        let Some(mut e) = block.get(slot, id) else {
+            return;
+        };
+        f(&mut e);
+        Arc::make_mut(block).put(slot, e);
+    }
+
+    pub fn get(&self, id: RecordId) -> Option<LedgerEntry> {
+        let (b, slot) = Self::position(id)?;
+        self.blocks.get(b)?.get(slot, id)
     }
 
     pub fn on_append(&mut self, id: RecordId, append: Append) {
-        if let Some(e) = self.get_mut(id) {
-            e.appends.push(append);
-        }
+        self.update(id, |e| e.appends.push(append));
     }
 
     pub fn on_ack(&mut self, id: RecordId, offset: i64, now: Millis) {
-        if let Some(e) = self.get_mut(id) {
+        self.update(id, |e| {
             if e.outcome == Outcome::Pending {
                 e.outcome = Outcome::Acked { offset, at: now };
             }
-        }
+        });
     }
 
     pub fn on_fail(&mut self, id: RecordId, error: ErrorCode, now: Millis) {
-        if let Some(e) = self.get_mut(id) {
+        self.update(id, |e| {
             if e.outcome == Outcome::Pending {
                 e.outcome = Outcome::Failed { error, at: now };
             }
-        }
+        });
     }
 
     /// A transaction ended: its records are committed or aborted.
     pub fn on_txn_outcome(&mut self, ids: &[RecordId], committed: bool) {
         for id in ids {
-            if let Some(e) = self.get_mut(*id) {
-                e.txn_committed = Some(committed);
-            }
+            self.update(*id, |e| e.txn_committed = Some(committed));
         }
     }
 
     /// An epoch bump gave the record's sent, unacknowledged batch a new epoch and sequence.
     pub fn mark_renumbered(&mut self, id: RecordId) {
-        if let Some(e) = self.get_mut(id) {
-            e.renumbered = true;
-        }
+        self.update(id, |e| e.renumbered = true);
     }
 
     pub fn mark_in_txn(&mut self, id: RecordId) {
-        if let Some(e) = self.get_mut(id) {
+        let mut found = false;
+        self.update(id, |e| {
             e.in_txn = true;
-            self.any_txn = true;
-        }
+            found = true;
+        });
+        self.any_txn |= found;
     }
 
     /// A consumer's application received a record (only transactional ones are kept).
@@ -338,14 +565,21 @@ impl Ledger {
     }
 
     /// Every entry, in record-id order.
-    pub fn entries(&self) -> impl Iterator<Item = &LedgerEntry> {
-        self.entries.iter().flat_map(|b| b.iter())
+    pub fn entries(&self) -> impl Iterator<Item = LedgerEntry> + '_ {
+        self.blocks.iter().enumerate().flat_map(|(b, block)| {
+            (0..block.packed.len()).filter_map(move |slot| {
+                let id = (b * BLOCK + slot) as RecordId + 1;
+                block.get(slot, id)
+            })
+        })
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn processed_counts_each_record_and_its_repeats_in_any_order() {
@@ -362,6 +596,270 @@ mod tests {
             [1, 0, 1, 2, 0, 3, 0]
         );
         assert!(p.contains(9) && !p.contains(8) && !p.contains(1) && !p.contains(100));
+    }
+
+    /// What the ledger is told, applied to a plain map of whole entries (the model).
+    #[derive(Debug, Clone)]
+    enum Op {
+        Create {
+            id: RecordId,
+            producer: u32,
+            topic: u32,
+            partition: i32,
+            acks: u8,
+            now: Millis,
+        },
+        Append {
+            id: RecordId,
+            broker: BrokerId,
+            offset: i64,
+            epoch: i32,
+            at: Millis,
+        },
+        Ack {
+            id: RecordId,
+            offset: i64,
+            at: Millis,
+        },
+        Fail {
+            id: RecordId,
+            at: Millis,
+        },
+        Txn {
+            id: RecordId,
+            committed: bool,
+        },
+        InTxn {
+            id: RecordId,
+        },
+        Renumber {
+            id: RecordId,
+        },
+    }
+
+    fn arb_op() -> impl Strategy<Value = Op> {
+        // A few dozen ids in three blocks (of 1,024), so each is changed several times, in
+        // any order, with gaps; numbers straddle every packed field's limit.
+        let id = prop_oneof![1u64..16, 1_020u64..1_030, 2_050u64..2_060];
+        let time = prop_oneof![
+            6 => 0u64..2_000,
+            1 => 66_000u64..68_000,
+            1 => Just(u64::from(u32::MAX) + 7)
+        ];
+        let small = prop_oneof![
+            8 => 0i64..3,
+            1 => -2i64..0,
+            1 => 60_000i64..70_000,
+            1 => Just(i64::from(u32::MAX) + 1)
+        ];
+        prop_oneof![
+            (
+                id.clone(),
+                prop_oneof![0u32..3, Just(300)],
+                prop_oneof![0u32..3, Just(70_000)],
+                prop_oneof![0i32..3, Just(-1), Just(70_000)],
+                0u8..3,
+                time.clone()
+            )
+                .prop_map(|(id, producer, topic, partition, acks, now)| Op::Create {
+                    id,
+                    producer,
+                    topic,
+                    partition,
+                    acks,
+                    now
+                }),
+            (
+                id.clone(),
+                prop_oneof![1i32..4, Just(63), Just(64), Just(-1)],
+                small.clone(),
+                prop_oneof![0i32..3, Just(255), Just(256)],
+                time.clone()
+            )
+                .prop_map(|(id, broker, offset, epoch, at)| Op::Append {
+                    id,
+                    broker,
+                    offset,
+                    epoch,
+                    at
+                }),
+            (id.clone(), small, time.clone()).prop_map(|(id, offset, at)| Op::Ack {
+                id,
+                offset,
+                at
+            }),
+            (id.clone(), time).prop_map(|(id, at)| Op::Fail { id, at }),
+            (id.clone(), any::<bool>()).prop_map(|(id, committed)| Op::Txn { id, committed }),
+            id.clone().prop_map(|id| Op::InTxn { id }),
+            id.prop_map(|id| Op::Renumber { id }),
+        ]
+    }
+
+    fn apply(ledger: &mut Ledger, model: &mut BTreeMap<RecordId, LedgerEntry>, op: &Op) {
+        let acks = |a: u8| [Acks::None, Acks::Leader, Acks::All][usize::from(a % 3)];
+        match *op {
+            Op::Create {
+                id,
+                producer,
+                topic,
+                partition,
+                acks: a,
+                now,
+            } => {
+                let tp = Tp::new(topic, partition);
+                ledger.on_create(id, producer, tp, acks(a), now);
+                model.insert(
+                    id,
+                    LedgerEntry {
+                        id,
+                        producer,
+                        tp,
+                        acks: acks(a),
+                        created_at: now,
+                        appends: Appends::None,
+                        outcome: Outcome::Pending,
+                        in_txn: false,
+                        txn_committed: None,
+                        renumbered: false,
+                    },
+                );
+            }
+            Op::Append {
+                id,
+                broker,
+                offset,
+                epoch,
+                at,
+            } => {
+                let a = Append {
+                    broker,
+                    offset,
+                    leader_epoch: epoch,
+                    at,
+                };
+                ledger.on_append(id, a);
+                if let Some(e) = model.get_mut(&id) {
+                    e.appends.push(a);
+                }
+            }
+            Op::Ack { id, offset, at } => {
+                ledger.on_ack(id, offset, at);
+                if let Some(e) = model.get_mut(&id).filter(|e| e.outcome == Outcome::Pending) {
+                    e.outcome = Outcome::Acked { offset, at };
+                }
+            }
+            Op::Fail { id, at } => {
+                ledger.on_fail(id, ErrorCode::NotEnoughReplicas, at);
+                if let Some(e) = model.get_mut(&id).filter(|e| e.outcome == Outcome::Pending) {
+                    e.outcome = Outcome::Failed {
+                        error: ErrorCode::NotEnoughReplicas,
+                        at,
+                    };
+                }
+            }
+            Op::Txn { id, committed } => {
+                ledger.on_txn_outcome(&[id], committed);
+                if let Some(e) = model.get_mut(&id) {
+                    e.txn_committed = Some(committed);
+                }
+            }
+            Op::InTxn { id } => {
+                ledger.mark_in_txn(id);
+                if let Some(e) = model.get_mut(&id) {
+                    e.in_txn = true;
+                }
+            }
+            Op::Renumber { id } => {
+                ledger.mark_renumbered(id);
+                if let Some(e) = model.get_mut(&id) {
+                    e.renumbered = true;
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Packing is invisible: after any sequence of changes, in any id order, every entry
+        /// reads back as a map of whole entries holds it, and a snapshot taken midway keeps
+        /// what it saw.
+        #[test]
+        fn the_ledger_reads_back_what_it_was_told(ops in proptest::collection::vec(arb_op(), 0..300)) {
+            let mut ledger = Ledger::new();
+            let mut model = BTreeMap::new();
+            let half = ops.len() / 2;
+            for op in &ops[..half] {
+                apply(&mut ledger, &mut model, op);
+            }
+            let (snapshot, snapshot_model) = (ledger.clone(), model.clone());
+            for op in &ops[half..] {
+                apply(&mut ledger, &mut model, op);
+            }
+            for (l, m) in [(&ledger, &model), (&snapshot, &snapshot_model)] {
+                let all: Vec<LedgerEntry> = l.entries().collect();
+                let expected: Vec<LedgerEntry> = m.values().cloned().collect();
+                prop_assert_eq!(&all, &expected);
+                for id in 0..2_200 {
+                    prop_assert_eq!(l.get(id), m.get(&id).cloned());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_common_entry_packs_and_unusual_ones_spill() {
+        let mut l = Ledger::new();
+        let tp = Tp::new(1, 2);
+        for id in 1..=4 {
+            l.on_create(id, 4, tp, Acks::All, 1_000);
+            l.on_append(
+                id,
+                Append {
+                    broker: 3,
+                    offset: id as i64 + 9,
+                    leader_epoch: 2,
+                    at: 1_005,
+                },
+            );
+        }
+        l.on_ack(1, 10, 1_020);
+        l.on_fail(2, ErrorCode::NotEnoughReplicas, 1_030);
+        l.on_append(
+            3,
+            Append {
+                broker: 1,
+                offset: 40,
+                leader_epoch: 3,
+                at: 3_000,
+            },
+        );
+        // Acknowledged at another offset than its one append (not something Kafka's protocol
+        // does, but the ledger keeps what it is told).
+        l.on_ack(4, 12, 1_020);
+        let block = &l.blocks[0];
+        let spilled: Vec<RecordId> = block.spilled.iter().map(|e| e.id).collect();
+        assert_eq!(
+            spilled,
+            [2, 3, 4],
+            "a failure, a second append and a moved acknowledgement spill"
+        );
+        assert_eq!(std::mem::size_of::<Packed>(), 20);
+        assert_eq!(
+            l.get(4).map(|e| e.outcome),
+            Some(Outcome::Acked {
+                offset: 12,
+                at: 1_020
+            })
+        );
+        assert_eq!(
+            l.get(1).map(|e| e.outcome),
+            Some(Outcome::Acked {
+                offset: 10,
+                at: 1_020
+            })
+        );
+        assert_eq!(l.get(3).map(|e| e.appends.len()), Some(2));
     }
 
     #[test]

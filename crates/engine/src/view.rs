@@ -550,7 +550,7 @@ impl Cluster {
                                     topic: self.tp_name(e.tp),
                                     partition: e.tp.partition,
                                     offset: first,
-                                    explanation: self.explain_loss(e),
+                                    explanation: self.explain_loss(&e),
                                 });
                             }
                         }

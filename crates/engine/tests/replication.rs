@@ -468,3 +468,39 @@ fn unclean_election_of_a_diverged_replica_explains_the_loss() {
         lost.explanation
     );
 }
+
+/// The ledger follows every record by its id, whatever order records get their partition in
+/// (a record waiting for its topic's metadata is placed after records sent later). In each
+/// preset, the ledger's acknowledged and failed counts are the producers' own.
+#[test]
+fn the_ledger_counts_what_every_preset_producer_was_told() {
+    use kafka_sim::cluster::Client;
+    use kafka_sim::scenario::{Scenario, Session};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/scenarios");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".json") || name.contains("scale") {
+            continue;
+        }
+        let sc = Scenario::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut s = Session::new(sc, None).unwrap();
+        s.advance_to(20_000);
+        if !s.cluster.processors.is_empty() {
+            // A crashed processor's producer restarts with fresh counts.
+            continue;
+        }
+        let (mut acked, mut failed) = (0, 0);
+        for c in &s.cluster.clients {
+            if let Client::Producer(p) = c {
+                acked += p.stats.acked;
+                failed += p.stats.failed;
+            }
+        }
+        let d = s.cluster.durability();
+        assert_eq!((d.acked, d.failed), (acked, failed), "{name}: {d:?}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} presets");
+}
