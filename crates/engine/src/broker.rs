@@ -833,7 +833,7 @@ impl Broker {
                         self.metrics.messages_in += info.record_count as u64;
                         ctx.emit(TraceKind::Append {
                             broker: self.id,
-                            topic: ctx.topic_name(tp),
+                            topic: ctx.topic_str(tp),
                             partition: tp.partition,
                             first_offset: info.first_offset,
                             last_offset: info.last_offset,
@@ -959,7 +959,7 @@ impl Broker {
             let hw = p.log.high_watermark();
             ctx.emit(TraceKind::HighWatermark {
                 broker: self.id,
-                topic: ctx.topic_name(tp),
+                topic: ctx.topic_str(tp),
                 partition: tp.partition,
                 hw,
             });
@@ -1398,7 +1398,7 @@ impl Broker {
             Ok(info) => {
                 ctx.emit(TraceKind::Append {
                     broker: self.id,
-                    topic: ctx.topic_name(tp),
+                    topic: ctx.topic_str(tp),
                     partition: tp.partition,
                     first_offset: info.first_offset,
                     last_offset: info.last_offset,
@@ -2011,7 +2011,7 @@ impl Broker {
                 if removed > 0 {
                     ctx.emit(TraceKind::Truncate {
                         broker: self.id,
-                        topic: ctx.topic_name(tp),
+                        topic: ctx.topic_str(tp),
                         partition: tp.partition,
                         to_offset: target,
                         removed,
@@ -2061,7 +2061,7 @@ impl Broker {
                 {
                     ctx.emit(TraceKind::Replicate {
                         broker: self.id,
-                        topic: ctx.topic_name(tp),
+                        topic: ctx.topic_str(tp),
                         partition: tp.partition,
                         first_offset: first,
                         last_offset: last,

@@ -372,7 +372,7 @@ impl Broker {
                 Ok(offset) => {
                     ctx.emit(TraceKind::Append {
                         broker: self.id,
-                        topic: ctx.topic_name(tp),
+                        topic: ctx.topic_str(tp),
                         partition: tp.partition,
                         first_offset: offset,
                         last_offset: offset,

@@ -498,7 +498,7 @@ impl Cluster {
                         msg: id,
                         from,
                         to,
-                        name: msg.name().into(),
+                        name: crate::trace::Str::from_static(msg.name()),
                         reason: "network partition".into(),
                     },
                 );
@@ -514,7 +514,7 @@ impl Cluster {
                     msg: id,
                     from,
                     to,
-                    name: msg.name().into(),
+                    name: crate::trace::Str::from_static(msg.name()),
                     summary,
                     arrive_at: at,
                 },
@@ -554,7 +554,7 @@ impl Cluster {
                                 msg: id,
                                 from,
                                 to,
-                                name: msg.name().into(),
+                                name: crate::trace::Str::from_static(msg.name()),
                                 reason: "network partition".into(),
                             },
                         );
@@ -569,7 +569,7 @@ impl Cluster {
                                 msg: id,
                                 from,
                                 to,
-                                name: msg.name().into(),
+                                name: crate::trace::Str::from_static(msg.name()),
                                 reason: format!("{to} is down"),
                             },
                         );
@@ -596,7 +596,7 @@ impl Cluster {
                                     msg: id,
                                     from,
                                     to,
-                                    name: msg.name().into(),
+                                    name: crate::trace::Str::from_static(msg.name()),
                                     reason: format!(
                                         "{to} restarted: the connection this answers is closed"
                                     ),
@@ -616,7 +616,7 @@ impl Cluster {
                                     msg: id,
                                     from,
                                     to,
-                                    name: msg.name().into(),
+                                    name: crate::trace::Str::from_static(msg.name()),
                                     reason: "response lost (fault injection): the broker appended, the producer never hears".into(),
                                 },
                             );
@@ -631,7 +631,7 @@ impl Cluster {
                             msg: id,
                             from,
                             to,
-                            name: msg.name().into(),
+                            name: crate::trace::Str::from_static(msg.name()),
                         },
                     );
                 }

@@ -301,7 +301,7 @@ impl Consumer {
             at: ctx.now,
         });
         ctx.emit(TraceKind::ClientError {
-            client: self.name.clone(),
+            client: self.name.as_str().into(),
             error: error.name().into(),
             detail,
         });
@@ -776,8 +776,8 @@ impl Consumer {
                 }
             }
             ctx.emit(TraceKind::Consumed {
-                client: self.name.clone(),
-                topic: ctx.topic_name(tp),
+                client: self.name.as_str().into(),
+                topic: ctx.topic_str(tp),
                 partition: tp.partition,
                 first_offset: first,
                 last_offset: last,

@@ -307,7 +307,7 @@ impl Producer {
             at: ctx.now,
         });
         ctx.emit(TraceKind::ClientError {
-            client: self.name.clone(),
+            client: self.name.as_str().into(),
             error: error.name().into(),
             detail,
         });
@@ -377,13 +377,13 @@ impl Producer {
             .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);
         self.txn_note_partition(ctx, tp, record.id);
         ctx.emit(TraceKind::Produced {
-            client: self.name.clone(),
-            topic: topic.to_string(),
+            client: self.name.as_str().into(),
+            topic: topic.into(),
             partition: p,
             key: record
                 .key
                 .as_ref()
-                .map(|k| String::from_utf8_lossy(k).into_owned()),
+                .map(|k| crate::trace::Str::from(String::from_utf8_lossy(k).as_ref())),
             record: record.id,
         });
         let size = record.size_in_bytes();
@@ -618,7 +618,7 @@ impl Producer {
                     at: ctx.now,
                 });
                 ctx.emit(TraceKind::ClientError {
-                    client: self.name.clone(),
+                    client: self.name.as_str().into(),
                     error: error.name().into(),
                     detail: format!(
                         "{detail}; retry {} of {}-{} in {delay} ms",
@@ -802,8 +802,8 @@ impl Producer {
         }
         self.stats.acked += b.records.len() as u64;
         ctx.emit(TraceKind::Acked {
-            client: self.name.clone(),
-            topic: ctx.topic_name(b.tp),
+            client: self.name.as_str().into(),
+            topic: ctx.topic_str(b.tp),
             partition: b.tp.partition,
             offset: base_offset,
             records: b.records.len(),
@@ -834,7 +834,7 @@ impl Producer {
                     at: now,
                 });
                 ctx.emit(TraceKind::ClientError {
-                    client: self.name.clone(),
+                    client: self.name.as_str().into(),
                     error: "TIMEOUT_EXCEPTION".into(),
                     detail,
                 });

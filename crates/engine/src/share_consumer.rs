@@ -351,7 +351,7 @@ impl ShareConsumer {
             at: ctx.now,
         });
         ctx.emit(TraceKind::ClientError {
-            client: self.name.clone(),
+            client: self.name.as_str().into(),
             error: error.name().into(),
             detail,
         });
@@ -849,8 +849,8 @@ impl ShareConsumer {
             }
             for (tp, (first, last, count)) in per_tp {
                 ctx.emit(TraceKind::Consumed {
-                    client: self.name.clone(),
-                    topic: ctx.topic_name(tp),
+                    client: self.name.as_str().into(),
+                    topic: ctx.topic_str(tp),
                     partition: tp.partition,
                     first_offset: first,
                     last_offset: last,

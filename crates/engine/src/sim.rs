@@ -73,6 +73,13 @@ impl Ctx<'_> {
     pub fn emit(&mut self, kind: TraceKind) {
         self.trace.push(self.now, kind);
     }
+    /// The topic's name for a trace event (no allocation for a short name).
+    pub fn topic_str(&self, tp: Tp) -> crate::trace::Str {
+        match self.topic_names.get(tp.topic as usize) {
+            Some(name) => name.as_str().into(),
+            None => format!("topic-{}", tp.topic).into(),
+        }
+    }
     pub fn topic_name(&self, tp: Tp) -> String {
         self.topic_names
             .get(tp.topic as usize)

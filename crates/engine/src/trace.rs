@@ -7,6 +7,120 @@ use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+/// A name in a trace event (a client, a topic, a message, a key): kept inline when it is
+/// at most 22 bytes, as nearly all are, so the events sent for every record and request
+/// allocate nothing for them. It hashes, compares, prints and serializes exactly as the
+/// `String` it stands for (trace hashes do not depend on it).
+#[derive(Clone)]
+pub enum Str {
+    Static(&'static str),
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+const INLINE: usize = 22;
+
+impl Str {
+    /// A name that lives for the whole program (a message's name): borrowed, never copied.
+    pub fn from_static(s: &'static str) -> Str {
+        Str::Static(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Str::Static(s) => s,
+            Str::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Str::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        if s.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            if let Some(dst) = bytes.get_mut(..s.len()) {
+                dst.copy_from_slice(s.as_bytes());
+                return Str::Inline {
+                    len: s.len() as u8,
+                    bytes,
+                };
+            }
+        }
+        Str::Heap(s.into())
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        if s.len() <= INLINE {
+            Str::from(s.as_str())
+        } else {
+            Str::Heap(s.into_boxed_str())
+        }
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::hash::Hash for Str {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Str {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Str {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Str, D::Error> {
+        String::deserialize(d).map(Str::from)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TraceKind {
@@ -14,7 +128,7 @@ pub enum TraceKind {
         msg: u64,
         from: NodeId,
         to: NodeId,
-        name: String,
+        name: Str,
         summary: String,
         arrive_at: Millis,
     },
@@ -22,18 +136,18 @@ pub enum TraceKind {
         msg: u64,
         from: NodeId,
         to: NodeId,
-        name: String,
+        name: Str,
     },
     Drop {
         msg: u64,
         from: NodeId,
         to: NodeId,
-        name: String,
+        name: Str,
         reason: String,
     },
     Append {
         broker: BrokerId,
-        topic: String,
+        topic: Str,
         partition: i32,
         first_offset: i64,
         last_offset: i64,
@@ -41,20 +155,20 @@ pub enum TraceKind {
     },
     Replicate {
         broker: BrokerId,
-        topic: String,
+        topic: Str,
         partition: i32,
         first_offset: i64,
         last_offset: i64,
     },
     HighWatermark {
         broker: BrokerId,
-        topic: String,
+        topic: Str,
         partition: i32,
         hw: i64,
     },
     Truncate {
         broker: BrokerId,
-        topic: String,
+        topic: Str,
         partition: i32,
         to_offset: i64,
         removed: usize,
@@ -90,27 +204,27 @@ pub enum TraceKind {
     },
     Healed,
     Produced {
-        client: String,
-        topic: String,
+        client: Str,
+        topic: Str,
         partition: i32,
-        key: Option<String>,
+        key: Option<Str>,
         record: u64,
     },
     Acked {
-        client: String,
-        topic: String,
+        client: Str,
+        topic: Str,
         partition: i32,
         offset: i64,
         records: usize,
     },
     ClientError {
-        client: String,
+        client: Str,
         error: String,
         detail: String,
     },
     Consumed {
-        client: String,
-        topic: String,
+        client: Str,
+        topic: Str,
         partition: i32,
         first_offset: i64,
         last_offset: i64,
@@ -270,6 +384,49 @@ mod tests {
         TraceKind::Note {
             text: format!("event {i}"),
         }
+    }
+
+    /// A `Str` is invisible in the trace: it hashes, compares, prints and serializes as the
+    /// `String` it replaced, inline, boxed or static, at and around the inline limit.
+    #[test]
+    fn a_str_hashes_and_serializes_as_the_string_it_stands_for() {
+        use std::hash::{Hash, Hasher};
+        let hash = |x: &dyn Fn(&mut Fnv)| {
+            let mut f = Fnv(0xcbf2_9ce4_8422_2325);
+            x(&mut f);
+            f.finish()
+        };
+        for text in [
+            "",
+            "p1",
+            "orders",
+            "é-ü-漢字",
+            &"x".repeat(INLINE),
+            &"y".repeat(INLINE + 1),
+            &"z".repeat(200),
+        ] {
+            let owned = text.to_string();
+            let leaked: &'static str = Box::leak(owned.clone().into_boxed_str());
+            for s in [
+                Str::from(text),
+                Str::from(owned.clone()),
+                Str::from_static(leaked),
+            ] {
+                assert_eq!(s.as_str(), text);
+                assert_eq!(hash(&|f| s.hash(f)), hash(&|f| owned.hash(f)), "{text:?}");
+                assert_eq!(format!("{s:?}"), format!("{owned:?}"));
+                assert_eq!(s.to_string(), owned);
+                let json = serde_json::to_string(&s).unwrap_or_default();
+                assert_eq!(json, serde_json::to_string(&owned).unwrap_or_default());
+                let back: Str = serde_json::from_str(&json).unwrap_or_else(|_| Str::from("?"));
+                assert_eq!(back, s);
+            }
+        }
+        assert!(matches!(
+            Str::from("a".repeat(INLINE).as_str()),
+            Str::Inline { .. }
+        ));
+        assert!(matches!(Str::from("a".repeat(INLINE + 1)), Str::Heap(_)));
     }
 
     #[test]

@@ -136,7 +136,7 @@ impl Producer {
             at: ctx.now,
         });
         ctx.emit(TraceKind::ClientError {
-            client: self.name.clone(),
+            client: self.name.as_str().into(),
             error: error.name().into(),
             detail,
         });

@@ -23,7 +23,7 @@ fn nodes(e: &TraceEvent) -> Vec<String> {
         TraceKind::Isolated { node } => vec![node.to_string()],
         TraceKind::Acked { client, .. }
         | TraceKind::ClientError { client, .. }
-        | TraceKind::Consumed { client, .. } => vec![client.clone()],
+        | TraceKind::Consumed { client, .. } => vec![client.to_string()],
         _ => vec![],
     }
 }
