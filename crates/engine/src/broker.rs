@@ -1939,22 +1939,28 @@ impl Broker {
         if !self.alive || self.fetch_paused {
             return;
         }
+        // Only leaders without a fetch in flight or a backoff get one: the others' lists
+        // are not built (this runs on every fetch response).
         let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
         for p in self.partitions.values() {
             if p.role == Role::Follower && p.leader != NO_LEADER && p.leader != self.id {
-                by_leader.entry(p.leader).or_default().push(FetchPartition {
-                    tp: p.tp,
-                    fetch_offset: p.log.log_end_offset(),
-                    last_fetched_epoch: p.log.latest_epoch(),
-                    current_leader_epoch: Some(p.leader_epoch),
-                });
+                let f = self.fetchers.entry(p.leader).or_default();
+                if f.in_flight.is_some() || ctx.now < f.backoff_until {
+                    continue;
+                }
+                by_leader
+                    .entry(p.leader)
+                    .or_insert_with(|| Vec::with_capacity(16))
+                    .push(FetchPartition {
+                        tp: p.tp,
+                        fetch_offset: p.log.log_end_offset(),
+                        last_fetched_epoch: p.log.latest_epoch(),
+                        current_leader_epoch: Some(p.leader_epoch),
+                    });
             }
         }
         for (leader, parts) in by_leader {
             let f = self.fetchers.entry(leader).or_default();
-            if f.in_flight.is_some() || ctx.now < f.backoff_until {
-                continue;
-            }
             self.next_id += 1;
             let corr = self.next_id;
             f.in_flight = Some(corr);

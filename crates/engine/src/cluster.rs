@@ -1663,7 +1663,23 @@ pub(crate) enum NodeRefMut<'a> {
 }
 
 /// A one-line summary of a message for the trace and the UI.
+/// `f` applied to each item, written into `s` separated by spaces (one allocation for the
+/// whole summary, not one per partition).
+fn joined<T>(s: &mut String, items: &[T], mut f: impl FnMut(&mut String, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        f(s, item);
+    }
+}
+
 fn summarize(msg: &Message, topics: &[String]) -> String {
+    use std::fmt::Write as _;
+    let put_name = |s: &mut String, tp: &Tp| {
+        let topic = topics.get(tp.topic as usize).map_or("?", |t| t.as_str());
+        let _ = write!(s, "{topic}-{}", tp.partition);
+    };
     let name = |tp: &Tp| {
         format!(
             "{}-{}",
@@ -1675,44 +1691,51 @@ fn summarize(msg: &Message, topics: &[String]) -> String {
         Message::Produce {
             acks, partitions, ..
         } => {
-            let parts: Vec<String> = partitions
-                .iter()
-                .map(|(tp, r)| format!("{}×{}", name(tp), r.record_count()))
-                .collect();
-            format!("acks={} {}", acks.as_str(), parts.join(" "))
+            let mut s = format!("acks={} ", acks.as_str());
+            joined(&mut s, partitions, |s, (tp, r)| {
+                put_name(s, tp);
+                let _ = write!(s, "×{}", r.record_count());
+            });
+            s
         }
-        Message::ProduceResponse { partitions, .. } => partitions
-            .iter()
-            .map(|p| match p.error {
-                None => format!("{} @{}", name(&p.tp), p.base_offset),
-                Some(e) => format!("{} {}", name(&p.tp), e),
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        Message::Fetch { partitions, .. } => partitions
-            .iter()
-            .map(|p| format!("{} from {}", name(&p.tp), p.fetch_offset))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Message::FetchResponse { partitions, .. } => partitions
-            .iter()
-            .map(|p| match (p.error, p.diverging_epoch) {
-                (Some(e), _) => format!("{} {}", name(&p.tp), e),
-                (None, Some(d)) => format!(
-                    "{} diverging epoch {} end {}",
-                    name(&p.tp),
-                    d.epoch,
-                    d.end_offset
-                ),
-                (None, None) => format!(
-                    "{} {} rec hw={}",
-                    name(&p.tp),
-                    p.records.record_count(),
-                    p.high_watermark
-                ),
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
+        Message::ProduceResponse { partitions, .. } => {
+            let mut s = String::new();
+            joined(&mut s, partitions, |s, p| {
+                put_name(s, &p.tp);
+                let _ = match p.error {
+                    None => write!(s, " @{}", p.base_offset),
+                    Some(e) => write!(s, " {e}"),
+                };
+            });
+            s
+        }
+        Message::Fetch { partitions, .. } => {
+            let mut s = String::new();
+            joined(&mut s, partitions, |s, p| {
+                put_name(s, &p.tp);
+                let _ = write!(s, " from {}", p.fetch_offset);
+            });
+            s
+        }
+        Message::FetchResponse { partitions, .. } => {
+            let mut s = String::new();
+            joined(&mut s, partitions, |s, p| {
+                put_name(s, &p.tp);
+                let _ = match (p.error, p.diverging_epoch) {
+                    (Some(e), _) => write!(s, " {e}"),
+                    (None, Some(d)) => {
+                        write!(s, " diverging epoch {} end {}", d.epoch, d.end_offset)
+                    }
+                    (None, None) => write!(
+                        s,
+                        " {} rec hw={}",
+                        p.records.record_count(),
+                        p.high_watermark
+                    ),
+                };
+            });
+            s
+        }
         Message::AlterPartition { tp, new_isr, .. } => format!("{} isr={:?}", name(tp), new_isr),
         Message::MetadataUpdate { records, .. } => format!("{} record(s)", records.len()),
         Message::ConsumerGroupHeartbeat {

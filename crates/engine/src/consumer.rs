@@ -914,17 +914,21 @@ impl Consumer {
             let Some(l) = self.metadata.leader(*tp) else {
                 continue;
             };
-            by_leader.entry(l).or_default().push(FetchPartition {
-                tp: *tp,
-                fetch_offset: pos,
-                last_fetched_epoch: None,
-                current_leader_epoch: self.metadata.leader_epoch(*tp),
-            });
-        }
-        for (leader, parts) in by_leader {
-            if self.fetches.contains_key(&leader) {
+            // A leader with a fetch in flight gets none (and its list is not built).
+            if self.fetches.contains_key(&l) {
                 continue;
             }
+            by_leader
+                .entry(l)
+                .or_insert_with(|| Vec::with_capacity(16))
+                .push(FetchPartition {
+                    tp: *tp,
+                    fetch_offset: pos,
+                    last_fetched_epoch: None,
+                    current_leader_epoch: self.metadata.leader_epoch(*tp),
+                });
+        }
+        for (leader, parts) in by_leader {
             let corr = self.corr();
             let offsets = parts.iter().map(|p| (p.tp, p.fetch_offset)).collect();
             self.fetches.insert(leader, InFlightFetch { corr, offsets });
