@@ -302,6 +302,56 @@ impl Packed {
         Some(p)
     }
 
+    /// `on_ack` on the packed form, if the entry is packed, pending, and stays packed.
+    fn try_ack(&mut self, base: Millis, offset: i64, at: Millis) -> bool {
+        if self.flags & (SPILLED | ACKED) != 0 || self.flags & ACKS_MASK == NO_RECORD {
+            return false;
+        }
+        let created_at = base + Millis::from(self.created);
+        let Some(delay) = at
+            .checked_sub(created_at)
+            .and_then(|d| u16::try_from(d).ok())
+        else {
+            return false;
+        };
+        if offset == -1 {
+            self.flags |= ACKED | ACKED_NO_OFFSET;
+        } else if self.flags & APPENDED != 0 && i64::from(self.offset) == offset {
+            self.flags |= ACKED;
+        } else {
+            return false;
+        }
+        self.ack_delay = delay;
+        true
+    }
+
+    /// `on_append` on the packed form, if the entry is packed, has no append yet, and stays
+    /// packed.
+    fn try_append(&mut self, base: Millis, a: &Append) -> bool {
+        if self.flags & (SPILLED | APPENDED) != 0 || self.flags & ACKS_MASK == NO_RECORD {
+            return false;
+        }
+        // Acknowledged at an offset with no append cannot be packed, so it is not here.
+        let created_at = base + Millis::from(self.created);
+        let (Some(delay), Ok(broker), Ok(offset), Ok(epoch)) = (
+            a.at.checked_sub(created_at)
+                .and_then(|d| u16::try_from(d).ok()),
+            u16::try_from(a.broker),
+            u32::try_from(a.offset),
+            u8::try_from(a.leader_epoch),
+        ) else {
+            return false;
+        };
+        if broker >= 64 {
+            return false;
+        }
+        self.offset = offset;
+        self.epoch = epoch;
+        self.append_delay = delay;
+        self.flags |= APPENDED | broker << BROKER_SHIFT;
+        true
+    }
+
     fn unpack(self, id: RecordId, base: Millis) -> Option<LedgerEntry> {
         let acks = match self.flags & ACKS_MASK {
             0 => Acks::None,
@@ -492,16 +542,44 @@ impl Ledger {
         Arc::make_mut(block).put(slot, e);
     }
 
+    /// Change record `id`'s packed form in place, if `f` can (the common case of
+    /// [`Ledger::on_append`] and [`Ledger::on_ack`], without unpacking the entry).
+    fn in_place(&mut self, id: RecordId, f: impl FnOnce(&mut Packed, Millis) -> bool) -> bool {
+        let Some((b, slot)) = Self::position(id) else {
+            return false;
+        };
+        let Some(block) = self.blocks.get_mut(b) else {
+            return false;
+        };
+        // On a copy first: a block shared with a snapshot is copied only for a real change.
+        let Some(mut p) = block.packed.get(slot).copied() else {
+            return false;
+        };
+        if !f(&mut p, block.base_time) {
+            return false;
+        }
+        if let Some(x) = Arc::make_mut(block).packed.get_mut(slot) {
+            *x = p;
+        }
+        true
+    }
+
     pub fn get(&self, id: RecordId) -> Option<LedgerEntry> {
         let (b, slot) = Self::position(id)?;
         self.blocks.get(b)?.get(slot, id)
     }
 
     pub fn on_append(&mut self, id: RecordId, append: Append) {
+        if self.in_place(id, |p, base| p.try_append(base, &append)) {
+            return;
+        }
         self.update(id, |e| e.appends.push(append));
     }
 
     pub fn on_ack(&mut self, id: RecordId, offset: i64, now: Millis) {
+        if self.in_place(id, |p, base| p.try_ack(base, offset, now)) {
+            return;
+        }
         self.update(id, |e| {
             if e.outcome == Outcome::Pending {
                 e.outcome = Outcome::Acked { offset, at: now };

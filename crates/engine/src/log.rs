@@ -630,6 +630,13 @@ impl Log {
 
     /// The batch containing `offset`, with its chunk.
     pub fn entry_at(&self, offset: i64) -> Option<(BatchHeader, Entry)> {
+        let (chunk, e) = self.chunk_entry_at(offset)?;
+        let b = chunk.batch_containing(offset)?;
+        Some((b.clone(), *e))
+    }
+
+    /// The chunk holding the record at `offset`, and the record's entry.
+    fn chunk_entry_at(&self, offset: i64) -> Option<(&Records, &Entry)> {
         let seg_idx = self.segments.partition_point(|s| s.next_offset <= offset);
         let seg = self.segments.get(seg_idx)?;
         // Chunks are in offset order: the one holding `offset` is the first that reaches it
@@ -642,16 +649,15 @@ impl Log {
                 return None;
             }
             if let Some(e) = chunk.entry_at(offset) {
-                let b = chunk.batch_containing(offset)?;
-                return Some((b.clone(), *e));
+                return Some((chunk, e));
             }
         }
         None
     }
 
-    /// The record id stored at `offset`, if any.
+    /// The record id stored at `offset`, if any (without finding its batch).
     pub fn id_at(&self, offset: i64) -> Option<u64> {
-        self.entry_at(offset).map(|(_, e)| e.id)
+        self.chunk_entry_at(offset).map(|(_, e)| e.id)
     }
 
     /// Every chunk, in offset order (for views and scans).
