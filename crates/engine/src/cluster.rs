@@ -1029,13 +1029,19 @@ impl Cluster {
                     .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
                     .collect(),
             };
-            self.send_record(idx, topic, partition, rec);
+            self.send_record(idx, topic, partition, rec.as_ref());
         }
         Ok(ids)
     }
 
     /// `producer.send(record)` on the producer at client index `idx`.
-    fn send_record(&mut self, idx: u32, topic: &str, partition: Option<i32>, rec: NewRecord) {
+    fn send_record(
+        &mut self,
+        idx: u32,
+        topic: &str,
+        partition: Option<i32>,
+        rec: crate::record::RecordRef<'_>,
+    ) {
         self.with_node(NodeId::Client(idx), |n, ctx| {
             if let NodeRefMut::Client(Client::Producer(p)) = n {
                 p.send(ctx, topic, partition, rec);
@@ -1264,15 +1270,15 @@ impl Cluster {
         let batch = w.next_records(&mut self.rng);
         if !batch.is_empty() {
             if let Ok(pidx) = self.producer_for_send(&name, &w.topic) {
-                for (key, value) in batch {
+                for (key, value) in batch.iter() {
                     let id = self.next_record_id;
                     self.next_record_id += 1;
-                    let rec = NewRecord {
+                    let rec = crate::record::RecordRef {
                         id,
                         timestamp: self.wall_clock() as i64,
                         key,
                         value: Some(value),
-                        headers: Vec::new(),
+                        headers: &[],
                     };
                     self.send_record(pidx, &w.topic, None, rec);
                 }

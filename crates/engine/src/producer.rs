@@ -9,7 +9,7 @@ use crate::config::{Props, PRODUCER_CONFIGS};
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{Acks, Message, ProducePartitionResult};
 use crate::partitioner::{partition_for_key, PartitionerKind, RoundRobin, StickyPartitioner};
-use crate::record::{NewRecord, ProducerStamp, Records, NO_PRODUCER_ID};
+use crate::record::{NewRecord, ProducerStamp, RecordRef, Records, NO_PRODUCER_ID};
 use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
@@ -127,7 +127,9 @@ impl ProducerSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Batch {
     pub tp: Tp,
-    pub records: Vec<NewRecord>,
+    /// The batch's records, relative offsets from 0, no producer stamp yet (Kafka's
+    /// `MemoryRecordsBuilder`): one arena, not an allocation per record.
+    pub records: Records,
     pub size_bytes: usize,
     pub full: bool,
     pub created_at: Millis,
@@ -243,13 +245,13 @@ impl Producer {
                 .accumulator
                 .values()
                 .flat_map(|d| d.iter())
-                .map(|b| b.records.len())
+                .map(|b| b.records.record_count())
                 .sum::<usize>()
             + self
                 .in_flight
                 .values()
                 .flat_map(|f| f.batches.iter())
-                .map(|b| b.records.len())
+                .map(|b| b.records.record_count())
                 .sum::<usize>()
     }
 
@@ -273,7 +275,13 @@ impl Producer {
     }
 
     /// `send()`: partition the record (or wait for metadata) and append it to a batch.
-    pub fn send(&mut self, ctx: &mut Ctx, topic: &str, partition: Option<i32>, record: NewRecord) {
+    pub fn send(
+        &mut self,
+        ctx: &mut Ctx,
+        topic: &str,
+        partition: Option<i32>,
+        record: RecordRef<'_>,
+    ) {
         self.stats.sent += 1;
         if !self.metadata.topics.contains_key(topic) {
             self.metadata.wanted.insert(topic.to_string());
@@ -281,7 +289,7 @@ impl Producer {
             self.waiting.push_back(PendingSend {
                 topic: topic.to_string(),
                 partition,
-                record,
+                record: record.to_owned(),
                 since: ctx.now,
             });
         } else {
@@ -318,7 +326,7 @@ impl Producer {
         ctx: &mut Ctx,
         topic: &str,
         partition: Option<i32>,
-        record: NewRecord,
+        record: RecordRef<'_>,
     ) {
         // Borrowed, not cloned: a topic's metadata holds every partition's replica lists.
         let Some(info) = self.metadata.topics.get(topic) else {
@@ -329,7 +337,7 @@ impl Producer {
         let key = if self.settings.ignore_keys {
             None
         } else {
-            record.key.as_deref()
+            record.key
         };
         let chosen = match partition {
             Some(p) if p >= 0 && p < n => Some(p),
@@ -382,7 +390,6 @@ impl Producer {
             partition: p,
             key: record
                 .key
-                .as_ref()
                 .map(|k| crate::trace::Str::from(String::from_utf8_lossy(k).as_ref())),
             record: record.id,
         });
@@ -407,7 +414,10 @@ impl Producer {
                 tp,
                 // Room for a batch.size of records like this one (Kafka allocates the whole
                 // batch.size buffer from its BufferPool).
-                records: Vec::with_capacity((batch_size / size.max(1)).clamp(1, 1024)),
+                records: {
+                    let n = (batch_size / size.max(1)).clamp(1, 1024);
+                    Records::with_capacity(n, n * size)
+                },
                 size_bytes: crate::record::BATCH_OVERHEAD,
                 full: false,
                 created_at: now,
@@ -419,7 +429,7 @@ impl Producer {
             });
         }
         if let Some(b) = dq.back_mut() {
-            b.records.push(record);
+            b.records.push_record(record);
             b.size_bytes += size;
             if b.size_bytes >= batch_size {
                 b.full = true;
@@ -559,7 +569,7 @@ impl Producer {
         let waiting = std::mem::take(&mut self.waiting);
         for w in waiting {
             if self.metadata.topics.contains_key(&w.topic) {
-                self.partition_and_append(ctx, &w.topic, w.partition, w.record);
+                self.partition_and_append(ctx, &w.topic, w.partition, w.record.as_ref());
             } else {
                 self.waiting.push_back(w);
             }
@@ -671,7 +681,7 @@ impl Producer {
             }
         }
         let label = format!("{}-{}", ctx.topic_name(b.tp), b.tp.partition);
-        for r in &b.records {
+        for r in b.records.entries() {
             self.fail_record(ctx, r.id, error, format!("{label}: {detail}"));
         }
     }
@@ -760,7 +770,7 @@ impl Producer {
                         // A batch that was sent with a sequence may already be in the log
                         // under the old epoch; the ledger notes that it gets a new identity.
                         if b.base_sequence.take().is_some() {
-                            for r in &b.records {
+                            for r in b.records.entries() {
                                 ctx.ledger.mark_renumbered(r.id);
                             }
                         }
@@ -773,7 +783,7 @@ impl Producer {
         // still bound them.
         for (mut b, e, detail) in renumber.into_iter().rev() {
             if b.base_sequence.take().is_some() {
-                for r in &b.records {
+                for r in b.records.entries() {
                     ctx.ledger.mark_renumbered(r.id);
                 }
             }
@@ -787,12 +797,12 @@ impl Producer {
                 set.remove(&s);
             }
             if b.producer_epoch == self.producer_epoch {
-                let last = s.wrapping_add(b.records.len().max(1) as i32 - 1);
+                let last = s.wrapping_add(b.records.record_count().max(1) as i32 - 1);
                 let e = self.last_acked_sequence.entry(b.tp).or_insert(last);
                 *e = (*e).max(last);
             }
         }
-        for (i, r) in b.records.iter().enumerate() {
+        for (i, r) in b.records.entries().iter().enumerate() {
             let off = if base_offset >= 0 {
                 base_offset + i as i64
             } else {
@@ -800,13 +810,13 @@ impl Producer {
             };
             ctx.ledger.on_ack(r.id, off, ctx.now);
         }
-        self.stats.acked += b.records.len() as u64;
+        self.stats.acked += b.records.record_count() as u64;
         ctx.emit(TraceKind::Acked {
             client: self.name.as_str().into(),
             topic: ctx.topic_str(b.tp),
             partition: b.tp.partition,
             offset: base_offset,
-            records: b.records.len(),
+            records: b.records.record_count(),
         });
     }
 
@@ -1001,7 +1011,7 @@ impl Producer {
                 if self.settings.idempotence && b.base_sequence.is_none() {
                     let next = self.next_sequence.entry(tp).or_insert(0);
                     b.base_sequence = Some(*next);
-                    *next = next.wrapping_add(b.records.len() as i32);
+                    *next = next.wrapping_add(b.records.record_count() as i32);
                     if *next < 0 {
                         *next -= i32::MIN;
                     }
@@ -1031,7 +1041,7 @@ impl Producer {
                     } else {
                         ProducerStamp::NONE
                     };
-                    (b.tp, Records::single_batch(&b.records, stamp))
+                    (b.tp, b.records.stamped(stamp))
                 })
                 .collect();
             let corr = self.corr();
@@ -1074,7 +1084,7 @@ impl Producer {
                 if b.base_sequence.is_some() {
                     return true;
                 }
-                ids.extend(b.records.iter().map(|r| r.id));
+                ids.extend(b.records.entries().iter().map(|r| r.id));
                 false
             });
         }
@@ -1096,12 +1106,12 @@ impl Producer {
         let mut ids = Vec::new();
         for dq in self.accumulator.values() {
             for b in dq {
-                ids.extend(b.records.iter().map(|r| r.id));
+                ids.extend(b.records.entries().iter().map(|r| r.id));
             }
         }
         for f in self.in_flight.values() {
             for b in &f.batches {
-                ids.extend(b.records.iter().map(|r| r.id));
+                ids.extend(b.records.entries().iter().map(|r| r.id));
             }
         }
         for w in &self.waiting {

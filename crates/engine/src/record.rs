@@ -132,14 +132,53 @@ pub struct NewRecord {
 
 impl NewRecord {
     pub fn size_in_bytes(&self) -> usize {
-        let k = self.key.as_ref().map_or(0, |k| k.len());
-        let v = self.value.as_ref().map_or(0, |v| v.len());
+        self.as_ref().size_in_bytes()
+    }
+
+    pub fn as_ref(&self) -> RecordRef<'_> {
+        RecordRef {
+            id: self.id,
+            timestamp: self.timestamp,
+            key: self.key.as_deref(),
+            value: self.value.as_deref(),
+            headers: &self.headers,
+        }
+    }
+}
+
+/// A record to produce, borrowed: what `send()` is handed ([`NewRecord`] owns the same), so
+/// a workload can produce from one buffer and a producer copies the bytes once, into its
+/// batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    pub id: RecordId,
+    pub timestamp: i64,
+    pub key: Option<&'a [u8]>,
+    pub value: Option<&'a [u8]>,
+    pub headers: &'a [(String, Vec<u8>)],
+}
+
+impl RecordRef<'_> {
+    /// The size a producer counts against `batch.size`.
+    pub fn size_in_bytes(&self) -> usize {
+        let k = self.key.map_or(0, <[u8]>::len);
+        let v = self.value.map_or(0, <[u8]>::len);
         let h: usize = self
             .headers
             .iter()
             .map(|(k, v)| 2 + k.len() + v.len())
             .sum();
         1 + 2 + 1 + 1 + k + 1 + v + 1 + h + 1
+    }
+
+    pub fn to_owned(&self) -> NewRecord {
+        NewRecord {
+            id: self.id,
+            timestamp: self.timestamp,
+            key: self.key.map(<[u8]>::to_vec),
+            value: self.value.map(<[u8]>::to_vec),
+            headers: self.headers.to_vec(),
+        }
     }
 }
 
@@ -232,39 +271,8 @@ impl Records {
                 .sum(),
         );
         for (i, rec) in records.iter().enumerate() {
-            let data_start = self.data.len() as u32;
-            let key_len = match &rec.key {
-                Some(k) => {
-                    self.data.extend_from_slice(k);
-                    k.len() as i32
-                }
-                None => -1,
-            };
-            let value_len = match &rec.value {
-                Some(v) => {
-                    self.data.extend_from_slice(v);
-                    v.len() as i32
-                }
-                None => -1,
-            };
-            let before = self.data.len();
-            for (hk, hv) in &rec.headers {
-                push_len_prefixed(&mut self.data, hk.as_bytes());
-                push_len_prefixed(&mut self.data, hv);
-            }
-            let headers_len = (self.data.len() - before) as u32;
-            let e = Entry {
-                offset: base_offset + i as i64,
-                timestamp: rec.timestamp,
-                id: rec.id,
-                data_start,
-                key_len,
-                value_len,
-                headers_len,
-            };
-            self.size_bytes += e.size_in_bytes();
+            self.push_entry(base_offset + i as i64, rec.as_ref());
             max_ts = max_ts.max(rec.timestamp);
-            self.entries.push(e);
         }
         self.size_bytes += BATCH_OVERHEAD;
         self.batches.push(BatchHeader {
@@ -281,6 +289,96 @@ impl Records {
             first_entry,
             entry_count: records.len() as u32,
         });
+    }
+
+    /// Copy one record's bytes into the arena and add its entry at `offset`.
+    fn push_entry(&mut self, offset: i64, rec: RecordRef<'_>) {
+        let data_start = self.data.len() as u32;
+        let key_len = match rec.key {
+            Some(k) => {
+                self.data.extend_from_slice(k);
+                k.len() as i32
+            }
+            None => -1,
+        };
+        let value_len = match rec.value {
+            Some(v) => {
+                self.data.extend_from_slice(v);
+                v.len() as i32
+            }
+            None => -1,
+        };
+        let before = self.data.len();
+        for (hk, hv) in rec.headers {
+            push_len_prefixed(&mut self.data, hk.as_bytes());
+            push_len_prefixed(&mut self.data, hv);
+        }
+        let headers_len = (self.data.len() - before) as u32;
+        let e = Entry {
+            offset,
+            timestamp: rec.timestamp,
+            id: rec.id,
+            data_start,
+            key_len,
+            value_len,
+            headers_len,
+        };
+        self.size_bytes += e.size_in_bytes();
+        self.entries.push(e);
+    }
+
+    /// Room for `records` records of `bytes` key, value and header bytes in all.
+    pub fn with_capacity(records: usize, bytes: usize) -> Records {
+        Records {
+            batches: Vec::with_capacity(1),
+            entries: Vec::with_capacity(records),
+            data: Vec::with_capacity(bytes),
+            size_bytes: 0,
+        }
+    }
+
+    /// Append a record to the last batch, starting one (offsets from 0, no producer stamp)
+    /// if there is none: how a producer fills its batch. The result equals
+    /// [`Records::single_batch`] of the same records with [`ProducerStamp::NONE`].
+    pub fn push_record(&mut self, rec: RecordRef<'_>) {
+        if self.batches.is_empty() {
+            self.size_bytes += BATCH_OVERHEAD;
+            self.batches.push(BatchHeader {
+                base_offset: 0,
+                last_offset: -1,
+                partition_leader_epoch: NO_EPOCH,
+                producer_id: NO_PRODUCER_ID,
+                producer_epoch: ProducerStamp::NONE.producer_epoch,
+                base_sequence: NO_SEQUENCE,
+                is_transactional: false,
+                control: None,
+                max_timestamp: i64::MIN,
+                delete_horizon_ms: None,
+                first_entry: self.entries.len() as u32,
+                entry_count: 0,
+            });
+        }
+        let Some(offset) = self.batches.last().map(|b| b.last_offset + 1) else {
+            return;
+        };
+        self.push_entry(offset, rec);
+        if let Some(b) = self.batches.last_mut() {
+            b.last_offset = offset;
+            b.entry_count += 1;
+            b.max_timestamp = b.max_timestamp.max(rec.timestamp);
+        }
+    }
+
+    /// A copy with the producer's identity on every batch (what a producer sends).
+    pub fn stamped(&self, stamp: ProducerStamp) -> Records {
+        let mut r = self.clone();
+        for b in &mut r.batches {
+            b.producer_id = stamp.producer_id;
+            b.producer_epoch = stamp.producer_epoch;
+            b.base_sequence = stamp.base_sequence;
+            b.is_transactional = stamp.is_transactional;
+        }
+        r
     }
 
     pub fn batches(&self) -> &[BatchHeader] {
@@ -669,6 +767,54 @@ mod tests {
             value: value.map(|v| v.as_bytes().to_vec()),
             headers: vec![("h".into(), b"x".to_vec())],
         }
+    }
+
+    /// A producer's batch filled record by record is the batch `single_batch` builds from the
+    /// same records, stamped or not: same headers, entries, bytes and sizes.
+    #[test]
+    fn push_record_builds_what_single_batch_builds() {
+        let mut records = [
+            rec(7, Some("k"), Some("v1")),
+            rec(8, None, Some("keyless")),
+            rec(9, Some("gone"), None),
+            rec(10, Some(""), Some("")),
+        ];
+        records[1].headers = vec![("h".into(), b"x".to_vec()), ("trace".into(), Vec::new())];
+        records[2].timestamp = 5; // not the largest: max_timestamp is a maximum, not the last
+        let stamp = ProducerStamp {
+            producer_id: 1000,
+            producer_epoch: 2,
+            base_sequence: 41,
+            is_transactional: true,
+        };
+        for n in 0..=records.len() {
+            let Some(some) = records.get(..n) else {
+                continue;
+            };
+            let mut built = Records::with_capacity(1, 1);
+            for r in some {
+                built.push_record(r.as_ref());
+            }
+            if n == 0 {
+                assert!(built.is_empty());
+                continue;
+            }
+            assert_eq!(
+                built,
+                Records::single_batch(some, ProducerStamp::NONE),
+                "{n} records"
+            );
+            assert_eq!(built.stamped(stamp), Records::single_batch(some, stamp));
+            let sizes: usize = some.iter().map(|r| r.size_in_bytes()).sum();
+            assert_eq!(
+                sizes,
+                some.iter()
+                    .map(|r| r.as_ref().size_in_bytes())
+                    .sum::<usize>()
+            );
+            assert_eq!(built.record_count(), n);
+        }
+        assert_eq!(records[1].as_ref().to_owned(), records[1]);
     }
 
     #[test]

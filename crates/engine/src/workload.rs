@@ -6,6 +6,33 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 
+/// One tick's records, keys and values in one buffer (no allocation per record).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TickRecords {
+    data: Vec<u8>,
+    /// Per record: where its key starts, the key's length (`None`: no key), where its value ends.
+    spans: Vec<(usize, Option<usize>, usize)>,
+}
+
+impl TickRecords {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    /// Each record's key (if any) and value.
+    pub fn iter(&self) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
+        self.spans.iter().map(|&(start, key_len, end)| {
+            let value_start = start + key_len.unwrap_or(0);
+            (
+                key_len.and_then(|k| self.data.get(start..start + k)),
+                self.data.get(value_start..end).unwrap_or_default(),
+            )
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
     pub topic: String,
@@ -62,7 +89,7 @@ impl Workload {
     /// The (key, value) records to send at this tick, as bytes: the same records, drawing
     /// the same random numbers, as [`Workload::next_batch`] sent through
     /// `Cluster::produce` (which turns `{i}` in a key into `0`), without formatting strings.
-    pub fn next_records(&mut self, rng: &mut ChaCha8Rng) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
+    pub fn next_records(&mut self, rng: &mut ChaCha8Rng) -> TickRecords {
         use std::io::Write;
         self.carry += self.rate_per_sec * self.tick_ms as f64 / 1000.0;
         let n = self.carry.floor() as u64;
@@ -72,22 +99,26 @@ impl Workload {
         } else {
             self.key_prefix.clone()
         };
-        let mut out = Vec::with_capacity(n as usize);
+        let per_record = self.keys.map_or(0, |_| prefix.len() + 10) + self.value_bytes.max(21);
+        let mut out = TickRecords {
+            data: Vec::with_capacity(n as usize * per_record),
+            spans: Vec::with_capacity(n as usize),
+        };
         for _ in 0..n {
             self.counter += 1;
-            let key = self.keys.map(|k| {
-                let mut key = Vec::with_capacity(prefix.len() + 10);
-                key.extend_from_slice(prefix.as_bytes());
+            let start = out.data.len();
+            let key_len = self.keys.map(|k| {
+                out.data.extend_from_slice(prefix.as_bytes());
                 // Writing to a Vec cannot fail.
-                let _ = write!(key, "{}", rng.next_u32() % k);
-                key
+                let _ = write!(out.data, "{}", rng.next_u32() % k);
+                out.data.len() - start
             });
-            let mut value = Vec::with_capacity(self.value_bytes.max(21));
-            let _ = write!(value, "v{}", self.counter);
-            if value.len() < self.value_bytes {
-                value.resize(self.value_bytes, b'.');
+            let value_start = out.data.len();
+            let _ = write!(out.data, "v{}", self.counter);
+            if out.data.len() - value_start < self.value_bytes {
+                out.data.resize(value_start + self.value_bytes, b'.');
             }
-            out.push((key, value));
+            out.spans.push((start, key_len, out.data.len()));
         }
         out
     }
@@ -144,7 +175,12 @@ mod tests {
                         )
                     })
                     .collect();
-                assert_eq!(old, b.next_records(&mut rb));
+                let new: Vec<(Option<Vec<u8>>, Vec<u8>)> = b
+                    .next_records(&mut rb)
+                    .iter()
+                    .map(|(k, v)| (k.map(<[u8]>::to_vec), v.to_vec()))
+                    .collect();
+                assert_eq!(old, new);
             }
             assert_eq!(ra.next_u64(), rb.next_u64());
         }
