@@ -1668,7 +1668,6 @@ pub(crate) enum NodeRefMut<'a> {
     Client(&'a mut Client),
 }
 
-/// A one-line summary of a message for the trace and the UI.
 /// `f` applied to each item, written into `s` separated by spaces (one allocation for the
 /// whole summary, not one per partition).
 fn joined<T>(s: &mut String, items: &[T], mut f: impl FnMut(&mut String, &T)) {
@@ -1680,6 +1679,7 @@ fn joined<T>(s: &mut String, items: &[T], mut f: impl FnMut(&mut String, &T)) {
     }
 }
 
+/// A one-line summary of a message for the trace and the UI.
 fn summarize(msg: &Message, topics: &[String]) -> String {
     use std::fmt::Write as _;
     let put_name = |s: &mut String, tp: &Tp| {
@@ -1687,11 +1687,9 @@ fn summarize(msg: &Message, topics: &[String]) -> String {
         let _ = write!(s, "{topic}-{}", tp.partition);
     };
     let name = |tp: &Tp| {
-        format!(
-            "{}-{}",
-            topics.get(tp.topic as usize).map_or("?", |s| s.as_str()),
-            tp.partition
-        )
+        let mut s = String::new();
+        put_name(&mut s, tp);
+        s
     };
     match msg {
         Message::Produce {

@@ -254,7 +254,6 @@ impl Packed {
 
     /// `e` packed against a block starting at `base`, if it fits.
     fn pack(e: &LedgerEntry, base: Millis) -> Option<Packed> {
-        let delay = |at: Millis| u16::try_from(at.checked_sub(e.created_at)?).ok();
         let mut p = Packed {
             created: u32::try_from(e.created_at.checked_sub(base)?).ok()?,
             topic: u16::try_from(e.tp.topic).ok()?,
@@ -263,29 +262,14 @@ impl Packed {
             flags: Self::acks_bits(e.acks),
             ..Packed::ABSENT
         };
-        let append = match &*e.appends {
-            [] => None,
-            [a] => Some(a),
+        match &*e.appends {
+            [] => {}
+            [a] => p.set_append(e.created_at, a)?,
             _ => return None,
-        };
-        if let Some(a) = append {
-            let broker = u16::try_from(a.broker).ok().filter(|b| *b < 64)?;
-            p.offset = u32::try_from(a.offset).ok()?;
-            p.epoch = u8::try_from(a.leader_epoch).ok()?;
-            p.append_delay = delay(a.at)?;
-            p.flags |= APPENDED | broker << BROKER_SHIFT;
         }
         match e.outcome {
             Outcome::Pending => {}
-            Outcome::Acked { offset, at } => {
-                p.ack_delay = delay(at)?;
-                p.flags |= ACKED;
-                if offset == -1 {
-                    p.flags |= ACKED_NO_OFFSET;
-                } else if append.is_none_or(|a| a.offset != offset) {
-                    return None;
-                }
-            }
+            Outcome::Acked { offset, at } => p.set_ack(e.created_at, offset, at)?,
             Outcome::Failed { .. } => return None,
         }
         if e.in_txn {
@@ -302,54 +286,51 @@ impl Packed {
         Some(p)
     }
 
+    /// Record the one append, if its numbers fit (nothing changes otherwise).
+    fn set_append(&mut self, created_at: Millis, a: &Append) -> Option<()> {
+        let broker = u16::try_from(a.broker).ok().filter(|b| *b < 64)?;
+        let offset = u32::try_from(a.offset).ok()?;
+        let epoch = u8::try_from(a.leader_epoch).ok()?;
+        let delay = u16::try_from(a.at.checked_sub(created_at)?).ok()?;
+        self.offset = offset;
+        self.epoch = epoch;
+        self.append_delay = delay;
+        self.flags |= APPENDED | broker << BROKER_SHIFT;
+        Some(())
+    }
+
+    /// Record the acknowledgement, if it packs: without an offset (acks=0), or at the one
+    /// append's offset (nothing changes otherwise).
+    fn set_ack(&mut self, created_at: Millis, offset: i64, at: Millis) -> Option<()> {
+        let delay = u16::try_from(at.checked_sub(created_at)?).ok()?;
+        if offset == -1 {
+            self.flags |= ACKED | ACKED_NO_OFFSET;
+        } else if self.flags & APPENDED != 0 && i64::from(self.offset) == offset {
+            self.flags |= ACKED;
+        } else {
+            return None;
+        }
+        self.ack_delay = delay;
+        Some(())
+    }
+
     /// `on_ack` on the packed form, if the entry is packed, pending, and stays packed.
     fn try_ack(&mut self, base: Millis, offset: i64, at: Millis) -> bool {
         if self.flags & (SPILLED | ACKED) != 0 || self.flags & ACKS_MASK == NO_RECORD {
             return false;
         }
         let created_at = base + Millis::from(self.created);
-        let Some(delay) = at
-            .checked_sub(created_at)
-            .and_then(|d| u16::try_from(d).ok())
-        else {
-            return false;
-        };
-        if offset == -1 {
-            self.flags |= ACKED | ACKED_NO_OFFSET;
-        } else if self.flags & APPENDED != 0 && i64::from(self.offset) == offset {
-            self.flags |= ACKED;
-        } else {
-            return false;
-        }
-        self.ack_delay = delay;
-        true
+        self.set_ack(created_at, offset, at).is_some()
     }
 
     /// `on_append` on the packed form, if the entry is packed, has no append yet, and stays
-    /// packed.
+    /// packed. (An entry acknowledged at an offset without an append is never packed.)
     fn try_append(&mut self, base: Millis, a: &Append) -> bool {
         if self.flags & (SPILLED | APPENDED) != 0 || self.flags & ACKS_MASK == NO_RECORD {
             return false;
         }
-        // Acknowledged at an offset with no append cannot be packed, so it is not here.
         let created_at = base + Millis::from(self.created);
-        let (Some(delay), Ok(broker), Ok(offset), Ok(epoch)) = (
-            a.at.checked_sub(created_at)
-                .and_then(|d| u16::try_from(d).ok()),
-            u16::try_from(a.broker),
-            u32::try_from(a.offset),
-            u8::try_from(a.leader_epoch),
-        ) else {
-            return false;
-        };
-        if broker >= 64 {
-            return false;
-        }
-        self.offset = offset;
-        self.epoch = epoch;
-        self.append_delay = delay;
-        self.flags |= APPENDED | broker << BROKER_SHIFT;
-        true
+        self.set_append(created_at, a).is_some()
     }
 
     fn unpack(self, id: RecordId, base: Millis) -> Option<LedgerEntry> {
@@ -421,24 +402,23 @@ impl Block {
     }
 
     fn put(&mut self, slot: usize, e: LedgerEntry) {
-        let packed = Packed::pack(&e, self.base_time);
         let found = self.spilled.binary_search_by_key(&e.id, |x| x.id);
-        let p = match (packed, found) {
+        let p = match (Packed::pack(&e, self.base_time), found) {
             (Some(p), Ok(i)) => {
                 self.spilled.remove(i);
                 p
             }
             (Some(p), Err(_)) => p,
-            (None, found) => {
+            (None, Ok(i)) => {
                 let p = Packed::spilled(e.acks);
-                match found {
-                    Ok(i) => {
-                        if let Some(x) = self.spilled.get_mut(i) {
-                            *x = e;
-                        }
-                    }
-                    Err(i) => self.spilled.insert(i, e),
+                if let Some(x) = self.spilled.get_mut(i) {
+                    *x = e;
                 }
+                p
+            }
+            (None, Err(i)) => {
+                let p = Packed::spilled(e.acks);
+                self.spilled.insert(i, e);
                 p
             }
         };

@@ -253,8 +253,6 @@ impl Records {
         control: Option<ControlType>,
         records: &[NewRecord],
     ) {
-        let first_entry = self.entries.len() as u32;
-        let mut max_ts = i64::MIN;
         // Reserve exactly (growing by doubling reallocated and copied most of the arena).
         self.entries.reserve(records.len());
         self.data.reserve(
@@ -270,24 +268,34 @@ impl Records {
                 })
                 .sum(),
         );
-        for (i, rec) in records.iter().enumerate() {
-            self.push_entry(base_offset + i as i64, rec.as_ref());
-            max_ts = max_ts.max(rec.timestamp);
+        self.start_batch(base_offset, leader_epoch, stamp, control);
+        for rec in records {
+            self.push_record(rec.as_ref());
         }
+    }
+
+    /// An empty batch at the end, for [`Records::push_record`] to fill.
+    fn start_batch(
+        &mut self,
+        base_offset: i64,
+        leader_epoch: i32,
+        stamp: ProducerStamp,
+        control: Option<ControlType>,
+    ) {
         self.size_bytes += BATCH_OVERHEAD;
         self.batches.push(BatchHeader {
             base_offset,
-            last_offset: base_offset + records.len() as i64 - 1,
+            last_offset: base_offset - 1,
             partition_leader_epoch: leader_epoch,
             producer_id: stamp.producer_id,
             producer_epoch: stamp.producer_epoch,
             base_sequence: stamp.base_sequence,
             is_transactional: stamp.is_transactional,
             control,
-            max_timestamp: max_ts,
+            max_timestamp: i64::MIN,
             delete_horizon_ms: None,
-            first_entry,
-            entry_count: records.len() as u32,
+            first_entry: self.entries.len() as u32,
+            entry_count: 0,
         });
     }
 
@@ -342,21 +350,7 @@ impl Records {
     /// [`Records::single_batch`] of the same records with [`ProducerStamp::NONE`].
     pub fn push_record(&mut self, rec: RecordRef<'_>) {
         if self.batches.is_empty() {
-            self.size_bytes += BATCH_OVERHEAD;
-            self.batches.push(BatchHeader {
-                base_offset: 0,
-                last_offset: -1,
-                partition_leader_epoch: NO_EPOCH,
-                producer_id: NO_PRODUCER_ID,
-                producer_epoch: ProducerStamp::NONE.producer_epoch,
-                base_sequence: NO_SEQUENCE,
-                is_transactional: false,
-                control: None,
-                max_timestamp: i64::MIN,
-                delete_horizon_ms: None,
-                first_entry: self.entries.len() as u32,
-                entry_count: 0,
-            });
+            self.start_batch(0, NO_EPOCH, ProducerStamp::NONE, None);
         }
         let Some(offset) = self.batches.last().map(|b| b.last_offset + 1) else {
             return;

@@ -33,9 +33,6 @@ pub struct TickRecords {
 }
 
 impl TickRecords {
-    pub fn len(&self) -> usize {
-        self.spans.len()
-    }
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
