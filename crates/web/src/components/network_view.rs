@@ -1,17 +1,127 @@
 //! The network: every node, and each request or response on the wire as a moving dot.
 use super::use_app;
+use crate::hooks::use_media_query;
 use kafka_sim::types::NodeId;
 use yew::prelude::*;
 
-const W: f64 = 1000.0;
-const H: f64 = 170.0;
+/// Where the diagram puts things: a wide band (producers left, brokers in the middle,
+/// consumers right) or, at phone width, a tall one (producers on top, then the controller and
+/// the brokers, consumers at the bottom), so labels stay readable instead of shrinking.
+#[derive(Clone, Copy)]
+struct Geometry {
+    tall: bool,
+    w: f64,
+    h: f64,
+    /// Tall only: room added above the producers' row and below the consumers' row for
+    /// labels slanted because the row is too crowded for them to sit level.
+    top: f64,
+    /// Tall only: whether the producers' and the consumers' labels are slanted.
+    slant: (bool, bool),
+}
+
+/// Font size of slanted labels, and the slant's sine (45°).
+const SLANT_FONT: f64 = 10.0;
+const SIN45: f64 = std::f64::consts::FRAC_1_SQRT_2;
+/// Width along a row for the clients of a tall diagram.
+const ROW: f64 = 300.0;
+
+impl Geometry {
+    /// `clients` holds, for producers and consumers, how many there are and their longest
+    /// name (in characters).
+    fn new(tall: bool, clients: [(usize, usize); 2]) -> Self {
+        if !tall {
+            return Geometry {
+                tall,
+                w: 1000.0,
+                h: 170.0,
+                top: 0.0,
+                slant: (false, false),
+            };
+        }
+        // Level labels get the row's slot; a label wider than its slot is slanted, and the
+        // diagram grows by the slanted label's height.
+        let fits = |(n, len): (usize, usize)| {
+            let font = Self::level_font(ROW / n.max(1) as f64);
+            n <= 1 || len as f64 * font * 0.6 <= ROW / n as f64 - 4.0
+        };
+        let extra = |(n, len): (usize, usize)| {
+            if fits((n, len)) {
+                0.0
+            } else {
+                (len as f64 * SLANT_FONT * 0.6 * SIN45).min(90.0)
+            }
+        };
+        let [p, c] = clients;
+        let top = extra(p);
+        Geometry {
+            tall,
+            w: 360.0,
+            h: 250.0 + top + extra(c),
+            top,
+            slant: (!fits(p), !fits(c)),
+        }
+    }
+    fn level_font(slot: f64) -> f64 {
+        (slot * 0.45).clamp(7.0, 12.0)
+    }
+    /// Room along a row (tall) or a column (wide) for clients.
+    fn client_span(&self) -> f64 {
+        if self.tall {
+            ROW
+        } else {
+            self.h - 55.0
+        }
+    }
+    fn client(&self, producer: bool, i: usize, n: usize) -> (f64, f64) {
+        let step = self.client_span() / n.max(1) as f64;
+        let along = (i as f64 + 0.5) * step;
+        match (self.tall, producer) {
+            (true, true) => (50.0 + along, self.top + 40.0),
+            (true, false) => (50.0 + along, self.top + 205.0),
+            (false, true) => (90.0, 40.0 + along),
+            (false, false) => (910.0, 40.0 + along),
+        }
+    }
+    fn broker_span(&self) -> (f64, f64, f64) {
+        if self.tall {
+            (10.0, 340.0, self.top + 150.0)
+        } else {
+            (250.0, 500.0, 110.0)
+        }
+    }
+    fn broker(&self, i: usize, n: usize) -> (f64, f64) {
+        let (x0, span, y) = self.broker_span();
+        (x0 + (i as f64 + 0.5) * (span / n.max(1) as f64), y)
+    }
+    /// Broker circles shrink to fit a dozen brokers side by side.
+    fn broker_r(&self, n: usize) -> f64 {
+        let (_, span, _) = self.broker_span();
+        (span / n.max(1) as f64 / 2.0 - 2.0).clamp(9.0, 17.0)
+    }
+    fn controller(&self) -> (f64, f64) {
+        if self.tall {
+            (self.w / 2.0, self.top + 95.0)
+        } else {
+            (self.w / 2.0, 26.0)
+        }
+    }
+}
 
 #[function_component(NetworkView)]
 pub fn network_view() -> Html {
     let app = use_app();
+    let tall = use_media_query("(max-width: 600px)");
     let v = &app.view;
     let producers: Vec<String> = v.producers.iter().map(|p| p.id.clone()).collect();
     let consumers: Vec<String> = v.consumers.iter().map(|c| c.id.clone()).collect();
+    let longest = |names: &[String]| names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let g = Geometry::new(
+        tall,
+        [
+            (producers.len(), longest(&producers)),
+            (consumers.len(), longest(&consumers)),
+        ],
+    );
     let clients = app
         .session
         .borrow()
@@ -20,26 +130,23 @@ pub fn network_view() -> Html {
         .iter()
         .map(|c| c.name().to_string())
         .collect::<Vec<_>>();
-    let nb = v.brokers.len().max(1) as f64;
-    let broker_x = |i: usize| 250.0 + (i as f64 + 0.5) * (500.0 / nb);
-    // Broker circles shrink to fit a dozen brokers side by side.
-    let broker_r = (500.0 / nb / 2.0 - 2.0).clamp(9.0, 17.0);
-    let side_pos = |names: &Vec<String>, name: &str, x: f64| -> Option<(f64, f64)> {
+    let nb = v.brokers.len();
+    let broker_r = g.broker_r(nb);
+    let side_pos = |names: &Vec<String>, name: &str, producer: bool| -> Option<(f64, f64)> {
         let i = names.iter().position(|n| n == name)?;
-        let n = names.len().max(1) as f64;
-        Some((x, 40.0 + (i as f64 + 0.5) * ((H - 55.0) / n)))
+        Some(g.client(producer, i, names.len()))
     };
     let pos = |node: NodeId| -> Option<(f64, f64)> {
         match node {
-            NodeId::Controller => Some((W / 2.0, 26.0)),
+            NodeId::Controller => Some(g.controller()),
             NodeId::Broker(b) => v
                 .brokers
                 .iter()
                 .position(|x| x.id == b)
-                .map(|i| (broker_x(i), 110.0)),
+                .map(|i| g.broker(i, nb)),
             NodeId::Client(c) => {
                 let name = clients.get(c as usize)?;
-                side_pos(&producers, name, 90.0).or_else(|| side_pos(&consumers, name, 910.0))
+                side_pos(&producers, name, true).or_else(|| side_pos(&consumers, name, false))
             }
         }
     };
@@ -74,30 +181,60 @@ pub fn network_view() -> Html {
         };
         html! { <g class={classes!("node", class)}><circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{r:.1}")} /><text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)} text-anchor="middle" style={font}>{ label }</text></g> }
     };
-    // Clients: a dot sized to the space each has in its column, the name beside it (towards
-    // the brokers), so long ids and a dozen consumers neither cover the dots nor each other.
-    let client = |x: f64, y: f64, label: String, n: usize, left: bool| {
-        let slot = (H - 55.0) / n.max(1) as f64;
+    // Clients: a dot sized to the space each has in its column (or row), the name beside it
+    // towards the brokers (or under it), so long ids and a dozen consumers neither cover the
+    // dots nor each other.
+    let client = |(x, y): (f64, f64), label: String, n: usize, producer: bool| {
+        let slot = g.client_span() / n.max(1) as f64;
         let r = (slot / 2.0 - 1.5).clamp(3.0, 9.0);
-        let font = (slot - 1.0).clamp(7.0, 13.0);
-        let tx = if left { x - r - 5.0 } else { x + r + 5.0 };
+        let slanted = if producer { g.slant.0 } else { g.slant.1 };
+        let (tx, ty, anchor, font) = if g.tall && slanted {
+            // Slanted at 45°, away from the brokers and to the left, ending at the dot (the
+            // row starts 50 units in, the right edge is nearer).
+            let ty = if producer { y - r - 3.0 } else { y + r + 3.0 };
+            (x, ty, "end", SLANT_FONT)
+        } else if g.tall {
+            let font = Geometry::level_font(slot);
+            let ty = if producer { y - r - 4.0 } else { y + r + font };
+            (x, ty, "middle", font)
+        } else {
+            let font = (slot - 1.0).clamp(7.0, 13.0);
+            let tx = if producer { x + r + 5.0 } else { x - r - 5.0 };
+            (
+                tx,
+                y + font * 0.35,
+                if producer { "start" } else { "end" },
+                font,
+            )
+        };
+        let transform = (g.tall && slanted).then(|| {
+            let angle = if producer { 45 } else { -45 };
+            format!("rotate({angle} {tx:.1} {ty:.1})")
+        });
         html! {
             <g class="node client">
                 <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{r:.1}")} />
-                <text x={format!("{tx:.1}")} y={format!("{:.1}", y + font * 0.35)} text-anchor={if left { "end" } else { "start" }}
+                <text x={format!("{tx:.1}")} y={format!("{ty:.1}")} text-anchor={anchor} transform={transform}
                     style={format!("font-size:{font:.1}px")}>{ label }</text>
             </g>
         }
     };
+    // Lane titles: above and below the rows when tall, over the columns when wide.
+    let (lane_p, lane_c) = if g.tall {
+        ((6.0, 14.0, "start"), (6.0, g.h - 6.0, "start"))
+    } else {
+        ((90.0, 16.0, "middle"), (910.0, 16.0, "middle"))
+    };
+    let (cx, cy) = g.controller();
     html! {
-        <figure class="card network" aria-label="Network: messages in flight">
-            <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="xMidYMid meet" role="img" aria-label={format!("{} messages in flight", v.in_flight.len())}>
-                <text class="lane" x="90" y="16" text-anchor="middle">{ "producers" }</text>
-                <text class="lane" x="910" y="16" text-anchor="middle">{ "consumers" }</text>
-                { for v.brokers.iter().enumerate().map(|(i, b)| node(broker_x(i), 110.0, broker_r, format!("B{}", b.id), if b.alive { "broker" } else { "broker down" })) }
-                { node(W / 2.0, 26.0, 17.0, "ctl".into(), "controller") }
-                { for producers.iter().filter_map(|p| side_pos(&producers, p, 90.0).map(|(x, y)| client(x, y, p.clone(), producers.len(), false))) }
-                { for consumers.iter().filter_map(|c| side_pos(&consumers, c, 910.0).map(|(x, y)| client(x, y, c.clone(), consumers.len(), true))) }
+        <figure class={classes!("card", "network", g.tall.then_some("tall"))} data-shape={if g.tall { "tall" } else { "wide" }} aria-label="Network: messages in flight">
+            <svg viewBox={format!("0 0 {} {}", g.w, g.h)} preserveAspectRatio="xMidYMid meet" role="img" aria-label={format!("{} messages in flight", v.in_flight.len())}>
+                <text class="lane" x={lane_p.0.to_string()} y={lane_p.1.to_string()} text-anchor={lane_p.2}>{ "producers" }</text>
+                <text class="lane" x={lane_c.0.to_string()} y={lane_c.1.to_string()} text-anchor={lane_c.2}>{ "consumers" }</text>
+                { for v.brokers.iter().enumerate().map(|(i, b)| { let (x, y) = g.broker(i, nb); node(x, y, broker_r, format!("B{}", b.id), if b.alive { "broker" } else { "broker down" }) }) }
+                { node(cx, cy, 17.0, "ctl".into(), "controller") }
+                { for producers.iter().enumerate().map(|(i, p)| client(g.client(true, i, producers.len()), p.clone(), producers.len(), true)) }
+                { for consumers.iter().enumerate().map(|(i, c)| client(g.client(false, i, consumers.len()), c.clone(), consumers.len(), false)) }
                 { for dots }
             </svg>
             <figcaption class="net-legend">

@@ -1,3 +1,5 @@
 //! Hooks.
 pub mod use_animation_frame;
+pub mod use_media_query;
 pub use use_animation_frame::use_animation_frame;
+pub use use_media_query::use_media_query;
