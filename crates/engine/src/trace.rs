@@ -268,7 +268,7 @@ impl Trace {
             tail: Vec::new(),
             capacity,
             next_seq: 0,
-            hash: 0xcbf2_9ce4_8422_2325,
+            hash: TraceHasher::SEED,
             messages: true,
         }
     }
@@ -280,7 +280,7 @@ impl Trace {
             kind,
         };
         self.next_seq += 1;
-        self.hash = fnv1a(self.hash, &ev);
+        self.hash = hash_event(self.hash, &ev);
         if self.capacity == 0 {
             return;
         }
@@ -305,7 +305,7 @@ impl Trace {
         self.sealed.iter().map(|b| b.len()).sum::<usize>() + self.tail.len()
     }
 
-    /// FNV-1a over a stable text form of every event so far.
+    /// A running hash of every event so far (their `Hash` forms, see `TraceHasher`).
     pub fn hash(&self) -> u64 {
         self.hash
     }
@@ -340,30 +340,80 @@ impl Trace {
     }
 }
 
-/// FNV-1a as a `Hasher`; lengths are hashed as 64-bit so wasm32 and 64-bit targets agree.
-struct Fnv(u64);
+/// The trace's running hash as a `Hasher`: a word at a time (integers are one word each, byte
+/// strings are read 8 bytes at a time), so hashing an event costs a few multiplies rather than
+/// one per byte. Lengths and discriminants are hashed as 64-bit, so wasm32 and 64-bit targets
+/// agree.
+struct TraceHasher(u64);
 
-impl std::hash::Hasher for Fnv {
+impl TraceHasher {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+    /// One word in: a folded multiply (the 128-bit product's halves xored), which carries a
+    /// change in any bit of the word into every bit of the state. (A plain multiply only
+    /// carries changes upwards, so flips in the top bits of two words can cancel.)
+    #[inline]
+    fn mix(&mut self, w: u64) {
+        let p = u128::from(self.0 ^ w) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (p as u64) ^ ((p >> 64) as u64);
+    }
+}
+
+impl std::hash::Hasher for TraceHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.mix(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            // At most 7 bytes: the top byte carries their count, so "ab" and "ab\0" differ.
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            b[7] = rest.len() as u8;
+            self.mix(u64::from_le_bytes(b));
         }
     }
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.mix(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.mix(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.mix(i);
+    }
+    fn write_i8(&mut self, i: i8) {
+        self.mix(i as u8 as u64);
+    }
+    fn write_i16(&mut self, i: i16) {
+        self.mix(i as u16 as u64);
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.mix(i as u32 as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.mix(i as u64);
+    }
     fn write_usize(&mut self, i: usize) {
-        self.write(&(i as u64).to_le_bytes());
+        self.mix(i as u64);
     }
     fn write_isize(&mut self, i: isize) {
-        self.write(&(i as i64).to_le_bytes());
+        self.mix(i as i64 as u64);
     }
 }
 
-fn fnv1a(h: u64, ev: &TraceEvent) -> u64 {
+fn hash_event(h: u64, ev: &TraceEvent) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut f = Fnv(h);
+    let mut f = TraceHasher(h);
     ev.seq.hash(&mut f);
     ev.t.hash(&mut f);
     ev.kind.hash(&mut f);
@@ -380,13 +430,55 @@ mod tests {
         }
     }
 
+    /// The word-at-a-time hash still sees every byte: strings that differ in one or two bits,
+    /// or only in trailing zero bytes, hash differently.
+    #[test]
+    fn the_trace_hash_sees_every_byte_and_the_length() {
+        use std::hash::{Hash, Hasher};
+        let h = |s: &[u8]| {
+            let mut f = TraceHasher(TraceHasher::SEED);
+            s.hash(&mut f);
+            f.finish()
+        };
+        let h_str = |s: &str| {
+            let mut f = TraceHasher(TraceHasher::SEED);
+            s.hash(&mut f);
+            f.finish()
+        };
+        let base: Vec<u8> = (0u8..23).collect();
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..=base.len() {
+            assert!(seen.insert(h(&base[..len])), "length {len}");
+            for i in 0..len {
+                for bit in 0..8 {
+                    let mut v = base[..len].to_vec();
+                    v[i] ^= 1 << bit;
+                    assert!(seen.insert(h(&v)), "length {len}, byte {i}, bit {bit}");
+                }
+            }
+            // Two flips a few bytes apart, which a plain multiply-xor hash lets cancel.
+            for i in 0..len {
+                for j in i + 1..len.min(i + 10) {
+                    for (b1, b2) in (0..8).flat_map(|a| (0..8).map(move |b| (a, b))) {
+                        let mut v = base[..len].to_vec();
+                        v[i] ^= 1 << b1;
+                        v[j] ^= 1 << b2;
+                        assert!(seen.insert(h(&v)), "length {len}, bytes {i}/{j}");
+                    }
+                }
+            }
+        }
+        assert_ne!(h_str("ab"), h_str("ab\0"));
+        assert_ne!(h_str("abcdefgh"), h_str("abcdefgh\0"));
+    }
+
     /// A `Str` is invisible in the trace: it hashes, compares, prints and serializes as the
     /// `String` it replaced, inline, boxed or static, at and around the inline limit.
     #[test]
     fn a_str_hashes_and_serializes_as_the_string_it_stands_for() {
         use std::hash::{Hash, Hasher};
-        let hash = |x: &dyn Fn(&mut Fnv)| {
-            let mut f = Fnv(0xcbf2_9ce4_8422_2325);
+        let hash = |x: &dyn Fn(&mut TraceHasher)| {
+            let mut f = TraceHasher(TraceHasher::SEED);
             x(&mut f);
             f.finish()
         };
