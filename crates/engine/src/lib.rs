@@ -55,6 +55,7 @@ pub mod trace;
 pub mod transaction_manager;
 pub mod txn;
 pub mod types;
+pub mod vecmap;
 pub mod view;
 pub mod workload;
 
