@@ -16,11 +16,10 @@ use crate::metadata::{MetadataImage, MetadataRecord, TopicRecord, NO_LEADER};
 use crate::record::Records;
 use crate::replica::{IsrChange, Partition, Role};
 use crate::sim::{Ctx, Timer};
-use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Broker settings read once from the cluster's broker config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,19 +94,19 @@ pub struct Broker {
     pub incarnation: u32,
     pub metadata: MetadataImage,
     pub fenced: bool,
-    pub partitions: BTreeMap<Tp, Partition>,
+    pub partitions: VecMap<Tp, Partition>,
     pub fetch_paused: bool,
     pub settings: BrokerSettings,
     pub cluster_config: Props,
     /// Each known topic's [`TopicSettings`], resolved when its metadata record arrives.
-    topic_settings_cache: BTreeMap<u32, TopicSettings>,
+    topic_settings_cache: VecMap<u32, TopicSettings>,
     pub metrics: BrokerMetrics,
-    pub(crate) fetchers: BTreeMap<BrokerId, Fetcher>,
-    pub(crate) delayed_produce: BTreeMap<u64, DelayedProduce>,
-    pub(crate) delayed_fetch: BTreeMap<u64, DelayedFetch>,
+    pub(crate) fetchers: VecMap<BrokerId, Fetcher>,
+    pub(crate) delayed_produce: VecMap<u64, DelayedProduce>,
+    pub(crate) delayed_fetch: VecMap<u64, DelayedFetch>,
     pub(crate) next_id: u64,
     pub(crate) next_pid: i64,
-    pending_since: BTreeMap<Tp, Millis>,
+    pending_since: VecMap<Tp, Millis>,
     /// The group coordinator for groups whose `__consumer_offsets` partition this broker leads.
     pub groups: GroupCoordinator,
     /// The transaction coordinator for transactional ids whose `__transaction_state`
@@ -115,7 +114,7 @@ pub struct Broker {
     pub txns: crate::txn::TransactionCoordinator,
     pub(crate) txn_topic_requested: bool,
     /// WriteTxnMarkers requests in flight: correlation → (transactional id, partitions).
-    pub(crate) marker_requests: BTreeMap<u64, (String, Vec<Tp>)>,
+    pub(crate) marker_requests: VecMap<u64, (String, Vec<Tp>)>,
     offsets_topic_requested: bool,
     /// KIP-932: the share-partitions of the partitions this broker leads (`share_partition.rs`).
     pub share_partitions: crate::share_partition::SharePartitionManager,
@@ -151,25 +150,25 @@ impl Broker {
             incarnation: 0,
             metadata: MetadataImage::default(),
             fenced: true,
-            partitions: BTreeMap::new(),
+            partitions: VecMap::new(),
             fetch_paused: false,
             settings,
             cluster_config,
-            topic_settings_cache: BTreeMap::new(),
+            topic_settings_cache: VecMap::new(),
             metrics: BrokerMetrics::default(),
-            fetchers: BTreeMap::new(),
-            delayed_produce: BTreeMap::new(),
-            delayed_fetch: BTreeMap::new(),
+            fetchers: VecMap::new(),
+            delayed_produce: VecMap::new(),
+            delayed_fetch: VecMap::new(),
             next_id: 0,
             next_pid: 0,
-            pending_since: BTreeMap::new(),
+            pending_since: VecMap::new(),
             groups,
             txns: crate::txn::TransactionCoordinator::new(
                 id as i64 * 1_000_000 + 500_000,
                 max_txn_timeout,
             ),
             txn_topic_requested: false,
-            marker_requests: BTreeMap::new(),
+            marker_requests: VecMap::new(),
             offsets_topic_requested: false,
             share_partitions: Default::default(),
             share_groups: Default::default(),
@@ -595,7 +594,7 @@ impl Broker {
         // after a gap) is applied as one delta, as Kafka's metadata publisher does: each
         // partition moves straight to its latest registration, so a broker never acts on (or
         // records in the ledger's history) leaderships that ended while it was away.
-        let mut partitions: BTreeMap<Tp, crate::metadata::PartitionRegistration> = BTreeMap::new();
+        let mut partitions: VecMap<Tp, crate::metadata::PartitionRegistration> = VecMap::new();
         for rec in records.iter().skip(skip) {
             self.metadata.apply(rec);
             if let MetadataRecord::Topic(TopicRecord { id: topic, .. })
@@ -943,12 +942,12 @@ impl Broker {
 
     fn maybe_increment_hw(&mut self, ctx: &mut Ctx, tp: Tp) {
         let lag = self.settings.replica_lag_time_max_ms;
-        let eligible: BTreeMap<BrokerId, bool> = self
+        let eligible: VecMap<BrokerId, bool> = self
             .metadata
             .brokers
             .iter()
             .map(|(b, r)| (*b, !r.fenced))
-            .collect_map();
+            .collect();
         let Some(p) = self.partitions.get_mut(&tp) else {
             return;
         };
@@ -1097,9 +1096,9 @@ impl Broker {
             ctx.send(from, resp);
             return;
         }
-        let topics: BTreeMap<String, i32> = (self.metadata.topics.values())
+        let topics: VecMap<String, i32> = (self.metadata.topics.values())
             .map(|t| (t.name.clone(), t.partitions))
-            .collect_map();
+            .collect();
         let fx = self
             .groups
             .consumer_group_heartbeat(ctx.now, from, corr, req, &topics);
@@ -1941,7 +1940,7 @@ impl Broker {
         }
         // Only leaders without a fetch in flight or a backoff get one: the others' lists
         // are not built (this runs on every fetch response).
-        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         for p in self.partitions.values() {
             if p.role == Role::Follower && p.leader != NO_LEADER && p.leader != self.id {
                 let f = self.fetchers.entry(p.leader).or_default();

@@ -13,11 +13,11 @@ use crate::sim::{Ctx, Timer};
 use crate::trace::TraceKind;
 use crate::txn::{self, TxnAfter, TxnEffect, TXN_TOPIC};
 use crate::types::{BrokerId, NodeId, Tp};
+use crate::vecmap::VecMap;
 
 /// How long the transaction coordinator waits for a WriteTxnMarkers answer before it sends
 /// the markers again (Kafka's `request.timeout.ms` default for the marker channel).
 const MARKERS_TIMEOUT_MS: crate::types::Millis = 30_000;
-use std::collections::BTreeMap;
 
 impl Broker {
     pub(crate) fn txn_tp(&self, transactional_id: &str) -> Option<Tp> {
@@ -257,7 +257,7 @@ impl Broker {
             return;
         };
         let commit = t.state == txn::TxnState::PrepareCommit;
-        let mut by_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
         for tp in t
             .pending_markers
             .iter()

@@ -5,8 +5,8 @@ use crate::error::ErrorCode;
 use crate::message::{Message, PartitionMetadata, TopicMetadata};
 use crate::sim::{Ctx, Timer};
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopicInfo {
@@ -46,18 +46,18 @@ impl TopicInfo {
 /// A client's view of the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientMetadata {
-    pub topics: BTreeMap<String, TopicInfo>,
-    pub unknown_topics: BTreeSet<String>,
+    pub topics: VecMap<String, TopicInfo>,
+    pub unknown_topics: VecSet<String>,
     /// Brokers the client may talk to (bootstrap list, then the metadata's live brokers).
     pub brokers: Vec<BrokerId>,
-    pub wanted: BTreeSet<String>,
+    pub wanted: VecSet<String>,
     pub in_flight: Option<(u64, BrokerId)>,
     pub needs_update: bool,
     pub last_update: Millis,
     pub last_attempt: Millis,
     next_node: usize,
     /// Brokers that recently refused a connection, and until when to avoid them.
-    avoid_until: BTreeMap<BrokerId, Millis>,
+    avoid_until: VecMap<BrokerId, Millis>,
 }
 
 impl ClientMetadata {

@@ -19,6 +19,7 @@ use crate::record::NewRecord;
 use crate::sim::{Ctx, Timer};
 use crate::trace::{Trace, TraceKind};
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use crate::vecmap::VecMap;
 use crate::workload::Workload;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -147,7 +148,7 @@ pub struct Cluster {
     pub seed: u64,
     pub net: Network,
     pub controller: Controller,
-    pub brokers: BTreeMap<BrokerId, Broker>,
+    pub brokers: VecMap<BrokerId, Broker>,
     pub clients: Vec<Client>,
     client_incarnation: Vec<u32>,
     pub trace: Trace,
@@ -157,10 +158,10 @@ pub struct Cluster {
     next_msg_id: u64,
     pub config: Props,
     /// Fault: drop this many upcoming produce responses to a client.
-    pub lose_responses: BTreeMap<u32, u32>,
-    pub workloads: BTreeMap<u32, Workload>,
+    pub lose_responses: VecMap<u32, u32>,
+    pub workloads: VecMap<u32, Workload>,
     pub processors: Vec<crate::processor::Processor>,
-    pub queues: BTreeMap<String, crate::queue::Queue>,
+    pub queues: VecMap<String, crate::queue::Queue>,
     pub queue_consumers: Vec<crate::queue::QueueConsumer>,
     /// Total fast-forward (`advance_time`): the wall clock is `now + time_warp`.
     time_warp: Millis,
@@ -220,7 +221,7 @@ impl Cluster {
             seed: spec.seed,
             net: Network::new(spec.latency_ms),
             controller: Controller::new(config.clone()),
-            brokers: BTreeMap::new(),
+            brokers: VecMap::new(),
             clients: Vec::new(),
             client_incarnation: Vec::new(),
             trace: Trace::new(spec.trace_capacity),
@@ -229,10 +230,10 @@ impl Cluster {
             next_record_id: 1,
             next_msg_id: 0,
             config: config.clone(),
-            lose_responses: BTreeMap::new(),
-            workloads: BTreeMap::new(),
+            lose_responses: VecMap::new(),
+            workloads: VecMap::new(),
             processors: Vec::new(),
-            queues: BTreeMap::new(),
+            queues: VecMap::new(),
             queue_consumers: Vec::new(),
             time_warp: 0,
             queue_wake: None,
@@ -1531,7 +1532,7 @@ impl Cluster {
             })?;
         let (coordinator, state, current) = match self.group_coordinator(group) {
             Some((b, g)) => (Some(b), g.state, g.offsets.clone()),
-            None => (None, crate::group::GroupState::Empty, BTreeMap::new()),
+            None => (None, crate::group::GroupState::Empty, VecMap::new()),
         };
         // A consumer protocol group must be Empty too.
         if let Some((_, cg)) = self

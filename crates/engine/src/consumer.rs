@@ -10,11 +10,12 @@ use crate::message::{FetchPartition, FetchPartitionData, Isolation, Message};
 use crate::producer::ClientError;
 use crate::record::{ControlType, Record};
 use crate::sim::{Ctx, Timer};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OffsetReset {
@@ -155,7 +156,7 @@ pub struct ConsumerStats {
     pub polled: u64,
     pub fetches: u64,
     pub resets: u64,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
 }
 
 /// A record the application received from poll().
@@ -177,8 +178,8 @@ pub struct Consumer {
     pub topics: Vec<String>,
     pub alive: bool,
     pub metadata: ClientMetadata,
-    pub assignment: BTreeSet<Tp>,
-    pub partitions: BTreeMap<Tp, PartitionState>,
+    pub assignment: VecSet<Tp>,
+    pub partitions: VecMap<Tp, PartitionState>,
     /// Simulated processing time per record (not a Kafka config).
     pub processing_ms: Millis,
     pub stats: ConsumerStats,
@@ -203,8 +204,8 @@ pub struct Consumer {
     /// hands it out only while the partition's position is still that offset.
     pub(crate) buffer: VecDeque<(Tp, i64, Vec<Record>)>,
     /// The fetch in flight to each broker, and the offset it asked for per partition.
-    fetches: BTreeMap<BrokerId, InFlightFetch>,
-    list_offsets: BTreeMap<u64, Vec<Tp>>,
+    fetches: VecMap<BrokerId, InFlightFetch>,
+    list_offsets: VecMap<u64, Vec<Tp>>,
     pub(crate) busy_until: Millis,
     pub(crate) next_corr: u64,
     pub(crate) waker: Waker,
@@ -231,7 +232,7 @@ impl Consumer {
     ) -> SimResult<Self> {
         let settings = ConsumerSettings::from_props(&config)?;
         let mut metadata = ClientMetadata::new(bootstrap);
-        metadata.wanted = topics.iter().cloned().collect_set();
+        metadata.wanted = topics.iter().cloned().collect();
         // group.protocol: the classic membership or the KIP-848 consumer membership.
         use crate::consumer_membership::ConsumerMembershipManager;
         let (membership, consumer_membership) = match &group {
@@ -260,8 +261,8 @@ impl Consumer {
             topics,
             alive: true,
             metadata,
-            assignment: BTreeSet::new(),
-            partitions: BTreeMap::new(),
+            assignment: VecSet::new(),
+            partitions: VecMap::new(),
             processing_ms: 0,
             stats: ConsumerStats::default(),
             last_error: None,
@@ -276,8 +277,8 @@ impl Consumer {
             handoff: false,
             handed: Vec::new(),
             buffer: VecDeque::new(),
-            fetches: BTreeMap::new(),
-            list_offsets: BTreeMap::new(),
+            fetches: VecMap::new(),
+            list_offsets: VecMap::new(),
             busy_until: 0,
             next_corr: 0,
             waker: Waker::default(),
@@ -313,7 +314,7 @@ impl Consumer {
 
     /// Assign partitions (manual `assign()`, or the result of a rebalance). Partitions that
     /// stay keep their position; new ones start unpositioned.
-    pub fn set_assignment(&mut self, tps: BTreeSet<Tp>) {
+    pub fn set_assignment(&mut self, tps: VecSet<Tp>) {
         let in_group = self.group.is_some();
         self.partitions.retain(|tp, _| tps.contains(tp));
         self.buffer.retain(|(tp, _, _)| tps.contains(tp));
@@ -603,7 +604,7 @@ impl Consumer {
                 .map(|a| (a.producer_id, a.first_offset))
                 .collect();
             aborted.sort_by_key_shared(|a| a.1);
-            let mut aborted_pids: BTreeSet<i64> = BTreeSet::new();
+            let mut aborted_pids: VecSet<i64> = VecSet::new();
             let mut out = Vec::new();
             let mut next = pos;
             for b in pd.records.batches() {
@@ -683,12 +684,12 @@ impl Consumer {
             self.group_step(ctx);
         } else {
             // Manual assignment: every partition of the subscribed topics.
-            let all: BTreeSet<Tp> = self
+            let all: VecSet<Tp> = self
                 .topics
                 .iter()
                 .filter_map(|t| self.metadata.topic(t))
                 .flat_map(|t| (0..t.count()).map(move |p| Tp::new(t.id, p)))
-                .collect_set();
+                .collect();
             if all != self.assignment {
                 self.set_assignment(all);
             }
@@ -816,7 +817,7 @@ impl Consumer {
     }
 
     fn ensure_positions(&mut self, ctx: &mut Ctx) {
-        let mut by_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
         for (tp, s) in &self.partitions {
             if s.position.is_some()
                 || s.resetting
@@ -904,8 +905,8 @@ impl Consumer {
     }
 
     fn send_fetches(&mut self, ctx: &mut Ctx) {
-        let buffered: BTreeSet<Tp> = self.buffer.iter().map(|(tp, _, _)| *tp).collect_set();
-        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let buffered: VecSet<Tp> = self.buffer.iter().map(|(tp, _, _)| *tp).collect();
+        let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         for (tp, s) in &self.partitions {
             let Some(pos) = s.position else { continue };
             if buffered.contains(tp) || s.error.is_some() {

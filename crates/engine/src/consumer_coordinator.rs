@@ -14,8 +14,9 @@ use crate::sim::{Ctx, Timer};
 use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,14 +52,14 @@ pub struct Membership {
     sync_in_flight: Option<u64>,
     heartbeat_in_flight: Option<u64>,
     leave_in_flight: Option<u64>,
-    commits_in_flight: BTreeMap<u64, Vec<(Tp, i64)>>,
-    fetch_committed_in_flight: BTreeMap<u64, Vec<Tp>>,
+    commits_in_flight: VecMap<u64, Vec<(Tp, i64)>>,
+    fetch_committed_in_flight: VecMap<u64, Vec<Tp>>,
     next_heartbeat: Millis,
     next_auto_commit: Millis,
     coordinator_backoff_until: Millis,
     fetch_backoff_until: Millis,
     /// The last committed offset per partition, as the coordinator confirmed it.
-    pub committed: BTreeMap<Tp, i64>,
+    pub committed: VecMap<Tp, i64>,
 }
 
 impl Membership {
@@ -100,13 +101,13 @@ impl Membership {
             sync_in_flight: None,
             heartbeat_in_flight: None,
             leave_in_flight: None,
-            commits_in_flight: BTreeMap::new(),
-            fetch_committed_in_flight: BTreeMap::new(),
+            commits_in_flight: VecMap::new(),
+            fetch_committed_in_flight: VecMap::new(),
             next_heartbeat: 0,
             next_auto_commit: 0,
             coordinator_backoff_until: 0,
             fetch_backoff_until: 0,
-            committed: BTreeMap::new(),
+            committed: VecMap::new(),
         })
     }
 
@@ -355,7 +356,7 @@ impl Consumer {
                 ctx,
                 format!("revokes all {n} partition(s) before rejoining (eager)"),
             );
-            self.set_assignment(BTreeSet::new());
+            self.set_assignment(VecSet::new());
         }
         let Some(m) = self.membership.as_ref() else {
             return;
@@ -427,7 +428,7 @@ impl Consumer {
             m.leave_in_flight = Some(corr);
         }
         self.group_event(ctx, format!("sends LeaveGroup ({reason})"));
-        self.set_assignment(BTreeSet::new());
+        self.set_assignment(VecSet::new());
     }
 
     /// Graceful shutdown (`consumer.close()`): commit if auto-committing, then leave.
@@ -551,7 +552,7 @@ impl Consumer {
             let n = self.assignment.len();
             self.group_event(ctx, format!("lost {n} partition(s): {why}"));
         }
-        self.set_assignment(BTreeSet::new());
+        self.set_assignment(VecSet::new());
         if let Some(m) = self.membership.as_mut() {
             m.generation = -1;
             if forget_member_id {
@@ -737,10 +738,8 @@ impl Consumer {
                 m.sync_in_flight = None;
                 match error {
                     None => {
-                        let new: BTreeSet<Tp> = assignment
-                            .iter()
-                            .filter_map(|tp| tp_id(self, tp))
-                            .collect_set();
+                        let new: VecSet<Tp> =
+                            assignment.iter().filter_map(|tp| tp_id(self, tp)).collect();
                         self.on_assignment(ctx, new);
                     }
                     Some(ErrorCode::UnknownMemberId) => {
@@ -911,7 +910,7 @@ impl Consumer {
         let Some(name) = protocol.and_then(|p| AssignorName::from_str(p).ok()) else {
             return Vec::new();
         };
-        let mut counts: BTreeMap<String, i32> = BTreeMap::new();
+        let mut counts: VecMap<String, i32> = VecMap::new();
         for m in members {
             for t in &m.topics {
                 if let Some(info) = self.metadata.topic(t) {
@@ -919,6 +918,7 @@ impl Consumer {
                 }
             }
         }
+        let counts: BTreeMap<String, i32> = counts.into_iter().collect_map();
         match assign_with_context(name, &counts, members, &AssignContext::default()) {
             Ok(out) => {
                 if !out.withheld.is_empty() {
@@ -948,7 +948,7 @@ impl Consumer {
         }
     }
 
-    fn on_assignment(&mut self, ctx: &mut Ctx, new: BTreeSet<Tp>) {
+    fn on_assignment(&mut self, ctx: &mut Ctx, new: VecSet<Tp>) {
         let now = ctx.now;
         let Some(m) = self.membership.as_ref() else {
             return;

@@ -39,8 +39,9 @@ use crate::java::JavaHashSet;
 use crate::message::Message;
 use crate::sort::CollectInserted;
 use crate::types::{Millis, NodeId};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The member epoch a member sends to leave the group.
 pub const LEAVE_GROUP_MEMBER_EPOCH: i32 = -1;
@@ -111,9 +112,9 @@ pub struct MemberAssignment {
     pub previous_member_epoch: i32,
     pub state: MemberState,
     /// The partitions the member may own at its epoch.
-    pub assigned: BTreeSet<TopicPartition>,
+    pub assigned: VecSet<TopicPartition>,
     /// Partitions the member must give up before it can move on.
-    pub pending_revocation: BTreeSet<TopicPartition>,
+    pub pending_revocation: VecSet<TopicPartition>,
 }
 
 impl Default for MemberAssignment {
@@ -123,8 +124,8 @@ impl Default for MemberAssignment {
             member_epoch: 0,
             previous_member_epoch: -1,
             state: MemberState::Stable,
-            assigned: BTreeSet::new(),
-            pending_revocation: BTreeSet::new(),
+            assigned: VecSet::new(),
+            pending_revocation: VecSet::new(),
         }
     }
 }
@@ -174,11 +175,11 @@ pub enum ConsumerGroupRecord {
     /// `ConsumerGroupMetadata`: the group epoch.
     GroupEpoch(Option<i32>),
     /// `ConsumerGroupPartitionMetadata`: partition counts of the subscribed topics.
-    SubscriptionMetadata(Option<BTreeMap<String, i32>>),
+    SubscriptionMetadata(Option<VecMap<String, i32>>),
     /// `ConsumerGroupTargetAssignmentMember`.
     TargetAssignment {
         member_id: String,
-        value: Option<BTreeSet<TopicPartition>>,
+        value: Option<VecSet<TopicPartition>>,
     },
     /// `ConsumerGroupTargetAssignmentMetadata`: the target assignment epoch.
     TargetAssignmentEpoch(Option<i32>),
@@ -271,9 +272,9 @@ pub struct ConsumerGroup {
     /// Members in the order they joined.
     pub members: Vec<ConsumerGroupMember>,
     /// The target assignment: member id → partitions.
-    pub target: BTreeMap<String, BTreeSet<TopicPartition>>,
+    pub target: VecMap<String, VecSet<TopicPartition>>,
     /// Partition counts of the subscribed topics when the group epoch was last bumped.
-    pub subscription_metadata: BTreeMap<String, i32>,
+    pub subscription_metadata: VecMap<String, i32>,
     pub state: ConsumerGroupState,
     pub state_since: Millis,
 }
@@ -285,8 +286,8 @@ impl ConsumerGroup {
             group_epoch: 0,
             assignment_epoch: 0,
             members: Vec::new(),
-            target: BTreeMap::new(),
-            subscription_metadata: BTreeMap::new(),
+            target: VecMap::new(),
+            subscription_metadata: VecMap::new(),
             state: ConsumerGroupState::Empty,
             state_since: now,
         }
@@ -320,11 +321,7 @@ impl ConsumerGroup {
 
     /// `targetAssignment(memberId, instanceId)`: a static member that replaced a departed one
     /// inherits its target.
-    pub fn target_of(
-        &self,
-        member_id: &str,
-        instance_id: Option<&str>,
-    ) -> BTreeSet<TopicPartition> {
+    pub fn target_of(&self, member_id: &str, instance_id: Option<&str>) -> VecSet<TopicPartition> {
         if let Some(t) = self.target.get(member_id) {
             return t.clone();
         }
@@ -394,8 +391,8 @@ impl ConsumerGroup {
                     state: self
                         .member(member_id)
                         .map_or(MemberState::Stable, |m| m.assignment.state),
-                    assigned: BTreeSet::new(),
-                    pending_revocation: BTreeSet::new(),
+                    assigned: VecSet::new(),
+                    pending_revocation: VecSet::new(),
                 });
                 if self.member(member_id).is_none() && value.is_some() {
                     self.members.push(ConsumerGroupMember::new(member_id, now));
@@ -428,11 +425,11 @@ impl ConsumerGroup {
 pub fn current_assignment_builder(
     member: &MemberAssignment,
     target_assignment_epoch: i32,
-    target: &BTreeSet<TopicPartition>,
+    target: &VecSet<TopicPartition>,
     current_partition_epoch: impl Fn(&TopicPartition) -> i32,
     owned: Option<&[TopicPartition]>,
 ) -> MemberAssignment {
-    let owns_any = |pending: &BTreeSet<TopicPartition>| match owned {
+    let owns_any = |pending: &VecSet<TopicPartition>| match owned {
         // Without the owned partitions the member is assumed to still hold them.
         None => true,
         Some(list) => list.iter().any(|tp| pending.contains(tp)),
@@ -471,19 +468,19 @@ fn compute_next_assignment(
     member: &MemberAssignment,
     member_epoch: i32,
     target_assignment_epoch: i32,
-    target: &BTreeSet<TopicPartition>,
+    target: &VecSet<TopicPartition>,
     current_partition_epoch: &impl Fn(&TopicPartition) -> i32,
     owned: Option<&[TopicPartition]>,
 ) -> MemberAssignment {
     // New assigned = previously assigned ∩ target.
-    let mut assigned: BTreeSet<TopicPartition> =
-        member.assigned.intersection(target).cloned().collect_set();
+    let mut assigned: VecSet<TopicPartition> =
+        member.assigned.intersection(target).cloned().collect();
     // Pending revocation = previously assigned − new assigned.
-    let pending_revocation: BTreeSet<TopicPartition> =
-        member.assigned.difference(&assigned).cloned().collect_set();
+    let pending_revocation: VecSet<TopicPartition> =
+        member.assigned.difference(&assigned).cloned().collect();
     // Pending assignment = target − new assigned − partitions still owned by someone.
     let mut has_unreleased = false;
-    let mut pending_assignment = BTreeSet::new();
+    let mut pending_assignment = VecSet::new();
     for tp in target.difference(&assigned) {
         if current_partition_epoch(tp) != -1 {
             has_unreleased = true;
@@ -515,7 +512,7 @@ fn compute_next_assignment(
                 MemberState::Stable
             },
             assigned,
-            pending_revocation: BTreeSet::new(),
+            pending_revocation: VecSet::new(),
         }
     }
 }
@@ -528,7 +525,7 @@ fn preferred_assignor<'a>(
     old: Option<&MemberMetadata>,
     updated: Option<&MemberMetadata>,
 ) -> ServerAssignorName {
-    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+    let mut counts: VecMap<String, i64> = VecMap::new();
     let mut order: JavaHashSet<String> = JavaHashSet::new();
     let mut add = |name: &Option<String>, delta: i64| {
         if let Some(n) = name {
@@ -659,7 +656,7 @@ impl HeartbeatRequest {
 /// The consumer groups of one coordinator, and the broker configs they use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsumerGroupCoordinator {
-    pub groups: BTreeMap<String, ConsumerGroup>,
+    pub groups: VecMap<String, ConsumerGroup>,
     /// `group.consumer.heartbeat.interval.ms`.
     pub heartbeat_interval_ms: Millis,
     /// `group.consumer.session.timeout.ms`.
@@ -670,7 +667,7 @@ pub struct ConsumerGroupCoordinator {
 impl Default for ConsumerGroupCoordinator {
     fn default() -> Self {
         ConsumerGroupCoordinator {
-            groups: BTreeMap::new(),
+            groups: VecMap::new(),
             heartbeat_interval_ms: 5_000,
             session_timeout_ms: 45_000,
             next_member: 0,
@@ -783,9 +780,9 @@ fn remove_member_records(member_id: &str) -> Vec<ConsumerGroupRecord> {
 /// Without a fresh topic map (timers) the counts the group already knows are kept.
 fn subscription_metadata<'a>(
     subscribed: impl Iterator<Item = &'a String>,
-    topics: Option<&BTreeMap<String, i32>>,
-    known: &BTreeMap<String, i32>,
-) -> BTreeMap<String, i32> {
+    topics: Option<&VecMap<String, i32>>,
+    known: &VecMap<String, i32>,
+) -> VecMap<String, i32> {
     subscribed
         .filter_map(|t| {
             let n = match topics {
@@ -794,22 +791,22 @@ fn subscription_metadata<'a>(
             };
             n.map(|n| (t.clone(), *n))
         })
-        .collect_map()
+        .collect()
 }
 
 /// `consumerGroupFenceMember`: remove the member and bump the group epoch.
 fn fence_records(
     g: &ConsumerGroup,
     member_id: &str,
-    topics: Option<&BTreeMap<String, i32>>,
+    topics: Option<&VecMap<String, i32>>,
 ) -> Vec<ConsumerGroupRecord> {
     let mut records = remove_member_records(member_id);
-    let names: BTreeSet<&String> = g
+    let names: VecSet<&String> = g
         .members
         .iter()
         .filter(|m| m.member_id != member_id)
         .flat_map(|m| m.metadata.subscribed_topics.iter())
-        .collect_set();
+        .collect();
     let metadata = subscription_metadata(names.into_iter(), topics, &g.subscription_metadata);
     if metadata != g.subscription_metadata {
         records.push(ConsumerGroupRecord::SubscriptionMetadata(Some(metadata)));
@@ -818,7 +815,7 @@ fn fence_records(
     records
 }
 
-fn list(set: &BTreeSet<TopicPartition>) -> String {
+fn list(set: &VecSet<TopicPartition>) -> String {
     let v: Vec<String> = set.iter().map(|tp| tp.to_string()).collect();
     format!("[{}]", v.join(", "))
 }
@@ -831,15 +828,15 @@ fn update_target_assignment(
     old: &ConsumerGroupMember,
     updated: &ConsumerGroupMember,
     replaced: Option<&str>,
-    metadata: &BTreeMap<String, i32>,
+    metadata: &VecMap<String, i32>,
     notes: &mut Vec<String>,
-) -> Result<(Vec<ConsumerGroupRecord>, BTreeSet<TopicPartition>), ErrorCode> {
+) -> Result<(Vec<ConsumerGroupRecord>, VecSet<TopicPartition>), ErrorCode> {
     let assignor = preferred_assignor(
         g.members.iter().map(|m| &m.metadata),
         Some(&old.metadata),
         Some(&updated.metadata),
     );
-    let spec = |m: &ConsumerGroupMember, target: BTreeSet<TopicPartition>| ServerMember {
+    let spec = |m: &ConsumerGroupMember, target: VecSet<TopicPartition>| ServerMember {
         member_id: m.member_id.clone(),
         instance_id: m.metadata.instance_id.clone(),
         rack_id: None,
@@ -866,18 +863,20 @@ fn update_target_assignment(
         // A new member; a static member replacing a departed one starts from its target.
         let target = match replaced {
             Some(prev) => g.target.get(prev).cloned().unwrap_or_default(),
-            None => BTreeSet::new(),
+            None => VecSet::new(),
         };
         members.push(spec(updated, target));
     }
-    let result = assign_by_name(assignor, metadata, &BTreeMap::new(), &members)
+    let metadata: BTreeMap<String, i32> =
+        metadata.iter().map(|(t, n)| (t.clone(), *n)).collect_map();
+    let result = assign_by_name(assignor, &metadata, &BTreeMap::new(), &members)
         .map_err(|_| ErrorCode::UnknownServerError)?;
     let mut records = Vec::new();
     let mut summary = Vec::new();
     for m in &members {
-        let new: BTreeSet<TopicPartition> = result
+        let new: VecSet<TopicPartition> = result
             .get(&m.member_id)
-            .map(|v| v.iter().cloned().collect_set())
+            .map(|v| v.iter().cloned().collect())
             .unwrap_or_default();
         if g.target.get(&m.member_id) != Some(&new) {
             records.push(ConsumerGroupRecord::TargetAssignment {
@@ -897,7 +896,7 @@ fn update_target_assignment(
     ));
     let mine = result
         .get(&updated.member_id)
-        .map(|v| v.iter().cloned().collect_set())
+        .map(|v| v.iter().cloned().collect())
         .unwrap_or_default();
     Ok((records, mine))
 }
@@ -909,7 +908,7 @@ fn plan_heartbeat(
     now: Millis,
     req: &HeartbeatRequest,
     member_id: &str,
-    topics: &BTreeMap<String, i32>,
+    topics: &VecMap<String, i32>,
 ) -> Result<Plan, ErrorCode> {
     let create = req.member_epoch == 0;
     let mut records = Vec::new();
@@ -1001,7 +1000,7 @@ fn plan_heartbeat(
         updated.metadata.server_assignor = Some(a.clone());
     }
     if let Some(t) = &req.subscribed_topics {
-        let set: BTreeSet<String> = t.iter().cloned().collect_set();
+        let set: VecSet<String> = t.iter().cloned().collect();
         updated.metadata.subscribed_topics = set.into_iter().collect();
     }
     let mut bump = false;
@@ -1012,13 +1011,13 @@ fn plan_heartbeat(
         });
         bump = updated.metadata.subscribed_topics != member.metadata.subscribed_topics;
     }
-    let names: BTreeSet<&String> = g
+    let names: VecSet<&String> = g
         .members
         .iter()
         .filter(|m| m.member_id != member_id && Some(&m.member_id) != replaced.as_ref())
         .flat_map(|m| m.metadata.subscribed_topics.iter())
         .chain(updated.metadata.subscribed_topics.iter())
-        .collect_set();
+        .collect();
     let metadata = subscription_metadata(names.into_iter(), Some(topics), &g.subscription_metadata);
     if metadata != g.subscription_metadata {
         bump = true;
@@ -1171,7 +1170,7 @@ impl GroupCoordinator {
         from: NodeId,
         corr: u64,
         req: HeartbeatRequest,
-        topics: &BTreeMap<String, i32>,
+        topics: &VecMap<String, i32>,
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
         let group = req.group.clone();
@@ -1483,7 +1482,7 @@ impl GroupCoordinator {
 mod tests {
     use super::*;
 
-    fn tps(items: &[(&str, &[i32])]) -> BTreeSet<TopicPartition> {
+    fn tps(items: &[(&str, &[i32])]) -> VecSet<TopicPartition> {
         items
             .iter()
             .flat_map(|(t, ps)| ps.iter().map(move |p| TopicPartition::new(*t, *p)))
@@ -1494,8 +1493,8 @@ mod tests {
         state: MemberState,
         epoch: i32,
         previous: i32,
-        assigned: BTreeSet<TopicPartition>,
-        pending: BTreeSet<TopicPartition>,
+        assigned: VecSet<TopicPartition>,
+        pending: VecSet<TopicPartition>,
     ) -> MemberAssignment {
         MemberAssignment {
             member_epoch: epoch,
@@ -1506,7 +1505,7 @@ mod tests {
         }
     }
 
-    fn owned(set: BTreeSet<TopicPartition>) -> Vec<TopicPartition> {
+    fn owned(set: VecSet<TopicPartition>) -> Vec<TopicPartition> {
         set.into_iter().collect()
     }
 
@@ -1816,7 +1815,7 @@ mod tests {
             ConsumerGroupRecord::GroupEpoch(Some(4)),
             ConsumerGroupRecord::GroupEpoch(None),
             ConsumerGroupRecord::TargetAssignmentEpoch(Some(4)),
-            ConsumerGroupRecord::SubscriptionMetadata(Some(BTreeMap::from([("t".to_string(), 4)]))),
+            ConsumerGroupRecord::SubscriptionMetadata(Some(VecMap::from([("t".to_string(), 4)]))),
             ConsumerGroupRecord::MemberMetadata {
                 member_id: "m-1".into(),
                 value: Some(MemberMetadata {

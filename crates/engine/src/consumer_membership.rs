@@ -20,12 +20,12 @@ use crate::consumer_group::{LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{CoordinatorType, Message};
 use crate::sim::{Ctx, Timer};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The client's `MemberState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,9 +99,9 @@ pub struct ConsumerMembershipManager {
     /// How often to heartbeat, as the coordinator last said (0 before the first response).
     pub heartbeat_interval_ms: Millis,
     /// The assignment the coordinator sent last (`currentTargetAssignment`).
-    pub target: Option<BTreeSet<TopicPartition>>,
+    pub target: Option<VecSet<TopicPartition>>,
     /// The assignment applied locally (`currentAssignment`; `None` before the first one).
-    pub current: Option<BTreeSet<TopicPartition>>,
+    pub current: Option<VecSet<TopicPartition>>,
     /// Reconciliations applied so far.
     pub reconciliations: u32,
     local_epoch: u64,
@@ -111,12 +111,12 @@ pub struct ConsumerMembershipManager {
     next_heartbeat: Millis,
     coordinator_backoff_until: Millis,
     /// A reconciliation in progress: the target it applies, and the auto-commit it waits for.
-    reconciling: Option<(BTreeSet<TopicPartition>, Option<u64>)>,
-    commits_in_flight: BTreeMap<u64, Vec<(Tp, i64)>>,
-    fetch_committed_in_flight: BTreeMap<u64, Vec<Tp>>,
+    reconciling: Option<(VecSet<TopicPartition>, Option<u64>)>,
+    commits_in_flight: VecMap<u64, Vec<(Tp, i64)>>,
+    fetch_committed_in_flight: VecMap<u64, Vec<Tp>>,
     next_auto_commit: Millis,
     /// The last committed offset per partition, as the coordinator confirmed it.
-    pub committed: BTreeMap<Tp, i64>,
+    pub committed: VecMap<Tp, i64>,
 }
 
 /// Configs that only the classic protocol has (`ConsumerConfig.CLASSIC_PROTOCOL_ONLY_CONFIGS`
@@ -159,10 +159,10 @@ impl ConsumerMembershipManager {
             next_heartbeat: 0,
             coordinator_backoff_until: 0,
             reconciling: None,
-            commits_in_flight: BTreeMap::new(),
-            fetch_committed_in_flight: BTreeMap::new(),
+            commits_in_flight: VecMap::new(),
+            fetch_committed_in_flight: VecMap::new(),
             next_auto_commit: 0,
-            committed: BTreeMap::new(),
+            committed: VecMap::new(),
         })
     }
 
@@ -210,7 +210,7 @@ fn tp_id(c: &Consumer, tp: &TopicPartition) -> Option<Tp> {
         .map(|t| Tp::new(t.id, tp.partition))
 }
 
-fn list(set: &BTreeSet<TopicPartition>) -> String {
+fn list(set: &VecSet<TopicPartition>) -> String {
     if set.is_empty() {
         return "nothing".into();
     }
@@ -242,7 +242,7 @@ impl Consumer {
     }
 
     /// The offsets the coordinator confirmed committed, for either protocol.
-    pub fn committed_offsets(&self) -> Option<&BTreeMap<Tp, i64>> {
+    pub fn committed_offsets(&self) -> Option<&VecMap<Tp, i64>> {
         match (&self.membership, &self.consumer_membership) {
             (Some(m), _) => Some(&m.committed),
             (None, Some(m)) => Some(&m.committed),
@@ -470,7 +470,7 @@ impl Consumer {
             (rt, t, a, o)
         };
         let summary = match &owned {
-            Some(o) if !leaving => format!(", owns [{}]", list(&o.iter().cloned().collect_set())),
+            Some(o) if !leaving => format!(", owns [{}]", list(&o.iter().cloned().collect())),
             _ => String::new(),
         };
         let event = format!(
@@ -544,12 +544,12 @@ impl Consumer {
             // Partitions being revoked stop fetching and returning records before the commit
             // goes out (markPendingRevocationToPauseFetching, KAFKA-16460): the application's
             // position on them cannot run ahead of what is committed.
-            let keep: BTreeSet<Tp> = self
+            let keep: VecSet<Tp> = self
                 .assignment
                 .iter()
                 .copied()
                 .filter(|tp| tp_name(self, *tp).is_some_and(|n| target.contains(&n)))
-                .collect_set();
+                .collect();
             if keep.len() < self.assignment.len() {
                 self.set_assignment(keep);
             }
@@ -592,9 +592,9 @@ impl Consumer {
         // What the member held before this reconciliation (revoked partitions may already be
         // paused).
         let owned = m.current.clone().unwrap_or_default();
-        let new: BTreeSet<Tp> = target.iter().filter_map(|tp| tp_id(self, tp)).collect_set();
-        let revoked: BTreeSet<TopicPartition> = owned.difference(&target).cloned().collect_set();
-        let added: BTreeSet<TopicPartition> = target.difference(&owned).cloned().collect_set();
+        let new: VecSet<Tp> = target.iter().filter_map(|tp| tp_id(self, tp)).collect();
+        let revoked: VecSet<TopicPartition> = owned.difference(&target).cloned().collect();
+        let added: VecSet<TopicPartition> = target.difference(&owned).cloned().collect();
         let kept = owned.len() - revoked.len();
         self.set_assignment(new);
         if let Some(m) = self.consumer_membership.as_mut() {
@@ -640,7 +640,7 @@ impl Consumer {
                 format!("loses {n} partition(s) without committing: {why}"),
             );
         }
-        self.set_assignment(BTreeSet::new());
+        self.set_assignment(VecSet::new());
         if let Some(m) = self.consumer_membership.as_mut() {
             m.current = None;
             m.local_epoch += 1;
@@ -722,7 +722,7 @@ impl Consumer {
             }
             self.lose_assignment(ctx, why);
         } else {
-            self.set_assignment(BTreeSet::new());
+            self.set_assignment(VecSet::new());
         }
     }
 
@@ -1025,7 +1025,7 @@ impl Consumer {
         let mut event = None;
         if let Some(a) = assignment {
             if m.state.can_handle_new_assignment() {
-                let target: BTreeSet<TopicPartition> = a.into_iter().collect_set();
+                let target: VecSet<TopicPartition> = a.into_iter().collect();
                 let changed = m.target.as_ref() != Some(&target);
                 m.target = Some(target.clone());
                 if m.current.as_ref() != Some(&target) {
@@ -1087,7 +1087,7 @@ mod tests {
     use crate::config::CONSUMER_CONFIGS;
 
     fn props(pairs: &[(&str, &str)]) -> Props {
-        let map: BTreeMap<String, String> = pairs
+        let map: std::collections::BTreeMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();

@@ -13,11 +13,10 @@ use crate::metadata::{
     NO_LEADER,
 };
 use crate::sim::{Ctx, Timer};
-use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 const TICK_MS: Millis = 500;
 
@@ -34,7 +33,7 @@ struct Liveness {
 pub struct Controller {
     pub image: MetadataImage,
     pub log: Vec<MetadataRecord>,
-    brokers: BTreeMap<BrokerId, Liveness>,
+    brokers: VecMap<BrokerId, Liveness>,
     pub config: Props,
     session_timeout_ms: Millis,
     pub alive: bool,
@@ -48,7 +47,7 @@ impl Controller {
         Controller {
             image: MetadataImage::default(),
             log: Vec::new(),
-            brokers: BTreeMap::new(),
+            brokers: VecMap::new(),
             config,
             session_timeout_ms,
             alive: true,
@@ -284,8 +283,7 @@ impl Controller {
                 if self.image.topic_by_name(&name).is_some() {
                     return;
                 }
-                let raw: std::collections::BTreeMap<String, String> =
-                    config.into_iter().collect_map();
+                let raw: std::collections::BTreeMap<String, String> = config.into_iter().collect();
                 let Ok(props) = Props::parse(crate::config::TOPIC_CONFIGS, &raw, "topic") else {
                     return;
                 };

@@ -12,8 +12,8 @@ use crate::java::{string_hash_code, utils_abs};
 use crate::message::Message;
 use crate::sim::Timer;
 use crate::types::{Millis, NodeId};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 
@@ -85,10 +85,10 @@ pub struct ClassicGroup {
     initial_remaining: Option<Millis>,
     /// When the current join phase must end.
     join_deadline: Option<Millis>,
-    pub offsets: BTreeMap<TopicPartition, CommittedOffset>,
+    pub offsets: VecMap<TopicPartition, CommittedOffset>,
     /// Offsets sent to a transaction (`TxnOffsetCommit`), by producer id: they become the
     /// committed offsets only when the transaction's COMMIT marker is written.
-    pub pending_txn_offsets: BTreeMap<i64, Vec<(TopicPartition, i64)>>,
+    pub pending_txn_offsets: VecMap<i64, Vec<(TopicPartition, i64)>>,
     pub state_since: Millis,
 }
 
@@ -105,8 +105,8 @@ impl ClassicGroup {
             new_member_added: false,
             initial_remaining: None,
             join_deadline: None,
-            offsets: BTreeMap::new(),
-            pending_txn_offsets: BTreeMap::new(),
+            offsets: VecMap::new(),
+            pending_txn_offsets: VecMap::new(),
             state_since: now,
         }
     }
@@ -204,7 +204,7 @@ pub fn group_key(group: &str) -> String {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroupCoordinator {
-    pub groups: BTreeMap<String, ClassicGroup>,
+    pub groups: VecMap<String, ClassicGroup>,
     next_member: u64,
     pub initial_rebalance_delay_ms: Millis,
     pub min_session_timeout_ms: Millis,
@@ -222,7 +222,7 @@ impl GroupCoordinator {
         max_session_timeout_ms: Millis,
     ) -> Self {
         GroupCoordinator {
-            groups: BTreeMap::new(),
+            groups: VecMap::new(),
             next_member: 0,
             initial_rebalance_delay_ms,
             min_session_timeout_ms,

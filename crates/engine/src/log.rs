@@ -8,6 +8,7 @@
 
 use crate::error::ErrorCode;
 use crate::record::{BatchHeader, ControlType, Entry, Records, NO_EPOCH, NO_SEQUENCE};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -192,11 +193,11 @@ pub struct Log {
     log_end_offset: i64,
     high_watermark: i64,
     epochs: Vec<EpochEntry>,
-    producers: BTreeMap<i64, ProducerStateEntry>,
+    producers: VecMap<i64, ProducerStateEntry>,
     /// Open transactions: first offset → producer id.
-    ongoing_txns: BTreeMap<i64, i64>,
+    ongoing_txns: VecMap<i64, i64>,
     /// Completed transactions whose marker is not yet below the HW: first offset → marker offset.
-    unreplicated_txns: BTreeMap<i64, i64>,
+    unreplicated_txns: VecMap<i64, i64>,
     aborted_txns: Vec<AbortedTxn>,
     /// The log cleaner's checkpoint: everything below was cleaned at least once.
     pub first_dirty_offset: i64,
@@ -213,9 +214,9 @@ impl Log {
             log_end_offset: 0,
             high_watermark: 0,
             epochs: Vec::new(),
-            producers: BTreeMap::new(),
-            ongoing_txns: BTreeMap::new(),
-            unreplicated_txns: BTreeMap::new(),
+            producers: VecMap::new(),
+            ongoing_txns: VecMap::new(),
+            unreplicated_txns: VecMap::new(),
             aborted_txns: Vec::new(),
             first_dirty_offset: 0,
             segment_bytes: segment_bytes.max(14),
@@ -250,7 +251,7 @@ impl Log {
     pub fn producer_state(&self, producer_id: i64) -> Option<&ProducerStateEntry> {
         self.producers.get(&producer_id)
     }
-    pub fn producers(&self) -> &BTreeMap<i64, ProducerStateEntry> {
+    pub fn producers(&self) -> &VecMap<i64, ProducerStateEntry> {
         &self.producers
     }
     pub fn aborted_txns(&self) -> &[AbortedTxn] {

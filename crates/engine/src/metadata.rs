@@ -3,8 +3,8 @@
 
 use crate::config::Props;
 use crate::types::{BrokerId, TopicId, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const NO_LEADER: BrokerId = -1;
 
@@ -67,12 +67,12 @@ pub enum MetadataRecord {
 pub struct MetadataImage {
     /// Offset of the next metadata record to apply.
     pub offset: u64,
-    pub topics: BTreeMap<TopicId, TopicRecord>,
-    pub partitions: BTreeMap<Tp, PartitionRegistration>,
-    pub brokers: BTreeMap<BrokerId, BrokerRegistration>,
+    pub topics: VecMap<TopicId, TopicRecord>,
+    pub partitions: VecMap<Tp, PartitionRegistration>,
+    pub brokers: VecMap<BrokerId, BrokerRegistration>,
     /// Dynamic group configs by group id (see `share_group::GROUP_CONFIGS`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub group_configs: BTreeMap<String, Props>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub group_configs: VecMap<String, Props>,
 }
 
 impl MetadataImage {

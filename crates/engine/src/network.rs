@@ -2,27 +2,27 @@
 //! isolation of nodes, and cut links.
 
 use crate::types::{Millis, NodeId};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Network {
     pub default_latency_ms: Millis,
     /// Per-link latency overrides (both directions are stored).
-    pub latency: BTreeMap<(NodeId, NodeId), Millis>,
+    pub latency: VecMap<(NodeId, NodeId), Millis>,
     /// Nodes cut off from every other node.
-    pub isolated: BTreeSet<NodeId>,
+    pub isolated: VecSet<NodeId>,
     /// Last scheduled arrival per directed link, to keep links FIFO.
-    last_arrival: BTreeMap<(NodeId, NodeId), Millis>,
+    last_arrival: VecMap<(NodeId, NodeId), Millis>,
 }
 
 impl Network {
     pub fn new(default_latency_ms: Millis) -> Self {
         Network {
             default_latency_ms,
-            latency: BTreeMap::new(),
-            isolated: BTreeSet::new(),
-            last_arrival: BTreeMap::new(),
+            latency: VecMap::new(),
+            isolated: VecSet::new(),
+            last_arrival: VecMap::new(),
         }
     }
 

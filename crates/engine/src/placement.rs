@@ -47,9 +47,9 @@
 use crate::error::{ErrorCode, SimError};
 use crate::java::{compare_strings, string_hash_code, JavaHashKey, JavaHashSet};
 use crate::sort::SortShared;
+use crate::vecmap::VecMap;
 use rand_core::RngCore;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt;
 
 // ---------------------------------------------------------------------------------------------
@@ -522,7 +522,7 @@ impl<R: PlacementRandom> RackList<R> {
     pub fn new<'a>(mut random: R, brokers: impl IntoIterator<Item = &'a UsableBroker>) -> Self {
         let mut names: Vec<Option<String>> = Vec::new();
         let mut racks: Vec<Rack> = Vec::new();
-        let mut by_name: BTreeMap<Option<String>, usize> = BTreeMap::new();
+        let mut by_name: VecMap<Option<String>, usize> = VecMap::new();
         let mut hash_map_keys: JavaHashSet<RackKey> = JavaHashSet::new();
         let mut num_total_brokers = 0usize;
         let mut num_unfenced_brokers = 0usize;
@@ -819,7 +819,7 @@ impl RegisteredBroker {
 /// handed to the placer (Kafka's `ClusterDescriber.usableBrokers()`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClusterDescription {
-    registered: BTreeMap<i32, RegisteredBroker>,
+    registered: VecMap<i32, RegisteredBroker>,
     usable: Vec<UsableBroker>,
 }
 
@@ -828,7 +828,7 @@ impl ClusterDescription {
     /// order of Kafka's `HashMap<Integer, BrokerHeartbeatState>` filled in the given order. A
     /// repeated id replaces the earlier registration (keeping its position, as `HashMap.put`).
     pub fn new(brokers: impl IntoIterator<Item = RegisteredBroker>) -> Self {
-        let mut registered = BTreeMap::new();
+        let mut registered = VecMap::new();
         let mut ids: JavaHashSet<i32> = JavaHashSet::new();
         for broker in brokers {
             ids.insert(broker.id);
@@ -973,7 +973,7 @@ fn manual_topic_assignment(
     assignments: &[(i32, Vec<i32>)],
     cluster: &ClusterDescription,
 ) -> Result<Vec<NewPartition>, PlacementError> {
-    let mut new_parts: BTreeMap<i32, NewPartition> = BTreeMap::new();
+    let mut new_parts: VecMap<i32, NewPartition> = VecMap::new();
     let mut replication_factor: Option<usize> = None;
     for (partition, replicas) in assignments {
         if new_parts.contains_key(partition) {

@@ -14,9 +14,10 @@ use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProducerSettings {
@@ -162,7 +163,7 @@ pub struct ProducerStats {
     pub failed: u64,
     pub retries: u64,
     pub requests: u64,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,18 +181,18 @@ pub struct Producer {
     pub settings: ProducerSettings,
     pub alive: bool,
     pub metadata: ClientMetadata,
-    accumulator: BTreeMap<Tp, VecDeque<Batch>>,
+    accumulator: VecMap<Tp, VecDeque<Batch>>,
     waiting: VecDeque<PendingSend>,
-    sticky: BTreeMap<TopicId, StickyPartitioner>,
-    round_robin: BTreeMap<TopicId, RoundRobin>,
-    in_flight: BTreeMap<u64, InFlight>,
+    sticky: VecMap<TopicId, StickyPartitioner>,
+    round_robin: VecMap<TopicId, RoundRobin>,
+    in_flight: VecMap<u64, InFlight>,
     pub producer_id: i64,
     pub producer_epoch: i16,
     init_pid_in_flight: Option<u64>,
-    pub next_sequence: BTreeMap<Tp, i32>,
-    pub(crate) inflight_sequences: BTreeMap<Tp, BTreeSet<i32>>,
+    pub next_sequence: VecMap<Tp, i32>,
+    pub(crate) inflight_sequences: VecMap<Tp, VecSet<i32>>,
     /// The last sequence the broker acknowledged per partition (`lastAckedSequence`).
-    pub(crate) last_acked_sequence: BTreeMap<Tp, i32>,
+    pub(crate) last_acked_sequence: VecMap<Tp, i32>,
     pub stats: ProducerStats,
     pub last_error: Option<ClientError>,
     pub(crate) next_corr: u64,
@@ -214,17 +215,17 @@ impl Producer {
             settings,
             alive: true,
             metadata: ClientMetadata::new(bootstrap),
-            accumulator: BTreeMap::new(),
+            accumulator: VecMap::new(),
             waiting: VecDeque::new(),
-            sticky: BTreeMap::new(),
-            round_robin: BTreeMap::new(),
-            in_flight: BTreeMap::new(),
+            sticky: VecMap::new(),
+            round_robin: VecMap::new(),
+            in_flight: VecMap::new(),
             producer_id: NO_PRODUCER_ID,
             producer_epoch: -1,
             init_pid_in_flight: None,
-            next_sequence: BTreeMap::new(),
-            inflight_sequences: BTreeMap::new(),
-            last_acked_sequence: BTreeMap::new(),
+            next_sequence: VecMap::new(),
+            inflight_sequences: VecMap::new(),
+            last_acked_sequence: VecMap::new(),
             stats: ProducerStats::default(),
             last_error: None,
             next_corr: 0,
@@ -689,7 +690,7 @@ impl Producer {
     fn complete(&mut self, ctx: &mut Ctx, f: InFlight, results: Vec<ProducePartitionResult>) {
         let mut retry = Vec::new();
         let mut bump_epoch = false;
-        let mut bump_tps: BTreeSet<Tp> = BTreeSet::new();
+        let mut bump_tps: VecSet<Tp> = VecSet::new();
         let mut renumber = Vec::new();
         for b in f.batches {
             let res = results.iter().find(|r| r.tp == b.tp);
@@ -926,7 +927,7 @@ impl Producer {
 
     fn drain(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        let mut per_broker: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        let mut per_broker: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
         let mut next_wake: Option<Millis> = None;
         let mut wake = |t: Millis| next_wake = Some(next_wake.map_or(t, |n: Millis| n.min(t)));
         let tps: Vec<Tp> = self

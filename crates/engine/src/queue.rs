@@ -7,8 +7,8 @@ use crate::cluster::{Cluster, Event};
 use crate::error::{SimError, SimResult};
 use crate::trace::TraceKind;
 use crate::types::Millis;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 const TICK_MS: Millis = 10;
 
@@ -332,7 +332,7 @@ impl Cluster {
         Some((visible, q.messages.len() - visible))
     }
 
-    pub fn queue_consumer_processed(&self) -> BTreeMap<String, u64> {
+    pub fn queue_consumer_processed(&self) -> VecMap<String, u64> {
         self.queue_consumers
             .iter()
             .map(|c| (c.id.clone(), c.processed))

@@ -6,8 +6,8 @@ use crate::error::ErrorCode;
 use crate::log::Log;
 use crate::metadata::{PartitionRegistration, NO_LEADER};
 use crate::types::{BrokerId, Millis, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The leader's view of a follower (`ReplicaState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +63,7 @@ pub struct Partition {
     pub isr: Vec<BrokerId>,
     /// An ISR change sent to the controller and not yet answered.
     pub pending_isr: Option<Vec<BrokerId>>,
-    pub remote: BTreeMap<BrokerId, ReplicaState>,
+    pub remote: VecMap<BrokerId, ReplicaState>,
     pub leader_epoch_start_offset: Option<i64>,
     /// Topic config: `min.insync.replicas`.
     pub min_isr: i32,
@@ -82,7 +82,7 @@ impl Partition {
             partition_epoch: -1,
             isr: Vec::new(),
             pending_isr: None,
-            remote: BTreeMap::new(),
+            remote: VecMap::new(),
             leader_epoch_start_offset: None,
             min_isr: 1,
         }

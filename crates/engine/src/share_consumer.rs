@@ -38,12 +38,13 @@ use crate::message::{
 };
 use crate::producer::ClientError;
 use crate::sim::{Ctx, Timer};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 const fn int(name: &'static str, default: &'static str, doc: &'static str) -> ConfigDef {
     ConfigDef {
@@ -236,7 +237,7 @@ pub struct ShareConsumerStats {
     pub rejected: u64,
     /// Acknowledgements the leader refused (e.g. `INVALID_RECORD_STATE` after a lock expired).
     pub acknowledge_errors: u64,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
 }
 
 const DELIVERED_KEEP: usize = 500;
@@ -261,18 +262,18 @@ pub struct ShareConsumer {
     pub state: ShareMemberState,
     pub heartbeat_interval_ms: Millis,
     /// The partitions the coordinator assigned (shared with other members).
-    pub assignment: BTreeSet<TopicPartition>,
+    pub assignment: VecSet<TopicPartition>,
     next_heartbeat: Millis,
     find_in_flight: Option<u64>,
     heartbeat_in_flight: Option<u64>,
     coordinator_backoff_until: Millis,
     // --- fetching and acknowledging ---
     /// A `ShareFetch` in flight per leader.
-    fetches: BTreeMap<BrokerId, u64>,
+    fetches: VecMap<BrokerId, u64>,
     /// `ShareAcknowledge` requests in flight.
-    acks_in_flight: BTreeSet<u64>,
+    acks_in_flight: VecSet<u64>,
     /// Acknowledgements not sent yet.
-    pub pending_acks: BTreeMap<Tp, BTreeMap<i64, AcknowledgeType>>,
+    pub pending_acks: VecMap<Tp, VecMap<i64, AcknowledgeType>>,
     /// Acquired records not yet returned by poll().
     pub buffer: VecDeque<ShareRecord>,
     /// The records the last poll() returned.
@@ -297,7 +298,7 @@ impl ShareConsumer {
     ) -> Self {
         let settings = ShareConsumerSettings::from_props(&config);
         let mut metadata = ClientMetadata::new(bootstrap);
-        metadata.wanted = topics.iter().cloned().collect_set();
+        metadata.wanted = topics.iter().cloned().collect();
         ShareConsumer {
             name,
             idx,
@@ -313,14 +314,14 @@ impl ShareConsumer {
             member_epoch: 0,
             state: ShareMemberState::Joining,
             heartbeat_interval_ms: 0,
-            assignment: BTreeSet::new(),
+            assignment: VecSet::new(),
             next_heartbeat: 0,
             find_in_flight: None,
             heartbeat_in_flight: None,
             coordinator_backoff_until: 0,
-            fetches: BTreeMap::new(),
-            acks_in_flight: BTreeSet::new(),
-            pending_acks: BTreeMap::new(),
+            fetches: VecMap::new(),
+            acks_in_flight: VecSet::new(),
+            pending_acks: VecMap::new(),
             buffer: VecDeque::new(),
             batch: Vec::new(),
             stats: ShareConsumerStats::default(),
@@ -582,7 +583,7 @@ impl ShareConsumer {
                 self.next_heartbeat = now + self.heartbeat_interval_ms;
                 self.state = ShareMemberState::Stable;
                 if let Some(a) = assignment {
-                    let new: BTreeSet<TopicPartition> = a.into_iter().collect_set();
+                    let new: VecSet<TopicPartition> = a.into_iter().collect();
                     if new != self.assignment || joined {
                         let v: Vec<String> = new.iter().map(|tp| tp.to_string()).collect();
                         self.event(
@@ -830,7 +831,7 @@ impl ShareConsumer {
             }
             let take = (self.settings.max_poll_records as usize).min(self.buffer.len());
             let mut polled: Vec<ShareRecord> = self.buffer.drain(..take).collect();
-            let mut per_tp: BTreeMap<Tp, (i64, i64, usize)> = BTreeMap::new();
+            let mut per_tp: VecMap<Tp, (i64, i64, usize)> = VecMap::new();
             for (i, r) in polled.iter_mut().enumerate() {
                 r.done_at = now + self.processing_ms * (i as u64 + 1);
                 self.stats.delivered += 1;
@@ -892,7 +893,7 @@ impl ShareConsumer {
         let idle = self.batch.is_empty() && self.buffer.is_empty();
         let fetching =
             idle && self.member_epoch > 0 && matches!(self.state, ShareMemberState::Stable);
-        let mut by_leader: BTreeMap<BrokerId, Vec<ShareFetchPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<ShareFetchPartition>> = VecMap::new();
         if fetching {
             for tp in self.assigned_tps() {
                 match self.metadata.leader(tp) {
@@ -909,8 +910,8 @@ impl ShareConsumer {
             }
         }
         // Acknowledgements ride on those fetches, or go on their own.
-        let mut ack_only: BTreeMap<BrokerId, Vec<(Tp, Vec<ShareAcknowledgementBatch>)>> =
-            BTreeMap::new();
+        let mut ack_only: VecMap<BrokerId, Vec<(Tp, Vec<ShareAcknowledgementBatch>)>> =
+            VecMap::new();
         let pending: Vec<Tp> = self.pending_acks.keys().copied().collect();
         for tp in pending {
             let Some(l) = self.metadata.leader(tp) else {
@@ -1074,8 +1075,8 @@ impl ShareConsumer {
                 .or_default()
                 .insert(r.offset, AcknowledgeType::Release);
         }
-        let mut leaders: BTreeMap<BrokerId, Vec<(Tp, Vec<ShareAcknowledgementBatch>)>> =
-            BTreeMap::new();
+        let mut leaders: VecMap<BrokerId, Vec<(Tp, Vec<ShareAcknowledgementBatch>)>> =
+            VecMap::new();
         for tp in self.assigned_tps() {
             if let Some(l) = self.metadata.leader(tp) {
                 leaders.entry(l).or_default();

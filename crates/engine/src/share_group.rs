@@ -33,11 +33,11 @@ use crate::error::ErrorCode;
 use crate::java::{string_hash_code, JavaHashSet};
 use crate::message::Message;
 use crate::sim::Ctx;
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{Millis, NodeId};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The member epoch a member sends to leave the group.
 pub const LEAVE_GROUP_MEMBER_EPOCH: i32 = -1;
@@ -109,7 +109,7 @@ pub struct ShareGroupMember {
     /// As the member sent them.
     pub subscribed_topics: Vec<String>,
     /// The partitions the member may fetch from (its assignment at its epoch).
-    pub assigned: BTreeSet<TopicPartition>,
+    pub assigned: VecSet<TopicPartition>,
     /// Where its heartbeats come from (for views).
     pub client: NodeId,
     /// The last heartbeat (the session timeout runs from here).
@@ -125,9 +125,9 @@ pub struct ShareGroup {
     pub assignment_epoch: i32,
     pub members: Vec<ShareGroupMember>,
     /// Target assignment by member id.
-    pub target: BTreeMap<String, BTreeSet<TopicPartition>>,
+    pub target: VecMap<String, VecSet<TopicPartition>>,
     /// Partition counts of the subscribed topics when the group epoch was last bumped.
-    pub subscription_metadata: BTreeMap<String, i32>,
+    pub subscription_metadata: VecMap<String, i32>,
 }
 
 impl ShareGroup {
@@ -137,8 +137,8 @@ impl ShareGroup {
             group_epoch: 0,
             assignment_epoch: 0,
             members: Vec::new(),
-            target: BTreeMap::new(),
-            subscription_metadata: BTreeMap::new(),
+            target: VecMap::new(),
+            subscription_metadata: VecMap::new(),
         }
     }
 
@@ -154,19 +154,19 @@ impl ShareGroup {
         self.members.iter().find(|m| m.member_id == member_id)
     }
 
-    fn subscription_metadata_for(&self, topics: &BTreeMap<String, i32>) -> BTreeMap<String, i32> {
+    fn subscription_metadata_for(&self, topics: &VecMap<String, i32>) -> VecMap<String, i32> {
         self.members
             .iter()
             .flat_map(|m| m.subscribed_topics.iter())
             .filter_map(|t| topics.get(t).map(|n| (t.clone(), *n)))
-            .collect_map()
+            .collect()
     }
 }
 
 /// The share groups one coordinator runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareGroupCoordinator {
-    pub groups: BTreeMap<String, ShareGroup>,
+    pub groups: VecMap<String, ShareGroup>,
 }
 
 /// A member as the share assignor sees it.
@@ -175,7 +175,7 @@ pub struct ShareAssignorMember {
     pub member_id: String,
     pub subscribed_topics: Vec<String>,
     /// The member's current target assignment.
-    pub assignment: BTreeSet<TopicPartition>,
+    pub assignment: VecSet<TopicPartition>,
 }
 
 /// Kafka 4.0's `SimpleAssignor` (group-coordinator `assignor/SimpleAssignor.java`). `members`
@@ -183,12 +183,12 @@ pub struct ShareAssignorMember {
 /// `partitions_per_topic` holds the topics that exist. Every member appears in the result.
 pub fn simple_assign(
     members: &[ShareAssignorMember],
-    partitions_per_topic: &BTreeMap<String, i32>,
-) -> BTreeMap<String, BTreeSet<TopicPartition>> {
-    let mut result: BTreeMap<String, BTreeSet<TopicPartition>> = members
+    partitions_per_topic: &VecMap<String, i32>,
+) -> VecMap<String, VecSet<TopicPartition>> {
+    let mut result: VecMap<String, VecSet<TopicPartition>> = members
         .iter()
-        .map(|m| (m.member_id.clone(), BTreeSet::new()))
-        .collect_map();
+        .map(|m| (m.member_id.clone(), VecSet::new()))
+        .collect();
     if members.is_empty() {
         return result;
     }
@@ -198,10 +198,8 @@ pub fn simple_assign(
         ids.insert(m.member_id.clone());
     }
     let order: Vec<String> = ids.to_vec();
-    let by_id: BTreeMap<&str, &ShareAssignorMember> = members
-        .iter()
-        .map(|m| (m.member_id.as_str(), m))
-        .collect_map();
+    let by_id: VecMap<&str, &ShareAssignorMember> =
+        members.iter().map(|m| (m.member_id.as_str(), m)).collect();
     // A member's subscribed topic ids: its HashSet of names, resolved against the metadata.
     let subscribed = |m: &ShareAssignorMember| -> Vec<String> {
         let mut names = JavaHashSet::new();
@@ -224,7 +222,7 @@ pub fn simple_assign(
             .collect()
     };
     // The current assignment by partition.
-    let mut current: BTreeMap<TopicPartition, Vec<String>> = BTreeMap::new();
+    let mut current: VecMap<TopicPartition, Vec<String>> = VecMap::new();
     for id in &order {
         if let Some(m) = by_id.get(id.as_str()) {
             for tp in &m.assignment {
@@ -232,11 +230,11 @@ pub fn simple_assign(
             }
         }
     }
-    let mut new: BTreeMap<TopicPartition, Vec<String>> = BTreeMap::new();
+    let mut new: VecMap<TopicPartition, Vec<String>> = VecMap::new();
     // ModernGroup.subscriptionType: homogeneous when every member subscribes to the same names.
-    let name_sets: Vec<BTreeSet<&String>> = members
+    let name_sets: Vec<VecSet<&String>> = members
         .iter()
-        .map(|m| m.subscribed_topics.iter().collect_set())
+        .map(|m| m.subscribed_topics.iter().collect())
         .collect();
     let homogeneous = name_sets.windows(2).all(|w| w.first() == w.get(1));
     if homogeneous {
@@ -276,7 +274,7 @@ pub fn simple_assign(
         // memberToPartitionsSubscription: a HashMap over the members that subscribe to
         // something that exists.
         let mut m2p_ids = JavaHashSet::new();
-        let mut m2p: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
+        let mut m2p: VecMap<String, Vec<TopicPartition>> = VecMap::new();
         for id in &order {
             let Some(m) = by_id.get(id.as_str()) else {
                 continue;
@@ -290,7 +288,7 @@ pub fn simple_assign(
         }
         let m2p_order = m2p_ids.to_vec();
         let mut targets: Vec<TopicPartition> = Vec::new();
-        let mut topic_members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut topic_members: VecMap<String, Vec<String>> = VecMap::new();
         for id in &m2p_order {
             for tp in m2p.get(id).into_iter().flatten() {
                 if !targets.contains(tp) {
@@ -309,7 +307,7 @@ pub fn simple_assign(
             }
         }
         // Step 2: round-robin, per topic, over the topic's subscribers.
-        let mut unassigned: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
+        let mut unassigned: VecMap<String, Vec<TopicPartition>> = VecMap::new();
         for tp in &targets {
             if !new.contains_key(tp) && !current.contains_key(tp) {
                 unassigned
@@ -352,7 +350,7 @@ pub fn simple_assign(
 fn member_hash_assignment(
     partitions: &[TopicPartition],
     member_ids: &[String],
-    assignment: &mut BTreeMap<TopicPartition, Vec<String>>,
+    assignment: &mut VecMap<TopicPartition, Vec<String>>,
 ) {
     if partitions.is_empty() {
         return;
@@ -371,7 +369,7 @@ fn member_hash_assignment(
 fn round_robin_assignment(
     member_ids: &[String],
     partitions: &[TopicPartition],
-    assignment: &mut BTreeMap<TopicPartition, Vec<String>>,
+    assignment: &mut VecMap<TopicPartition, Vec<String>>,
 ) {
     if member_ids.is_empty() {
         return;
@@ -395,7 +393,7 @@ fn error_response(corr: u64, error: ErrorCode) -> Message {
     }
 }
 
-fn list(set: &BTreeSet<TopicPartition>) -> String {
+fn list(set: &VecSet<TopicPartition>) -> String {
     let v: Vec<String> = set.iter().map(|tp| tp.to_string()).collect();
     format!("[{}]", v.join(", "))
 }
@@ -416,7 +414,7 @@ impl ShareGroupCoordinator {
         now: Millis,
         from: NodeId,
         req: Heartbeat,
-        topics: &BTreeMap<String, i32>,
+        topics: &VecMap<String, i32>,
         interval_ms: i32,
     ) -> (Message, Vec<String>) {
         let mut notes = Vec::new();
@@ -493,7 +491,7 @@ impl ShareGroupCoordinator {
                     member_epoch: 0,
                     previous_member_epoch: 0,
                     subscribed_topics: Vec::new(),
-                    assigned: BTreeSet::new(),
+                    assigned: VecSet::new(),
                     client: from,
                     last_heartbeat: now,
                 }
@@ -550,7 +548,7 @@ impl ShareGroupCoordinator {
                     format!(
                         "{} {}",
                         m.member_id.get(..8).unwrap_or(&m.member_id),
-                        list(g.target.get(&m.member_id).unwrap_or(&BTreeSet::new()))
+                        list(g.target.get(&m.member_id).unwrap_or(&VecSet::new()))
                     )
                 })
                 .collect();
@@ -588,7 +586,7 @@ impl ShareGroupCoordinator {
         &mut self,
         now: Millis,
         session_ms: impl Fn(&str) -> Millis,
-        topics: &BTreeMap<String, i32>,
+        topics: &VecMap<String, i32>,
     ) -> Vec<(String, String)> {
         let mut notes = Vec::new();
         for (name, g) in self.groups.iter_mut() {
@@ -615,7 +613,7 @@ impl ShareGroupCoordinator {
 }
 
 /// `shareGroupFenceMember`: remove the member and bump the group epoch.
-fn fence_member(g: &mut ShareGroup, member_id: &str, topics: &BTreeMap<String, i32>) {
+fn fence_member(g: &mut ShareGroup, member_id: &str, topics: &VecMap<String, i32>) {
     g.members.retain(|m| m.member_id != member_id);
     g.target.remove(member_id);
     g.subscription_metadata = g.subscription_metadata_for(topics);
@@ -633,12 +631,12 @@ impl crate::broker::Broker {
             .max(1) as Millis
     }
 
-    fn topic_partition_counts(&self) -> BTreeMap<String, i32> {
+    fn topic_partition_counts(&self) -> VecMap<String, i32> {
         self.metadata
             .topics
             .values()
             .map(|t| (t.name.clone(), t.partitions))
-            .collect_map()
+            .collect()
     }
 
     /// `ShareGroupHeartbeat`, answered by the coordinator of the group's
@@ -775,7 +773,7 @@ mod tests {
         }
     }
 
-    fn tps(items: &[(&str, i32)]) -> BTreeSet<TopicPartition> {
+    fn tps(items: &[(&str, i32)]) -> VecSet<TopicPartition> {
         items
             .iter()
             .map(|(t, p)| TopicPartition::new(*t, *p))
@@ -785,7 +783,7 @@ mod tests {
     #[test]
     fn one_partition_is_shared_by_every_member() {
         // SimpleAssignorTest.testAssignWithOneMemberOneTopic / more members than partitions.
-        let topics = BTreeMap::from([("t".to_string(), 1)]);
+        let topics = VecMap::from([("t".to_string(), 1)]);
         let members = [
             member("m1", &["t"], &[]),
             member("m2", &["t"], &[]),
@@ -801,7 +799,7 @@ mod tests {
     fn members_hash_to_partitions_and_the_rest_go_round_robin() {
         // memberHashAssignment: abs(hashCode % n). "m1".hashCode() = 109·31 + 49 = 3428.
         assert_eq!(string_hash_code("m1"), 109 * 31 + 49);
-        let topics = BTreeMap::from([("t".to_string(), 4)]);
+        let topics = VecMap::from([("t".to_string(), 4)]);
         let members = [member("m1", &["t"], &[]), member("m2", &["t"], &[])];
         let a = simple_assign(&members, &topics);
         // m1 → t-0 (3428 % 4), m2 → t-1 (3429 % 4); t-2 and t-3 go round-robin over the
@@ -812,7 +810,7 @@ mod tests {
 
     #[test]
     fn partitions_nobody_hashed_to_stay_with_their_current_members() {
-        let topics = BTreeMap::from([("t".to_string(), 4)]);
+        let topics = VecMap::from([("t".to_string(), 4)]);
         // m1 had t-2 and t-3. Now m1 hashes to t-0 and m2 to t-1; nobody hashes to t-2 or
         // t-3, so they stay with m1 (step 3) instead of going round-robin.
         let members = [
@@ -826,7 +824,7 @@ mod tests {
 
     #[test]
     fn heterogeneous_members_get_only_their_topics() {
-        let topics = BTreeMap::from([("a".to_string(), 1), ("b".to_string(), 2)]);
+        let topics = VecMap::from([("a".to_string(), 1), ("b".to_string(), 2)]);
         let members = [member("m1", &["a"], &[]), member("m2", &["a", "b"], &[])];
         let a = simple_assign(&members, &topics);
         assert_eq!(a.get("m1"), Some(&tps(&[("a", 0)])));
@@ -838,12 +836,12 @@ mod tests {
 
     #[test]
     fn every_member_gets_a_partition_when_there_are_more_members_than_partitions() {
-        let topics = BTreeMap::from([("t".to_string(), 2)]);
+        let topics = VecMap::from([("t".to_string(), 2)]);
         let ids: Vec<String> = (0..6).map(|i| format!("member-{i}")).collect();
         let members: Vec<ShareAssignorMember> =
             ids.iter().map(|id| member(id, &["t"], &[])).collect();
         let a = simple_assign(&members, &topics);
-        let mut covered = BTreeSet::new();
+        let mut covered = VecSet::new();
         for id in &ids {
             let set = a.get(id).expect("every member is in the result");
             assert!(!set.is_empty(), "{id} got nothing");
@@ -855,7 +853,7 @@ mod tests {
     #[test]
     fn heartbeat_joins_leaves_and_fences() {
         let mut c = ShareGroupCoordinator::default();
-        let topics = BTreeMap::from([("t".to_string(), 1)]);
+        let topics = VecMap::from([("t".to_string(), 1)]);
         let hb = |id: &str, epoch: i32, subscribe: bool| Heartbeat {
             corr: 1,
             group: "g".into(),

@@ -56,6 +56,7 @@ use crate::record::Records;
 use crate::sim::{Ctx, Timer};
 use crate::trace::TraceKind;
 use crate::types::{Millis, NodeId, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -538,14 +539,14 @@ pub(crate) struct DelayedShareFetch {
     max_bytes: usize,
     fetch: Vec<Tp>,
     /// Partitions that only carried acknowledgements, and every acknowledgement outcome.
-    acks: BTreeMap<Tp, Option<ErrorCode>>,
+    acks: VecMap<Tp, Option<ErrorCode>>,
 }
 
 /// The share-partitions a broker leads, and its parked share fetches (`SharePartitionManager`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharePartitionManager {
-    pub partitions: BTreeMap<(String, Tp), SharePartition>,
-    pub(crate) delayed: BTreeMap<u64, DelayedShareFetch>,
+    pub partitions: VecMap<(String, Tp), SharePartition>,
+    pub(crate) delayed: VecMap<u64, DelayedShareFetch>,
     /// When the pending `ShareLockTimeout` timer fires.
     lock_timer_at: Option<Millis>,
 }
@@ -834,7 +835,7 @@ impl crate::broker::Broker {
             );
             return;
         }
-        let mut acks = BTreeMap::new();
+        let mut acks = VecMap::new();
         let mut fetch = Vec::new();
         for p in &partitions {
             let r = self.share_acknowledge(ctx, &group, &member_id, p.tp, &p.acknowledgements);

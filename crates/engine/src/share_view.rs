@@ -7,6 +7,7 @@ use crate::cluster::{Client, Cluster};
 use crate::share_partition::{RecordState, SharePartitionStats};
 use crate::sort::SortShared;
 use crate::types::{BrokerId, Millis};
+use crate::vecmap::VecMap;
 use crate::view::ClientErrorView;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -138,7 +139,7 @@ pub struct ShareConsumerView {
     pub released: u64,
     pub rejected: u64,
     pub acknowledge_errors: u64,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
     pub last_error: Option<ClientErrorView>,
 }
 
@@ -181,7 +182,7 @@ impl Cluster {
     pub fn share_group_view(&self, group: &str) -> ShareGroupView {
         let coord = self.share_group_coordinator(group);
         let mut partitions: Vec<SharePartitionView> = Vec::new();
-        let mut acquired_by: BTreeMap<String, usize> = BTreeMap::new();
+        let mut acquired_by: VecMap<String, usize> = VecMap::new();
         for b in self.brokers.values().filter(|b| b.alive) {
             for ((g, tp), sp) in &b.share_partitions.partitions {
                 if g != group || self.leader_of(*tp) != Some(b.id) {

@@ -11,8 +11,8 @@ use crate::producer::{ClientError, Producer};
 use crate::sim::{Ctx, Timer};
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::vecmap::VecSet;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TxnPhase {
@@ -71,8 +71,8 @@ pub struct TransactionManager {
     group_coordinator: Option<BrokerId>,
     request: Option<(u64, Request)>,
     /// Partitions added to the current transaction.
-    pub partitions: BTreeSet<Tp>,
-    pending: BTreeSet<Tp>,
+    pub partitions: VecSet<Tp>,
+    pending: VecSet<Tp>,
     pub offsets: Option<PendingOffsets>,
     /// Records sent in the current transaction (simulator ids, for the ledger).
     pub record_ids: Vec<u64>,
@@ -97,8 +97,8 @@ impl TransactionManager {
             coordinator: None,
             group_coordinator: None,
             request: None,
-            partitions: BTreeSet::new(),
-            pending: BTreeSet::new(),
+            partitions: VecSet::new(),
+            pending: VecSet::new(),
             offsets: None,
             record_ids: Vec::new(),
             backoff_until: 0,

@@ -9,8 +9,8 @@ use crate::error::ErrorCode;
 use crate::java::{string_hash_code, utils_abs};
 use crate::message::Message;
 use crate::types::{Millis, NodeId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 pub const TXN_TOPIC: &str = "__transaction_state";
 
@@ -51,13 +51,13 @@ pub struct TxnMetadata {
     pub producer_id: i64,
     pub producer_epoch: i16,
     pub state: TxnState,
-    pub partitions: BTreeSet<Tp>,
+    pub partitions: VecSet<Tp>,
     pub timeout_ms: i64,
     pub start_ms: Millis,
     /// Partitions whose marker has not been acknowledged yet.
-    pub pending_markers: BTreeSet<Tp>,
+    pub pending_markers: VecSet<Tp>,
     /// A marker request is in flight for these partitions.
-    pub markers_in_flight: BTreeSet<Tp>,
+    pub markers_in_flight: VecSet<Tp>,
 }
 
 /// What the broker must do for the transaction coordinator.
@@ -110,14 +110,14 @@ impl TxnAfter {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransactionCoordinator {
-    pub txns: BTreeMap<String, TxnMetadata>,
+    pub txns: VecMap<String, TxnMetadata>,
     /// Transactions whose latest state change is not durable yet, with their metadata from
     /// before it (Kafka's `TransactionMetadata.pendingState`: the change is appended to
     /// `__transaction_state` and only takes effect in `completeTransitionTo` once the ISR
     /// has it). While one is pending the coordinator answers CONCURRENT_TRANSACTIONS, sends
     /// no markers and times nothing out; a failed append restores the old metadata.
     #[serde(default)]
-    pub transitions: BTreeMap<String, TxnMetadata>,
+    pub transitions: VecMap<String, TxnMetadata>,
     /// Producer ids this coordinator hands out: a block per broker.
     pub pid_base: i64,
     next_pid: i64,
@@ -131,8 +131,8 @@ fn reply(to: NodeId, msg: Message) -> TxnEffect {
 impl TransactionCoordinator {
     pub fn new(pid_base: i64, max_timeout_ms: i64) -> Self {
         TransactionCoordinator {
-            txns: BTreeMap::new(),
-            transitions: BTreeMap::new(),
+            txns: VecMap::new(),
+            transitions: VecMap::new(),
             pid_base,
             next_pid: 0,
             max_timeout_ms,
@@ -240,11 +240,11 @@ impl TransactionCoordinator {
                     producer_id: pid,
                     producer_epoch: 0,
                     state: TxnState::Empty,
-                    partitions: BTreeSet::new(),
+                    partitions: VecSet::new(),
                     timeout_ms,
                     start_ms: now,
-                    pending_markers: BTreeSet::new(),
-                    markers_in_flight: BTreeSet::new(),
+                    pending_markers: VecSet::new(),
+                    markers_in_flight: VecSet::new(),
                 };
                 // Kafka caches the new id with NO_PRODUCER_EPOCH before the append; a failed
                 // append leaves it there, and the retry gets epoch 0 again.

@@ -43,7 +43,8 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
 }
 
 /// Borrowing iterator over a map's entries, in key order.
-pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+pub type Iter<'a, K, V> =
+    std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 /// Mutable iterator over a map's entries, in key order.
 pub type IterMut<'a, K, V> =
     std::iter::Map<std::slice::IterMut<'a, (K, V)>, fn(&'a mut (K, V)) -> (&'a K, &'a mut V)>;
@@ -221,9 +222,7 @@ impl<K: Ord, V> VecMap<K, V> {
         R: RangeBounds<Q>,
     {
         let r = self.bounds(&range);
-        self.entries[r]
-            .iter()
-            .map(pair as fn(&(K, V)) -> (&K, &V))
+        self.entries[r].iter().map(pair as fn(&(K, V)) -> (&K, &V))
     }
     pub fn range_mut<Q, R>(&mut self, range: R) -> IterMut<'_, K, V>
     where
@@ -322,14 +321,16 @@ impl<'a, K, V> VacantEntry<'a, K, V> {
     }
 }
 
+/// `map[&key]`, as `BTreeMap`'s index: it panics if the key is absent, exactly as the
+/// `BTreeMap` it replaces did (the tests index maps of brokers, groups and transactions).
+/// Engine code reachable from input uses `get`.
 impl<K: Ord, V, Q> Index<&Q> for VecMap<K, V>
 where
     K: Borrow<Q>,
     Q: Ord + ?Sized,
 {
     type Output = V;
-    /// Panics if the key is absent, as `BTreeMap`'s index does; the engine uses it only where
-    /// the key was just checked or inserted.
+    #[allow(clippy::panic)]
     fn index(&self, key: &Q) -> &V {
         match self.get(key) {
             Some(v) => v,
@@ -407,7 +408,10 @@ where
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut m = VecMap::new();
                 while let Some((k, v)) = a.next_entry()? {
                     m.insert(k, v);

@@ -7,8 +7,9 @@ use crate::ledger::{HistoryEvent, LedgerEntry, Outcome};
 use crate::log::Log;
 use crate::message::Acks;
 use crate::replica::Role;
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 use crate::types::{BrokerId, Millis, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -101,7 +102,7 @@ pub struct ProducerView {
     pub failed: u64,
     pub retries: u64,
     pub pending: usize,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
     pub last_error: Option<ClientErrorView>,
     pub config: BTreeMap<String, String>,
     pub workload: Option<f64>,
@@ -114,7 +115,7 @@ pub struct ProducerView {
     pub txns_committed: u64,
     pub txns_aborted: u64,
     /// Next sequence number per partition ("topic-partition" → sequence).
-    pub sequences: BTreeMap<String, i32>,
+    pub sequences: VecMap<String, i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,7 +152,7 @@ pub struct ConsumerView {
     pub isolation: String,
     pub assignment: Vec<ConsumerPartitionView>,
     pub consumed: u64,
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
     pub last_error: Option<ClientErrorView>,
     /// Records of aborted transactions this consumer's application received.
     pub aborted_reads: u64,
@@ -768,7 +769,7 @@ impl Cluster {
                         .next_sequence
                         .iter()
                         .map(|(tp, s)| (format!("{}-{}", self.tp_name(*tp), tp.partition), *s))
-                        .collect_map(),
+                        .collect(),
                 }),
                 Client::ShareConsumer(_) => {}
                 Client::Consumer(c) => consumers.push(ConsumerView {
@@ -973,7 +974,7 @@ impl Cluster {
 
     pub fn group_view(&self, group: &str) -> Option<GroupView> {
         // A group id is a KIP-848 consumer group or a classic group.
-        let no_offsets = BTreeMap::new();
+        let no_offsets = VecMap::new();
         let (coordinator, head, offsets) = match self.consumer_group_coordinator(group) {
             Some((coordinator, cg)) => {
                 // Its committed offsets are kept apart from it (see consumer_group.rs).

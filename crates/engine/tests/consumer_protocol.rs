@@ -15,6 +15,7 @@ use kafka_sim::consumer_group::{
 use kafka_sim::group::{Effect, GroupCoordinator};
 use kafka_sim::message::Message;
 use kafka_sim::types::NodeId;
+use kafka_sim::vecmap::VecMap;
 use kafka_sim::view::GroupView;
 use kafka_sim::workload::Workload;
 use kafka_sim::{Cluster, ClusterSpec, ErrorCode};
@@ -516,8 +517,8 @@ fn classic_only_configs_are_refused_with_the_consumer_protocol() {
 
 // --- the coordinator alone ---------------------------------------------------------------
 
-fn topics() -> BTreeMap<String, i32> {
-    BTreeMap::from([("t".to_string(), 4)])
+fn topics() -> VecMap<String, i32> {
+    VecMap::from([("t".to_string(), 4)])
 }
 
 fn hb(
@@ -697,7 +698,7 @@ fn a_partition_count_change_bumps_the_group_epoch() {
         &topics(),
     );
     assert_eq!(response(&fx), (None, 1, Some(vec![0, 1, 2, 3])));
-    let more = BTreeMap::from([("t".to_string(), 6)]);
+    let more = VecMap::from([("t".to_string(), 6)]);
     let fx = gc.consumer_group_heartbeat(1, NodeId::Client(0), 2, hb("a", 1, None, None), &more);
     assert_eq!(response(&fx), (None, 2, Some(vec![0, 1, 2, 3, 4, 5])));
 }

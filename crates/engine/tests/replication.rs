@@ -34,7 +34,13 @@ fn leo(c: &Cluster, broker: i32) -> i64 {
 }
 
 fn errors(c: &Cluster, name: &str) -> BTreeMap<String, u64> {
-    c.producer(name).unwrap().stats.errors.clone()
+    c.producer(name)
+        .unwrap()
+        .stats
+        .errors
+        .clone()
+        .into_iter()
+        .collect()
 }
 
 #[test]

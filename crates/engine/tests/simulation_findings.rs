@@ -10,7 +10,7 @@ use kafka_sim::record::Record;
 use kafka_sim::scenario::{Scenario, Session};
 use kafka_sim::types::Tp;
 use kafka_sim::{Cluster, ClusterSpec};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 fn finding(name: &str) -> Scenario {
     let path = format!("{}/tests/fuzz_findings/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -80,9 +80,9 @@ fn set_assignment_forgets_handed_records_of_revoked_partitions() {
     k.handoff = true;
     k.set_assignment([tp0, tp1].into_iter().collect());
     k.handed = vec![(tp0, rec(0)), (tp1, rec(1)), (tp0, rec(2))];
-    k.set_assignment(BTreeSet::from([tp1]));
+    k.set_assignment(kafka_sim::vecmap::VecSet::from([tp1]));
     assert_eq!(k.handed, vec![(tp1, rec(1))]);
-    k.set_assignment(BTreeSet::new());
+    k.set_assignment(kafka_sim::vecmap::VecSet::new());
     assert!(k.handed.is_empty());
 }
 
