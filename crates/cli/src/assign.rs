@@ -12,7 +12,7 @@
 //! with one such object per rebalance until the assignment is stable. Invalid input prints one
 //! line on stderr and exits with status 2.
 
-use std::collections::BTreeMap;
+use kafka_sim::vecmap::VecMap;
 use std::io::Read;
 
 use kafka_sim::assignor::{
@@ -27,7 +27,7 @@ pub const USAGE: &str =
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Input {
-    topics: BTreeMap<String, i32>,
+    topics: VecMap<String, i32>,
     members: Vec<MemberInput>,
 }
 

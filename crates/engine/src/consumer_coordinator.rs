@@ -11,12 +11,10 @@ use crate::consumer::{CommitMode, Consumer, ConsumerSettings};
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{CoordinatorType, Message};
 use crate::sim::{Ctx, Timer};
-use crate::sort::CollectInserted;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -918,7 +916,6 @@ impl Consumer {
                 }
             }
         }
-        let counts: BTreeMap<String, i32> = counts.into_iter().collect_map();
         match assign_with_context(name, &counts, members, &AssignContext::default()) {
             Ok(out) => {
                 if !out.withheld.is_empty() {

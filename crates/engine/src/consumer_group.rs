@@ -37,11 +37,9 @@ use crate::error::ErrorCode;
 use crate::group::{group_key, AfterAppend, Effect, GroupCoordinator, GroupState};
 use crate::java::JavaHashSet;
 use crate::message::Message;
-use crate::sort::CollectInserted;
 use crate::types::{Millis, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The member epoch a member sends to leave the group.
 pub const LEAVE_GROUP_MEMBER_EPOCH: i32 = -1;
@@ -867,9 +865,7 @@ fn update_target_assignment(
         };
         members.push(spec(updated, target));
     }
-    let metadata: BTreeMap<String, i32> =
-        metadata.iter().map(|(t, n)| (t.clone(), *n)).collect_map();
-    let result = assign_by_name(assignor, &metadata, &BTreeMap::new(), &members)
+    let result = assign_by_name(assignor, metadata, &VecMap::new(), &members)
         .map_err(|_| ErrorCode::UnknownServerError)?;
     let mut records = Vec::new();
     let mut summary = Vec::new();

@@ -1387,7 +1387,7 @@ fn report(
     out.checks = r.checker.checks();
     out.sim_ms = r.c.now();
     out.violations = r.checker.violations().to_vec();
-    out.counts = r.checker.counts.clone();
+    out.counts = r.checker.counts.clone().into_iter().collect();
     out.evaluations = r
         .checker
         .evaluations
@@ -1398,7 +1398,7 @@ fn report(
     out.trace_hash = format!("{:016x}", r.c.trace_hash());
     out.refused = r.refused;
     if let Some(a) = &r.last_audit {
-        out.anomalies = a.anomalies();
+        out.anomalies = a.anomalies().into_iter().collect();
         for an in &out.anomalies {
             if let Some(e) = a.example(*an) {
                 out.examples.insert(an.name().to_string(), e);

@@ -27,10 +27,9 @@ use crate::log::Log;
 use crate::message::{Acks, Isolation};
 use crate::processor::{Guarantee, PipelineCheck};
 use crate::replica::Role;
-use crate::sort::CollectInserted;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
+use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// When an invariant is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,8 +330,8 @@ struct LogMark {
 /// record has the same key), learnt while scanning the logs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyIndex {
-    by_id: BTreeMap<u64, u64>,
-    latest: BTreeMap<(Tp, u64), i64>,
+    by_id: VecMap<u64, u64>,
+    latest: VecMap<(Tp, u64), i64>,
 }
 
 impl KeyIndex {
@@ -367,20 +366,20 @@ const KEEP_PER_INVARIANT: usize = 3;
 /// The stateful checker: call [`Checker::after_event`] after every event.
 #[derive(Debug, Clone, Default)]
 pub struct Checker {
-    topics: BTreeMap<TopicId, TopicFacts>,
+    topics: VecMap<TopicId, TopicFacts>,
     facts_version: Option<u64>,
-    logs: BTreeMap<(BrokerId, Tp), LogMark>,
-    leader_hw: BTreeMap<(BrokerId, Tp), (i32, i64)>,
-    commits_seen: BTreeMap<BrokerId, u64>,
+    logs: VecMap<(BrokerId, Tp), LogMark>,
+    leader_hw: VecMap<(BrokerId, Tp), (i32, i64)>,
+    commits_seen: VecMap<BrokerId, u64>,
     pub keys: KeyIndex,
     /// The most brokers failed (stopped or isolated) at once so far.
     pub max_failed: usize,
     /// Events (and commands) checked.
     pub events: u64,
     /// Individual checks evaluated, per invariant.
-    pub evaluations: BTreeMap<&'static str, u64>,
+    pub evaluations: VecMap<&'static str, u64>,
     /// Violations found, per invariant.
-    pub counts: BTreeMap<String, u64>,
+    pub counts: VecMap<String, u64>,
     violations: Vec<Violation>,
 }
 
@@ -723,7 +722,7 @@ impl Checker {
             self.commits_seen.insert(*bid, max_id);
         }
         // (c) what the running consumers own.
-        let mut owners: BTreeMap<(String, i32), BTreeMap<Tp, String>> = BTreeMap::new();
+        let mut owners: VecMap<(String, i32), VecMap<Tp, String>> = VecMap::new();
         for client in &c.clients {
             let Client::Consumer(k) = client else {
                 continue;
@@ -804,12 +803,12 @@ impl Checker {
             ));
         }
         self.count(IDEMPOTENT, audit.duplicate_candidates);
-        let unclean_topics: BTreeSet<&str> = self
+        let unclean_topics: VecSet<&str> = self
             .topics
             .values()
             .filter(|f| f.unclean)
             .map(|f| f.name.as_str())
-            .collect_set();
+            .collect();
         let dups: Vec<&DuplicateRecord> = audit
             .duplicates
             .iter()
@@ -911,7 +910,7 @@ fn check_pair(prev: Option<i64>, offset: i64, dense: bool, out: &mut Vec<(&'stat
 }
 
 fn classic_double_owner(g: &ClassicGroup) -> Option<String> {
-    let mut owner: BTreeMap<&crate::assignor::TopicPartition, &str> = BTreeMap::new();
+    let mut owner: VecMap<&crate::assignor::TopicPartition, &str> = VecMap::new();
     for m in &g.members {
         for tp in &m.assignment {
             if let Some(other) = owner.insert(tp, &m.member_id) {
@@ -926,7 +925,7 @@ fn classic_double_owner(g: &ClassicGroup) -> Option<String> {
 }
 
 fn consumer_group_double_owner(g: &ConsumerGroup) -> Option<String> {
-    let mut owner: BTreeMap<&crate::assignor::TopicPartition, &str> = BTreeMap::new();
+    let mut owner: VecMap<&crate::assignor::TopicPartition, &str> = VecMap::new();
     for m in &g.members {
         for tp in m
             .assignment
@@ -1071,7 +1070,7 @@ fn leader_log(c: &Cluster, tp: Tp) -> Option<&Log> {
     c.brokers.get(&l)?.partitions.get(&tp).map(|p| &p.log)
 }
 
-fn audit(c: &Cluster, keys: &KeyIndex, topics: &BTreeMap<TopicId, TopicFacts>) -> Audit {
+fn audit(c: &Cluster, keys: &KeyIndex, topics: &VecMap<TopicId, TopicFacts>) -> Audit {
     let mut a = Audit::default();
     let client_name = |idx: u32| {
         c.clients
@@ -1100,13 +1099,13 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &BTreeMap<TopicId, TopicFacts>) -
                 offsets.dedup();
                 if offsets.len() > 1 {
                     // One copy per producer epoch at most, from one producer id.
-                    let ids: BTreeSet<(i64, i16)> = offsets
+                    let ids: VecSet<(i64, i16)> = offsets
                         .iter()
                         .filter_map(|o| log.entry_at(*o))
                         .map(|(b, _)| (b.producer_id, b.producer_epoch))
-                        .collect_set();
+                        .collect();
                     let one_per_epoch = ids.len() == offsets.len()
-                        && ids.iter().map(|(id, _)| id).collect_set().len() == 1;
+                        && ids.iter().map(|(id, _)| id).collect::<VecSet<_>>().len() == 1;
                     a.duplicates.push(DuplicateRecord {
                         id: e.id,
                         producer: client_name(e.producer),
@@ -1213,8 +1212,8 @@ fn lost_record(
 
 impl Audit {
     /// Which weak-configuration anomalies this audit shows.
-    pub fn anomalies(&self) -> BTreeSet<Anomaly> {
-        let mut out = BTreeSet::new();
+    pub fn anomalies(&self) -> VecSet<Anomaly> {
+        let mut out = VecSet::new();
         for l in &self.lost {
             if l.acks != Acks::All {
                 out.insert(Anomaly::Acks1Loss);
@@ -1333,7 +1332,7 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
             ),
         ));
     }
-    let mut groups: BTreeSet<&str> = BTreeSet::new();
+    let mut groups: VecSet<&str> = VecSet::new();
     for client in &c.clients {
         if let Client::Consumer(k) = client {
             if k.alive {

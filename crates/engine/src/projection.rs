@@ -8,8 +8,8 @@
 use crate::cluster::Cluster;
 use crate::error::{SimError, SimResult};
 use crate::record::Record;
-use crate::sort::CollectInserted;
 use crate::types::Tp;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -53,7 +53,7 @@ pub struct Projection {
     pub applied: u64,
     pub skipped: u64,
     /// The next offset to fold, per partition.
-    pub positions: BTreeMap<i32, i64>,
+    pub positions: VecMap<i32, i64>,
 }
 
 impl Projection {
@@ -134,7 +134,7 @@ impl Cluster {
             state: BTreeMap::new(),
             applied: 0,
             skipped: 0,
-            positions: BTreeMap::new(),
+            positions: VecMap::new(),
         });
         self.start_replay(id)
     }
@@ -180,7 +180,7 @@ impl Cluster {
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect_map();
+        .collect();
         let ci = self.add_consumer(&name, None, std::slice::from_ref(&p.topic), &config, 0)?;
         self.with_consumer(ci, |c, _| c.handoff = true);
         if let Some(pm) = self.projections.iter_mut().find(|q| q.id == id) {

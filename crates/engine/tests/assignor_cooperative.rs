@@ -6,7 +6,7 @@
 
 mod assignor_support;
 
-use std::collections::BTreeMap;
+use kafka_sim::vecmap::VecMap;
 
 use assignor_support::*;
 use kafka_sim::assignor::{
@@ -34,7 +34,7 @@ fn third_member_joins_in_two_rounds() {
     assert_eq!(rounds[0].assignment["c3"], parts(&[]));
     assert_eq!(
         rounds[0].withheld,
-        BTreeMap::from([
+        VecMap::from([
             (tp("t", 4), "c3".to_string()),
             (tp("t", 5), "c3".to_string())
         ])

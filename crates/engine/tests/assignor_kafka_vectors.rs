@@ -14,7 +14,7 @@
 //! `member ID inst= subs=ID,.. asg=ID:p,p;..` (members in `memberIds()` order).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use kafka_sim::vecmap::{VecMap, VecSet};
 
 use kafka_sim::assignor::server::{
     self, GroupSpec, MemberSpec, ServerAssignorName, TopicMetadata, Uuid,
@@ -43,7 +43,7 @@ fn blocks(text: &str) -> Vec<(&str, &str)> {
 fn run_client(scenario: &str) -> String {
     let mut name = AssignorName::Range;
     let mut context = AssignContext::default();
-    let mut topics = BTreeMap::new();
+    let mut topics = VecMap::new();
     let mut members = Vec::new();
     for line in scenario.lines().filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split(' ').collect();
@@ -56,7 +56,7 @@ fn run_client(scenario: &str) -> String {
                 let count: i32 = f[2].parse().unwrap();
                 topics.insert(f[1].to_string(), count);
                 if f[3] != "-" {
-                    let racks: Vec<BTreeSet<String>> = f[3]
+                    let racks: Vec<VecSet<String>> = f[3]
                         .split(';')
                         .map(|p| {
                             p.split(',')

@@ -5,7 +5,7 @@
 
 mod assignor_support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use kafka_sim::vecmap::{VecMap, VecSet};
 
 use assignor_support::*;
 use kafka_sim::assignor::{
@@ -13,9 +13,9 @@ use kafka_sim::assignor::{
 };
 use proptest::prelude::*;
 
-fn group() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<Subscription>)> {
+fn group() -> impl Strategy<Value = (VecMap<String, i32>, Vec<Subscription>)> {
     (prop::collection::vec(0..9i32, 1..5), 1..8usize).prop_flat_map(|(counts, n)| {
-        let topics: BTreeMap<String, i32> = counts
+        let topics: VecMap<String, i32> = counts
             .iter()
             .enumerate()
             .map(|(i, c)| (format!("t{i}"), *c))
@@ -36,13 +36,13 @@ fn group() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<Subscription>)> 
 }
 
 fn check_complete(
-    topics: &BTreeMap<String, i32>,
+    topics: &VecMap<String, i32>,
     members: &[Subscription],
-    out: &BTreeMap<String, Vec<TopicPartition>>,
+    out: &VecMap<String, Vec<TopicPartition>>,
 ) {
     assert_eq!(out.len(), members.len());
-    let subscribed: BTreeSet<&String> = members.iter().flat_map(|m| m.topics.iter()).collect();
-    let mut seen = BTreeSet::new();
+    let subscribed: VecSet<&String> = members.iter().flat_map(|m| m.topics.iter()).collect();
+    let mut seen = VecSet::new();
     for m in members {
         for p in &out[&m.member_id] {
             assert!(

@@ -7,14 +7,14 @@
 
 mod assignor_support;
 
-use std::collections::BTreeMap;
+use kafka_sim::vecmap::VecMap;
 
 use assignor_support::*;
 use kafka_sim::assignor::{assign, AssignorName, Subscription, TopicPartition};
 
 const RANGE: AssignorName = AssignorName::Range;
 
-fn setup(config: RackConfig, list: &[(&str, i32)]) -> (Racks, BTreeMap<String, i32>) {
+fn setup(config: RackConfig, list: &[(&str, i32)]) -> (Racks, VecMap<String, i32>) {
     let mut racks = Racks::new(config, 3);
     for (t, n) in list {
         racks.add_topic(t, *n as usize);
@@ -31,7 +31,7 @@ fn test_one_consumer_no_topic() {
         let (racks, partitions) = setup(config, &[]);
         let members = [racks.subscription("consumer1", &[], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
-        assert_eq!(out, BTreeMap::from([("consumer1".to_string(), vec![])]));
+        assert_eq!(out, VecMap::from([("consumer1".to_string(), vec![])]));
     }
 }
 
@@ -44,7 +44,7 @@ fn test_one_consumer_nonexistent_topic() {
         let (racks, partitions) = setup(config, &[]);
         let members = [racks.subscription("consumer1", &["topic1"], 0)];
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
-        assert_eq!(out, BTreeMap::from([("consumer1".to_string(), vec![])]));
+        assert_eq!(out, VecMap::from([("consumer1".to_string(), vec![])]));
     }
 }
 
@@ -206,8 +206,8 @@ fn static_members(racks: &Racks, ids: &[(&str, &str)]) -> Vec<Subscription> {
 
 fn by_instance(
     members: &[Subscription],
-    out: &BTreeMap<String, Vec<TopicPartition>>,
-) -> BTreeMap<String, Vec<TopicPartition>> {
+    out: &VecMap<String, Vec<TopicPartition>>,
+) -> VecMap<String, Vec<TopicPartition>> {
     members
         .iter()
         .filter_map(|m| Some((m.group_instance_id.clone()?, out[&m.member_id].clone())))
@@ -231,7 +231,7 @@ fn test_static_member_range_assignment_persistent() {
         );
         members.push(racks.subscription("consumer4", &["topic1", "topic2"], 3));
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
-        let mut expected = BTreeMap::from([
+        let mut expected = VecMap::from([
             (
                 "consumer1".to_string(),
                 parts(&[("topic1", 0), ("topic1", 1), ("topic2", 0)]),
@@ -279,7 +279,7 @@ fn test_static_member_range_assignment_persistent_after_member_id_changes() {
             ],
         );
         let out = run(RANGE, &partitions, &members, &racks.context).assignment;
-        let expected = BTreeMap::from([
+        let expected = VecMap::from([
             (
                 "instance1".to_string(),
                 parts(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]),
@@ -322,7 +322,7 @@ fn test_rack_aware_static_member_range_assignment_persistent_after_member_id_cha
             ("consumer3", "instance3"),
         ],
     );
-    let expected = BTreeMap::from([
+    let expected = VecMap::from([
         (
             "instance1".to_string(),
             parts(&[("topic1", 0), ("topic1", 2), ("topic2", 0), ("topic2", 2)]),

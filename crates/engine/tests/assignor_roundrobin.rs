@@ -4,12 +4,12 @@
 
 mod assignor_support;
 
-use std::collections::BTreeMap;
+use kafka_sim::vecmap::VecMap;
 
 use assignor_support::*;
 use kafka_sim::assignor::{assign, AssignorName, Subscription, TopicPartition};
 
-type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+type Assignment = VecMap<String, Vec<TopicPartition>>;
 
 fn rr(partitions: &[(&str, i32)], members: &[Subscription]) -> Assignment {
     assign(AssignorName::RoundRobin, &topics(partitions), members).unwrap()
@@ -22,13 +22,13 @@ fn sub(id: &str, t: &[&str]) -> Subscription {
 #[test]
 fn test_one_consumer_no_topic() {
     let out = rr(&[], &[sub("consumer", &[])]);
-    assert_eq!(out, BTreeMap::from([("consumer".to_string(), vec![])]));
+    assert_eq!(out, VecMap::from([("consumer".to_string(), vec![])]));
 }
 
 #[test]
 fn test_one_consumer_nonexistent_topic() {
     let out = rr(&[], &[sub("consumer", &["topic"])]);
-    assert_eq!(out, BTreeMap::from([("consumer".to_string(), vec![])]));
+    assert_eq!(out, VecMap::from([("consumer".to_string(), vec![])]));
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn test_static_member_round_robin_assignment_persistent() {
         sub("consumer4", &both),
     ];
     let p = [("topic1", 3), ("topic2", 3)];
-    let mut expected = BTreeMap::from([
+    let mut expected = VecMap::from([
         (
             "consumer1".to_string(),
             parts(&[("topic1", 0), ("topic2", 1)]),
@@ -210,7 +210,7 @@ fn test_static_member_round_robin_assignment_persistent_after_member_id_changes(
             })
             .collect()
     };
-    let expected = BTreeMap::from([
+    let expected = VecMap::from([
         (
             "instance1".to_string(),
             parts(&[("topic1", 0), ("topic1", 3), ("topic2", 1), ("topic2", 4)]),

@@ -6,7 +6,7 @@
 
 mod assignor_support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use kafka_sim::vecmap::{VecMap, VecSet};
 
 use assignor_support::*;
 use kafka_sim::assignor::server::{
@@ -45,7 +45,7 @@ fn member(id: &str, subs: &[Uuid], assignment: &[(Uuid, &[i32])]) -> MemberSpec 
     }
 }
 
-fn expect(list: &[(&str, &[(Uuid, &[i32])])]) -> BTreeMap<String, BTreeMap<Uuid, BTreeSet<i32>>> {
+fn expect(list: &[(&str, &[(Uuid, &[i32])])]) -> VecMap<String, VecMap<Uuid, VecSet<i32>>> {
     list.iter()
         .map(|(m, a)| {
             let map = a
@@ -80,7 +80,7 @@ fn test_one_member_no_topic_subscription() {
     };
     assert_eq!(
         assign(UNIFORM, &spec, &meta(&[(t1(), "topic1", 3)])).unwrap(),
-        BTreeMap::new()
+        VecMap::new()
     );
     // Server range returns the member with an empty assignment (testOneMemberNoTopic).
     assert_eq!(
@@ -262,10 +262,10 @@ fn by_name_api_covers_every_member() {
         })
         .collect();
     for name in [UNIFORM, RANGE] {
-        let out = assign_by_name(name, &partitions, &BTreeMap::new(), &members).unwrap();
+        let out = assign_by_name(name, &partitions, &VecMap::new(), &members).unwrap();
         assert_eq!(out.len(), 3);
         assert!(out.values().all(|l| l.len() == 3), "{name:?} {out:?}");
-        let all: BTreeSet<_> = out.values().flatten().collect();
+        let all: VecSet<_> = out.values().flatten().collect();
         assert_eq!(all.len(), 9);
     }
     // Uniform is sticky: an already balanced assignment is kept.
@@ -273,7 +273,7 @@ fn by_name_api_covers_every_member() {
     sticky[0].assignment = parts(&[("orders", 0), ("orders", 1), ("payments", 2)]);
     sticky[1].assignment = parts(&[("orders", 2), ("orders", 3), ("payments", 0)]);
     sticky[2].assignment = parts(&[("orders", 4), ("orders", 5), ("payments", 1)]);
-    let out = assign_by_name(UNIFORM, &partitions, &BTreeMap::new(), &sticky).unwrap();
+    let out = assign_by_name(UNIFORM, &partitions, &VecMap::new(), &sticky).unwrap();
     for m in &sticky {
         assert_eq!(out[&m.member_id], m.assignment);
     }

@@ -7,21 +7,21 @@
 
 mod assignor_support;
 
-use std::collections::BTreeMap;
+use kafka_sim::vecmap::VecMap;
 
 use assignor_support::*;
 use kafka_sim::assignor::{
     AssignmentOutcome, AssignorName, StickyBuilder, Subscription, TopicPartition,
 };
 
-type Assignment = BTreeMap<String, Vec<TopicPartition>>;
+type Assignment = VecMap<String, Vec<TopicPartition>>;
 const FLAVORS: [AssignorName; 2] = [AssignorName::Sticky, AssignorName::CooperativeSticky];
 const GENERATION_ID: i32 = 1;
 
 struct T {
     name: AssignorName,
     racks: Racks,
-    partitions: BTreeMap<String, i32>,
+    partitions: VecMap<String, i32>,
     members: Vec<Subscription>,
 }
 
@@ -30,7 +30,7 @@ impl T {
         T {
             name,
             racks: Racks::new(config, 3),
-            partitions: BTreeMap::new(),
+            partitions: VecMap::new(),
             members: vec![],
         }
     }
@@ -123,7 +123,7 @@ fn test_one_consumer_no_topic() {
         let o = t.assign();
         assert_eq!(
             o.assignment,
-            BTreeMap::from([("consumer".to_string(), vec![])])
+            VecMap::from([("consumer".to_string(), vec![])])
         );
         assert!(empty_transfers(&o));
     });
@@ -137,7 +137,7 @@ fn test_one_consumer_nonexistent_topic() {
         let o = t.assign();
         assert_eq!(
             o.assignment,
-            BTreeMap::from([("consumer".to_string(), vec![])])
+            VecMap::from([("consumer".to_string(), vec![])])
         );
         assert!(empty_transfers(&o));
     });
@@ -320,7 +320,7 @@ fn test_max_quota_consumer_more_than_num_expected_max_capacity_members() {
         let mut o = t.assign();
         assert_eq!(
             o.partitions_transferring_ownership,
-            Some(BTreeMap::from([(tp("topic2", 0), "consumer3".to_string())]))
+            Some(VecMap::from([(tp("topic2", 0), "consumer3".to_string())]))
         );
         t.verify(&mut o.assignment);
         assert_eq!(o.assignment["consumer1"], parts(&[("topic1", 0)]));
@@ -388,7 +388,7 @@ fn test_add_remove_consumer_one_topic() {
         let mut o = t.assign();
         assert_eq!(
             o.partitions_transferring_ownership,
-            Some(BTreeMap::from([(tp("topic", 2), "consumer2".to_string())]))
+            Some(VecMap::from([(tp("topic", 2), "consumer2".to_string())]))
         );
         t.verify(&mut o.assignment);
         assert_eq!(
@@ -442,7 +442,7 @@ fn test_add_remove_two_consumers_two_topics() {
         let mut o = t.assign();
         assert_eq!(
             o.partitions_transferring_ownership,
-            Some(BTreeMap::from([
+            Some(VecMap::from([
                 (tp("topic1", 2), "consumer3".to_string()),
                 (tp("topic2", 3), "consumer3".to_string()),
                 (tp("topic2", 2), "consumer4".to_string()),
@@ -733,7 +733,7 @@ fn test_no_exception_thrown_when_only_subscribed_topic_deleted() {
         assert!(empty_transfers(&o));
         assert_eq!(
             o.assignment,
-            BTreeMap::from([("consumer".to_string(), vec![])])
+            VecMap::from([("consumer".to_string(), vec![])])
         );
     });
 }
@@ -777,7 +777,7 @@ fn test_subscription_not_equal_and_assign_same_partition_with3_generation() {
             t.put(t.v2("consumer4", &["topic1"], &parts(&[("topic1", 0)]), 2, 3));
             let o = t.assign();
             let total: usize = o.assignment.values().map(Vec::len).sum();
-            let distinct: std::collections::BTreeSet<_> = o.assignment.values().flatten().collect();
+            let distinct: kafka_sim::vecmap::VecSet<_> = o.assignment.values().flatten().collect();
             assert_eq!(total, distinct.len());
             if name == AssignorName::Sticky {
                 assert!(
@@ -932,7 +932,7 @@ fn test_partitions_transferring_ownership_include_the_partition_claimed_by_multi
         let mut o = t.assign();
         assert_eq!(
             o.partitions_transferring_ownership,
-            Some(BTreeMap::from([(tp("topic", 0), "consumer3".to_string())]))
+            Some(VecMap::from([(tp("topic", 0), "consumer3".to_string())]))
         );
         t.verify(&mut o.assignment);
         assert_eq!(o.assignment["consumer1"], parts(&[("topic", 1)]));

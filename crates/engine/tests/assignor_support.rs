@@ -5,7 +5,7 @@
 //! other `assignor_*` test files; compiled on its own it holds no tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use kafka_sim::vecmap::{VecMap, VecSet};
 
 use kafka_sim::assignor::{
     assign_with_context, AssignContext, AssignmentOutcome, AssignorName, Subscription,
@@ -25,7 +25,7 @@ pub fn parts(list: &[(&str, i32)]) -> Vec<TopicPartition> {
     v
 }
 
-pub fn topics(list: &[(&str, i32)]) -> BTreeMap<String, i32> {
+pub fn topics(list: &[(&str, i32)]) -> VecMap<String, i32> {
     list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
 }
 
@@ -54,7 +54,7 @@ pub fn partition_racks(
     replication_factor: usize,
     broker_racks: &[Option<&str>],
     next_node_index: usize,
-) -> Vec<BTreeSet<String>> {
+) -> Vec<VecSet<String>> {
     (0..num_partitions)
         .map(|i| {
             (0..replication_factor)
@@ -71,7 +71,7 @@ pub fn partition_racks_n(
     replication_factor: usize,
     num_broker_racks: usize,
     next_node_index: usize,
-) -> Vec<BTreeSet<String>> {
+) -> Vec<VecSet<String>> {
     let num_brokers = if num_broker_racks == 0 {
         replication_factor
     } else {
@@ -122,7 +122,7 @@ impl Racks {
             has_consumer_rack: config != RackConfig::NoConsumerRack,
             next_partition_index: 0,
             context: AssignContext {
-                partition_racks: BTreeMap::new(),
+                partition_racks: VecMap::new(),
                 prefer_rack_aware_logic: true,
             },
         }
@@ -167,7 +167,7 @@ impl Racks {
 
 pub fn run(
     name: AssignorName,
-    partitions: &BTreeMap<String, i32>,
+    partitions: &VecMap<String, i32>,
     members: &[Subscription],
     context: &AssignContext,
 ) -> AssignmentOutcome {
@@ -175,7 +175,7 @@ pub fn run(
 }
 
 /// `isFullyBalanced`.
-pub fn is_fully_balanced(assignment: &BTreeMap<String, Vec<TopicPartition>>) -> bool {
+pub fn is_fully_balanced(assignment: &VecMap<String, Vec<TopicPartition>>) -> bool {
     let sizes: Vec<usize> = assignment.values().map(Vec::len).collect();
     match (sizes.iter().min(), sizes.iter().max()) {
         (Some(min), Some(max)) => max - min <= 1,
@@ -188,10 +188,10 @@ pub fn is_fully_balanced(assignment: &BTreeMap<String, Vec<TopicPartition>>) -> 
 /// topic (otherwise a partition could have moved).
 pub fn verify_validity_and_balance(
     members: &[Subscription],
-    assignment: &BTreeMap<String, Vec<TopicPartition>>,
+    assignment: &VecMap<String, Vec<TopicPartition>>,
 ) {
     assert_eq!(members.len(), assignment.len());
-    let subs: BTreeMap<&str, &Subscription> =
+    let subs: VecMap<&str, &Subscription> =
         members.iter().map(|m| (m.member_id.as_str(), m)).collect();
     let consumers: Vec<&String> = assignment.keys().collect();
     for (i, c) in consumers.iter().enumerate() {
@@ -204,8 +204,8 @@ pub fn verify_validity_and_balance(
         }
         for other in consumers.iter().skip(i + 1) {
             let theirs = &assignment[*other];
-            let a: BTreeSet<&TopicPartition> = mine.iter().collect();
-            let b: BTreeSet<&TopicPartition> = theirs.iter().collect();
+            let a: VecSet<&TopicPartition> = mine.iter().collect();
+            let b: VecSet<&TopicPartition> = theirs.iter().collect();
             assert!(
                 a.is_disjoint(&b),
                 "{c} and {other} share partitions: {assignment:?}"
@@ -213,8 +213,8 @@ pub fn verify_validity_and_balance(
             if mine.len().abs_diff(theirs.len()) <= 1 {
                 continue;
             }
-            let ta: BTreeSet<&str> = mine.iter().map(|p| p.topic.as_str()).collect();
-            let tb: BTreeSet<&str> = theirs.iter().map(|p| p.topic.as_str()).collect();
+            let ta: VecSet<&str> = mine.iter().map(|p| p.topic.as_str()).collect();
+            let tb: VecSet<&str> = theirs.iter().map(|p| p.topic.as_str()).collect();
             assert!(
                 ta.is_disjoint(&tb),
                 "some partitions can move between {c} and {other} for a better balance: {assignment:?}"
@@ -254,9 +254,9 @@ pub fn verify_rack_assignment(
     owned: Option<&[&str]>,
     expected: &[&str],
     num_partitions_with_rack_mismatch: i32,
-) -> BTreeMap<String, Vec<TopicPartition>> {
+) -> VecMap<String, Vec<TopicPartition>> {
     let mut context = AssignContext {
-        partition_racks: BTreeMap::new(),
+        partition_racks: VecMap::new(),
         prefer_rack_aware_logic,
     };
     let mut next = 0;

@@ -4,19 +4,19 @@
 //! `String.compareTo` order, and every partition of the kept topics gets a global index
 //! (`offset[topic] + partition`), so that index order is (topic, partition) order.
 
+use crate::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::{AssignContext, AssignorError, Subscription, TopicPartition};
 use crate::java::{compare_strings, string_hash_code, JavaHashSet};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 
 pub(crate) struct Member {
     pub id: String,
     pub instance_id: Option<String>,
     /// The subscription as sent (repeats removed, order kept), including topics that do not exist.
     pub topics: Vec<String>,
-    pub topic_set: BTreeSet<String>,
+    pub topic_set: VecSet<String>,
     /// Kept topics the member subscribes to, in subscription order.
     pub existing_topics: Vec<usize>,
     /// Owned partitions of kept topics, as global indices, in the order given (repeats removed).
@@ -33,7 +33,7 @@ pub(crate) struct Topic {
     pub offset: usize,
     pub hash: i32,
     /// Replica racks per partition (empty sets when unknown).
-    pub racks: Vec<BTreeSet<String>>,
+    pub racks: Vec<VecSet<String>>,
 }
 
 pub(crate) struct Prepared {
@@ -49,7 +49,7 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub fn new(
-        partitions_per_topic: &BTreeMap<String, i32>,
+        partitions_per_topic: &VecMap<String, i32>,
         subscriptions: &[Subscription],
         context: &AssignContext,
     ) -> Result<Prepared, AssignorError> {
@@ -70,7 +70,7 @@ impl Prepared {
                 }
             }
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         for s in subscriptions {
             if !seen.insert(s.member_id.as_str()) {
                 return Err(AssignorError::DuplicateMemberId(s.member_id.clone()));
@@ -78,10 +78,10 @@ impl Prepared {
         }
 
         // Kept topics: subscribed by someone, present in the metadata with partitions.
-        let subscribed: BTreeSet<&str> = subscriptions
+        let subscribed: VecSet<&str> = subscriptions
             .iter()
             .flat_map(|s| s.topics.iter().map(String::as_str))
-            .collect_set();
+            .collect();
         let mut names: Vec<&String> = partitions_per_topic
             .iter()
             .filter(|(name, &count)| count > 0 && subscribed.contains(name.as_str()))
@@ -89,7 +89,7 @@ impl Prepared {
             .collect();
         names.sort_by_shared(|a, b| compare_strings(a, b));
         let mut topics = Vec::with_capacity(names.len());
-        let mut topic_index = BTreeMap::new();
+        let mut topic_index = VecMap::new();
         let mut partition_topic = Vec::new();
         for (index, name) in names.into_iter().enumerate() {
             let count = partitions_per_topic.get(name).copied().unwrap_or(0).max(0) as usize;
@@ -97,7 +97,7 @@ impl Prepared {
                 .partition_racks
                 .get(name)
                 .cloned()
-                .unwrap_or_else(|| vec![BTreeSet::new(); count]);
+                .unwrap_or_else(|| vec![VecSet::new(); count]);
             topics.push(Topic {
                 name: name.clone(),
                 partitions: count,
@@ -111,7 +111,7 @@ impl Prepared {
 
         let mut members = Vec::with_capacity(subscriptions.len());
         for s in subscriptions {
-            let mut topic_set = BTreeSet::new();
+            let mut topic_set = VecSet::new();
             let sub_topics: Vec<String> = s
                 .topics
                 .iter()
@@ -122,7 +122,7 @@ impl Prepared {
                 .iter()
                 .filter_map(|t| topic_index.get(t).copied())
                 .collect();
-            let mut owned_seen = BTreeSet::new();
+            let mut owned_seen = VecSet::new();
             let mut owned = Vec::new();
             for tp in &s.owned_partitions {
                 let Some(topic) = topic_index.get(&tp.topic).and_then(|&t| topics.get(t)) else {
@@ -197,7 +197,7 @@ impl Prepared {
     }
 
     /// Racks of a partition's replicas.
-    pub fn partition_racks(&self, gp: usize) -> Option<&BTreeSet<String>> {
+    pub fn partition_racks(&self, gp: usize) -> Option<&VecSet<String>> {
         let topic = self.topics.get(self.topic_of(gp))?;
         topic.racks.get(self.partition_number(gp))
     }
@@ -225,7 +225,7 @@ impl Prepared {
     }
 
     /// Turns per-member lists of global partitions into the public, sorted form.
-    pub fn to_output(&self, lists: &[Vec<usize>]) -> BTreeMap<String, Vec<TopicPartition>> {
+    pub fn to_output(&self, lists: &[Vec<usize>]) -> VecMap<String, Vec<TopicPartition>> {
         self.members
             .iter()
             .enumerate()
@@ -237,7 +237,7 @@ impl Prepared {
                 partitions.sort_shared();
                 (member.id.clone(), partitions)
             })
-            .collect_map()
+            .collect()
     }
 }
 
@@ -254,11 +254,11 @@ fn java_hash_order(members: &[Member]) -> Vec<usize> {
     for member in members {
         set.insert(member.id.as_str());
     }
-    let index: BTreeMap<&str, usize> = members
+    let index: VecMap<&str, usize> = members
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
-        .collect_map();
+        .collect();
     set.iter().filter_map(|id| index.get(id).copied()).collect()
 }
 
@@ -270,10 +270,10 @@ pub(crate) fn rehash_order(members: &[Member], order: &[usize]) -> Vec<usize> {
     for member in &reordered {
         set.insert(member.id.as_str());
     }
-    let index: BTreeMap<&str, usize> = members
+    let index: VecMap<&str, usize> = members
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
-        .collect_map();
+        .collect();
     set.iter().filter_map(|id| index.get(id).copied()).collect()
 }

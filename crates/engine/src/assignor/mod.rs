@@ -25,14 +25,14 @@ mod roundrobin;
 pub mod server;
 mod sticky;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::java::{string_hash_code, JavaHashKey};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 
 pub use protocol::{rebalance_protocol, select_protocol, supported_protocols};
 
@@ -312,7 +312,7 @@ pub struct AssignContext {
     /// vector's length must equal the partition count). Topics not listed have no rack
     /// information. Only `range`, `sticky` and `cooperative-sticky` use racks, and only when
     /// members set `rack` (KIP-881).
-    pub partition_racks: BTreeMap<String, Vec<BTreeSet<String>>>,
+    pub partition_racks: VecMap<String, Vec<VecSet<String>>>,
     /// Kafka's test-only `AbstractPartitionAssignor.preferRackAwareLogic`: use the rack-aware
     /// algorithm even when every partition has replicas on every rack.
     pub prefer_rack_aware_logic: bool,
@@ -331,15 +331,15 @@ pub enum StickyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AssignmentOutcome {
     /// Every member's partitions, sorted.
-    pub assignment: BTreeMap<String, Vec<TopicPartition>>,
+    pub assignment: VecMap<String, Vec<TopicPartition>>,
     /// Sticky assignors: Kafka's `partitionsTransferringOwnership` field after the run
     /// (partition → new owner). `Some` when the constrained builder ran; `None` when the general
     /// builder ran (Kafka sets the field to null) and for range / roundrobin.
-    pub partitions_transferring_ownership: Option<BTreeMap<TopicPartition, String>>,
+    pub partitions_transferring_ownership: Option<VecMap<TopicPartition, String>>,
     /// `cooperative-sticky` only: partitions left out of this round because another member still
     /// owns them (partition → the member that receives it in the follow-up rebalance). The
     /// previous owners revoke these partitions and rejoin.
-    pub withheld: BTreeMap<TopicPartition, String>,
+    pub withheld: VecMap<TopicPartition, String>,
     /// Sticky assignors: which builder ran.
     pub builder: Option<StickyBuilder>,
     /// General builder only: `AbstractStickyAssignor.isSticky()` (no partition of a topic moved
@@ -355,9 +355,9 @@ pub struct AssignmentOutcome {
 /// result, possibly with an empty list, and every list is sorted.
 pub fn assign(
     name: AssignorName,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[Subscription],
-) -> Result<BTreeMap<String, Vec<TopicPartition>>, AssignorError> {
+) -> Result<VecMap<String, Vec<TopicPartition>>, AssignorError> {
     assign_with_context(
         name,
         partitions_per_topic,
@@ -370,7 +370,7 @@ pub fn assign(
 /// [`assign`] with rack information, returning the assignor's diagnostics as well.
 pub fn assign_with_context(
     name: AssignorName,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[Subscription],
     context: &AssignContext,
 ) -> Result<AssignmentOutcome, AssignorError> {
@@ -389,7 +389,7 @@ pub fn assign_with_context(
             outcome.partitions_transferring_ownership = result.transferring.as_ref().map(|t| {
                 t.iter()
                     .map(|(&gp, &m)| (prepared.topic_partition(gp), prepared.member_id(m)))
-                    .collect_map()
+                    .collect()
             });
             let mut lists = result.assignment;
             if name == AssignorName::CooperativeSticky {
@@ -401,7 +401,7 @@ pub fn assign_with_context(
                 outcome.withheld = withheld
                     .iter()
                     .map(|(&gp, &m)| (prepared.topic_partition(gp), prepared.member_id(m)))
-                    .collect_map();
+                    .collect();
             }
             lists
         }
@@ -414,12 +414,12 @@ pub fn assign_with_context(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CooperativeRound {
     /// What each member owns after this rebalance (sorted).
-    pub assignment: BTreeMap<String, Vec<TopicPartition>>,
+    pub assignment: VecMap<String, Vec<TopicPartition>>,
     /// Partitions each member gives up in this rebalance (owned before, not assigned now).
-    pub revoked: BTreeMap<String, Vec<TopicPartition>>,
+    pub revoked: VecMap<String, Vec<TopicPartition>>,
     /// Partitions held back because they change owner (partition → future owner). Empty in the
     /// final, stable round.
-    pub withheld: BTreeMap<TopicPartition, String>,
+    pub withheld: VecMap<TopicPartition, String>,
     /// Generation the members report in the following rebalance.
     pub generation: i32,
 }
@@ -432,7 +432,7 @@ pub const MAX_COOPERATIVE_ROUNDS: usize = 10;
 /// and reports the next generation. Returns every round, the last one stable; if the group has
 /// not settled after [`MAX_COOPERATIVE_ROUNDS`] rounds the last round still withholds partitions.
 pub fn cooperative_rounds(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[Subscription],
     context: &AssignContext,
 ) -> Result<Vec<CooperativeRound>, AssignorError> {
@@ -455,10 +455,10 @@ pub fn cooperative_rounds(
         let revoked = current
             .iter()
             .map(|m| {
-                let assigned: BTreeSet<&TopicPartition> = outcome
+                let assigned: VecSet<&TopicPartition> = outcome
                     .assignment
                     .get(&m.member_id)
-                    .map(|v| v.iter().collect_set())
+                    .map(|v| v.iter().collect())
                     .unwrap_or_default();
                 let mut gone: Vec<TopicPartition> = m
                     .owned_partitions
@@ -470,7 +470,7 @@ pub fn cooperative_rounds(
                 gone.dedup();
                 (m.member_id.clone(), gone)
             })
-            .collect_map();
+            .collect();
         let stable = outcome.withheld.is_empty();
         for member in &mut current {
             member.owned_partitions = outcome

@@ -1,7 +1,6 @@
 //! How the classic protocol picks an assignor and a rebalance protocol.
 
-use crate::sort::CollectInserted;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 use super::{AssignorName, RebalanceProtocol};
 use crate::java::JavaHashSet;
@@ -38,11 +37,11 @@ pub fn rebalance_protocol(configured: &[AssignorName]) -> RebalanceProtocol {
     let Some((first, rest)) = configured.split_first() else {
         return RebalanceProtocol::Eager;
     };
-    let mut common: BTreeSet<RebalanceProtocol> =
-        supported_protocols(*first).iter().copied().collect_set();
+    let mut common: VecSet<RebalanceProtocol> =
+        supported_protocols(*first).iter().copied().collect();
     for name in rest {
-        let supported: BTreeSet<RebalanceProtocol> =
-            supported_protocols(*name).iter().copied().collect_set();
+        let supported: VecSet<RebalanceProtocol> =
+            supported_protocols(*name).iter().copied().collect();
         common.retain(|p| supported.contains(p));
     }
     common.last().copied().unwrap_or(RebalanceProtocol::Eager)
@@ -63,28 +62,28 @@ pub fn select_protocol(members: &[(String, Vec<String>)]) -> Option<String> {
     if members.is_empty() {
         return None;
     }
-    let mut support: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut support: VecMap<&str, usize> = VecMap::new();
     for (_, protocols) in members {
-        let distinct: BTreeSet<&str> = protocols.iter().map(String::as_str).collect_set();
+        let distinct: VecSet<&str> = protocols.iter().map(String::as_str).collect();
         for protocol in distinct {
             *support.entry(protocol).or_default() += 1;
         }
     }
-    let candidates: BTreeSet<&str> = support
+    let candidates: VecSet<&str> = support
         .into_iter()
         .filter(|&(_, count)| count == members.len())
         .map(|(protocol, _)| protocol)
-        .collect_set();
+        .collect();
 
     // Members in the iteration order of the group's HashMap<String, ClassicGroupMember>.
     let mut member_order = JavaHashSet::new();
     for (id, _) in members {
         member_order.insert(id.as_str());
     }
-    let preferences: BTreeMap<&str, &Vec<String>> =
-        members.iter().map(|(id, p)| (id.as_str(), p)).collect_map();
+    let preferences: VecMap<&str, &Vec<String>> =
+        members.iter().map(|(id, p)| (id.as_str(), p)).collect();
 
-    let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut votes: VecMap<&str, usize> = VecMap::new();
     let mut vote_order = JavaHashSet::new();
     for id in member_order.iter() {
         let list = preferences.get(id)?;

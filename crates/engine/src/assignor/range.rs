@@ -1,7 +1,6 @@
 //! `RangeAssignor` (clients), including its rack-aware variant (KIP-881).
 
-use crate::sort::CollectInserted;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 use super::input::Prepared;
 
@@ -14,10 +13,10 @@ struct TopicState {
     consumer_racks: Vec<Option<String>>,
     /// Replica racks per partition; `None` when no subscribed consumer has a rack (Kafka's
     /// empty `partitionRacks` map).
-    partition_racks: Option<Vec<BTreeSet<String>>>,
+    partition_racks: Option<Vec<VecSet<String>>>,
     needs_rack_aware: bool,
     /// Unassigned partition numbers, ascending.
-    unassigned: BTreeSet<usize>,
+    unassigned: VecSet<usize>,
     num_assigned: Vec<usize>,
     per_consumer: usize,
     remaining_with_extra: i64,
@@ -61,9 +60,9 @@ impl TopicState {
 
 /// `AbstractPartitionAssignor.useRackAwareAssignment`.
 pub(crate) fn use_rack_aware_assignment(
-    consumer_racks: &BTreeSet<String>,
-    partition_racks: &BTreeSet<String>,
-    racks_per_partition: &[&BTreeSet<String>],
+    consumer_racks: &VecSet<String>,
+    partition_racks: &VecSet<String>,
+    racks_per_partition: &[&VecSet<String>],
     prefer_rack_aware_logic: bool,
 ) -> bool {
     if consumer_racks.is_empty() || consumer_racks.is_disjoint(partition_racks) {
@@ -95,14 +94,13 @@ pub(crate) fn assign(prep: &Prepared, prefer_rack_aware_logic: bool) -> Vec<Vec<
             .iter()
             .map(|&m| prep.members.get(m).and_then(|x| x.rack.clone()))
             .collect();
-        let all_consumer_racks: BTreeSet<String> =
-            consumer_racks.iter().flatten().cloned().collect_set();
+        let all_consumer_racks: VecSet<String> = consumer_racks.iter().flatten().cloned().collect();
         let (partition_racks, needs_rack_aware) = if all_consumer_racks.is_empty() {
             (None, false)
         } else {
-            let racks: Vec<BTreeSet<String>> = topic.racks.clone();
-            let union: BTreeSet<String> = racks.iter().flatten().cloned().collect_set();
-            let per_partition: Vec<&BTreeSet<String>> = racks.iter().collect();
+            let racks: Vec<VecSet<String>> = topic.racks.clone();
+            let union: VecSet<String> = racks.iter().flatten().cloned().collect();
+            let per_partition: Vec<&VecSet<String>> = racks.iter().collect();
             let needs = use_rack_aware_assignment(
                 &all_consumer_racks,
                 &union,
@@ -125,7 +123,7 @@ pub(crate) fn assign(prep: &Prepared, prefer_rack_aware_logic: bool) -> Vec<Vec<
             consumer_racks,
             partition_racks,
             needs_rack_aware,
-            unassigned: (0..topic.partitions).collect_set(),
+            unassigned: (0..topic.partitions).collect(),
         });
     }
 
@@ -170,7 +168,7 @@ fn assign_ranges(
 /// rack-matched ranges.
 fn assign_with_rack_matching(prep: &Prepared, states: &mut [TopicState], out: &mut [Vec<usize>]) {
     type GroupKey = (Vec<(usize, Option<String>)>, usize);
-    let mut groups: BTreeMap<GroupKey, Vec<usize>> = BTreeMap::new();
+    let mut groups: VecMap<GroupKey, Vec<usize>> = VecMap::new();
     for (i, state) in states.iter().enumerate() {
         let consumers: Vec<(usize, Option<String>)> = state
             .consumers

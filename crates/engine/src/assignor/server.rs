@@ -11,8 +11,8 @@
 //! `HashSet<Uuid>` that the homogeneous uniform builder creates internally is always modelled
 //! with Java's hashing.
 
+use crate::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AssignorError, TopicPartition};
 use crate::java::{compare_strings, JavaHashKey, JavaHashSet};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 
 /// `org.apache.kafka.common.Uuid`: 128 bits, written as 22 characters of URL-safe base64.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -249,9 +249,12 @@ impl GroupSpec {
 
 /// Homogeneous when every member subscribes to the same set of topics.
 pub fn subscription_type(members: &[MemberSpec]) -> SubscriptionType {
-    let mut sets = members
-        .iter()
-        .map(|m| m.subscribed_topic_ids.iter().copied().collect_set());
+    let mut sets = members.iter().map(|m| {
+        m.subscribed_topic_ids
+            .iter()
+            .copied()
+            .collect::<VecSet<_>>()
+    });
     match sets.next() {
         None => SubscriptionType::Homogeneous,
         Some(first) => {
@@ -267,7 +270,7 @@ pub fn subscription_type(members: &[MemberSpec]) -> SubscriptionType {
 /// `GroupAssignment.members()`: member id → topic id → partitions. Like Kafka, a member can be
 /// missing (the homogeneous uniform builder returns an empty map when nobody subscribes to
 /// anything); a missing member has an empty target assignment.
-pub type GroupAssignment = BTreeMap<String, BTreeMap<Uuid, BTreeSet<i32>>>;
+pub type GroupAssignment = VecMap<String, VecMap<Uuid, VecSet<i32>>>;
 
 /// Runs a server-side assignor on a Kafka-shaped group spec.
 pub fn assign(
@@ -283,15 +286,15 @@ pub fn assign(
 }
 
 struct Describer {
-    partitions: BTreeMap<Uuid, usize>,
+    partitions: VecMap<Uuid, usize>,
     /// `invertedMemberAssignment`: (topic, partition) is currently assigned.
-    assigned: BTreeSet<(Uuid, i32)>,
+    assigned: VecSet<(Uuid, i32)>,
 }
 
 impl Describer {
     fn new(spec: &GroupSpec, topics: &[TopicMetadata]) -> Result<Describer, AssignorError> {
-        let mut partitions = BTreeMap::new();
-        let mut names = BTreeMap::new();
+        let mut partitions = VecMap::new();
+        let mut names = VecMap::new();
         for topic in topics {
             if topic.num_partitions < 0 {
                 return Err(AssignorError::NegativePartitionCount {
@@ -307,8 +310,8 @@ impl Describer {
             }
             names.insert(topic.id, topic.name.clone());
         }
-        let mut seen = BTreeSet::new();
-        let mut assigned = BTreeSet::new();
+        let mut seen = VecSet::new();
+        let mut assigned = VecSet::new();
         for member in &spec.members {
             if !seen.insert(member.member_id.as_str()) {
                 return Err(AssignorError::DuplicateMemberId(member.member_id.clone()));
@@ -388,7 +391,7 @@ fn uniform_homogeneous(
     let mut remaining_extra = total % n;
 
     // maybeRevokePartitions
-    let mut target: Vec<BTreeMap<Uuid, BTreeSet<i32>>> = Vec::with_capacity(n);
+    let mut target: Vec<VecMap<Uuid, VecSet<i32>>> = Vec::with_capacity(n);
     let mut unfilled: Vec<(usize, usize)> = Vec::new();
     for (index, member) in spec.members.iter().enumerate() {
         let mut quota = min_quota;
@@ -396,7 +399,7 @@ fn uniform_homogeneous(
             quota += 1;
             remaining_extra -= 1;
         }
-        let mut kept: BTreeMap<Uuid, BTreeSet<i32>> = BTreeMap::new();
+        let mut kept: VecMap<Uuid, VecSet<i32>> = VecMap::new();
         for (topic, partitions) in &member.assignment {
             if !subscribed.contains(topic) {
                 continue;
@@ -450,7 +453,7 @@ fn uniform_homogeneous(
         .iter()
         .zip(target)
         .map(|(m, a)| (m.member_id.clone(), a))
-        .collect_map())
+        .collect())
 }
 
 /// `UniformHeterogeneousAssignmentBuilder`.
@@ -459,7 +462,7 @@ fn uniform_heterogeneous(
     describer: &Describer,
 ) -> Result<GroupAssignment, AssignorError> {
     let n = spec.members.len();
-    let mut topic_subscribers: BTreeMap<Uuid, Vec<usize>> = BTreeMap::new();
+    let mut topic_subscribers: VecMap<Uuid, Vec<usize>> = VecMap::new();
     for (index, member) in spec.members.iter().enumerate() {
         for topic in &member.subscribed_topic_ids {
             describer.require(topic)?;
@@ -476,7 +479,7 @@ fn uniform_heterogeneous(
         describer,
         topic_subscribers,
         sizes: vec![0; n],
-        owners: BTreeMap::new(),
+        owners: VecMap::new(),
         target: Vec::with_capacity(n),
     };
     for topic in builder.topic_subscribers.keys() {
@@ -486,8 +489,8 @@ fn uniform_heterogeneous(
 
     // maybeRevokePartitions
     for (index, member) in spec.members.iter().enumerate() {
-        let subscribed: BTreeSet<Uuid> = member.subscribed_topic_ids.iter().copied().collect_set();
-        let mut kept = BTreeMap::new();
+        let subscribed: VecSet<Uuid> = member.subscribed_topic_ids.iter().copied().collect();
+        let mut kept = VecMap::new();
         for (topic, partitions) in &member.assignment {
             if !subscribed.contains(topic) {
                 continue;
@@ -504,14 +507,14 @@ fn uniform_heterogeneous(
                 }
             }
             if !partitions.is_empty() {
-                kept.insert(*topic, partitions.iter().copied().collect_set());
+                kept.insert(*topic, partitions.iter().copied().collect());
             }
         }
         builder.target.push(kept);
     }
 
     // computeUnassignedPartitions + assignRemainingPartitions
-    let unassigned: BTreeMap<Uuid, Vec<usize>> = builder
+    let unassigned: VecMap<Uuid, Vec<usize>> = builder
         .owners
         .iter()
         .map(|(t, owners)| {
@@ -524,7 +527,7 @@ fn uniform_heterogeneous(
             (*t, free)
         })
         .filter(|(_, free)| !free.is_empty())
-        .collect_map();
+        .collect();
     let topics: Vec<Uuid> = builder.sort_topics(unassigned.keys().copied().collect());
     let mut balancer = Balancer::default();
     for topic in topics {
@@ -556,15 +559,15 @@ fn uniform_heterogeneous(
         .iter()
         .zip(builder.target)
         .map(|(m, a)| (m.member_id.clone(), a))
-        .collect_map())
+        .collect())
 }
 
 struct Heterogeneous<'a> {
     describer: &'a Describer,
-    topic_subscribers: BTreeMap<Uuid, Vec<usize>>,
+    topic_subscribers: VecMap<Uuid, Vec<usize>>,
     sizes: Vec<usize>,
-    owners: BTreeMap<Uuid, Vec<Option<usize>>>,
-    target: Vec<BTreeMap<Uuid, BTreeSet<i32>>>,
+    owners: VecMap<Uuid, Vec<Option<usize>>>,
+    target: Vec<VecMap<Uuid, VecSet<i32>>>,
 }
 
 const MAX_ITERATION_COUNT: usize = 16;
@@ -597,7 +600,7 @@ impl Heterogeneous<'_> {
                 set.remove(&(partition as i32));
             }
             if let Some(a) = self.target.get_mut(old) {
-                if a.get(&topic).is_some_and(BTreeSet::is_empty) {
+                if a.get(&topic).is_some_and(VecSet::is_empty) {
                     a.remove(&topic);
                 }
             }
@@ -653,8 +656,8 @@ impl Heterogeneous<'_> {
         let owner_key = |p: usize| owners.get(p).copied().flatten().map_or(-1, |o| o as i64);
         let mut partitions: Vec<usize> = (0..owners.len()).collect();
         partitions.sort_by_key_shared(|&p| (owner_key(p), p));
-        let mut start: BTreeMap<i64, usize> = BTreeMap::new();
-        let mut end: BTreeMap<i64, usize> = BTreeMap::new();
+        let mut start: VecMap<i64, usize> = VecMap::new();
+        let mut end: VecMap<i64, usize> = VecMap::new();
         for (i, &p) in partitions.iter().enumerate() {
             let owner = owner_key(p);
             start.entry(owner).or_insert(i);
@@ -838,7 +841,7 @@ fn range(spec: &GroupSpec, describer: &Describer) -> Result<GroupAssignment, Ass
         }
     }
 
-    let mut topics: BTreeMap<Uuid, RangeTopic> = BTreeMap::new();
+    let mut topics: VecMap<Uuid, RangeTopic> = VecMap::new();
     let homogeneous = spec.subscription_type == SubscriptionType::Homogeneous;
     let n = spec.members.len();
     let first = order.first().and_then(|&i| spec.members.get(i));
@@ -849,7 +852,7 @@ fn range(spec: &GroupSpec, describer: &Describer) -> Result<GroupAssignment, Ass
         if homogeneous && i > 0 {
             break;
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         for topic in &member.subscribed_topic_ids {
             if !seen.insert(*topic) {
                 continue;
@@ -876,15 +879,15 @@ fn range(spec: &GroupSpec, describer: &Describer) -> Result<GroupAssignment, Ass
         } else {
             &member.subscribed_topic_ids
         };
-        let mut assignment = BTreeMap::new();
-        let mut seen = BTreeSet::new();
+        let mut assignment = VecMap::new();
+        let mut seen = VecSet::new();
         for topic in subscribed {
             if !seen.insert(*topic) {
                 continue;
             }
             if let Some(state) = topics.get_mut(topic) {
                 if let Some(range) = state.take() {
-                    assignment.insert(*topic, range.map(|p| p as i32).collect_set());
+                    assignment.insert(*topic, range.map(|p| p as i32).collect());
                 }
             }
         }
@@ -916,10 +919,10 @@ pub struct ServerMember {
 /// appears in the result, sorted.
 pub fn assign_by_name(
     name: ServerAssignorName,
-    partitions_per_topic: &BTreeMap<String, i32>,
-    topic_ids: &BTreeMap<String, Uuid>,
+    partitions_per_topic: &VecMap<String, i32>,
+    topic_ids: &VecMap<String, Uuid>,
     members: &[ServerMember],
-) -> Result<BTreeMap<String, Vec<TopicPartition>>, AssignorError> {
+) -> Result<VecMap<String, Vec<TopicPartition>>, AssignorError> {
     let id_of = |topic: &str| {
         topic_ids
             .get(topic)
@@ -934,11 +937,11 @@ pub fn assign_by_name(
             num_partitions: count,
         })
         .collect();
-    let by_id: BTreeMap<Uuid, &str> = topics.iter().map(|t| (t.id, t.name.as_str())).collect_map();
+    let by_id: VecMap<Uuid, &str> = topics.iter().map(|t| (t.id, t.name.as_str())).collect();
 
-    let name_sets: Vec<BTreeSet<&str>> = members
+    let name_sets: Vec<VecSet<&str>> = members
         .iter()
-        .map(|m| m.subscribed_topics.iter().map(String::as_str).collect_set())
+        .map(|m| m.subscribed_topics.iter().map(String::as_str).collect())
         .collect();
     let subscription_type = match name_sets.split_first() {
         Some((first, rest)) if rest.iter().any(|s| s != first) => SubscriptionType::Heterogeneous,
@@ -949,23 +952,21 @@ pub fn assign_by_name(
     for m in members {
         order.insert(m.member_id.as_str());
     }
-    let index: BTreeMap<&str, &ServerMember> = members
-        .iter()
-        .map(|m| (m.member_id.as_str(), m))
-        .collect_map();
+    let index: VecMap<&str, &ServerMember> =
+        members.iter().map(|m| (m.member_id.as_str(), m)).collect();
     let mut specs = Vec::with_capacity(members.len());
     for id in order.iter() {
         let Some(member) = index.get(id) else {
             continue;
         };
         let mut subscribed = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         for topic in &member.subscribed_topics {
             if partitions_per_topic.contains_key(topic) && seen.insert(topic.as_str()) {
                 subscribed.push(id_of(topic));
             }
         }
-        let mut per_topic: BTreeMap<&str, JavaHashSet<i32>> = BTreeMap::new();
+        let mut per_topic: VecMap<&str, JavaHashSet<i32>> = VecMap::new();
         let mut sorted = member.assignment.clone();
         sorted.sort_shared();
         sorted.dedup();
@@ -1020,5 +1021,5 @@ pub fn assign_by_name(
             list.sort_shared();
             (m.member_id.clone(), list)
         })
-        .collect_map())
+        .collect())
 }

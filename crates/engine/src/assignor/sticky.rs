@@ -3,19 +3,20 @@
 //!
 //! Members are indices into `Prepared::members`, partitions are global partition indices.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vecmap::{VecMap, VecSet};
+use std::collections::VecDeque;
 
 use super::input::{rehash_order, Prepared};
 use super::range::use_rack_aware_assignment;
 use super::{topic_partition_hash, AssignorError, StickyBuilder};
 use crate::java::{JavaHashKey, JavaHashSet};
-use crate::sort::{CollectInserted, SortShared};
+use crate::sort::SortShared;
 
 pub(crate) struct StickyResult {
     pub assignment: Vec<Vec<usize>>,
     /// `partitionsTransferringOwnership`: `Some` after the constrained builder, `None` after the
     /// general one.
-    pub transferring: Option<BTreeMap<usize, usize>>,
+    pub transferring: Option<VecMap<usize, usize>>,
     pub builder: StickyBuilder,
     pub is_sticky: Option<bool>,
 }
@@ -41,7 +42,7 @@ struct RackInfo {
 impl RackInfo {
     fn new(prep: &Prepared, prefer_rack_aware_logic: bool) -> RackInfo {
         let n = prep.members.len();
-        let mut consumers_by_rack: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut consumers_by_rack: VecMap<&str, usize> = VecMap::new();
         for &m in &prep.hash_order {
             if let Some(rack) = prep.members.get(m).and_then(|x| x.rack.as_deref()) {
                 *consumers_by_rack.entry(rack).or_default() += 1;
@@ -55,18 +56,16 @@ impl RackInfo {
             };
         }
         let total = prep.total_partitions();
-        let empty = BTreeSet::new();
-        let per_partition: Vec<&BTreeSet<String>> = (0..total)
+        let empty = VecSet::new();
+        let per_partition: Vec<&VecSet<String>> = (0..total)
             .map(|gp| prep.partition_racks(gp).unwrap_or(&empty))
             .collect();
-        let union: BTreeSet<String> = per_partition
+        let union: VecSet<String> = per_partition
             .iter()
             .flat_map(|r| r.iter().cloned())
-            .collect_set();
-        let consumer_rack_set: BTreeSet<String> = consumers_by_rack
-            .keys()
-            .map(|r| r.to_string())
-            .collect_set();
+            .collect();
+        let consumer_rack_set: VecSet<String> =
+            consumers_by_rack.keys().map(|r| r.to_string()).collect();
         let rack_aware = use_rack_aware_assignment(
             &consumer_rack_set,
             &union,
@@ -187,7 +186,7 @@ struct Validated {
     all_equal: bool,
     /// `consumerToOwnedPartitions`: valid owned partitions per member.
     owned: Vec<Vec<usize>>,
-    multiple_previous_owners: BTreeSet<usize>,
+    multiple_previous_owners: VecSet<usize>,
     max_generation: i32,
 }
 
@@ -207,10 +206,10 @@ fn remove_first(list: &mut Vec<usize>, value: usize) {
 /// `AbstractStickyAssignor.allSubscriptionsEqual`, including the ownership validation.
 fn all_subscriptions_equal(prep: &Prepared) -> Validated {
     let mut all_equal = true;
-    let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+    let mut subscribed: VecSet<&str> = VecSet::new();
     let mut owned = vec![Vec::new(); prep.members.len()];
-    let mut previous_owner: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut multiple = BTreeSet::new();
+    let mut previous_owner: VecMap<usize, usize> = VecMap::new();
+    let mut multiple = VecSet::new();
     let mut max_generation = DEFAULT_GENERATION;
     for &m in &prep.hash_order {
         let Some(member) = prep.members.get(m) else {
@@ -267,15 +266,15 @@ fn all_subscriptions_equal(prep: &Prepared) -> Validated {
 }
 
 /// Assignment per member and `partitionsTransferringOwnership`.
-type ConstrainedResult = (Vec<Vec<usize>>, BTreeMap<usize, usize>);
+type ConstrainedResult = (Vec<Vec<usize>>, VecMap<usize, usize>);
 
 /// `ConstrainedAssignmentBuilder`.
 struct Constrained<'a> {
     prep: &'a Prepared,
     rack: &'a RackInfo,
     current: &'a [Vec<usize>],
-    multiple: &'a BTreeSet<usize>,
-    maybe_revoked: BTreeMap<usize, usize>,
+    multiple: &'a VecSet<usize>,
+    maybe_revoked: VecMap<usize, usize>,
     under_min: Vec<usize>,
     exactly_min: VecDeque<usize>,
     min_quota: usize,
@@ -284,7 +283,7 @@ struct Constrained<'a> {
     current_over_min: usize,
     assignment: Vec<Vec<usize>>,
     assigned: Vec<usize>,
-    transferring: BTreeMap<usize, usize>,
+    transferring: VecMap<usize, usize>,
 }
 
 impl<'a> Constrained<'a> {
@@ -296,7 +295,7 @@ impl<'a> Constrained<'a> {
             rack,
             current: &validated.owned,
             multiple: &validated.multiple_previous_owners,
-            maybe_revoked: BTreeMap::new(),
+            maybe_revoked: VecMap::new(),
             under_min: Vec::new(),
             exactly_min: VecDeque::new(),
             min_quota: total / n,
@@ -305,13 +304,13 @@ impl<'a> Constrained<'a> {
             current_over_min: 0,
             assignment: vec![Vec::new(); prep.members.len()],
             assigned: Vec::new(),
-            transferring: BTreeMap::new(),
+            transferring: VecMap::new(),
         }
     }
 
     fn build(mut self) -> Result<ConstrainedResult, AssignorError> {
         self.assign_owned_partitions();
-        let assigned: BTreeSet<usize> = self.assigned.iter().copied().collect_set();
+        let assigned: VecSet<usize> = self.assigned.iter().copied().collect();
         let mut unassigned: Vec<usize> = (0..self.prep.total_partitions())
             .filter(|gp| !assigned.contains(gp))
             .collect();
@@ -546,8 +545,8 @@ impl JavaHashKey for TpKey {
 /// `AbstractStickyAssignor.PartitionMovements`.
 #[derive(Default)]
 struct PartitionMovements {
-    by_topic: BTreeMap<usize, BTreeMap<(usize, usize), JavaHashSet<TpKey>>>,
-    movements: BTreeMap<usize, (usize, usize)>,
+    by_topic: VecMap<usize, VecMap<(usize, usize), JavaHashSet<TpKey>>>,
+    movements: VecMap<usize, (usize, usize)>,
 }
 
 impl PartitionMovements {
@@ -640,11 +639,11 @@ struct General<'a> {
     partition_consumer: Vec<Option<usize>>,
     sorted_all_partitions: Vec<usize>,
     /// `sortedCurrentSubscriptions`: (assignment size, member rank).
-    sorted: BTreeSet<(usize, usize)>,
+    sorted: VecSet<(usize, usize)>,
     by_rank: Vec<usize>,
     revocation_required: bool,
     movements: PartitionMovements,
-    prev_assignment: BTreeMap<usize, (usize, i32)>,
+    prev_assignment: VecMap<usize, (usize, i32)>,
 }
 
 impl<'a> General<'a> {
@@ -696,11 +695,11 @@ impl<'a> General<'a> {
             current,
             partition_consumer,
             sorted_all_partitions,
-            sorted: BTreeSet::new(),
+            sorted: VecSet::new(),
             by_rank,
             revocation_required: false,
             movements: PartitionMovements::default(),
-            prev_assignment: BTreeMap::new(),
+            prev_assignment: VecMap::new(),
         }
     }
 
@@ -792,8 +791,8 @@ impl<'a> General<'a> {
         }
     }
 
-    fn assign_owned_partitions(&mut self) -> BTreeSet<usize> {
-        let mut assigned = BTreeSet::new();
+    fn assign_owned_partitions(&mut self) -> VecSet<usize> {
+        let mut assigned = VecSet::new();
         for m in 0..self.current.len() {
             let Some(member) = self.prep.members.get(m) else {
                 continue;
@@ -965,9 +964,9 @@ impl<'a> General<'a> {
         }
 
         // Narrow the scope to partitions and members that can move.
-        let fixed_topics: BTreeSet<usize> = (0..self.prep.topics.len())
+        let fixed_topics: VecSet<usize> = (0..self.prep.topics.len())
             .filter(|&t| !self.can_topic_participate(t))
-            .collect_set();
+            .collect();
         let is_fixed = |prep: &Prepared, gp: usize| fixed_topics.contains(&prep.topic_of(gp));
         self.sorted_all_partitions
             .retain(|&gp| !is_fixed(self.prep, gp));
@@ -1126,21 +1125,21 @@ impl<'a> General<'a> {
 pub(crate) fn adjust_for_cooperative(
     prep: &Prepared,
     assignment: &mut [Vec<usize>],
-    transferring: Option<&BTreeMap<usize, usize>>,
-) -> BTreeMap<usize, usize> {
+    transferring: Option<&VecMap<usize, usize>>,
+) -> VecMap<usize, usize> {
     let transferring = match transferring {
         Some(t) => t.clone(),
         None => {
             // computePartitionsTransferringOwnership
-            let mut added: BTreeMap<usize, usize> = BTreeMap::new();
-            let mut revoked: BTreeSet<usize> = BTreeSet::new();
+            let mut added: VecMap<usize, usize> = VecMap::new();
+            let mut revoked: VecSet<usize> = VecSet::new();
             for (m, list) in assignment.iter().enumerate() {
-                let owned: BTreeSet<usize> = prep
+                let owned: VecSet<usize> = prep
                     .members
                     .get(m)
-                    .map(|x| x.owned.iter().copied().collect_set())
+                    .map(|x| x.owned.iter().copied().collect())
                     .unwrap_or_default();
-                let assigned: BTreeSet<usize> = list.iter().copied().collect_set();
+                let assigned: VecSet<usize> = list.iter().copied().collect();
                 for &gp in list {
                     if !owned.contains(&gp) {
                         added.insert(gp, m);
