@@ -327,11 +327,12 @@ struct LogMark {
 }
 
 /// Keys of records on compacted topics (compaction may remove a record only when a later
-/// record has the same key), learnt while scanning the logs.
+/// record has the same key), learnt while scanning the logs. B-trees: one entry per record,
+/// inserted out of order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyIndex {
-    by_id: VecMap<u64, u64>,
-    latest: VecMap<(Tp, u64), i64>,
+    by_id: std::collections::BTreeMap<u64, u64>,
+    latest: std::collections::BTreeMap<(Tp, u64), i64>,
 }
 
 impl KeyIndex {

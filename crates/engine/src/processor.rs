@@ -10,7 +10,6 @@ use crate::record::Record;
 use crate::trace::TraceKind;
 use crate::transaction_manager::TxnPhase;
 use crate::types::{Millis, Tp};
-use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -381,7 +380,8 @@ impl Cluster {
     /// Compare the output topic with the input the group has committed past.
     pub fn pipeline_check(&self, id: &str) -> Option<PipelineCheck> {
         let p = self.processors.iter().find(|p| p.id == id)?;
-        let mut counts: VecMap<u64, u64> = VecMap::new();
+        // B-trees: one entry per record, inserted out of order across partitions.
+        let mut counts: BTreeMap<u64, u64> = BTreeMap::new();
         let mut outputs = 0u64;
         let out_id = self.topic_id(&p.output)?;
         let out_parts = self
@@ -413,7 +413,7 @@ impl Cluster {
         let g = self.group_view(&p.group);
         let mut inputs = 0u64;
         let mut lost = 0u64;
-        let mut input_copies: VecMap<u64, u64> = VecMap::new();
+        let mut input_copies: BTreeMap<u64, u64> = BTreeMap::new();
         let in_id = self.topic_id(&p.input)?;
         let in_parts = self
             .controller
