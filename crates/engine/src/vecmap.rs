@@ -202,17 +202,7 @@ impl<K: Ord, V> VecMap<K, V> {
         Q: Ord + ?Sized,
         R: RangeBounds<Q>,
     {
-        let start = match range.start_bound() {
-            Bound::Included(s) => self.entries.partition_point(|(k, _)| k.borrow() < s),
-            Bound::Excluded(s) => self.entries.partition_point(|(k, _)| k.borrow() <= s),
-            Bound::Unbounded => 0,
-        };
-        let end = match range.end_bound() {
-            Bound::Included(e) => self.entries.partition_point(|(k, _)| k.borrow() <= e),
-            Bound::Excluded(e) => self.entries.partition_point(|(k, _)| k.borrow() < e),
-            Bound::Unbounded => self.entries.len(),
-        };
-        start..end.max(start)
+        sorted_bounds(&self.entries, |(k, _)| k.borrow(), range)
     }
     /// The entries whose keys are within `range`, in key order.
     pub fn range<Q, R>(&self, range: R) -> Iter<'_, K, V>
@@ -241,6 +231,26 @@ impl<K: Ord, V> VecMap<K, V> {
             self.insert(k, v);
         }
     }
+}
+
+/// The index range of a sorted slice whose keys lie within `range` (empty, not a panic, when
+/// the range's start is after its end).
+fn sorted_bounds<T, Q, R>(items: &[T], key: impl Fn(&T) -> &Q, range: &R) -> std::ops::Range<usize>
+where
+    Q: Ord + ?Sized,
+    R: RangeBounds<Q>,
+{
+    let start = match range.start_bound() {
+        Bound::Included(s) => items.partition_point(|x| key(x) < s),
+        Bound::Excluded(s) => items.partition_point(|x| key(x) <= s),
+        Bound::Unbounded => 0,
+    };
+    let end = match range.end_bound() {
+        Bound::Included(e) => items.partition_point(|x| key(x) <= e),
+        Bound::Excluded(e) => items.partition_point(|x| key(x) < e),
+        Bound::Unbounded => items.len(),
+    };
+    start..end.max(start)
 }
 
 /// A view into one key of a [`VecMap`], as `btree_map::Entry`.
@@ -534,17 +544,8 @@ impl<T: Ord> VecSet<T> {
         Q: Ord + ?Sized,
         R: RangeBounds<Q>,
     {
-        let start = match range.start_bound() {
-            Bound::Included(s) => self.items.partition_point(|k| k.borrow() < s),
-            Bound::Excluded(s) => self.items.partition_point(|k| k.borrow() <= s),
-            Bound::Unbounded => 0,
-        };
-        let end = match range.end_bound() {
-            Bound::Included(e) => self.items.partition_point(|k| k.borrow() <= e),
-            Bound::Excluded(e) => self.items.partition_point(|k| k.borrow() < e),
-            Bound::Unbounded => self.items.len(),
-        };
-        self.items[start..end.max(start)].iter()
+        let r = sorted_bounds(&self.items, |k| k.borrow(), &range);
+        self.items[r].iter()
     }
     pub fn is_subset(&self, other: &Self) -> bool {
         self.items.iter().all(|x| other.contains(x))
@@ -692,9 +693,9 @@ mod tests {
         }
 
         /// Collecting keeps the last value of a repeated key, as `BTreeMap` does; a set
-        /// collects to the same order as a `BTreeSet`.
+        /// collects to the same order as a `BTreeSet` and answers ranges alike.
         #[test]
-        fn collecting_matches_btree(items in proptest::collection::vec((any::<u8>(), any::<u16>()), 0..100)) {
+        fn collecting_matches_btree(items in proptest::collection::vec((any::<u8>(), any::<u16>()), 0..100), lo: u8, hi: u8) {
             let v: VecMap<u8, u16> = items.iter().copied().collect();
             let b: BTreeMap<u8, u16> = items.iter().copied().collect();
             prop_assert!(v.iter().eq(b.iter()));
@@ -702,6 +703,10 @@ mod tests {
             let bs: BTreeSet<u8> = items.iter().map(|x| x.0).collect();
             prop_assert!(vs.iter().eq(bs.iter()));
             prop_assert_eq!(format!("{vs:?}"), format!("{bs:?}"));
+            let (lo, hi) = (lo.min(hi), lo.max(hi));
+            prop_assert!(vs.range(lo..hi).eq(bs.range(lo..hi)));
+            prop_assert!(vs.range(lo..=hi).eq(bs.range(lo..=hi)));
+            prop_assert!(vs.range((Bound::Excluded(lo), Bound::Unbounded)).eq(bs.range((Bound::Excluded(lo), Bound::Unbounded))));
             for k in 0..=255u8 {
                 prop_assert_eq!(vs.contains(&k), bs.contains(&k));
             }
