@@ -6,6 +6,7 @@
 
 use crate::action::Action;
 use crate::scenario::Session;
+use crate::vecmap::VecMap;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -46,10 +47,10 @@ fn java_str(s: &str) -> String {
 
 /// Consumers as defined by the scenario and by `add_consumer` commands (script and user),
 /// the latest definition of each id winning: id → (group, topics, config).
-type ConsumerDefs = BTreeMap<String, (Option<String>, Vec<String>, BTreeMap<String, String>)>;
+type ConsumerDefs = VecMap<String, (Option<String>, Vec<String>, BTreeMap<String, String>)>;
 
 fn consumer_defs(s: &Session) -> ConsumerDefs {
-    let mut out: ConsumerDefs = BTreeMap::new();
+    let mut out: ConsumerDefs = VecMap::new();
     for c in &s.scenario.consumers {
         let cfg = c
             .config

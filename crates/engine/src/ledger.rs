@@ -9,8 +9,8 @@ use crate::error::ErrorCode;
 use crate::message::Acks;
 use crate::record::RecordId;
 use crate::types::{BrokerId, Millis, Tp};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -433,14 +433,14 @@ pub struct Ledger {
     /// Record id `n` is entry `n - 1` (ids are handed out from 1; a record that failed
     /// before it had a partition, or is created after later ids, leaves a gap until then).
     blocks: Vec<Arc<Block>>,
-    pub history: BTreeMap<Tp, Vec<HistoryEvent>>,
+    pub history: VecMap<Tp, Vec<HistoryEvent>>,
     pub broker_stops: Vec<(Millis, BrokerId)>,
     /// Records each consumer group's applications finished processing: group → record id → times.
-    pub processed: BTreeMap<String, Processed>,
+    pub processed: VecMap<String, Processed>,
     /// Whether any record was ever sent in a transaction (deliveries are kept only for those).
     any_txn: bool,
     /// Transactional records applications received: (consumer, read_committed) → ids.
-    pub txn_deliveries: BTreeMap<(String, bool), Vec<RecordId>>,
+    pub txn_deliveries: VecMap<(String, bool), Vec<RecordId>>,
     /// Turn off to save memory in throughput benchmarks.
     pub enabled: bool,
 }
@@ -455,11 +455,11 @@ impl Ledger {
     pub fn new() -> Self {
         Ledger {
             blocks: Vec::new(),
-            history: BTreeMap::new(),
+            history: VecMap::new(),
             broker_stops: Vec::new(),
-            processed: BTreeMap::new(),
+            processed: VecMap::new(),
             any_txn: false,
-            txn_deliveries: BTreeMap::new(),
+            txn_deliveries: VecMap::new(),
             enabled: true,
         }
     }
@@ -638,6 +638,7 @@ impl Ledger {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn processed_counts_each_record_and_its_repeats_in_any_order() {

@@ -1,8 +1,6 @@
 //! Preset scenarios, compiled into the app so they load without a network round trip. The
 //! same files are served from `scenarios/` and checked by `kafka-sim check static/scenarios`.
 
-use kafka_sim::sort::CollectInserted;
-
 pub struct Preset {
     pub id: &'static str,
     pub json: &'static str,
@@ -11,7 +9,7 @@ pub struct Preset {
 thread_local! {
     /// Each preset's display name (its scenario's `name`), parsed once: the header lists them
     /// on every render.
-    static NAMES: std::collections::BTreeMap<&'static str, String> = PRESETS
+    static NAMES: kafka_sim::vecmap::VecMap<&'static str, String> = PRESETS
         .iter()
         .map(|p| {
             let name = kafka_sim::scenario::Scenario::parse(p.json)
@@ -19,7 +17,7 @@ thread_local! {
                 .unwrap_or_else(|_| p.id.to_string());
             (p.id, name)
         })
-        .collect_map();
+        .collect();
 }
 
 /// The display name of preset `id` (the id itself if there is no such preset).

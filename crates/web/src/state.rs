@@ -11,6 +11,7 @@ use kafka_sim::action::Action;
 use kafka_sim::history::History;
 use kafka_sim::link::{LinkState, LinkView};
 use kafka_sim::scenario::{evaluate, ChallengeStatus, Scenario, Session, Step};
+use kafka_sim::vecmap::VecMap;
 use kafka_sim::view::{ClusterView, Durability};
 use kafka_sim::SimError;
 use serde_json::Value;
@@ -93,7 +94,7 @@ pub struct AppState {
     pub notice: Option<String>,
     pub version: u64,
     /// Total lag per group, sampled every half second of simulated time (for the charts).
-    pub lag_history: Rc<BTreeMap<String, VecDeque<(u64, i64)>>>,
+    pub lag_history: Rc<VecMap<String, VecDeque<(u64, i64)>>>,
     /// The query string: embed mode, read-only, …
     pub page: Rc<PageParams>,
     pub tour: Tour,
@@ -380,7 +381,7 @@ impl AppState {
             errors: BTreeMap::new(),
             notice,
             version: 0,
-            lag_history: Rc::new(BTreeMap::new()),
+            lag_history: Rc::new(VecMap::new()),
             page,
             tour,
             challenge: None,
