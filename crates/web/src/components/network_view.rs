@@ -231,11 +231,14 @@ pub fn network_view() -> Html {
             <svg viewBox={format!("0 0 {} {}", g.w, g.h)} preserveAspectRatio="xMidYMid meet" role="img" aria-label={format!("{} messages in flight", v.in_flight.len())}>
                 <text class="lane" x={lane_p.0.to_string()} y={lane_p.1.to_string()} text-anchor={lane_p.2}>{ "producers" }</text>
                 <text class="lane" x={lane_c.0.to_string()} y={lane_c.1.to_string()} text-anchor={lane_c.2}>{ "consumers" }</text>
+                // Messages first, in their own group: they pass under the nodes, so the brokers'
+                // labels stay readable, and the nodes after them keep their elements however
+                // many messages there are.
+                <g class="msgs">{ for dots }</g>
                 { for v.brokers.iter().enumerate().map(|(i, b)| { let (x, y) = g.broker(i, nb); node(x, y, broker_r, format!("B{}", b.id), if b.alive { "broker" } else { "broker down" }) }) }
                 { node(cx, cy, 17.0, "ctl".into(), "controller") }
                 { for producers.iter().enumerate().map(|(i, p)| client(g.client(true, i, producers.len()), p.clone(), producers.len(), true)) }
                 { for consumers.iter().enumerate().map(|(i, c)| client(g.client(false, i, consumers.len()), c.clone(), consumers.len(), false)) }
-                { for dots }
             </svg>
             <figcaption class="net-legend">
                 <span><i class="dot produce"></i>{ "produce" }</span>
