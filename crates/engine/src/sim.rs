@@ -74,12 +74,14 @@ impl Ctx<'_> {
         self.trace.push(self.now, kind);
     }
     /// The topic's name for a trace event (no allocation for a short name).
+    /// `tp`'s topic name for a trace event (see [`Ctx::topic_name`]).
     pub fn topic_str(&self, tp: Tp) -> crate::trace::Str {
         match self.topic_names.get(tp.topic as usize) {
             Some(name) => name.as_str().into(),
-            None => format!("topic-{}", tp.topic).into(),
+            None => self.topic_name(tp).into(),
         }
     }
+    /// `tp`'s topic name, or `topic-N` for an id the cluster has not named (yet).
     pub fn topic_name(&self, tp: Tp) -> String {
         self.topic_names
             .get(tp.topic as usize)
