@@ -173,6 +173,8 @@ pub struct Cluster {
     /// Views only: how far each group's `skipped` count has scanned each partition (see
     /// `view.rs`, `skipped_below`). Never read by the simulation.
     pub(crate) skip_scans: std::cell::RefCell<crate::view::SkipScans>,
+    /// Views only: what `durability` has summed so far (see `durability.rs`).
+    pub(crate) durability_scan: std::cell::RefCell<crate::durability::DurabilityScan>,
 }
 
 impl Cluster {
@@ -240,6 +242,7 @@ impl Cluster {
             projections: Vec::new(),
             setup: true,
             skip_scans: Default::default(),
+            durability_scan: Default::default(),
         };
         for i in 0..spec.brokers {
             let id = i as BrokerId + 1;
@@ -1144,6 +1147,7 @@ impl Cluster {
         }
         self.trace
             .push(self.now, TraceKind::BrokerStarted { broker: b });
+        self.durability_broker_started();
         self.with_node(NodeId::Broker(b), |n, ctx| {
             if let NodeRefMut::Broker(x) = n {
                 x.start(ctx);

@@ -73,6 +73,7 @@ pub const IDEMPOTENT: &str = "idempotence_no_duplicates";
 pub const READ_COMMITTED: &str = "read_committed_no_aborted_reads";
 pub const EXACTLY_ONCE: &str = "exactly_once_pipeline";
 pub const AT_LEAST_ONCE: &str = "at_least_once_no_loss";
+pub const LEDGER_SUMMARY: &str = "ledger_summary_matches_full_scan";
 pub const LIVE_LEADERS: &str = "liveness_every_partition_has_a_leader";
 pub const LIVE_GROUPS: &str = "liveness_every_group_stable";
 pub const LIVE_VISIBLE: &str = "liveness_acked_records_visible";
@@ -152,6 +153,13 @@ pub const INVARIANTS: &[InvariantDef] = &[
               (stopped or isolated) at once. Records removed by retention (below the log start \
               offset), superseded by a later record with the same key on a compacted topic, or \
               belonging to an aborted transaction are not losses.",
+    },
+    InvariantDef {
+        name: LEDGER_SUMMARY,
+        kind: Kind::Promise,
+        doc: "The simulator's own bookkeeping: the durability summary the page shows on every \
+              frame (Cluster::durability, kept up to date incrementally) equals a full scan of \
+              the durability ledger against the current leaders' logs.",
     },
     InvariantDef {
         name: IDEMPOTENT,
@@ -854,6 +862,14 @@ impl Checker {
                     ));
                 }
             }
+        }
+        self.count(LEDGER_SUMMARY, 1);
+        let (summary, full) = (c.durability(), c.durability_full());
+        if summary != full {
+            found.push((
+                LEDGER_SUMMARY,
+                format!("the incremental summary is {summary:?}; a full scan gives {full:?}"),
+            ));
         }
         self.report_once(now, found);
         audit

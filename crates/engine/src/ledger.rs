@@ -443,6 +443,13 @@ pub struct Ledger {
     pub txn_deliveries: VecMap<(String, bool), Vec<RecordId>>,
     /// Turn off to save memory in throughput benchmarks.
     pub enabled: bool,
+    /// Ids created after a higher id was (a record that waited for metadata fills the gap
+    /// it left): [`crate::cluster::Cluster::durability`] reads new entries from where it
+    /// stopped, and these from here.
+    late: Vec<RecordId>,
+    /// Appends of a record that already had one and was already acknowledged or failed (a
+    /// retry's copy landing late): they can change a summary counted before.
+    rewrites: u64,
 }
 
 impl Default for Ledger {
@@ -461,6 +468,8 @@ impl Ledger {
             any_txn: false,
             txn_deliveries: VecMap::new(),
             enabled: true,
+            late: Vec::new(),
+            rewrites: 0,
         }
     }
 
@@ -476,6 +485,9 @@ impl Ledger {
         let Some((b, slot)) = Self::position(id) else {
             return;
         };
+        if id <= self.last_id() && self.get(id).is_none() {
+            self.late.push(id);
+        }
         while self.blocks.len() <= b {
             self.blocks.push(Arc::new(Block {
                 base_time: now,
@@ -553,7 +565,12 @@ impl Ledger {
         if self.in_place(id, |p, base| p.try_append(base, &append)) {
             return;
         }
-        self.update(id, |e| e.appends.push(append));
+        let mut rewrite = false;
+        self.update(id, |e| {
+            rewrite = e.outcome != Outcome::Pending && !e.appends.is_empty();
+            e.appends.push(append);
+        });
+        self.rewrites += u64::from(rewrite);
     }
 
     pub fn on_ack(&mut self, id: RecordId, offset: i64, now: Millis) {
@@ -624,12 +641,40 @@ impl Ledger {
 
     /// Every entry, in record-id order.
     pub fn entries(&self) -> impl Iterator<Item = LedgerEntry> + '_ {
-        self.blocks.iter().enumerate().flat_map(|(b, block)| {
-            (0..block.packed.len()).filter_map(move |slot| {
-                let id = (b * BLOCK + slot) as RecordId + 1;
-                block.get(slot, id)
+        self.entries_from(1)
+    }
+
+    /// The entries with ids from `first` on, in record-id order.
+    pub fn entries_from(&self, first: RecordId) -> impl Iterator<Item = LedgerEntry> + '_ {
+        let (b0, s0) = Self::position(first.max(1)).unwrap_or((usize::MAX, 0));
+        self.blocks
+            .iter()
+            .enumerate()
+            .skip(b0)
+            .flat_map(move |(b, block)| {
+                let from = if b == b0 { s0 } else { 0 };
+                (from..block.packed.len()).filter_map(move |slot| {
+                    let id = (b * BLOCK + slot) as RecordId + 1;
+                    block.get(slot, id)
+                })
             })
+    }
+
+    /// The highest record id the ledger has an entry for, or 0.
+    pub fn last_id(&self) -> RecordId {
+        self.blocks.last().map_or(0, |block| {
+            ((self.blocks.len() - 1) * BLOCK + block.packed.len()) as RecordId
         })
+    }
+
+    /// Ids created after a higher one, in the order they were created.
+    pub fn late_ids(&self) -> &[RecordId] {
+        &self.late
+    }
+
+    /// How many appends landed on records already acknowledged or failed with a copy.
+    pub fn rewrites(&self) -> u64 {
+        self.rewrites
     }
 }
 

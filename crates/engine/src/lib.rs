@@ -22,6 +22,7 @@ pub mod consumer_coordinator;
 pub mod consumer_group;
 pub mod consumer_membership;
 pub mod controller;
+pub mod durability;
 pub mod error;
 pub mod export;
 pub mod fuzz;

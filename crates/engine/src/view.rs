@@ -364,7 +364,61 @@ pub struct RecordView {
     pub producer_id: i64,
 }
 
-const LOST_LIST_CAP: usize = 200;
+pub(crate) const LOST_LIST_CAP: usize = 200;
+
+/// The offset a lost record is reported at: where it was acknowledged, or else its first
+/// append (-1: never appended).
+fn lost_offset(e: &LedgerEntry) -> i64 {
+    match e.outcome {
+        Outcome::Acked { offset, .. } if offset >= 0 => offset,
+        _ => e.appends.first().map_or(-1, |a| a.offset),
+    }
+}
+
+/// Where a ledger entry stands in the [`Durability`] summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Neither acknowledged nor failed yet.
+    Unanswered,
+    Failed,
+    /// Acknowledged; the partition has no leader.
+    Unavailable,
+    /// Acknowledged and below the leader's high watermark.
+    Visible,
+    /// Acknowledged, in the leader's log at or above the high watermark.
+    AboveHw,
+    /// Acknowledged, then removed by retention or compaction.
+    Expired,
+    /// Acknowledged and not in the leader's log.
+    Lost,
+}
+
+/// One entry's share of a [`Durability`] summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Standing {
+    pub duplicates: u64,
+    pub kind: Kind,
+}
+
+impl Standing {
+    pub(crate) fn add_to(self, d: &mut Durability) {
+        d.duplicates += self.duplicates;
+        let acked = match self.kind {
+            Kind::Unanswered => return,
+            Kind::Failed => {
+                d.failed += 1;
+                return;
+            }
+            Kind::Unavailable => &mut d.unavailable,
+            Kind::Visible => &mut d.visible,
+            Kind::AboveHw => &mut d.pending,
+            Kind::Expired => &mut d.expired,
+            Kind::Lost => &mut d.lost_acked,
+        };
+        *acked += 1;
+        d.acked += 1;
+    }
+}
 const QUEUE_VIEW_CAP: usize = 200;
 
 /// Per group, and per partition sorted by partition, what `skipped_below` has scanned so far.
@@ -475,10 +529,6 @@ impl Cluster {
             .unwrap_or_default()
     }
 
-    pub fn durability(&self) -> Durability {
-        self.durability_where(|_| true)
-    }
-
     /// The ledger for one producer and/or topic.
     pub fn durability_of(&self, producer: Option<&str>, topic: Option<&str>) -> Durability {
         let pidx = producer.map(|p| self.client_index(p));
@@ -488,78 +538,91 @@ impl Cluster {
         })
     }
 
+    /// The ledger entries `keep` selects, each judged against the current leader's log (a
+    /// scan of the whole ledger; [`Cluster::durability`] is the same for every entry, kept
+    /// up to date incrementally).
     pub fn durability_where(&self, keep: impl Fn(&LedgerEntry) -> bool) -> Durability {
         let mut d = Durability::default();
         for e in self.ledger.entries().filter(|e| keep(e)) {
-            let log = self.leader_log(e.tp);
-            if let Some(log) = log {
-                // Copies still in the leader's log, at distinct offsets (a retry that went to
-                // a new leader after the first copy was truncated away is not a duplicate).
-                let mut offsets: Vec<i64> = e
-                    .appends
-                    .iter()
-                    .map(|a| a.offset)
-                    .filter(|o| log.id_at(*o) == Some(e.id))
-                    .collect();
-                offsets.sort_unstable();
-                offsets.dedup();
-                let present = offsets.len() as u64;
-                if present > 1 {
-                    d.duplicates += present - 1;
-                }
+            let s = self.standing(&e);
+            s.add_to(&mut d);
+            if s.kind == Kind::Lost && d.lost.len() < LOST_LIST_CAP {
+                d.lost.push(self.lost_record(&e));
             }
-            match e.outcome {
-                Outcome::Pending => {}
-                Outcome::Failed { .. } => d.failed += 1,
-                Outcome::Acked { offset, .. } => {
-                    d.acked += 1;
-                    let Some(log) = log else {
-                        d.unavailable += 1;
-                        continue;
+        }
+        d
+    }
+
+    /// How one ledger entry counts in a [`Durability`] summary now.
+    pub(crate) fn standing(&self, e: &LedgerEntry) -> Standing {
+        let log = self.leader_log(e.tp);
+        let mut s = Standing {
+            duplicates: 0,
+            kind: Kind::Unanswered,
+        };
+        if let Some(log) = log {
+            // Copies still in the leader's log, at distinct offsets (a retry that went to
+            // a new leader after the first copy was truncated away is not a duplicate).
+            let mut offsets: Vec<i64> = e
+                .appends
+                .iter()
+                .map(|a| a.offset)
+                .filter(|o| log.id_at(*o) == Some(e.id))
+                .collect();
+            offsets.sort_unstable();
+            offsets.dedup();
+            s.duplicates = (offsets.len() as u64).saturating_sub(1);
+        }
+        s.kind = match e.outcome {
+            Outcome::Pending => Kind::Unanswered,
+            Outcome::Failed { .. } => Kind::Failed,
+            Outcome::Acked { offset, .. } => {
+                let Some(log) = log else {
+                    return Standing {
+                        kind: Kind::Unavailable,
+                        ..s
                     };
-                    let at = if offset >= 0 {
-                        (log.id_at(offset) == Some(e.id)).then_some(offset)
-                    } else {
-                        e.appends
-                            .iter()
-                            .map(|a| a.offset)
-                            .find(|o| log.id_at(*o) == Some(e.id))
-                    };
-                    match at {
-                        Some(o) if o < log.high_watermark() => d.visible += 1,
-                        Some(_) => d.pending += 1,
-                        None => {
-                            let first = if offset >= 0 {
-                                offset
-                            } else {
-                                e.appends.first().map_or(-1, |a| a.offset)
-                            };
-                            // Below the log start: retention deleted it. In the cleaned part of a
-                            // compacted log with nothing at its offset: a later record with
-                            // the same key superseded it. Neither is a loss.
-                            let compacted = first >= 0
-                                && first < log.first_dirty_offset
-                                && log.id_at(first).is_none();
-                            if first >= 0 && first < log.log_start_offset() || compacted {
-                                d.expired += 1;
-                                continue;
-                            }
-                            d.lost_acked += 1;
-                            if d.lost.len() < LOST_LIST_CAP {
-                                d.lost.push(LostRecord {
-                                    id: e.id,
-                                    topic: self.tp_name(e.tp),
-                                    partition: e.tp.partition,
-                                    offset: first,
-                                    explanation: self.explain_loss(&e),
-                                });
-                            }
+                };
+                let at = if offset >= 0 {
+                    (log.id_at(offset) == Some(e.id)).then_some(offset)
+                } else {
+                    e.appends
+                        .iter()
+                        .map(|a| a.offset)
+                        .find(|o| log.id_at(*o) == Some(e.id))
+                };
+                match at {
+                    Some(o) if o < log.high_watermark() => Kind::Visible,
+                    Some(_) => Kind::AboveHw,
+                    None => {
+                        let first = lost_offset(e);
+                        // Below the log start: retention deleted it. In the cleaned part of a
+                        // compacted log with nothing at its offset: a later record with
+                        // the same key superseded it. Neither is a loss.
+                        let compacted = first >= 0
+                            && first < log.first_dirty_offset
+                            && log.id_at(first).is_none();
+                        if first >= 0 && first < log.log_start_offset() || compacted {
+                            Kind::Expired
+                        } else {
+                            Kind::Lost
                         }
                     }
                 }
             }
+        };
+        s
+    }
+
+    /// A lost entry as the summary lists it.
+    pub(crate) fn lost_record(&self, e: &LedgerEntry) -> LostRecord {
+        LostRecord {
+            id: e.id,
+            topic: self.tp_name(e.tp),
+            partition: e.tp.partition,
+            offset: lost_offset(e),
+            explanation: self.explain_loss(e),
         }
-        d
     }
 
     /// Why an acknowledged record is gone, from the partition's history.

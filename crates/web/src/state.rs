@@ -25,12 +25,6 @@ pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0];
 
 /// Longest real frame gap simulated at once (a background tab does not fast-forward).
 const MAX_FRAME_MS: f64 = 100.0;
-/// From this many records in the durability ledger on, animation frames recompute its summary
-/// only every `DURABILITY_EVERY` frames (`Cluster::durability` is linear in the ledger; at
-/// 10,000 records/s it grew to most of a frame within seconds). Commands, steps and pauses
-/// always recompute it.
-const DURABILITY_LARGE: u64 = 5_000;
-const DURABILITY_EVERY: u32 = 15;
 /// Real milliseconds of engine work per animation frame. A frame advances the simulation in
 /// pieces and stops once this is spent, leaving the rest of the frame to drawing; on a session
 /// too large to simulate in real time, simulated time then runs slower than real time (the
@@ -114,8 +108,6 @@ pub struct AppState {
     /// Fractional simulated milliseconds carried between frames.
     carry: f64,
     last_saved_at: u64,
-    /// Animation frames since `durability` was last recomputed (see `DURABILITY_EVERY`).
-    durability_age: u32,
 }
 
 impl PartialEq for AppState {
@@ -393,7 +385,6 @@ impl AppState {
             scrubbing: None,
             carry: 0.0,
             last_saved_at: now,
-            durability_age: 0,
         }
     }
 
@@ -411,26 +402,19 @@ impl AppState {
         next
     }
 
+    /// The next state, with the session's view and durability summary (kept up to date
+    /// incrementally by the engine, so this is cheap on every frame; an unchanged summary
+    /// keeps its `Rc`, so that components given it see no change).
     fn next(&self) -> AppState {
-        self.next_with(true)
-    }
-
-    /// The next state; `fresh_durability: false` keeps the previous durability ledger summary
-    /// (an animation frame of a large session, see `DURABILITY_EVERY`).
-    fn next_with(&self, fresh_durability: bool) -> AppState {
         let s = self.session.borrow();
+        let durability = s.cluster.durability();
         AppState {
             session: self.session.clone(),
             view: Rc::new(s.cluster.view()),
-            durability: if fresh_durability {
-                Rc::new(s.cluster.durability())
-            } else {
+            durability: if *self.durability == durability {
                 self.durability.clone()
-            },
-            durability_age: if fresh_durability {
-                0
             } else {
-                self.durability_age + 1
+                Rc::new(durability)
             },
             preset: self.preset.clone(),
             playing: self.playing,
@@ -785,12 +769,7 @@ impl Reducible for AppState {
                 let (timeline, end) = self.committed_timeline();
                 let want = whole as u64;
                 let done = advance_within(&mut self.session.borrow_mut(), want, ENGINE_BUDGET_MS);
-                // The ledger summary walks every record ever produced: on a large session
-                // recompute it every few frames, not on every one.
-                let d = &self.durability;
-                let large = d.acked + d.failed >= DURABILITY_LARGE;
-                let mut next =
-                    self.next_with(!large || self.durability_age + 1 >= DURABILITY_EVERY);
+                let mut next = self.next();
                 next.timeline = timeline;
                 next.timeline_end = end;
                 // Behind (the engine used its budget): drop the rest, as the frame clamp does,
