@@ -2,7 +2,22 @@
 use super::use_app;
 use crate::hooks::use_media_query;
 use kafka_sim::types::NodeId;
+use std::fmt::Write as _;
 use yew::prelude::*;
+
+/// The message paths, by kind and then size (without records, with): class and description.
+const MSG_PATHS: [(&str, &str); 10] = [
+    ("produce", "produce responses"),
+    ("produce", "produce requests"),
+    ("replica", "replica fetch requests and empty responses"),
+    ("replica", "replica fetch responses with records"),
+    ("fetch", "consumer fetch requests and empty responses"),
+    ("fetch", "consumer fetch responses with records"),
+    ("control", "metadata and controller messages"),
+    ("control", "metadata and controller messages with records"),
+    ("other", "other messages"),
+    ("other", "other messages with records"),
+];
 
 /// Where the diagram puts things: a wide band (producers left, brokers in the middle,
 /// consumers right) or, at phone width, a tall one (producers on top, then the controller and
@@ -151,27 +166,38 @@ pub fn network_view() -> Html {
         }
     };
     let now = v.now as f64;
-    let dots = v.in_flight.iter().filter_map(|m| {
-        let (x1, y1) = pos(m.from)?;
-        let (x2, y2) = pos(m.to)?;
+    // Every message in flight as a circle in one path per kind and size: at a dozen brokers
+    // hundreds of messages are on the wire, and ten paths whose `d` changes cost the page far
+    // less than hundreds of circles moving (each its own element, attributes and tooltip).
+    let mut paths: [(String, usize); MSG_PATHS.len()] = Default::default();
+    for m in &v.in_flight {
+        let (Some((x1, y1)), Some((x2, y2))) = (pos(m.from), pos(m.to)) else {
+            continue;
+        };
         let span = (m.arrive_at.saturating_sub(m.sent_at)).max(1) as f64;
         let f = ((now - m.sent_at as f64) / span).clamp(0.0, 1.0);
         let kind = if m.name.starts_with("Produce") {
-            "produce"
+            0
         } else if m.name.starts_with("Fetch") {
-            if m.name.contains("replica") { "replica" } else { "fetch" }
+            if m.name.contains("replica") { 1 } else { 2 }
         } else if m.name.starts_with("Metadata") || m.name.starts_with("Broker") || m.name.starts_with("Alter") {
-            "control"
+            3
         } else {
-            "other"
+            4
         };
+        let big = m.records > 0;
         let x = x1 + (x2 - x1) * f;
         let y = y1 + (y2 - y1) * f - (f * (1.0 - f) * 40.0);
-        let r = if m.records > 0 { 6.0 } else { 4.0 };
-        // Not keyed: most messages live for less than a frame, so reusing the previous
-        // frame's circles (new cx, cy, class) is cheaper than creating and removing elements.
-        Some(html! { <circle class={classes!("msg", kind)} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={r.to_string()}>
-            <title>{ format!("{} {} → {}", m.name, m.from, m.to) }</title></circle> })
+        let r = if big { 6 } else { 4 };
+        let Some((d, n)) = paths.get_mut(kind * 2 + usize::from(big)) else {
+            continue;
+        };
+        // A circle: move to its left edge, two half arcs.
+        let _ = write!(d, "M{:.1} {y:.1}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 -{} 0", x - f64::from(r), 2 * r, 2 * r);
+        *n += 1;
+    }
+    let dots = MSG_PATHS.iter().zip(paths).map(|((class, what), (d, n))| {
+        html! { <path class={classes!("msg", *class)} d={d}><title>{ format!("{n} {what} in flight") }</title></path> }
     });
     let node = |x: f64, y: f64, r: f64, label: String, class: &'static str| {
         let font = if r < 17.0 {
