@@ -62,7 +62,7 @@ impl Segment {
             // A chunk is sized after the full one before it (a steady stream fills it
             // alike): growing by doubling copied each chunk's arena about twice.
             let next = match self.chunks.last() {
-                Some(prev) => Records::with_capacity_of(prev),
+                Some(prev) => Records::with_capacity_of(prev, CHUNK_RECORDS),
                 None => Records::new(),
             };
             self.chunks.push(Arc::new(next));

@@ -391,7 +391,10 @@ impl Producer {
             partition: p,
             key: record
                 .key
-                .map(|k| crate::trace::Str::from(String::from_utf8_lossy(k).as_ref())),
+                .map(|k| match std::str::from_utf8(k) {
+                    Ok(k) => crate::trace::Str::from(k),
+                    Err(_) => crate::trace::Str::from(String::from_utf8_lossy(k).as_ref()),
+                }),
             record: record.id,
         });
         let size = record.size_in_bytes();

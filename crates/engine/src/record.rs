@@ -658,13 +658,18 @@ impl Records {
         self.data.reserve(bytes);
     }
 
-    /// An empty set with room for as many batches, entries and bytes as `like` holds (a log's
-    /// next chunk, sized after the one it follows).
-    pub fn with_capacity_of(like: &Records) -> Records {
+    /// An empty set with room for `records` records (or as many as `like` holds, if more),
+    /// and for batches and bytes in `like`'s proportion to its records: a log's next chunk,
+    /// sized after the one it follows. Sized for exactly `like`'s records, a chunk that took
+    /// a few more (batches are not split) grew its byte arena by doubling, copying it whole.
+    pub fn with_capacity_of(like: &Records, records: usize) -> Records {
+        let n = like.entries.len().max(1);
+        let room = records.max(like.entries.len());
+        let scale = |x: usize| x.saturating_mul(room).div_ceil(n);
         Records {
-            batches: Vec::with_capacity(like.batches.len()),
-            entries: Vec::with_capacity(like.entries.len()),
-            data: Vec::with_capacity(like.data.len()),
+            batches: Vec::with_capacity(scale(like.batches.len())),
+            entries: Vec::with_capacity(room),
+            data: Vec::with_capacity(scale(like.data.len())),
             size_bytes: 0,
         }
     }

@@ -36,6 +36,15 @@ impl Str {
             Str::Heap(s) => s,
         }
     }
+
+    /// The UTF-8 bytes (an inline name is not checked again, as `as_str` does).
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Str::Static(s) => s.as_bytes(),
+            Str::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            Str::Heap(s) => s.as_bytes(),
+        }
+    }
 }
 
 impl From<&str> for Str {
@@ -73,7 +82,7 @@ impl std::ops::Deref for Str {
 
 impl PartialEq for Str {
     fn eq(&self, other: &Str) -> bool {
-        self.as_str() == other.as_str()
+        self.bytes() == other.bytes()
     }
 }
 
@@ -86,8 +95,12 @@ impl PartialEq<str> for Str {
 }
 
 impl std::hash::Hash for Str {
+    /// As `str` hashes (`Hasher::write_str`: the bytes, then 0xff), from the bytes: every
+    /// event's hash reads its names, and checking an inline name's UTF-8 again each time was
+    /// 5 % of the standard workload.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
+        state.write(self.bytes());
+        state.write_u8(0xff);
     }
 }
 

@@ -560,7 +560,7 @@ impl Cluster {
             duplicates: 0,
             kind: Kind::Unanswered,
         };
-        if let Some(log) = log {
+        if let (Some(log), [_, _, ..]) = (log, &*e.appends) {
             // Copies still in the leader's log, at distinct offsets (a retry that went to
             // a new leader after the first copy was truncated away is not a duplicate).
             let mut offsets: Vec<i64> = e
