@@ -168,6 +168,9 @@ async function scale(browser) {
     p99Ms: r1(pct(f, 99)),
     maxMs: r1(Math.max(...f)),
     over16_7: f.filter((x) => x > 16.7).length,
+    // Frames by how many 60 Hz intervals they took (1, 2, 3, more).
+    vsyncs: [1, 2, 3].map((n) => f.filter((x) => x > (n - 1) * 16.7 + 1 && x <= n * 16.7 + 1).length)
+      .concat([f.filter((x) => x > 3 * 16.7 + 1).length]),
     longTasks: {
       count: m.longTasks.length,
       totalMs: r1(m.longTasks.reduce((a, t) => a + t.duration, 0)),
