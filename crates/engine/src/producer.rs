@@ -389,12 +389,10 @@ impl Producer {
             client: self.name.as_str().into(),
             topic: topic.into(),
             partition: p,
-            key: record
-                .key
-                .map(|k| match std::str::from_utf8(k) {
-                    Ok(k) => crate::trace::Str::from(k),
-                    Err(_) => crate::trace::Str::from(String::from_utf8_lossy(k).as_ref()),
-                }),
+            key: record.key.map(|k| match std::str::from_utf8(k) {
+                Ok(k) => crate::trace::Str::from(k),
+                Err(_) => crate::trace::Str::from(String::from_utf8_lossy(k).as_ref()),
+            }),
             record: record.id,
         });
         let size = record.size_in_bytes();

@@ -179,8 +179,15 @@ pub fn network_view() -> Html {
         let kind = if m.name.starts_with("Produce") {
             0
         } else if m.name.starts_with("Fetch") {
-            if m.name.contains("replica") { 1 } else { 2 }
-        } else if m.name.starts_with("Metadata") || m.name.starts_with("Broker") || m.name.starts_with("Alter") {
+            if m.name.contains("replica") {
+                1
+            } else {
+                2
+            }
+        } else if m.name.starts_with("Metadata")
+            || m.name.starts_with("Broker")
+            || m.name.starts_with("Alter")
+        {
             3
         } else {
             4
@@ -193,7 +200,13 @@ pub fn network_view() -> Html {
             continue;
         };
         // A circle: move to its left edge, two half arcs.
-        let _ = write!(d, "M{:.1} {y:.1}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 -{} 0", x - f64::from(r), 2 * r, 2 * r);
+        let _ = write!(
+            d,
+            "M{:.1} {y:.1}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 -{} 0",
+            x - f64::from(r),
+            2 * r,
+            2 * r
+        );
         *n += 1;
     }
     let dots = MSG_PATHS.iter().zip(paths).map(|((class, what), (d, n))| {
