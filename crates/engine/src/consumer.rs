@@ -696,6 +696,15 @@ impl Consumer {
         }
         self.ensure_positions(ctx);
         self.finish_processing(ctx);
+        // KIP-848 maybeRejoinStaleMember: a member that left because the application stopped
+        // polling rejoins at the application's next poll, which is now if it just finished.
+        let stale = self
+            .consumer_membership
+            .as_ref()
+            .is_some_and(|m| m.state == crate::consumer_membership::MemberState::Stale);
+        if stale && now >= self.busy_until && self.in_progress.is_empty() {
+            self.group_step(ctx);
+        }
         // poll(): hand buffered records to the application when it is idle.
         if now >= self.busy_until && self.can_poll() {
             self.poll(ctx);
