@@ -1082,11 +1082,6 @@ pub struct Audit {
 
 const LOST_EXPLAINED: usize = 3;
 
-fn leader_log(c: &Cluster, tp: Tp) -> Option<&Log> {
-    let l = c.leader_of(tp)?;
-    c.brokers.get(&l)?.partitions.get(&tp).map(|p| &p.log)
-}
-
 fn audit(c: &Cluster, keys: &KeyIndex, topics: &VecMap<TopicId, TopicFacts>) -> Audit {
     let mut a = Audit::default();
     let client_name = |idx: u32| {
@@ -1101,19 +1096,12 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &VecMap<TopicId, TopicFacts>) -> 
             .is_some_and(|(b, _)| b.has_producer_id() && b.base_sequence >= 0)
     };
     for e in c.ledger.entries() {
-        let log = leader_log(c, e.tp);
+        let log = c.leader_log(e.tp);
         let facts = topics.get(&e.tp.topic);
         if e.appends.len() > 1 {
             a.duplicate_candidates += 1;
             if let Some(log) = log {
-                let mut offsets: Vec<i64> = e
-                    .appends
-                    .iter()
-                    .map(|x| x.offset)
-                    .filter(|o| log.id_at(*o) == Some(e.id))
-                    .collect();
-                offsets.sort_unstable();
-                offsets.dedup();
+                let offsets = e.copies_in(log);
                 if offsets.len() > 1 {
                     // One copy per producer epoch at most, from one producer id.
                     let ids: VecSet<(i64, i16)> = offsets
@@ -1135,7 +1123,7 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &VecMap<TopicId, TopicFacts>) -> 
                 }
             }
         }
-        let Outcome::Acked { offset, .. } = e.outcome else {
+        let Outcome::Acked { .. } = e.outcome else {
             continue;
         };
         a.acked += 1;
@@ -1147,23 +1135,11 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &VecMap<TopicId, TopicFacts>) -> 
             a.unavailable += 1;
             continue;
         };
-        let at = if offset >= 0 {
-            (log.id_at(offset) == Some(e.id)).then_some(offset)
-        } else {
-            e.appends
-                .iter()
-                .map(|x| x.offset)
-                .find(|o| log.id_at(*o) == Some(e.id))
-        };
-        match at {
+        match e.acked_offset_in(log) {
             Some(o) if o < log.high_watermark() => a.visible += 1,
             Some(_) => a.pending += 1,
             None => {
-                let first = if offset >= 0 {
-                    offset
-                } else {
-                    e.appends.first().map_or(-1, |x| x.offset)
-                };
+                let first = e.reported_offset();
                 if first >= 0 && first < log.log_start_offset() {
                     a.expired += 1;
                     continue;
@@ -1420,7 +1396,7 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
         if internal || !reg.has_leader() {
             continue;
         }
-        let Some(log) = leader_log(c, *tp) else {
+        let Some(log) = c.leader_log(*tp) else {
             continue;
         };
         let (lso, hw, leo) = (
@@ -1456,7 +1432,7 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
         };
         for part in 0..t.partitions {
             let tp = Tp::new(t.id, part);
-            let end = leader_log(c, tp).map_or(0, Log::last_stable_offset);
+            let end = c.leader_log(tp).map_or(0, Log::last_stable_offset);
             let committed = v
                 .committed
                 .iter()

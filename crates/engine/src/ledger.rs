@@ -6,6 +6,7 @@
 //! the replicas' logs by [`crate::cluster::Cluster::durability`].
 
 use crate::error::ErrorCode;
+use crate::log::Log;
 use crate::message::Acks;
 use crate::record::RecordId;
 use crate::types::{BrokerId, Millis, Tp};
@@ -45,6 +46,46 @@ pub struct LedgerEntry {
     /// already hold a copy under the old epoch, which the new identity cannot be matched to.
     #[serde(default)]
     pub renumbered: bool,
+}
+
+impl LedgerEntry {
+    /// The distinct offsets of `log` that hold a copy of this record (a retry that went to a
+    /// new leader after the first copy was truncated away is not a second copy).
+    pub fn copies_in(&self, log: &Log) -> Vec<i64> {
+        let mut offsets: Vec<i64> = self
+            .appends
+            .iter()
+            .map(|a| a.offset)
+            .filter(|o| log.id_at(*o) == Some(self.id))
+            .collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        offsets
+    }
+
+    /// Where `log` holds the acknowledged copy: at the acknowledged offset, or (acks=0, no
+    /// offset) at any of its appends.
+    pub fn acked_offset_in(&self, log: &Log) -> Option<i64> {
+        match self.outcome {
+            Outcome::Acked { offset, .. } if offset >= 0 => {
+                (log.id_at(offset) == Some(self.id)).then_some(offset)
+            }
+            _ => self
+                .appends
+                .iter()
+                .map(|a| a.offset)
+                .find(|o| log.id_at(*o) == Some(self.id)),
+        }
+    }
+
+    /// The offset the record is reported at: where it was acknowledged, or else its first
+    /// append (-1: never appended).
+    pub fn reported_offset(&self) -> i64 {
+        match self.outcome {
+            Outcome::Acked { offset, .. } if offset >= 0 => offset,
+            _ => self.appends.first().map_or(-1, |a| a.offset),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

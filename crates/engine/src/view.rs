@@ -366,15 +366,6 @@ pub struct RecordView {
 
 pub(crate) const LOST_LIST_CAP: usize = 200;
 
-/// The offset a lost record is reported at: where it was acknowledged, or else its first
-/// append (-1: never appended).
-fn lost_offset(e: &LedgerEntry) -> i64 {
-    match e.outcome {
-        Outcome::Acked { offset, .. } if offset >= 0 => offset,
-        _ => e.appends.first().map_or(-1, |a| a.offset),
-    }
-}
-
 /// Where a ledger entry stands in the [`Durability`] summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -419,6 +410,7 @@ impl Standing {
         d.acked += 1;
     }
 }
+
 const QUEUE_VIEW_CAP: usize = 200;
 
 /// Per group, and per partition sorted by partition, what `skipped_below` has scanned so far.
@@ -437,7 +429,7 @@ pub(crate) struct SkipScan {
 }
 
 impl Cluster {
-    fn leader_log(&self, tp: Tp) -> Option<&Log> {
+    pub(crate) fn leader_log(&self, tp: Tp) -> Option<&Log> {
         let leader = self.leader_of(tp)?;
         self.brokers
             .get(&leader)
@@ -561,41 +553,23 @@ impl Cluster {
             kind: Kind::Unanswered,
         };
         if let (Some(log), [_, _, ..]) = (log, &*e.appends) {
-            // Copies still in the leader's log, at distinct offsets (a retry that went to
-            // a new leader after the first copy was truncated away is not a duplicate).
-            let mut offsets: Vec<i64> = e
-                .appends
-                .iter()
-                .map(|a| a.offset)
-                .filter(|o| log.id_at(*o) == Some(e.id))
-                .collect();
-            offsets.sort_unstable();
-            offsets.dedup();
-            s.duplicates = (offsets.len() as u64).saturating_sub(1);
+            s.duplicates = (e.copies_in(log).len() as u64).saturating_sub(1);
         }
         s.kind = match e.outcome {
             Outcome::Pending => Kind::Unanswered,
             Outcome::Failed { .. } => Kind::Failed,
-            Outcome::Acked { offset, .. } => {
+            Outcome::Acked { .. } => {
                 let Some(log) = log else {
                     return Standing {
                         kind: Kind::Unavailable,
                         ..s
                     };
                 };
-                let at = if offset >= 0 {
-                    (log.id_at(offset) == Some(e.id)).then_some(offset)
-                } else {
-                    e.appends
-                        .iter()
-                        .map(|a| a.offset)
-                        .find(|o| log.id_at(*o) == Some(e.id))
-                };
-                match at {
+                match e.acked_offset_in(log) {
                     Some(o) if o < log.high_watermark() => Kind::Visible,
                     Some(_) => Kind::AboveHw,
                     None => {
-                        let first = lost_offset(e);
+                        let first = e.reported_offset();
                         // Below the log start: retention deleted it. In the cleaned part of a
                         // compacted log with nothing at its offset: a later record with
                         // the same key superseded it. Neither is a loss.
@@ -620,7 +594,7 @@ impl Cluster {
             id: e.id,
             topic: self.tp_name(e.tp),
             partition: e.tp.partition,
-            offset: lost_offset(e),
+            offset: e.reported_offset(),
             explanation: self.explain_loss(e),
         }
     }
