@@ -96,15 +96,19 @@ impl Client {
 /// restarted client has new connections and never sees its predecessor's responses.
 pub const CORR_INCARNATION_SHIFT: u32 = 40;
 
+/// A message on the wire (the queue holds it behind an `Arc`, see [`Cluster::queue`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Delivery {
+    id: u64,
+    from: NodeId,
+    to: NodeId,
+    sent_at: Millis,
+    msg: Message,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Event {
-    Deliver {
-        id: u64,
-        from: NodeId,
-        to: NodeId,
-        sent_at: Millis,
-        msg: Message,
-    },
+    Deliver(Arc<Delivery>),
     Timer {
         node: NodeId,
         incarnation: u32,
@@ -135,11 +139,12 @@ pub struct InFlight {
 pub struct Cluster {
     now: Millis,
     seq: u64,
-    /// Behind an `Arc`: B-tree nodes shift their values on every insert and removal, and an
-    /// `Event` (a whole message) is large. Shared rather than boxed so that cloning the cluster
-    /// (a rewind snapshot every few seconds) copies pointers, not every queued event and
-    /// timer; an event a snapshot still shares is copied when it is processed.
-    queue: BTreeMap<(Millis, u64), Arc<Event>>,
+    /// Mostly timers, held inline (about 50 bytes each; at scale the queue holds a million).
+    /// A message on the wire is large, so it is behind an `Arc`: B-tree nodes shift their
+    /// values on every insert and removal, and cloning the cluster (a rewind snapshot every
+    /// few seconds) copies a pointer; a message a snapshot still shares is copied when it is
+    /// delivered.
+    queue: BTreeMap<(Millis, u64), Event>,
     /// The keys of the queue's `Deliver` events (messages on the wire), so that `in_flight`
     /// need not walk the whole queue, which mostly holds timers.
     /// Sorted; a few hundred at most (a `Vec` also keeps the wasm smaller than another B-tree).
@@ -389,12 +394,12 @@ impl Cluster {
 
     pub(crate) fn push(&mut self, at: Millis, ev: Event) {
         self.seq += 1;
-        if matches!(ev, Event::Deliver { .. }) {
+        if matches!(ev, Event::Deliver(_)) {
             let key = (at, self.seq);
             let i = self.deliveries.partition_point(|k| *k < key);
             self.deliveries.insert(i, key);
         }
-        self.queue.insert((at, self.seq), Arc::new(ev));
+        self.queue.insert((at, self.seq), ev);
     }
 
     /// The queued event `key` was taken off the queue.
@@ -527,13 +532,13 @@ impl Cluster {
         let sent_at = self.now;
         self.push(
             at,
-            Event::Deliver {
+            Event::Deliver(Arc::new(Delivery {
                 id,
                 from,
                 to,
                 sent_at,
                 msg,
-            },
+            })),
         );
     }
 
@@ -547,9 +552,10 @@ impl Cluster {
 
     fn dispatch(&mut self, ev: Event) {
         match ev {
-            Event::Deliver {
-                id, from, to, msg, ..
-            } => {
+            Event::Deliver(d) => {
+                let Delivery {
+                    id, from, to, msg, ..
+                } = Arc::unwrap_or_clone(d);
                 if !self.net.connected(from, to) {
                     if self.trace.messages {
                         self.trace.push(
@@ -686,7 +692,7 @@ impl Cluster {
             let ev = entry.remove();
             self.forget_delivery(key);
             self.now = at;
-            self.dispatch(Arc::unwrap_or_clone(ev));
+            self.dispatch(ev);
             if !self.projections.is_empty() {
                 self.drain_projections();
             }
@@ -700,7 +706,7 @@ impl Cluster {
         let ((at, seq), ev) = self.queue.pop_first()?;
         self.forget_delivery((at, seq));
         self.now = at;
-        self.dispatch(Arc::unwrap_or_clone(ev));
+        self.dispatch(ev);
         if !self.projections.is_empty() {
             self.drain_projections();
         }
@@ -716,21 +722,15 @@ impl Cluster {
         self.deliveries
             .iter()
             .filter_map(|k| Some((k, self.queue.get(k)?)))
-            .filter_map(|((at, _), ev)| match &**ev {
-                Event::Deliver {
-                    id,
-                    from,
-                    to,
-                    sent_at,
-                    msg,
-                } => Some(InFlight {
-                    id: *id,
-                    from: *from,
-                    to: *to,
-                    name: msg.name().to_string(),
-                    sent_at: *sent_at,
+            .filter_map(|((at, _), ev)| match ev {
+                Event::Deliver(d) => Some(InFlight {
+                    id: d.id,
+                    from: d.from,
+                    to: d.to,
+                    name: d.msg.name().to_string(),
+                    sent_at: d.sent_at,
                     arrive_at: *at,
-                    records: msg.record_count(),
+                    records: d.msg.record_count(),
                 }),
                 _ => None,
             })
@@ -814,20 +814,12 @@ impl Cluster {
             let next = self
                 .queue
                 .iter()
-                .find(|(_, e)| {
-                    matches!(
-                        &***e,
-                        Event::Deliver {
-                            from: NodeId::Controller,
-                            ..
-                        }
-                    )
-                })
+                .find(|(_, e)| matches!(e, Event::Deliver(d) if d.from == NodeId::Controller))
                 .map(|(k, _)| *k);
             let Some(k) = next else { break };
             if let Some(ev) = self.queue.remove(&k) {
                 self.forget_delivery(k);
-                self.dispatch(Arc::unwrap_or_clone(ev));
+                self.dispatch(ev);
             }
         }
     }
