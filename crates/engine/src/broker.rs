@@ -942,17 +942,12 @@ impl Broker {
 
     fn maybe_increment_hw(&mut self, ctx: &mut Ctx, tp: Tp) {
         let lag = self.settings.replica_lag_time_max_ms;
-        let eligible: VecMap<BrokerId, bool> = self
-            .metadata
-            .brokers
-            .iter()
-            .map(|(b, r)| (*b, !r.fenced))
-            .collect();
+        let brokers = &self.metadata.brokers;
         let Some(p) = self.partitions.get_mut(&tp) else {
             return;
         };
         let moved = p.maybe_increment_hw(ctx.now, lag, &|b| {
-            eligible.get(&b).copied().unwrap_or(false)
+            brokers.get(&b).is_some_and(|r| !r.fenced)
         });
         if moved {
             let hw = p.log.high_watermark();

@@ -360,6 +360,8 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
 
 impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        self.entries.reserve(iter.size_hint().0);
         for (k, v) in iter {
             self.insert(k, v);
         }
@@ -578,6 +580,8 @@ impl<T: Ord> FromIterator<T> for VecSet<T> {
 
 impl<T: Ord> Extend<T> for VecSet<T> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        self.items.reserve(iter.size_hint().0);
         for x in iter {
             self.insert(x);
         }
