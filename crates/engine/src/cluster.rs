@@ -20,6 +20,7 @@ use crate::sim::{Ctx, Timer};
 use crate::trace::{Trace, TraceKind};
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
 use crate::vecmap::VecMap;
+use crate::workload::push_int;
 use crate::workload::Workload;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -1665,24 +1666,37 @@ pub(crate) enum NodeRefMut<'a> {
     Client(&'a mut Client),
 }
 
-/// `f` applied to each item, written into `s` separated by spaces (one allocation for the
-/// whole summary, not one per partition).
+/// The most partitions a message's summary lists: a fetch at scale names a hundred, and
+/// formatting them all for every request was a sixth of the engine's time there.
+const SUMMARY_ITEMS: usize = 4;
+
+/// `f` applied to the first [`SUMMARY_ITEMS`] items, written into `s` separated by spaces,
+/// then how many more there are.
 fn joined<T>(s: &mut String, items: &[T], mut f: impl FnMut(&mut String, &T)) {
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.iter().take(SUMMARY_ITEMS).enumerate() {
         if i > 0 {
             s.push(' ');
         }
         f(s, item);
     }
+    if items.len() > SUMMARY_ITEMS {
+        s.push_str(" … +");
+        push_int(s, (items.len() - SUMMARY_ITEMS) as i64);
+        s.push_str(" more");
+    }
 }
 
-/// A one-line summary of a message for the trace and the UI.
+/// A one-line summary of a message for the trace (the hot messages are written without
+/// `write!`: this runs for every message sent).
 fn summarize(msg: &Message, topics: &[String]) -> String {
     use std::fmt::Write as _;
     let put_name = |s: &mut String, tp: &Tp| {
-        let topic = topics.get(tp.topic as usize).map_or("?", |t| t.as_str());
-        let _ = write!(s, "{topic}-{}", tp.partition);
+        s.push_str(topics.get(tp.topic as usize).map_or("?", |t| t.as_str()));
+        s.push('-');
+        push_int(s, i64::from(tp.partition));
     };
+    // Room for the summary of a message of four partitions, grown at most once or twice.
+    let new = || String::with_capacity(96);
     let name = |tp: &Tp| {
         let mut s = String::new();
         put_name(&mut s, tp);
@@ -1692,48 +1706,60 @@ fn summarize(msg: &Message, topics: &[String]) -> String {
         Message::Produce {
             acks, partitions, ..
         } => {
-            let mut s = format!("acks={} ", acks.as_str());
+            let mut s = new();
+            s.push_str("acks=");
+            s.push_str(acks.as_str());
+            s.push(' ');
             joined(&mut s, partitions, |s, (tp, r)| {
                 put_name(s, tp);
-                let _ = write!(s, "×{}", r.record_count());
+                s.push('×');
+                push_int(s, r.record_count() as i64);
             });
             s
         }
         Message::ProduceResponse { partitions, .. } => {
-            let mut s = String::new();
+            let mut s = new();
             joined(&mut s, partitions, |s, p| {
                 put_name(s, &p.tp);
-                let _ = match p.error {
-                    None => write!(s, " @{}", p.base_offset),
-                    Some(e) => write!(s, " {e}"),
-                };
+                match p.error {
+                    None => {
+                        s.push_str(" @");
+                        push_int(s, p.base_offset);
+                    }
+                    Some(e) => {
+                        let _ = write!(s, " {e}");
+                    }
+                }
             });
             s
         }
         Message::Fetch { partitions, .. } => {
-            let mut s = String::new();
+            let mut s = new();
             joined(&mut s, partitions, |s, p| {
                 put_name(s, &p.tp);
-                let _ = write!(s, " from {}", p.fetch_offset);
+                s.push_str(" from ");
+                push_int(s, p.fetch_offset);
             });
             s
         }
         Message::FetchResponse { partitions, .. } => {
-            let mut s = String::new();
+            let mut s = new();
             joined(&mut s, partitions, |s, p| {
                 put_name(s, &p.tp);
-                let _ = match (p.error, p.diverging_epoch) {
-                    (Some(e), _) => write!(s, " {e}"),
-                    (None, Some(d)) => {
-                        write!(s, " diverging epoch {} end {}", d.epoch, d.end_offset)
+                match (p.error, p.diverging_epoch) {
+                    (Some(e), _) => {
+                        let _ = write!(s, " {e}");
                     }
-                    (None, None) => write!(
-                        s,
-                        " {} rec hw={}",
-                        p.records.record_count(),
-                        p.high_watermark
-                    ),
-                };
+                    (None, Some(d)) => {
+                        let _ = write!(s, " diverging epoch {} end {}", d.epoch, d.end_offset);
+                    }
+                    (None, None) => {
+                        s.push(' ');
+                        push_int(s, p.records.record_count() as i64);
+                        s.push_str(" rec hw=");
+                        push_int(s, p.high_watermark);
+                    }
+                }
             });
             s
         }
@@ -1826,4 +1852,43 @@ pub enum ResetTo {
     Offset(i64),
     ShiftBy(i64),
     Datetime(i64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::FetchPartition;
+
+    #[test]
+    fn a_summary_names_four_partitions_then_counts_the_rest() {
+        let fetch = |n: i32| Message::Fetch {
+            corr: 1,
+            replica: None,
+            max_wait_ms: 500,
+            min_bytes: 1,
+            max_bytes: 1 << 20,
+            isolation: crate::message::Isolation::HighWatermark,
+            partitions: (0..n)
+                .map(|p| FetchPartition {
+                    tp: Tp::new(0, p),
+                    fetch_offset: i64::from(p) * 10 - 5,
+                    last_fetched_epoch: None,
+                    current_leader_epoch: None,
+                })
+                .collect(),
+        };
+        let topics = vec!["events".to_string()];
+        assert_eq!(
+            summarize(&fetch(2), &topics),
+            "events-0 from -5 events-1 from 5"
+        );
+        assert_eq!(
+            summarize(&fetch(4), &topics),
+            "events-0 from -5 events-1 from 5 events-2 from 15 events-3 from 25"
+        );
+        assert_eq!(
+            summarize(&fetch(100), &topics),
+            "events-0 from -5 events-1 from 5 events-2 from 15 events-3 from 25 … +96 more"
+        );
+    }
 }

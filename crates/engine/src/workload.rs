@@ -8,8 +8,14 @@ use serde::{Deserialize, Serialize};
 
 /// `n` in decimal, as `write!(buf, "{n}")` writes it (without the formatting machinery,
 /// which was a visible share of the workload's time in the page's size-optimised build).
-fn push_decimal(buf: &mut Vec<u8>, mut n: u64) {
+fn push_decimal(buf: &mut Vec<u8>, n: u64) {
     let mut digits = [0u8; 20];
+    let i = decimal(&mut digits, n);
+    buf.extend_from_slice(digits.get(i..).unwrap_or_default());
+}
+
+/// Writes `n`'s decimal digits at the end of `digits`; returns where they start.
+fn decimal(digits: &mut [u8; 20], mut n: u64) -> usize {
     let mut i = digits.len();
     loop {
         i -= 1;
@@ -21,7 +27,19 @@ fn push_decimal(buf: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    buf.extend_from_slice(digits.get(i..).unwrap_or_default());
+    i
+}
+
+/// `n` in decimal, as `write!(s, "{n}")` writes it, without the formatting machinery (the
+/// trace's message summaries write several numbers per message).
+pub(crate) fn push_int(s: &mut String, n: i64) {
+    if n < 0 {
+        s.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let i = decimal(&mut digits, n.unsigned_abs());
+    // Only ASCII digits were written.
+    s.push_str(std::str::from_utf8(digits.get(i..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// One tick's records, keys and values in one buffer (no allocation per record).
@@ -184,6 +202,26 @@ mod tests {
             let mut buf = b"k".to_vec();
             push_decimal(&mut buf, n);
             assert_eq!(buf, format!("k{n}").into_bytes());
+        }
+    }
+
+    #[test]
+    fn push_int_writes_what_display_writes() {
+        for n in [
+            0,
+            1,
+            -1,
+            9,
+            -10,
+            12_345,
+            -99_999,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ] {
+            let mut s = String::from("x=");
+            push_int(&mut s, n);
+            assert_eq!(s, format!("x={n}"));
         }
     }
 
