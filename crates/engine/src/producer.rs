@@ -931,16 +931,9 @@ impl Producer {
         let mut per_broker: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
         let mut next_wake: Option<Millis> = None;
         let mut wake = |t: Millis| next_wake = Some(next_wake.map_or(t, |n: Millis| n.min(t)));
-        let tps: Vec<Tp> = self
-            .accumulator
-            .iter()
-            .filter(|(_, d)| !d.is_empty())
-            .map(|(t, _)| *t)
-            .collect();
-        for tp in tps {
-            let Some(dq) = self.accumulator.get(&tp) else {
-                continue;
-            };
+        // Every partition with a batch, in one walk of the accumulator (looking each one up
+        // again was a tenth of the engine's time at 100 partitions).
+        for (&tp, dq) in self.accumulator.iter() {
             let Some(front) = dq.front() else { continue };
             wake(front.created_at + self.settings.delivery_timeout_ms);
             let Some(leader) = self.metadata.leader(tp) else {
