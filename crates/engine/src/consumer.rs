@@ -806,8 +806,14 @@ impl Consumer {
             // The stream processor takes it from here (produce, then commit).
             return;
         }
-        let positions = self.consumed_positions();
-        if self.commit_mode == CommitMode::BeforeProcessing {
+        // The positions to commit, when this mode commits around processing (auto-commit
+        // takes them at its next poll instead).
+        let positions = matches!(
+            self.commit_mode,
+            CommitMode::BeforeProcessing | CommitMode::AfterProcessing
+        )
+        .then(|| self.consumed_positions());
+        if let (CommitMode::BeforeProcessing, Some(positions)) = (self.commit_mode, &positions) {
             self.commit(ctx, positions.clone(), "commitSync before processing");
         }
         for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
@@ -820,7 +826,7 @@ impl Consumer {
         }
         self.busy_until = ctx.now + self.processing_ms * count;
         if self.commit_mode == CommitMode::AfterProcessing {
-            self.commit_after = Some(positions);
+            self.commit_after = positions;
         }
         self.finish_processing(ctx);
     }
@@ -918,14 +924,15 @@ impl Consumer {
         let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         for (tp, s) in &self.partitions {
             let Some(pos) = s.position else { continue };
-            if buffered.contains(tp) || s.error.is_some() {
+            if s.error.is_some() {
                 continue;
             }
             let Some(l) = self.metadata.leader(*tp) else {
                 continue;
             };
-            // A leader with a fetch in flight gets none (and its list is not built).
-            if self.fetches.contains_key(&l) {
+            // A leader with a fetch in flight gets none (and its list is not built): after a
+            // fetch response, all leaders but one usually have one, so this comes first.
+            if self.fetches.contains_key(&l) || buffered.contains(tp) {
                 continue;
             }
             by_leader
