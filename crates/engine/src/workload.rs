@@ -38,8 +38,7 @@ pub(crate) fn push_int(s: &mut String, n: i64) {
     }
     let mut digits = [0u8; 20];
     let i = decimal(&mut digits, n.unsigned_abs());
-    // Only ASCII digits were written.
-    s.push_str(std::str::from_utf8(digits.get(i..).unwrap_or_default()).unwrap_or_default());
+    s.extend(digits.get(i..).unwrap_or_default().iter().map(|d| char::from(*d)));
 }
 
 /// One tick's records, keys and values in one buffer (no allocation per record).
