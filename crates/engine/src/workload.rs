@@ -38,7 +38,13 @@ pub(crate) fn push_int(s: &mut String, n: i64) {
     }
     let mut digits = [0u8; 20];
     let i = decimal(&mut digits, n.unsigned_abs());
-    s.extend(digits.get(i..).unwrap_or_default().iter().map(|d| char::from(*d)));
+    s.extend(
+        digits
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .map(|d| char::from(*d)),
+    );
 }
 
 /// One tick's records, keys and values in one buffer (no allocation per record).
