@@ -39,16 +39,21 @@ const SLANT_FONT: f64 = 10.0;
 const SIN45: f64 = std::f64::consts::FRAC_1_SQRT_2;
 /// Width along a row for the clients of a tall diagram.
 const ROW: f64 = 300.0;
+/// Least height of a client's slot in a wide diagram's column (its label is a unit smaller).
+const WIDE_SLOT: f64 = 15.0;
 
 impl Geometry {
     /// `clients` holds, for producers and consumers, how many there are and their longest
     /// name (in characters).
     fn new(tall: bool, clients: [(usize, usize); 2]) -> Self {
         if !tall {
+            // A column gives each client at least `WIDE_SLOT` units, so that a dozen
+            // consumers' names stay readable: the band grows taller instead.
+            let most = clients[0].0.max(clients[1].0) as f64;
             return Geometry {
                 tall,
                 w: 1000.0,
-                h: 170.0,
+                h: (55.0 + most * WIDE_SLOT).max(170.0),
                 top: 0.0,
                 slant: (false, false),
             };
@@ -101,7 +106,8 @@ impl Geometry {
         if self.tall {
             (10.0, 340.0, self.top + 150.0)
         } else {
-            (250.0, 500.0, 110.0)
+            // Level with the middle of the client columns (110 in the usual 170-unit band).
+            (250.0, 500.0, (self.h - 55.0) / 2.0 + 52.5)
         }
     }
     fn broker(&self, i: usize, n: usize) -> (f64, f64) {
@@ -267,7 +273,8 @@ pub fn network_view() -> Html {
     let (cx, cy) = g.controller();
     html! {
         <figure class={classes!("card", "network", g.tall.then_some("tall"))} data-shape={if g.tall { "tall" } else { "wide" }} aria-label="Network: messages in flight">
-            <svg viewBox={format!("0 0 {} {}", g.w, g.h)} preserveAspectRatio="xMidYMid meet" role="img" aria-label={format!("{} messages in flight", v.in_flight.len())}>
+            <svg viewBox={format!("0 0 {} {}", g.w, g.h)} preserveAspectRatio="xMidYMid meet" role="img" aria-label={format!("{} messages in flight", v.in_flight.len())}
+                style={(!g.tall).then(|| format!("--net-h:{:.0}px", g.h))}>
                 <text class="lane" x={lane_p.0.to_string()} y={lane_p.1.to_string()} text-anchor={lane_p.2}>{ "producers" }</text>
                 <text class="lane" x={lane_c.0.to_string()} y={lane_c.1.to_string()} text-anchor={lane_c.2}>{ "consumers" }</text>
                 // Messages first, in their own group: they pass under the nodes, so the brokers'
