@@ -70,6 +70,7 @@ pub struct Window {
 }
 
 /// Run one window on a warmed-up session.
+#[inline(never)]
 pub fn run_window(s: &mut Session) {
     s.advance(WINDOW_MS);
 }

@@ -605,7 +605,7 @@ impl Consumer {
                 .collect();
             aborted.sort_by_key_shared(|a| a.1);
             let mut aborted_pids: VecSet<i64> = VecSet::new();
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(pd.records.record_count());
             let mut next = pos;
             for b in pd.records.batches() {
                 if b.last_offset < pos {
@@ -719,13 +719,19 @@ impl Consumer {
     /// learns of them, and an after-processing commit goes out once the batch is done.
     fn finish_processing(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        while let Some(p) = self.in_progress.front() {
-            if p.done_at > now {
-                break;
-            }
-            if let Some(p) = self.in_progress.pop_front() {
-                if let Some(g) = &self.group {
-                    ctx.ledger.on_processed(g, p.id);
+        let due = self
+            .in_progress
+            .iter()
+            .take_while(|p| p.done_at <= now)
+            .count();
+        if due > 0 {
+            let mut processed = self
+                .group
+                .as_deref()
+                .and_then(|g| ctx.ledger.processed_by(g));
+            for p in self.in_progress.drain(..due) {
+                if let Some(ids) = processed.as_mut() {
+                    ids.add(p.id);
                 }
             }
         }

@@ -676,6 +676,20 @@ impl Ledger {
         ids.add(id);
     }
 
+    /// Where `group`'s processed records are counted, for a consumer handing over many at
+    /// once ([`Ledger::on_processed`] for each, with one lookup). `None` when the ledger is
+    /// off.
+    pub fn processed_by(&mut self, group: &str) -> Option<&mut Processed> {
+        if !self.enabled {
+            return None;
+        }
+        if self.processed.get(group).is_none() {
+            self.processed
+                .insert(group.to_string(), Processed::default());
+        }
+        self.processed.get_mut(group)
+    }
+
     pub fn on_history(&mut self, tp: Tp, ev: HistoryEvent) {
         self.history.entry(tp).or_default().push(ev);
     }

@@ -1061,6 +1061,9 @@ impl Producer {
                         .insert(b.base_sequence.unwrap_or(0));
                 }
                 b.full = true;
+                // The batch is closed: every log that stores it shares its arena, so give
+                // back the batch.size buffer's unused room first.
+                b.records.shrink_arenas();
                 batches.push(b);
             }
             if batches.is_empty() {

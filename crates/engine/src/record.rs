@@ -1,11 +1,15 @@
 //! Records and record batches, stored compactly.
 //!
 //! [`Records`] is the simulator's `MemoryRecords`: batches (the unit Kafka appends,
-//! replicates and deduplicates), the records inside them, and one byte arena holding every
-//! key, value and header. A produce request, a fetch response and a log segment are all
-//! `Records`, so replication copies ranges, not individual allocations.
+//! replicates and deduplicates), the records inside them, and byte arenas holding their keys,
+//! values and headers. A produce request, a fetch response and a log segment are all
+//! `Records`. A batch's bytes never change once written, so its arena is shared, not copied:
+//! the producer writes a record's bytes once, and the produce request, the leader's log, the
+//! fetch responses and every follower's log hold the same arena (an `Arc`). Only the record
+//! entries (offsets, timestamps, lengths) are per copy.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The simulator's identity for a record a producer created. Kafka has no such id; the
 /// simulator uses it to follow a record through retries, replication and truncation (the
@@ -35,7 +39,7 @@ pub enum ControlType {
 }
 
 /// Batch-level attributes (`DefaultRecordBatch`): one header per batch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BatchHeader {
     pub base_offset: i64,
     pub last_offset: i64,
@@ -51,7 +55,27 @@ pub struct BatchHeader {
     /// Index of the batch's first record in [`Records::entries`], and how many it has.
     first_entry: u32,
     entry_count: u32,
+    /// Which of its set's arenas holds the batch's bytes.
+    arena: u32,
 }
+
+/// Two headers are equal when they describe the same batch, wherever their sets keep it.
+impl PartialEq for BatchHeader {
+    fn eq(&self, o: &Self) -> bool {
+        self.base_offset == o.base_offset
+            && self.last_offset == o.last_offset
+            && self.partition_leader_epoch == o.partition_leader_epoch
+            && self.producer_id == o.producer_id
+            && self.producer_epoch == o.producer_epoch
+            && self.base_sequence == o.base_sequence
+            && self.is_transactional == o.is_transactional
+            && self.control == o.control
+            && self.max_timestamp == o.max_timestamp
+            && self.delete_horizon_ms == o.delete_horizon_ms
+            && self.entry_count == o.entry_count
+    }
+}
+impl Eq for BatchHeader {}
 
 impl BatchHeader {
     pub fn last_sequence(&self) -> i32 {
@@ -111,14 +135,55 @@ impl Entry {
 /// Kafka's `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`.
 pub const BATCH_OVERHEAD: usize = 61;
 
-/// A set of batches and their records in one arena (`MemoryRecords`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The batches of one [`Records`] a read takes ([`Records::slice_plan`]): the first one's
+/// index, how many, and their wire size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlicePlan {
+    start: usize,
+    n: usize,
+    size: usize,
+}
+
+impl SlicePlan {
+    /// How many batches it takes.
+    pub fn batches(&self) -> usize {
+        self.n
+    }
+    /// Their wire size (as [`Records::size_in_bytes`] counts it).
+    pub fn size_in_bytes(&self) -> usize {
+        self.size
+    }
+}
+
+/// A set of batches and their records (`MemoryRecords`). Each batch's keys, values and
+/// headers are in one of `arenas`, which other sets holding the same batch share.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Records {
     batches: Vec<BatchHeader>,
     entries: Vec<Entry>,
-    data: Vec<u8>,
+    arenas: Vec<Arc<Vec<u8>>>,
     size_bytes: usize,
 }
+
+/// Two sets are equal when they hold the same batches of the same records with the same
+/// bytes, however their arenas are laid out.
+impl PartialEq for Records {
+    fn eq(&self, o: &Self) -> bool {
+        self.size_bytes == o.size_bytes
+            && self.batches == o.batches
+            && self.entries.len() == o.entries.len()
+            && self.iter().zip(o.iter()).all(|((ab, a), (bb, b))| {
+                a.offset == b.offset
+                    && a.timestamp == b.timestamp
+                    && a.id == b.id
+                    && a.key_len == b.key_len
+                    && a.value_len == b.value_len
+                    && a.headers_len == b.headers_len
+                    && self.bytes_in(ab, a) == o.bytes_in(bb, b)
+            })
+    }
+}
+impl Eq for Records {}
 
 /// What a producer hands over for one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,20 +320,21 @@ impl Records {
     ) {
         // Reserve exactly (growing by doubling reallocated and copied most of the arena).
         self.entries.reserve(records.len());
-        self.data.reserve(
-            records
-                .iter()
-                .map(|r| {
-                    r.key.as_ref().map_or(0, Vec::len)
-                        + r.value.as_ref().map_or(0, Vec::len)
-                        + r.headers
-                            .iter()
-                            .map(|(k, v)| 4 + k.len() + v.len())
-                            .sum::<usize>()
-                })
-                .sum(),
-        );
         self.start_batch(base_offset, leader_epoch, stamp, control);
+        let bytes = records
+            .iter()
+            .map(|r| {
+                r.key.as_ref().map_or(0, Vec::len)
+                    + r.value.as_ref().map_or(0, Vec::len)
+                    + r.headers
+                        .iter()
+                        .map(|(k, v)| 4 + k.len() + v.len())
+                        .sum::<usize>()
+            })
+            .sum();
+        if let Some(data) = self.last_arena_mut() {
+            data.reserve(bytes);
+        }
         for rec in records {
             self.push_record(rec.as_ref());
         }
@@ -283,6 +349,7 @@ impl Records {
         control: Option<ControlType>,
     ) {
         self.size_bytes += BATCH_OVERHEAD;
+        let arena = self.open_arena();
         self.batches.push(BatchHeader {
             base_offset,
             last_offset: base_offset - 1,
@@ -296,32 +363,56 @@ impl Records {
             delete_horizon_ms: None,
             first_entry: self.entries.len() as u32,
             entry_count: 0,
+            arena,
         });
+    }
+
+    /// The arena a new batch writes its bytes to: the last one if no other set shares it
+    /// (nothing else sees what is written after its end), else a new one.
+    fn open_arena(&mut self) -> u32 {
+        let reuse = self
+            .arenas
+            .last_mut()
+            .is_some_and(|a| Arc::get_mut(a).is_some());
+        if !reuse {
+            self.arenas.push(Arc::new(Vec::new()));
+        }
+        (self.arenas.len() - 1) as u32
+    }
+
+    /// The last arena, to write to (copied first if another set shares it, e.g. a snapshot
+    /// taken while a producer was filling the batch). The last batch's arena is always the
+    /// last one: every way of adding a batch uses the last arena or pushes a new one.
+    fn last_arena_mut(&mut self) -> Option<&mut Vec<u8>> {
+        self.arenas.last_mut().map(Arc::make_mut)
     }
 
     /// Copy one record's bytes into the arena and add its entry at `offset`.
     fn push_entry(&mut self, offset: i64, rec: RecordRef<'_>) {
-        let data_start = self.data.len() as u32;
+        let Some(data) = self.last_arena_mut() else {
+            return;
+        };
+        let data_start = data.len() as u32;
         let key_len = match rec.key {
             Some(k) => {
-                self.data.extend_from_slice(k);
+                data.extend_from_slice(k);
                 k.len() as i32
             }
             None => -1,
         };
         let value_len = match rec.value {
             Some(v) => {
-                self.data.extend_from_slice(v);
+                data.extend_from_slice(v);
                 v.len() as i32
             }
             None => -1,
         };
-        let before = self.data.len();
+        let before = data.len();
         for (hk, hv) in rec.headers {
-            push_len_prefixed(&mut self.data, hk.as_bytes());
-            push_len_prefixed(&mut self.data, hv);
+            push_len_prefixed(data, hk.as_bytes());
+            push_len_prefixed(data, hv);
         }
-        let headers_len = (self.data.len() - before) as u32;
+        let headers_len = (data.len() - before) as u32;
         let e = Entry {
             offset,
             timestamp: rec.timestamp,
@@ -340,7 +431,7 @@ impl Records {
         Records {
             batches: Vec::with_capacity(1),
             entries: Vec::with_capacity(records),
-            data: Vec::with_capacity(bytes),
+            arenas: vec![Arc::new(Vec::with_capacity(bytes))],
             size_bytes: 0,
         }
     }
@@ -395,21 +486,40 @@ impl Records {
     pub fn size_in_bytes(&self) -> usize {
         self.size_bytes
     }
-    /// Bytes actually held in memory for keys, values and headers.
+    /// Bytes held in its arenas for keys, values and headers (arenas other sets share
+    /// included).
     pub fn arena_bytes(&self) -> usize {
-        self.data.len()
+        self.arenas.iter().map(|a| a.len()).sum()
     }
-    /// Release spare capacity (for sets that take no more records).
+    /// Release spare capacity (for sets that take no more records; arenas other sets share
+    /// are left alone).
     pub fn shrink_to_fit(&mut self) {
         self.batches.shrink_to_fit();
         self.entries.shrink_to_fit();
-        self.data.shrink_to_fit();
+        self.arenas.shrink_to_fit();
+        self.shrink_arenas();
     }
-    /// Heap bytes this set holds (allocated capacity of its batch, entry and byte vectors).
+    /// Give back the arenas' spare capacity (those no other set shares yet): a closed
+    /// batch's arena is shared by every set that stores the batch.
+    pub fn shrink_arenas(&mut self) {
+        for a in &mut self.arenas {
+            if let Some(a) = Arc::get_mut(a) {
+                a.shrink_to_fit();
+            }
+        }
+    }
+    /// Heap bytes this set holds (allocated capacity of its batch, entry and arena vectors,
+    /// and of the arenas, counted in full even when other sets share them).
     pub fn heap_bytes(&self) -> usize {
+        const ARC_VEC: usize = 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Vec<u8>>();
         self.batches.capacity() * std::mem::size_of::<BatchHeader>()
             + self.entries.capacity() * std::mem::size_of::<Entry>()
-            + self.data.capacity()
+            + self.arenas.capacity() * std::mem::size_of::<Arc<Vec<u8>>>()
+            + self
+                .arenas
+                .iter()
+                .map(|a| ARC_VEC + a.capacity())
+                .sum::<usize>()
     }
 
     pub fn first_offset(&self) -> Option<i64> {
@@ -426,23 +536,55 @@ impl Records {
         self.entries.get(s..e).unwrap_or(&[])
     }
 
+    /// The arena holding batch `b`'s bytes.
+    fn arena(&self, b: &BatchHeader) -> &[u8] {
+        self.arenas
+            .get(b.arena as usize)
+            .map_or(&[], |a| a.as_slice())
+    }
+
+    /// The arena holding entry `e`'s bytes (`e` is one of this set's entries; it is found
+    /// by its address, or else by its offset).
+    fn arena_of(&self, e: &Entry) -> &[u8] {
+        let size = std::mem::size_of::<Entry>();
+        let at = (e as *const Entry as usize).wrapping_sub(self.entries.as_ptr() as usize);
+        let i = if at % size == 0 && at / size < self.entries.len() {
+            at / size
+        } else {
+            self.entries.partition_point(|x| x.offset < e.offset)
+        };
+        let b = self
+            .batches
+            .partition_point(|b| (b.first_entry + b.entry_count) as usize <= i);
+        self.batches.get(b).map_or(&[], |b| self.arena(b))
+    }
+
+    /// An entry's key, value and header bytes, in batch `b`'s arena.
+    fn bytes_in(&self, b: &BatchHeader, e: &Entry) -> &[u8] {
+        let s = e.data_start as usize;
+        self.arena(b).get(s..s + span(e)).unwrap_or(&[])
+    }
+
     pub fn key(&self, e: &Entry) -> Option<&[u8]> {
         if e.key_len < 0 {
             return None;
         }
         let s = e.data_start as usize;
-        self.data.get(s..s + e.key_len as usize)
+        self.arena_of(e).get(s..s + e.key_len as usize)
     }
     pub fn value(&self, e: &Entry) -> Option<&[u8]> {
         if e.value_len < 0 {
             return None;
         }
         let s = e.data_start as usize + e.key_len.max(0) as usize;
-        self.data.get(s..s + e.value_len as usize)
+        self.arena_of(e).get(s..s + e.value_len as usize)
     }
     pub fn headers(&self, e: &Entry) -> Vec<(String, Vec<u8>)> {
         let s = e.data_start as usize + e.key_len.max(0) as usize + e.value_len.max(0) as usize;
-        let mut buf = self.data.get(s..s + e.headers_len as usize).unwrap_or(&[]);
+        let mut buf = self
+            .arena_of(e)
+            .get(s..s + e.headers_len as usize)
+            .unwrap_or(&[]);
         let mut out = Vec::new();
         while let Some((k, rest)) = take_len_prefixed(buf) {
             let Some((v, rest2)) = take_len_prefixed(rest) else {
@@ -508,39 +650,24 @@ impl Records {
         }
     }
 
-    /// Append one batch of `src` with all its records: its entries' bytes are contiguous in
-    /// `src`'s arena, so they are copied at once and the entries re-pointed by one shift.
+    /// Append one batch of `src` with all its records, sharing its arena: only the entries
+    /// are copied (their positions in the arena stay as they are).
     fn append_whole_batch_from(&mut self, src: &Records, b: &BatchHeader) {
+        let Some(arena) = src.arenas.get(b.arena as usize) else {
+            self.append_batch_from(src, b, |_| true);
+            return;
+        };
+        let shared = self.arenas.last().is_some_and(|a| Arc::ptr_eq(a, arena));
+        if !shared {
+            self.arenas.push(Arc::clone(arena));
+        }
         let entries = src.batch_entries(b);
-        let span = |e: &Entry| {
-            e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize
-        };
-        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
-            self.append_batch_from(src, b, |_| true);
-            return;
-        };
-        let start = first.data_start as usize;
-        let end = last.data_start as usize + span(last);
-        let contiguous = entries
-            .windows(2)
-            .all(|w| w[0].data_start as usize + span(&w[0]) == w[1].data_start as usize);
-        let Some(bytes) = src.data.get(start..end).filter(|_| contiguous) else {
-            self.append_batch_from(src, b, |_| true);
-            return;
-        };
-        let first_entry = self.entries.len() as u32;
-        let new_start = self.data.len() as u32;
-        self.data.extend_from_slice(bytes);
-        self.entries.extend(entries.iter().map(|e| {
-            let mut ne = *e;
-            ne.data_start = new_start + (e.data_start - first.data_start);
-            ne
-        }));
-        self.size_bytes += entries.iter().map(Entry::size_in_bytes).sum::<usize>();
         let mut nb = b.clone();
-        nb.first_entry = first_entry;
+        nb.first_entry = self.entries.len() as u32;
         nb.entry_count = entries.len() as u32;
-        self.size_bytes += BATCH_OVERHEAD;
+        nb.arena = (self.arenas.len() - 1) as u32;
+        self.entries.extend_from_slice(entries);
+        self.size_bytes += BATCH_OVERHEAD + entries.iter().map(Entry::size_in_bytes).sum::<usize>();
         self.batches.push(nb);
     }
 
@@ -553,18 +680,17 @@ impl Records {
         mut keep: impl FnMut(&Entry) -> bool,
     ) -> usize {
         let first_entry = self.entries.len() as u32;
+        let arena = self.open_arena();
         let mut kept = 0usize;
         for e in src.batch_entries(b) {
             if !keep(e) {
                 continue;
             }
-            let s = e.data_start as usize;
-            let len =
-                e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize;
-            let data_start = self.data.len() as u32;
-            if let Some(bytes) = src.data.get(s..s + len) {
-                self.data.extend_from_slice(bytes);
-            }
+            let Some(data) = self.last_arena_mut() else {
+                break;
+            };
+            let data_start = data.len() as u32;
+            data.extend_from_slice(src.bytes_in(b, e));
             let mut ne = *e;
             ne.data_start = data_start;
             self.size_bytes += ne.size_in_bytes();
@@ -574,6 +700,7 @@ impl Records {
         let mut nb = b.clone();
         nb.first_entry = first_entry;
         nb.entry_count = kept as u32;
+        nb.arena = arena;
         self.size_bytes += BATCH_OVERHEAD;
         self.batches.push(nb);
         kept
@@ -607,7 +734,7 @@ impl Records {
             if !out.is_empty() && out.size_bytes + self.batch_size(b) > max_bytes {
                 break;
             }
-            out.append_batch_from(self, b, |_| true);
+            out.append_whole_batch_from(self, b);
         }
         out
     }
@@ -621,47 +748,70 @@ impl Records {
         to: i64,
         max_bytes: usize,
     ) -> usize {
-        let start = src.batches.partition_point(|b| b.last_offset < from);
+        let plan = src.slice_plan(from, to, max_bytes);
+        self.reserve_for(&[(src, plan)]);
+        self.append_planned(src, plan)
+    }
+
+    /// Which of this set's batches `append_slice_of(self, from, to, max_bytes)` would take,
+    /// without copying them: a reader spanning several sets plans them all, reserves once
+    /// ([`Records::reserve_for`]) and then copies ([`Records::append_planned`]).
+    pub fn slice_plan(&self, from: i64, to: i64, max_bytes: usize) -> SlicePlan {
+        let start = self.batches.partition_point(|b| b.last_offset < from);
         let (mut size, mut n) = (0usize, 0usize);
-        for b in src.batches.iter().skip(start) {
+        for b in self.batches.iter().skip(start) {
             if b.base_offset >= to || b.last_offset >= to {
                 break;
             }
-            let bs = src.batch_size(b);
+            let bs = self.batch_size(b);
             if n > 0 && size + bs > max_bytes {
                 break;
             }
             size += bs;
             n += 1;
         }
-        let taken = src.batches.get(start..start + n).unwrap_or(&[]);
-        self.reserve_for(src, taken);
+        SlicePlan { start, n, size }
+    }
+
+    /// The last offset a plan of this set takes (`None` if it takes nothing).
+    pub fn planned_last_offset(&self, plan: SlicePlan) -> Option<i64> {
+        self.planned(plan).last().map(|b| b.last_offset)
+    }
+
+    fn planned(&self, plan: SlicePlan) -> &[BatchHeader] {
+        self.batches
+            .get(plan.start..plan.start + plan.n)
+            .unwrap_or(&[])
+    }
+
+    /// Append the batches a plan of `src` takes; returns how many.
+    pub fn append_planned(&mut self, src: &Records, plan: SlicePlan) -> usize {
+        let taken = src.planned(plan);
         for b in taken {
             self.append_whole_batch_from(src, b);
         }
-        n
+        taken.len()
     }
 
-    /// Reserve room for `batches` of `src` (their headers, entries and bytes), so that
-    /// appending them does not reallocate and copy this set's vectors again and again.
-    fn reserve_for(&mut self, src: &Records, batches: &[BatchHeader]) {
-        let entries: usize = batches.iter().map(|b| b.entry_count as usize).sum();
-        let bytes: usize = batches
-            .iter()
-            .flat_map(|b| src.batch_entries(b))
-            .map(|e| {
-                e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize
-            })
-            .sum();
-        self.batches.reserve(batches.len());
+    /// Reserve room for the batches `plans` take (their headers and entries), once, so that
+    /// appending them does not reallocate and copy this set's vectors again and again. (Their
+    /// bytes are shared, not copied.)
+    pub fn reserve_for(&mut self, plans: &[(&Records, SlicePlan)]) {
+        let (mut batches, mut entries) = (0usize, 0usize);
+        for (src, plan) in plans {
+            for b in src.planned(*plan) {
+                batches += 1;
+                entries += b.entry_count as usize;
+            }
+        }
+        self.batches.reserve(batches);
         self.entries.reserve(entries);
-        self.data.reserve(bytes);
+        self.arenas.reserve(batches);
     }
 
     /// An empty set with room for `records` records (or as many as `like` holds, if more),
-    /// and for batches and bytes in `like`'s proportion to its records: a log's next chunk,
-    /// sized after the one it follows. Sized for exactly `like`'s records, a chunk that took
-    /// a few more (batches are not split) grew its byte arena by doubling, copying it whole.
+    /// and for batches and arenas in `like`'s proportion to its records: a log's next chunk,
+    /// sized after the one it follows.
     pub fn with_capacity_of(like: &Records, records: usize) -> Records {
         let n = like.entries.len().max(1);
         let room = records.max(like.entries.len());
@@ -669,7 +819,7 @@ impl Records {
         Records {
             batches: Vec::with_capacity(scale(like.batches.len())),
             entries: Vec::with_capacity(room),
-            data: Vec::with_capacity(scale(like.data.len())),
+            arenas: Vec::with_capacity(scale(like.arenas.len())),
             size_bytes: 0,
         }
     }
@@ -709,11 +859,12 @@ impl Records {
         self.recompute_size();
     }
 
+    /// Drop the entries from `first` on, and the arenas no remaining batch uses. (The bytes
+    /// of dropped records in a kept arena stay until the arena goes.)
     fn truncate_entries(&mut self, first: usize) {
-        if let Some(e) = self.entries.get(first) {
-            self.data.truncate(e.data_start as usize);
-        }
         self.entries.truncate(first);
+        let keep = self.batches.last().map_or(0, |b| b.arena as usize + 1);
+        self.arenas.truncate(keep);
     }
 
     fn recompute_size(&mut self) {
@@ -741,6 +892,11 @@ impl Records {
     }
 }
 
+/// An entry's key, value and header bytes, in all.
+fn span(e: &Entry) -> usize {
+    e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize
+}
+
 fn push_len_prefixed(buf: &mut Vec<u8>, bytes: &[u8]) {
     let n = bytes.len().min(u16::MAX as usize);
     buf.extend_from_slice(&(n as u16).to_le_bytes());
@@ -766,6 +922,82 @@ mod tests {
             value: value.map(|v| v.as_bytes().to_vec()),
             headers: vec![("h".into(), b"x".to_vec())],
         }
+    }
+
+    fn contents(r: &Records) -> Vec<Record> {
+        r.entries().iter().map(|e| r.record(e)).collect()
+    }
+
+    /// Replication and fetches share a batch's bytes: the copy holds the same arena (no byte
+    /// is copied) and reads the same records.
+    #[test]
+    fn appending_a_batch_shares_its_arena() {
+        let mut leader = Records::single_batch(
+            &[rec(1, Some("a"), Some("x")), rec(2, None, Some("yy"))],
+            ProducerStamp::NONE,
+        );
+        leader.assign_offsets(0, 0, None);
+        let mut follower = Records::new();
+        follower.append(&leader);
+        assert!(Arc::ptr_eq(&leader.arenas[0], &follower.arenas[0]));
+        assert_eq!(follower.arenas.len(), 1);
+        assert_eq!(contents(&follower), contents(&leader));
+        assert_eq!(follower, leader);
+        // A second batch from the same arena does not add another.
+        let mut two = leader.clone();
+        two.append(&leader.slice(0, 2, usize::MAX));
+        assert_eq!(two.arenas.len(), 1);
+    }
+
+    /// A set never writes into an arena another set holds: a snapshot taken while a batch is
+    /// being filled keeps what it saw, and the writer's later records go to its own copy.
+    #[test]
+    fn writing_after_a_snapshot_leaves_the_snapshot_alone() {
+        let mut open = Records::new();
+        open.push_record(rec(1, Some("a"), Some("first")).as_ref());
+        let snapshot = open.clone();
+        open.push_record(rec(2, Some("b"), Some("second")).as_ref());
+        assert_eq!(contents(&snapshot).len(), 1);
+        assert_eq!(snapshot.arena_bytes(), "afirst".len() + 4 + 1 + 1);
+        let got = contents(&open);
+        assert_eq!(got[0].value.as_deref(), Some(&b"first"[..]));
+        assert_eq!(got[1].value.as_deref(), Some(&b"second"[..]));
+        assert!(!Arc::ptr_eq(&open.arenas[0], &snapshot.arenas[0]));
+
+        // A log that shares a producer's arena starts its own for the batch it writes.
+        let mut log = Records::new();
+        log.append(&snapshot);
+        log.push_batch(1, 0, ProducerStamp::NONE, None, &[rec(3, None, Some("m"))]);
+        assert_eq!(log.arenas.len(), 2);
+        assert_eq!(contents(&snapshot).len(), 1);
+        assert_eq!(contents(&log)[1].value.as_deref(), Some(&b"m"[..]));
+    }
+
+    /// After truncation the arenas no batch uses are gone, and new records read back right.
+    #[test]
+    fn truncation_drops_unused_arenas_and_appends_still_read_back() {
+        let mut a = Records::single_batch(&[rec(1, Some("k1"), Some("v1"))], ProducerStamp::NONE);
+        a.assign_offsets(0, 0, None);
+        let mut b = Records::single_batch(&[rec(2, Some("k2"), Some("v2"))], ProducerStamp::NONE);
+        b.assign_offsets(1, 0, None);
+        let mut log = Records::new();
+        log.append(&a);
+        log.append(&b);
+        assert_eq!(log.arenas.len(), 2);
+        log.truncate_to(1);
+        assert_eq!(log.arenas.len(), 1);
+        log.push_batch(
+            1,
+            1,
+            ProducerStamp::NONE,
+            None,
+            &[rec(3, Some("k3"), Some("v3"))],
+        );
+        let got = contents(&log);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].key.as_deref(), Some(&b"k1"[..]));
+        assert_eq!(got[1].key.as_deref(), Some(&b"k3"[..]));
+        assert_eq!(got[1].headers, vec![("h".to_string(), b"x".to_vec())]);
     }
 
     /// A producer's batch filled record by record is the batch `single_batch` builds from the
