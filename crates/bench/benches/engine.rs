@@ -13,8 +13,14 @@ fn write_window_file(w: &kafka_sim_bench::Window) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     let _ = std::fs::create_dir_all(&dir);
     let json = format!(
-        "{{\"records\": {}, \"polled\": {}, \"payload_bytes\": {}, \"trace_hash\": \"{:016x}\"}}\n",
-        w.records, w.polled, w.payload_bytes, w.trace_hash
+        "{{\"records\": {}, \"polled\": {}, \"payload_bytes\": {}, \"trace_hash\": \"{:016x}\", \
+         \"window_ms\": {}, \"warmup_ms\": {}}}\n",
+        w.records,
+        w.polled,
+        w.payload_bytes,
+        w.trace_hash,
+        kafka_sim_bench::WINDOW_MS,
+        kafka_sim_bench::WARMUP_MS
     );
     let _ = std::fs::write(dir.join("native-window.json"), json);
 }

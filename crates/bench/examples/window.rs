@@ -33,12 +33,14 @@ fn main() {
         return;
     }
     let before = kafka_sim_bench::records_sent(&s);
+    let polled = kafka_sim_bench::records_polled(&s);
     for _ in 0..n {
         kafka_sim_bench::run_window(&mut s);
     }
     let records = kafka_sim_bench::records_sent(&s) - before;
+    let polled = kafka_sim_bench::records_polled(&s) - polled;
     println!(
-        "{records} records in {n} windows, trace hash {:016x}",
+        "{records} records produced and {polled} polled in {n} windows, trace hash {:016x}",
         s.cluster.trace_hash()
     );
 }

@@ -5,7 +5,7 @@
 //! **The standard workload** (`standard.json`): 3 brokers, RF=3, `acks=all`, 12 partitions,
 //! keyed records of 100-byte values from 10,000 keys at 100,000 records/s simulated, and two
 //! consumer groups reading everything. One benchmark iteration is [`WINDOW_MS`] of simulated
-//! time after a [`WARMUP_MS`] warm-up (groups joined, fetchers running): the same seed gives
+//! time after a [`WARMUP_MS`] warm-up (groups joined and caught up): the same seed gives
 //! the same records every time, so records per iteration is a constant ([`Window`]).
 
 use kafka_sim::cluster::Client;
@@ -13,8 +13,12 @@ use kafka_sim::scenario::{Scenario, Session};
 
 /// The standard workload as a scenario.
 pub const STANDARD: &str = include_str!("standard.json");
-/// Simulated time before a measured window: the groups have joined and consumers caught up.
-pub const WARMUP_MS: u64 = 2_000;
+/// Simulated time before a measured window: the groups have joined (the coordinator waits
+/// `group.initial.rebalance.delay.ms`, 3 s, for a new group's members) and the consumers
+/// have caught up, so a window produces, replicates and consumes at the steady rate.
+/// (Until 2026-11-29 this was 2 s: the window ended before either group had joined, and
+/// measured producing and replicating only.)
+pub const WARMUP_MS: u64 = 6_000;
 /// Simulated time of one measured window (100,000 records at the standard rate).
 pub const WINDOW_MS: u64 = 1_000;
 

@@ -159,6 +159,9 @@ impl Machine {
 
 struct Engine {
     records: u64,
+    polled: u64,
+    window_ms: u64,
+    warmup_ms: u64,
     trace_hash: String,
     native_ns: f64,
     copy_ns: f64,
@@ -180,8 +183,21 @@ fn native_engine(ctx: &Ctx) -> Result<Engine, String> {
     status(&mut cmd)?;
     let window = std::fs::read_to_string(ctx.root.join("target/bench/native-window.json"))
         .map_err(|e| format!("target/bench/native-window.json: {e}"))?;
+    let records = json_number(&window, "records").unwrap_or(0.0) as u64;
+    let polled = json_number(&window, "polled").unwrap_or(0.0) as u64;
+    // Two groups read everything: a window in which they consume less than one group's
+    // worth is not the standard workload (they have not joined or caught up yet).
+    if polled < records {
+        return Err(format!(
+            "the standard window consumed {polled} records while producing {records}: \
+             its two groups are not reading everything (is the warm-up long enough?)"
+        ));
+    }
     Ok(Engine {
-        records: json_number(&window, "records").unwrap_or(0.0) as u64,
+        records,
+        polled,
+        window_ms: json_number(&window, "window_ms").unwrap_or(0.0) as u64,
+        warmup_ms: json_number(&window, "warmup_ms").unwrap_or(0.0) as u64,
         trace_hash: json_string(&window, "trace_hash").unwrap_or_default(),
         native_ns: criterion_median_ns(&ctx.root, "engine", "standard_workload")?,
         copy_ns: criterion_median_ns(&ctx.root, "baseline", "memcpy_window_payload")?,
@@ -418,9 +434,14 @@ fn render(
     let _ = writeln!(s, "### Engine throughput, standard workload\n");
     let _ = writeln!(
         s,
-        "One iteration = {} simulated records ({} ms of simulated time after a 2 s warm-up; \
-         `crates/bench/src/standard.json`). Trace hash at the window's end: `{}`.\n",
-        e.records, 1000, e.trace_hash
+        "One iteration = {} simulated records produced, replicated twice and consumed by two \
+         groups ({} records polled) in {} ms of simulated time after a {} s warm-up \
+         (`crates/bench/src/standard.json`). Trace hash at the window's end: `{}`.\n",
+        e.records,
+        e.polled,
+        e.window_ms,
+        e.warmup_ms as f64 / 1000.0,
+        e.trace_hash
     );
     let _ = writeln!(
         s,
