@@ -2,7 +2,8 @@
 //! comparisons of two builds:
 //!
 //! - `window N`: run N windows one after another on one session (for
-//!   `valgrind --tool=callgrind --toggle-collect='kafka_sim_bench::run_window'`);
+//!   `valgrind --tool=callgrind --toggle-collect='kafka_sim_bench::run_window'`; with
+//!   `WINDOW_TIMES=1` it prints each window's wall time);
 //! - `window --clones N`: time N windows, each on a fresh clone of the warmed-up session
 //!   (what the criterion bench times), and print the median.
 
@@ -34,8 +35,12 @@ fn main() {
     }
     let before = kafka_sim_bench::records_sent(&s);
     let polled = kafka_sim_bench::records_polled(&s);
-    for _ in 0..n {
+    for i in 0..n {
+        let t = Instant::now();
         kafka_sim_bench::run_window(&mut s);
+        if std::env::var_os("WINDOW_TIMES").is_some() {
+            println!("window {i}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
     }
     let records = kafka_sim_bench::records_sent(&s) - before;
     let polled = kafka_sim_bench::records_polled(&s) - polled;

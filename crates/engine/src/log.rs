@@ -49,6 +49,11 @@ impl Segment {
     pub fn record_count(&self) -> usize {
         self.chunks.iter().map(|c| c.record_count()).sum()
     }
+    /// No records (`record_count() == 0`), found at the first chunk that has one instead of
+    /// by counting them all (the active segment is checked on every append).
+    pub fn is_empty(&self) -> bool {
+        !self.chunks.iter().any(|c| c.record_count() > 0)
+    }
     pub fn chunks(&self) -> &[Arc<Records>] {
         &self.chunks
     }
@@ -335,7 +340,7 @@ impl Log {
         let seg_bytes = self.segment_bytes;
         let seg_ms = self.segment_ms;
         let a = self.active();
-        if a.record_count() == 0 {
+        if a.is_empty() {
             return;
         }
         let by_size = a.size_bytes + incoming_bytes > seg_bytes;
@@ -353,7 +358,7 @@ impl Log {
         let seg_ms = self.segment_ms;
         let leo = self.log_end_offset;
         let a = self.active();
-        if a.record_count() > 0 && a.first_timestamp.is_some_and(|t| now - t >= seg_ms) {
+        if !a.is_empty() && a.first_timestamp.is_some_and(|t| now - t >= seg_ms) {
             self.roll(Segment::new(leo, now));
         }
     }
@@ -602,7 +607,13 @@ impl Log {
         let (mut size, mut last) = (0usize, None::<i64>);
         let seg_idx = self.segments.partition_point(|s| s.next_offset <= from);
         'outer: for seg in self.segments.iter().skip(seg_idx) {
-            for chunk in &seg.chunks {
+            // Chunks are in offset order: skip those below `from` by bisection (a segment
+            // holds thousands of chunks: scanning them made every read linear in the log).
+            // Empty chunks break the order but hold nothing, so no chunk that does is skipped.
+            let first = seg
+                .chunks
+                .partition_point(|c| c.last_offset().is_some_and(|l| l < from));
+            for chunk in seg.chunks.get(first..).unwrap_or(&[]) {
                 if chunk.last_offset().is_some_and(|l| l < from) {
                     continue;
                 }

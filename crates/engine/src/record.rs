@@ -500,11 +500,18 @@ impl Records {
         self.shrink_arenas();
     }
     /// Give back the arenas' spare capacity (those no other set shares yet): a closed
-    /// batch's arena is shared by every set that stores the batch.
+    /// batch's arena is shared by every set that stores the batch. An arena using less than
+    /// half its room moves to an exact-size one instead of shrinking where it is: a
+    /// producer's `batch.size` buffer shrunk in place left a hole no later buffer fitted in,
+    /// and the heap grew by a buffer per batch (the scale preset's memory doubled).
     pub fn shrink_arenas(&mut self) {
         for a in &mut self.arenas {
             if let Some(a) = Arc::get_mut(a) {
-                a.shrink_to_fit();
+                if a.capacity() / 2 > a.len() {
+                    *a = a.as_slice().to_vec();
+                } else {
+                    a.shrink_to_fit();
+                }
             }
         }
     }
@@ -971,6 +978,26 @@ mod tests {
         assert_eq!(log.arenas.len(), 2);
         assert_eq!(contents(&snapshot).len(), 1);
         assert_eq!(contents(&log)[1].value.as_deref(), Some(&b"m"[..]));
+    }
+
+    /// A producer's batch reserves `batch.size`; once closed, its arena keeps only its bytes
+    /// (every log storing the batch shares it), and reads the same.
+    #[test]
+    fn a_closed_batch_gives_back_its_batch_size_room() {
+        let mut b = Records::with_capacity(100, 16_384);
+        b.push_record(rec(1, Some("k"), Some("v")).as_ref());
+        let before = contents(&b);
+        assert!(b.arenas[0].capacity() >= 16_384);
+        b.shrink_arenas();
+        assert_eq!(b.arenas[0].capacity(), b.arenas[0].len());
+        assert_eq!(contents(&b), before);
+        // A shared arena is left as it is.
+        let mut c = Records::with_capacity(100, 16_384);
+        c.push_record(rec(2, Some("k"), Some("v")).as_ref());
+        let shared = c.clone();
+        c.shrink_arenas();
+        assert!(c.arenas[0].capacity() >= 16_384);
+        assert!(Arc::ptr_eq(&c.arenas[0], &shared.arenas[0]));
     }
 
     /// After truncation the arenas no batch uses are gone, and new records read back right.
