@@ -60,19 +60,49 @@ pub struct BatchHeader {
 }
 
 /// Two headers are equal when they describe the same batch, wherever their sets keep it.
+/// (Destructured, so that a new field must be placed on one side or the other.)
 impl PartialEq for BatchHeader {
     fn eq(&self, o: &Self) -> bool {
-        self.base_offset == o.base_offset
-            && self.last_offset == o.last_offset
-            && self.partition_leader_epoch == o.partition_leader_epoch
-            && self.producer_id == o.producer_id
-            && self.producer_epoch == o.producer_epoch
-            && self.base_sequence == o.base_sequence
-            && self.is_transactional == o.is_transactional
-            && self.control == o.control
-            && self.max_timestamp == o.max_timestamp
-            && self.delete_horizon_ms == o.delete_horizon_ms
-            && self.entry_count == o.entry_count
+        let BatchHeader {
+            base_offset,
+            last_offset,
+            partition_leader_epoch,
+            producer_id,
+            producer_epoch,
+            base_sequence,
+            is_transactional,
+            control,
+            max_timestamp,
+            delete_horizon_ms,
+            first_entry: _,
+            entry_count,
+            arena: _,
+        } = self;
+        (
+            *base_offset,
+            *last_offset,
+            *partition_leader_epoch,
+            *producer_id,
+            *producer_epoch,
+            *base_sequence,
+            *is_transactional,
+            *control,
+            *max_timestamp,
+            *delete_horizon_ms,
+            *entry_count,
+        ) == (
+            o.base_offset,
+            o.last_offset,
+            o.partition_leader_epoch,
+            o.producer_id,
+            o.producer_epoch,
+            o.base_sequence,
+            o.is_transactional,
+            o.control,
+            o.max_timestamp,
+            o.delete_horizon_ms,
+            o.entry_count,
+        )
     }
 }
 impl Eq for BatchHeader {}
@@ -117,6 +147,28 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The same record's entry (offset, timestamp, id and lengths), wherever its bytes are.
+    /// (Destructured, so that a new field must be placed on one side or the other.)
+    fn same_record_as(&self, o: &Entry) -> bool {
+        let Entry {
+            offset,
+            timestamp,
+            id,
+            data_start: _,
+            key_len,
+            value_len,
+            headers_len,
+        } = self;
+        (*offset, *timestamp, *id, *key_len, *value_len, *headers_len)
+            == (
+                o.offset,
+                o.timestamp,
+                o.id,
+                o.key_len,
+                o.value_len,
+                o.headers_len,
+            )
+    }
     pub fn has_key(&self) -> bool {
         self.key_len >= 0
     }
@@ -173,13 +225,7 @@ impl PartialEq for Records {
             && self.batches == o.batches
             && self.entries.len() == o.entries.len()
             && self.iter().zip(o.iter()).all(|((ab, a), (bb, b))| {
-                a.offset == b.offset
-                    && a.timestamp == b.timestamp
-                    && a.id == b.id
-                    && a.key_len == b.key_len
-                    && a.value_len == b.value_len
-                    && a.headers_len == b.headers_len
-                    && self.bytes_in(ab, a) == o.bytes_in(bb, b)
+                a.same_record_as(b) && self.bytes_in(ab, a) == o.bytes_in(bb, b)
             })
     }
 }
@@ -746,23 +792,9 @@ impl Records {
         out
     }
 
-    /// `self.append(&src.slice(from, to, max_bytes))` without the intermediate copy.
-    /// Returns how many batches were appended.
-    pub fn append_slice_of(
-        &mut self,
-        src: &Records,
-        from: i64,
-        to: i64,
-        max_bytes: usize,
-    ) -> usize {
-        let plan = src.slice_plan(from, to, max_bytes);
-        self.reserve_for(&[(src, plan)]);
-        self.append_planned(src, plan)
-    }
-
-    /// Which of this set's batches `append_slice_of(self, from, to, max_bytes)` would take,
-    /// without copying them: a reader spanning several sets plans them all, reserves once
-    /// ([`Records::reserve_for`]) and then copies ([`Records::append_planned`]).
+    /// Which of this set's batches `slice(from, to, max_bytes)` takes, without taking them: a
+    /// reader spanning several sets plans them all, reserves once ([`Records::reserve_for`])
+    /// and then appends ([`Records::append_planned`]).
     pub fn slice_plan(&self, from: i64, to: i64, max_bytes: usize) -> SlicePlan {
         let start = self.batches.partition_point(|b| b.last_offset < from);
         let (mut size, mut n) = (0usize, 0usize);
@@ -1138,7 +1170,7 @@ mod tests {
     }
 
     #[test]
-    fn append_slice_of_is_append_of_slice() {
+    fn planned_append_is_append_of_slice() {
         let mut log = Records::new();
         for i in 0..6u64 {
             let mut b = Records::single_batch(
@@ -1161,7 +1193,9 @@ mod tests {
             let mut a = Records::single_batch(&[rec(99, None, Some("z"))], ProducerStamp::NONE);
             let mut b = a.clone();
             a.append(&log.slice(from, to, max));
-            let n = b.append_slice_of(&log, from, to, max);
+            let plan = log.slice_plan(from, to, max);
+            b.reserve_for(&[(&log, plan)]);
+            let n = b.append_planned(&log, plan);
             assert_eq!(a, b, "{from} {to} {max}");
             assert_eq!(n, log.slice(from, to, max).batches().len());
         }
