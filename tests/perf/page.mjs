@@ -111,9 +111,13 @@ async function scale(browser) {
   }));
   if (SPEED !== '1') await page.selectOption('#speed', SPEED);
   await page.waitForTimeout(1000);
-  let cdp;
+  // Main-thread time (CDP `Performance` metrics, seconds) over the measured window: a frame's
+  // work in ms, which the vsync-quantised intervals below hide.
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+  const before = await metrics();
   if (PROFILE) {
-    cdp = await ctx.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
@@ -145,6 +149,14 @@ async function scale(browser) {
       longTasks: window.__longTasks.slice(lt0),
     };
   }, SECONDS);
+  const after = await metrics();
+  const perFrame = (name) => r1(((after[name] ?? 0) - (before[name] ?? 0)) * 1000 / Math.max(1, m.frames.length - 1));
+  const mainThread = {
+    busyMs: perFrame('TaskDuration'),
+    scriptMs: perFrame('ScriptDuration'),
+    layoutMs: perFrame('LayoutDuration'),
+    styleMs: perFrame('RecalcStyleDuration'),
+  };
   let profile;
   if (PROFILE) {
     ({ profile } = await cdp.send('Profiler.stop'));
@@ -177,6 +189,8 @@ async function scale(browser) {
       maxMs: r1(Math.max(0, ...m.longTasks.map((t) => t.duration))),
     },
     simSecondsPerRealSecond: r1(m.simSeconds / m.realSeconds),
+    // Per frame, averaged: main-thread busy time and its script, layout and style parts.
+    mainThreadPerFrame: mainThread,
     dom: { ...dom, after: domAfter },
     errors,
   };

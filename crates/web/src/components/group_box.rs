@@ -14,6 +14,45 @@ pub struct Props {
     pub members: Vec<Html>,
     pub assignor: AttrValue,
     pub on_assignor: Callback<String>,
+    /// The group's last few coordinator events, oldest first (see [`recent_steps`]).
+    pub steps: Vec<(u64, String)>,
+}
+
+/// Committed offsets listed per group (a group reading a 100-partition topic commits 100).
+const COMMITTED_SHOWN: usize = 12;
+/// Coordinator events listed per group.
+pub const STEPS_SHOWN: usize = 5;
+
+/// The last [`STEPS_SHOWN`] coordinator events of each of `groups`, oldest first: one walk
+/// of the trace for every group, newest first, ending once each group has its share.
+pub fn recent_steps(
+    trace: &kafka_sim::trace::Trace,
+    groups: &[String],
+) -> std::collections::BTreeMap<String, Vec<(u64, String)>> {
+    let mut out = std::collections::BTreeMap::new();
+    for g in groups {
+        out.insert(g.clone(), Vec::new());
+    }
+    let mut full = 0;
+    for e in trace.newest_first() {
+        if full == out.len() {
+            break;
+        }
+        if let TraceKind::Group { group, event } = &e.kind {
+            if let Some(v) = out.get_mut(group.as_str()) {
+                if v.len() < STEPS_SHOWN {
+                    v.push((e.t, event.clone()));
+                    if v.len() == STEPS_SHOWN {
+                        full += 1;
+                    }
+                }
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.reverse();
+    }
+    out
 }
 
 #[function_component(GroupBox)]
@@ -35,24 +74,6 @@ pub fn group_box(p: &Props) -> Html {
         "Stable" => "ok",
         "Empty" => "",
         _ => "warn",
-    };
-    // The last few coordinator events of this group: the rebalance, step by step.
-    let steps: Vec<(u64, String)> = {
-        let s = app.session.borrow();
-        let mut v: Vec<(u64, String)> = s
-            .cluster
-            .trace
-            .events()
-            .filter_map(|e| match &e.kind {
-                TraceKind::Group { group, event } if group.as_str() == p.group.as_str() => {
-                    Some((e.t, event.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        let n = v.len();
-        v.drain(..n.saturating_sub(5));
-        v
     };
     let on_assignor = {
         let cb = p.on_assignor.clone();
@@ -145,7 +166,10 @@ pub fn group_box(p: &Props) -> Html {
             if let Some(g) = &g {
                 <div class="committed">
                     <span class="muted">{ "committed " }</span>
-                    { for g.committed.iter().map(|c| html! { <span class="offset-tag" title={format!("lag {}", c.lag)}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
+                    { for g.committed.iter().take(COMMITTED_SHOWN).map(|c| html! { <span class="offset-tag" title={format!("lag {}", c.lag)}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
+                    if g.committed.len() > COMMITTED_SHOWN {
+                        <span class="muted small">{ format!("+{} more partitions", g.committed.len() - COMMITTED_SHOWN) }</span>
+                    }
                     if g.committed.is_empty() { <span class="muted">{ "none yet" }</span> }
                 </div>
                 <div class="group-stats">
@@ -157,7 +181,7 @@ pub fn group_box(p: &Props) -> Html {
                 <LagChart group={p.group.clone()} />
             }
             <ol class="steps" aria-label="Recent coordinator events">
-                { for steps.into_iter().map(|(t, s)| html! { <li><time>{ format!("{:.1}s", t as f64 / 1000.0) }</time>{ s }</li> }) }
+                { for p.steps.iter().map(|(t, s)| html! { <li><time>{ format!("{:.1}s", *t as f64 / 1000.0) }</time>{ s.clone() }</li> }) }
             </ol>
             if app.editable() {
             <div class="reset">

@@ -2,7 +2,7 @@
 //! onto the crash target; watch the rebalance. Keyboard: focus a chip, press Enter, choose.
 use super::consumer_chip::ConsumerChip;
 use super::field_error::FieldError;
-use super::group_box::GroupBox;
+use super::group_box::{recent_steps, GroupBox};
 use super::{command, use_app};
 use crate::state::AppContext;
 use kafka_sim::action::Action;
@@ -136,6 +136,25 @@ fn group_name(target: &Target, view: &kafka_sim::view::ClusterView) -> String {
             format!("group-{n}")
         }
     }
+}
+
+/// Partitions listed on a member's chip (a member reading a 100-partition topic alone would
+/// list 100 and grow into a disc).
+const CHIP_PARTITIONS: usize = 8;
+
+/// A member's partitions as its chip lists them: `P0 P1 P2`, or the first few and a count.
+fn chip_partitions(k: &kafka_sim::view::ConsumerView) -> String {
+    let mut s = String::new();
+    for a in k.assignment.iter().take(CHIP_PARTITIONS) {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&format!("P{}", a.partition));
+    }
+    if k.assignment.len() > CHIP_PARTITIONS {
+        s.push_str(&format!(" +{} more", k.assignment.len() - CHIP_PARTITIONS));
+    }
+    s
 }
 
 #[function_component(GroupsBoard)]
@@ -301,6 +320,7 @@ pub fn groups_board() -> Html {
         }
     });
 
+    let steps = recent_steps(&app.session.borrow().cluster.trace, &names);
     html! {
         <section class="card groups" aria-label="Consumer groups" data-testid="groups-board"
             onpointermove={on_move.clone()} onpointerup={on_up.clone()} onpointercancel={on_cancel}>
@@ -310,13 +330,13 @@ pub fn groups_board() -> Html {
             </header>
             <div class="group-grid">
                 <>{ for names.iter().map(|g| {
+                    let steps = steps.get(g).cloned().unwrap_or_default();
                     let members: Vec<Html> = view
                         .consumers
                         .iter()
                         .filter(|k| k.alive && k.group.as_deref() == Some(g.as_str()))
                         .map(|k| {
-                            let parts: Vec<String> = k.assignment.iter().map(|a| format!("P{}", a.partition)).collect();
-                            chip(Some(k.id.clone()), k.id.clone(), parts.join(" "), k.member_state.clone().unwrap_or_default())
+                            chip(Some(k.id.clone()), k.id.clone(), chip_partitions(k), k.member_state.clone().unwrap_or_default())
                         })
                         .collect();
                     let assignor = assignors.get(g).cloned().unwrap_or_else(|| "range".into());
@@ -329,7 +349,7 @@ pub fn groups_board() -> Html {
                             assignors.set(m);
                         })
                     };
-                    html! { <GroupBox key={g.clone()} group={g.clone()} members={members} assignor={assignor} on_assignor={on_assignor} /> }
+                    html! { <GroupBox key={g.clone()} group={g.clone()} members={members} assignor={assignor} on_assignor={on_assignor} {steps} /> }
                 }) }</>
                 if editable {
                     <div class="group-box new-group" data-drop="new-group" data-testid="new-group">

@@ -1,9 +1,9 @@
 //! One partition: leader, epoch and ISR, the leader's log as offset cells coloured by key
 //! with the high watermark and consumer positions, and each replica's progress.
 use super::log_legend::is_compacted;
+use super::record_cell::{markers, RecordCell};
 use super::segment_bar::SegmentBar;
 use super::use_app;
-use crate::palette::key_style;
 use kafka_sim::view::PartitionView;
 use yew::prelude::*;
 
@@ -109,26 +109,18 @@ pub fn partition_row(props: &Props) -> Html {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let markers_at = |offset: i64| -> Html {
-        let here: Vec<&String> = positions
+    let at = |offset: i64| -> (Vec<AttrValue>, Vec<AttrValue>) {
+        let here = positions
             .iter()
             .filter(|(_, pos)| *pos == offset)
-            .map(|(c, _)| c)
+            .map(|(c, _)| AttrValue::from(c.clone()))
             .collect();
-        let groups_here: Vec<&String> = committed
+        let groups = committed
             .iter()
             .filter(|(_, o)| *o == offset)
-            .map(|(g, _)| g)
+            .map(|(g, _)| AttrValue::from(g.clone()))
             .collect();
-        if here.is_empty() && groups_here.is_empty() {
-            return html! {};
-        }
-        html! {
-            <span class="pos" title={format!("offset {offset}")}>
-                { for here.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={(*c).clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }) }
-                { for groups_here.iter().map(|g| html! { <span class="commit-tag" data-testid="committed" data-group={(*g).clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }) }
-            </span>
-        }
+        (here, groups)
     };
     let before: Vec<&String> = positions
         .iter()
@@ -191,24 +183,9 @@ pub fn partition_row(props: &Props) -> Html {
                     </div>
                 }
                 <>{ for records.iter().enumerate().flat_map(|(i, r)| {
-                    let committed = r.offset < hw;
-                    let key = r.key.clone();
-                    let control = r.control.clone();
-                    let is_aborted = aborted.get(i).copied().unwrap_or(false);
-                    let tombstone = control.is_none() && r.value.is_none() && key.is_some();
-                    let old = superseded(i);
                     // Offsets missing before this record: removed by the log cleaner.
                     let prev = if i == 0 { from - 1 } else { records[i - 1].offset };
                     let gap = (r.offset > prev + 1).then(|| (prev + 1, r.offset - 1));
-                    let title = format!("offset {}{}{}{}{}",
-                        r.offset,
-                        match &control {
-                            Some(c) => format!(" · {c} marker: ends the producer's transaction in this partition"),
-                            None => key.as_ref().map(|k| format!(" · key {k}")).unwrap_or_else(|| " · no key".into()),
-                        },
-                        if tombstone { " · tombstone (null value): deletes the key when compacted".to_string() } else { r.value.as_ref().map(|v| format!(" · value {v}")).unwrap_or_default() },
-                        if is_aborted { " · aborted transaction: read_committed consumers skip it" } else if r.transactional && control.is_none() { " · written in a transaction" } else if old { " · superseded by a later record with the same key" } else { "" },
-                        if committed { "" } else { " · not yet committed (at or above the high watermark)" });
                     let gap_cell = gap.map(|(a, b)| html! {
                         <div class="cell-wrap" role="listitem" key={format!("gap-{a}")}>
                             <span class="cell gap" data-testid="gap" title={if a == b { format!("offset {a} was removed by the log cleaner: offsets keep their numbers") } else { format!("offsets {a}–{b} were removed by the log cleaner: offsets keep their numbers") }}>
@@ -216,31 +193,20 @@ pub fn partition_row(props: &Props) -> Html {
                             </span>
                         </div>
                     });
+                    let (positions, groups) = at(r.offset);
                     let cell = html! {
-                        <div class={classes!("cell-wrap", seg_bases.contains(&r.offset).then_some("seg-start"))} role="listitem" key={r.offset}>
-                            <span class={classes!("cell", if committed { "committed" } else { "uncommitted" }, key.is_none().then_some("keyless"), control.is_some().then_some("control"),
-                                    control.as_deref().map(|c| if c == "COMMIT" { "commit" } else { "abort" }),
-                                    (r.transactional && control.is_none()).then_some("txn"), is_aborted.then_some("aborted"), tombstone.then_some("tombstone"), old.then_some("superseded"))}
-                                data-testid="record" data-offset={r.offset.to_string()} data-key={key.clone().unwrap_or_default()}
-                                data-control={control.clone()} data-aborted={is_aborted.then_some("true")}
-                                style={if control.is_some() || tombstone { String::new() } else { key_style(key.as_deref()) }} title={title}>
-                                if let Some(c) = &control {
-                                    <span class="off"><span class="glyph" aria-hidden="true">{ "◆" }</span>{ r.offset }</span>
-                                    <span class="k">{ c.clone() }</span>
-                                } else {
-                                    <span class="off">{ r.offset }</span>
-                                    <span class="k">{ if tombstone { "⊘ " } else { "" } }{ key.clone().unwrap_or_else(|| "∅".into()) }</span>
-                                }
-                            </span>
-                            if r.offset == lso && lso < hw { <span class="lso-tag" title="last stable offset: read_committed consumers stop here">{ "LSO" }</span> }
-                            { markers_at(r.offset) }
-                        </div>
+                        <RecordCell key={r.offset} offset={r.offset}
+                            record_key={r.key.clone().map(AttrValue::from)} value={r.value.clone().map(AttrValue::from)}
+                            control={r.control.clone().map(AttrValue::from)} transactional={r.transactional}
+                            aborted={aborted.get(i).copied().unwrap_or(false)} committed={r.offset < hw}
+                            superseded={superseded(i)} seg_start={seg_bases.contains(&r.offset)}
+                            lso={r.offset == lso && lso < hw} {positions} {groups} />
                     };
                     gap_cell.into_iter().chain(std::iter::once(cell))
                 }) }</>
                 <div class="cell-wrap">
                     <span class="cell end" title="log end offset: the next record goes here">{ leo }</span>
-                    { markers_at(leo) }
+                    { { let (here, groups) = at(leo); markers(leo, &here, &groups) } }
                 </div>
             </div>
                         if !lost.is_empty() {

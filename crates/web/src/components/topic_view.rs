@@ -30,11 +30,49 @@ pub struct Props {
     pub topic: AttrValue,
 }
 
+#[derive(Properties, PartialEq)]
+struct TileProps {
+    partition: i32,
+    /// From [`tile_class`].
+    class: &'static str,
+    /// On the page shown in detail.
+    here: bool,
+    /// The page it is on.
+    page: usize,
+    on_go: Callback<usize>,
+}
+
+/// A partition's overview tile: its number, coloured by health; a click shows its page.
+#[function_component(Tile)]
+fn tile(p: &TileProps) -> Html {
+    let onclick = {
+        let (go, page) = (p.on_go.clone(), p.page);
+        Callback::from(move |_: MouseEvent| go.emit(page))
+    };
+    html! {
+        <button role="listitem" class={classes!("p-tile", p.class, p.here.then_some("here"))}
+            data-testid="partition-tile" data-partition={p.partition.to_string()} {onclick}
+            title={format!("P{}: {}", p.partition, match p.class {
+                "offline" => "offline, no leader",
+                "under-min-isr" => "fewer in-sync replicas than min.insync.replicas",
+                "under-replicated" => "under-replicated",
+                _ => "all replicas in sync",
+            })}>
+            { p.partition }
+        </button>
+    }
+}
+
 #[function_component(TopicView)]
 pub fn topic_view(props: &Props) -> Html {
     let app = use_app();
     let page_state = use_state(|| 0usize);
     let page = page_state.clone();
+    // Stable across frames, so that a tile whose state did not change is not re-rendered.
+    let on_go = {
+        let setter = page_state.setter();
+        use_callback((), move |to: usize, _| setter.set(to))
+    };
     let Some(t) = app
         .view
         .topics
@@ -69,20 +107,9 @@ pub fn topic_view(props: &Props) -> Html {
                 <button class="small-btn" onclick={go((page + 1).min(pages - 1))} disabled={page + 1 >= pages}
                     aria-label="Next partitions">{ "▶" }</button>
                 <div class="p-tiles" role="list" aria-label="Every partition: pick one to see its log">
-                    { for t.partitions.iter().enumerate().map(|(i, p)| {
-                        let here = i / PAGE == page;
-                        html! {
-                            <button key={p.partition} role="listitem" class={classes!("p-tile", tile_class(p), here.then_some("here"))}
-                                data-testid="partition-tile" data-partition={p.partition.to_string()} onclick={go(i / PAGE)}
-                                title={format!("P{}: {}", p.partition, match tile_class(p) {
-                                    "offline" => "offline, no leader",
-                                    "under-min-isr" => "fewer in-sync replicas than min.insync.replicas",
-                                    "under-replicated" => "under-replicated",
-                                    _ => "all replicas in sync",
-                                })}>
-                                { p.partition }
-                            </button>
-                        }
+                    { for t.partitions.iter().enumerate().map(|(i, p)| html! {
+                        <Tile key={p.partition} partition={p.partition} class={tile_class(p)}
+                            here={i / PAGE == page} page={i / PAGE} on_go={on_go.clone()} />
                     }) }
                 </div>
             </div>
