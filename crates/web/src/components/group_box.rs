@@ -200,3 +200,50 @@ pub fn group_box(p: &Props) -> Html {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{recent_steps, STEPS_SHOWN};
+    use kafka_sim::trace::{Trace, TraceKind};
+
+    fn group_event(trace: &mut Trace, t: u64, group: &str, event: &str) {
+        trace.push(
+            t,
+            TraceKind::Group {
+                group: group.into(),
+                event: event.into(),
+            },
+        );
+    }
+
+    #[test]
+    fn each_group_gets_its_latest_events_oldest_first() {
+        let mut trace = Trace::new(1_000);
+        for i in 0..8u64 {
+            group_event(&mut trace, i, "a", &format!("a{i}"));
+            trace.push(i, TraceKind::Note { text: "other".into() });
+        }
+        group_event(&mut trace, 20, "b", "b0");
+        group_event(&mut trace, 21, "unknown", "ignored");
+        group_event(&mut trace, 22, "b", "b1");
+        let names = ["a".to_string(), "b".to_string(), "quiet".to_string()];
+        let steps = recent_steps(&trace, &names);
+        let a: Vec<&str> = steps["a"].iter().map(|(_, e)| e.as_str()).collect();
+        assert_eq!(a.len(), STEPS_SHOWN);
+        assert_eq!(a, ["a3", "a4", "a5", "a6", "a7"]);
+        assert_eq!(steps["b"], vec![(20, "b0".to_string()), (22, "b1".to_string())]);
+        assert!(steps["quiet"].is_empty());
+        assert!(!steps.contains_key("unknown"));
+    }
+
+    #[test]
+    fn events_the_trace_no_longer_keeps_are_not_shown() {
+        let mut trace = Trace::new(4);
+        group_event(&mut trace, 1, "a", "old");
+        for i in 0..10 {
+            trace.push(2 + i, TraceKind::Note { text: "n".into() });
+        }
+        let steps = recent_steps(&trace, &["a".to_string()]);
+        assert!(steps["a"].is_empty(), "{steps:?}");
+    }
+}

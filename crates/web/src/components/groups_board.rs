@@ -143,16 +143,16 @@ fn group_name(target: &Target, view: &kafka_sim::view::ClusterView) -> String {
 const CHIP_PARTITIONS: usize = 8;
 
 /// A member's partitions as its chip lists them: `P0 P1 P2`, or the first few and a count.
-fn chip_partitions(k: &kafka_sim::view::ConsumerView) -> String {
+fn chip_partitions(partitions: &[i32]) -> String {
     let mut s = String::new();
-    for a in k.assignment.iter().take(CHIP_PARTITIONS) {
+    for p in partitions.iter().take(CHIP_PARTITIONS) {
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(&format!("P{}", a.partition));
+        s.push_str(&format!("P{p}"));
     }
-    if k.assignment.len() > CHIP_PARTITIONS {
-        s.push_str(&format!(" +{} more", k.assignment.len() - CHIP_PARTITIONS));
+    if partitions.len() > CHIP_PARTITIONS {
+        s.push_str(&format!(" +{} more", partitions.len() - CHIP_PARTITIONS));
     }
     s
 }
@@ -336,7 +336,8 @@ pub fn groups_board() -> Html {
                         .iter()
                         .filter(|k| k.alive && k.group.as_deref() == Some(g.as_str()))
                         .map(|k| {
-                            chip(Some(k.id.clone()), k.id.clone(), chip_partitions(k), k.member_state.clone().unwrap_or_default())
+                            let parts: Vec<i32> = k.assignment.iter().map(|a| a.partition).collect();
+                            chip(Some(k.id.clone()), k.id.clone(), chip_partitions(&parts), k.member_state.clone().unwrap_or_default())
                         })
                         .collect();
                     let assignor = assignors.get(g).cloned().unwrap_or_else(|| "range".into());
@@ -371,5 +372,23 @@ pub fn groups_board() -> Html {
             { for ghost }
             <FieldError control="groups" />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chip_partitions;
+
+    #[test]
+    fn a_chip_lists_a_few_partitions_and_counts_the_rest() {
+        assert_eq!(chip_partitions(&[]), "");
+        assert_eq!(chip_partitions(&[0, 3]), "P0 P3");
+        let eight: Vec<i32> = (0..8).collect();
+        assert_eq!(chip_partitions(&eight), "P0 P1 P2 P3 P4 P5 P6 P7");
+        let hundred: Vec<i32> = (0..100).collect();
+        assert_eq!(
+            chip_partitions(&hundred),
+            "P0 P1 P2 P3 P4 P5 P6 P7 +92 more"
+        );
     }
 }
