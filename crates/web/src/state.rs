@@ -30,8 +30,10 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// too large to simulate in real time, simulated time then runs slower than real time (the
 /// clock shows it) rather than every frame taking longer.
 const ENGINE_BUDGET_MS: f64 = 10.0;
-/// Pieces a frame's simulated time is split into (each followed by a budget check).
-const ENGINE_PIECES: u64 = 8;
+/// Pieces a frame's simulated time is split into (each followed by a budget check), each at
+/// least a simulated millisecond. With 8, one piece of the scale preset could take 10–18 ms
+/// past the budget (BENCHMARKS.md, stop 21); a millisecond piece takes under one.
+const ENGINE_PIECES: u64 = 64;
 
 /// Rewind snapshots: spacing (simulated ms) before thinning, and how many are kept. Each
 /// snapshot is a clone of the session (0.8–1.2 MB for a 30-minute session: the trace and the

@@ -221,7 +221,12 @@ mod tests {
         let mut trace = Trace::new(1_000);
         for i in 0..8u64 {
             group_event(&mut trace, i, "a", &format!("a{i}"));
-            trace.push(i, TraceKind::Note { text: "other".into() });
+            trace.push(
+                i,
+                TraceKind::Note {
+                    text: "other".into(),
+                },
+            );
         }
         group_event(&mut trace, 20, "b", "b0");
         group_event(&mut trace, 21, "unknown", "ignored");
@@ -231,7 +236,10 @@ mod tests {
         let a: Vec<&str> = steps["a"].iter().map(|(_, e)| e.as_str()).collect();
         assert_eq!(a.len(), STEPS_SHOWN);
         assert_eq!(a, ["a3", "a4", "a5", "a6", "a7"]);
-        assert_eq!(steps["b"], vec![(20, "b0".to_string()), (22, "b1".to_string())]);
+        assert_eq!(
+            steps["b"],
+            vec![(20, "b0".to_string()), (22, "b1".to_string())]
+        );
         assert!(steps["quiet"].is_empty());
         assert!(!steps.contains_key("unknown"));
     }

@@ -3,44 +3,55 @@
 use super::log_legend::is_compacted;
 use super::record_cell::{markers, RecordCell};
 use super::segment_bar::SegmentBar;
-use super::use_app;
-use kafka_sim::view::PartitionView;
+use crate::state::AppContext;
+use kafka_sim::view::{PartitionView, RecordView};
 use yew::prelude::*;
 
 /// Offsets shown per partition (the most recent ones).
 pub const WINDOW: i64 = 24;
 
-#[derive(Properties, PartialEq)]
+/// What a row draws, gathered from the app state by [`row_props`]: a row depends on nothing
+/// else, so its parent can hold a row still (off screen) by passing the same props again.
+#[derive(Properties, PartialEq, Clone)]
 pub struct Props {
     pub topic: AttrValue,
     pub partition: PartitionView,
+    /// The leader's most recent records (at most [`WINDOW`]).
+    pub records: Vec<RecordView>,
+    /// Per record: in an aborted transaction.
+    pub aborted: Vec<bool>,
+    /// The topic's `cleanup.policy` includes compaction.
+    pub compact: bool,
+    /// Consumer positions on this partition: (consumer, offset).
+    pub positions: Vec<(String, i64)>,
+    /// Committed offsets on this partition: (group, offset).
+    pub committed: Vec<(String, i64)>,
+    /// Which member of each group reads it: (group, consumer, consumer's colour index).
+    pub owners: Vec<(String, String, usize)>,
+    /// Acknowledged records lost from it: (offset, why).
+    pub lost: Vec<(i64, String)>,
+    /// The wall clock (record ages in the segment strip).
+    pub wall: i64,
 }
 
-#[function_component(PartitionRow)]
-pub fn partition_row(props: &Props) -> Html {
-    let app = use_app();
-    let p = &props.partition;
-    let topic = props.topic.to_string();
+/// A row's props from the app state.
+pub fn row_props(app: &AppContext, topic: &AttrValue, p: &PartitionView) -> Props {
+    let name = topic.as_str();
     let leo = p.log_end_offset;
     let from = (leo - WINDOW).max(p.log_start_offset);
-    let records =
-        app.session
-            .borrow()
-            .cluster
-            .records(&topic, p.partition, None, from, WINDOW as usize);
-    let hw = p.high_watermark;
-    let lso = p.last_stable_offset;
+    let s = app.session.borrow();
+    let records = s
+        .cluster
+        .records(name, p.partition, None, from, WINDOW as usize);
     // Transactions and compaction, drawn in the log (the engine decides; the page marks).
     let compact = app
         .view
         .topics
         .iter()
-        .find(|t| t.name == topic)
+        .find(|t| t.name == name)
         .is_some_and(|t| is_compacted(&t.config));
-    let seg_bases: Vec<i64> = p.segments.iter().skip(1).map(|s| s.base_offset).collect();
     let aborted: Vec<bool> = {
-        let s = app.session.borrow();
-        let tp = s.cluster.tp(&topic, p.partition).ok();
+        let tp = s.cluster.tp(name, p.partition).ok();
         records
             .iter()
             .map(|r| {
@@ -50,16 +61,6 @@ pub fn partition_row(props: &Props) -> Html {
             })
             .collect()
     };
-    let superseded = |i: usize| {
-        let r = &records[i];
-        compact
-            && r.control.is_none()
-            && r.key.is_some()
-            && records[i + 1..]
-                .iter()
-                .any(|later| later.control.is_none() && later.key == r.key)
-    };
-    // Consumer positions on this partition.
     let positions: Vec<(String, i64)> = app
         .view
         .consumers
@@ -67,12 +68,11 @@ pub fn partition_row(props: &Props) -> Html {
         .flat_map(|c| {
             c.assignment
                 .iter()
-                .filter(|a| a.topic == topic && a.partition == p.partition)
+                .filter(|a| a.topic == name && a.partition == p.partition)
                 .filter_map(|a| a.position.map(|pos| (c.id.clone(), pos)))
                 .collect::<Vec<_>>()
         })
         .collect();
-    // Committed offsets of each group on this partition.
     let committed: Vec<(String, i64)> = app
         .view
         .groups
@@ -80,11 +80,10 @@ pub fn partition_row(props: &Props) -> Html {
         .filter_map(|g| {
             g.committed
                 .iter()
-                .find(|c| c.topic == topic && c.partition == p.partition)
+                .find(|c| c.topic == name && c.partition == p.partition)
                 .map(|c| (g.group.clone(), c.offset))
         })
         .collect();
-    // Which member of each group reads this partition.
     let owners: Vec<(String, String, usize)> = app
         .view
         .groups
@@ -95,7 +94,7 @@ pub fn partition_row(props: &Props) -> Html {
                 .filter(|m| {
                     m.assignment
                         .iter()
-                        .any(|(t, n)| *t == topic && *n == p.partition)
+                        .any(|(t, n)| *t == name && *n == p.partition)
                 })
                 .map(|m| {
                     let idx = app
@@ -109,6 +108,49 @@ pub fn partition_row(props: &Props) -> Html {
                 .collect::<Vec<_>>()
         })
         .collect();
+    let lost: Vec<(i64, String)> = app
+        .durability
+        .lost
+        .iter()
+        .filter(|l| l.topic == name && l.partition == p.partition)
+        .map(|l| (l.offset, l.explanation.clone()))
+        .collect();
+    Props {
+        topic: topic.clone(),
+        partition: p.clone(),
+        records,
+        aborted,
+        compact,
+        positions,
+        committed,
+        owners,
+        lost,
+        wall: app.view.wall_ms.max(app.view.now) as i64,
+    }
+}
+
+#[function_component(PartitionRow)]
+pub fn partition_row(props: &Props) -> Html {
+    let p = &props.partition;
+    let topic = props.topic.to_string();
+    let leo = p.log_end_offset;
+    let from = (leo - WINDOW).max(p.log_start_offset);
+    let records = &props.records;
+    let hw = p.high_watermark;
+    let lso = p.last_stable_offset;
+    let compact = props.compact;
+    let seg_bases: Vec<i64> = p.segments.iter().skip(1).map(|s| s.base_offset).collect();
+    let aborted = &props.aborted;
+    let (positions, committed, owners) = (&props.positions, &props.committed, &props.owners);
+    let superseded = |i: usize| {
+        let r = &records[i];
+        compact
+            && r.control.is_none()
+            && r.key.is_some()
+            && records[i + 1..]
+                .iter()
+                .any(|later| later.control.is_none() && later.key == r.key)
+    };
     let at = |offset: i64| -> (Vec<AttrValue>, Vec<AttrValue>) {
         let here = positions
             .iter()
@@ -136,13 +178,7 @@ pub fn partition_row(props: &Props) -> Html {
         }
     };
     let max_leo = p.replicas.iter().map(|r| r.leo).max().unwrap_or(0).max(1);
-    let lost: Vec<(i64, String)> = app
-        .durability
-        .lost
-        .iter()
-        .filter(|l| l.topic == topic && l.partition == p.partition)
-        .map(|l| (l.offset, l.explanation.clone()))
-        .collect();
+    let lost = &props.lost;
     let label = format!("Partition {} of {topic}", p.partition);
     html! {
         <div class={classes!("partition", p.leader.is_none().then_some("is-offline"), p.under_min_isr.then_some("under-min-isr"))}
@@ -172,7 +208,7 @@ pub fn partition_row(props: &Props) -> Html {
                     if p.log_start_offset > 0 { { format!(" · start {}", p.log_start_offset) } }
                 </span>
             </div>
-            <SegmentBar partition={p.clone()} />
+            <SegmentBar partition={p.clone()} wall={props.wall} />
             <div class="log" role="list" aria-label={format!("{label}: log")}>
                 if from > p.log_start_offset || !before.is_empty() {
                     <div class="cell-wrap">

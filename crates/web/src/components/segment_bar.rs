@@ -3,7 +3,6 @@
 //! cleaner removed from it, and the active segment. Drawn once the log has more than one
 //! segment or lost something to retention or compaction.
 use super::lessons::fmt_ms;
-use super::use_app;
 use kafka_sim::view::PartitionView;
 use yew::prelude::*;
 
@@ -13,6 +12,8 @@ const SHOWN: usize = 10;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub partition: PartitionView,
+    /// The wall clock, for segment ages.
+    pub wall: i64,
 }
 
 /// Whether the strip has something to say.
@@ -24,12 +25,11 @@ pub fn worth_drawing(p: &PartitionView) -> bool {
 
 #[function_component(SegmentBar)]
 pub fn segment_bar(props: &Props) -> Html {
-    let app = use_app();
     let p = &props.partition;
     if !worth_drawing(p) {
         return html! {};
     }
-    let wall = app.view.wall_ms.max(app.view.now) as i64;
+    let wall = props.wall;
     let older = p.segments.len().saturating_sub(SHOWN);
     let older_records: usize = p.segments.iter().take(older).map(|s| s.records).sum();
     html! {

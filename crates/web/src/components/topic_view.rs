@@ -1,9 +1,10 @@
 //! One topic: its settings and a row per partition. A topic with many partitions shows an
 //! overview tile per partition and the detailed rows of one page of them at a time: drawing a
 //! hundred logs every frame is what made a 100-partition topic slow (BENCHMARKS.md).
-use super::partition_row::PartitionRow;
+use super::partition_row::{row_props, PartitionRow, Props as RowProps};
 use super::topic_settings::TopicSettings;
 use super::use_app;
+use crate::hooks::use_visible::use_visible;
 use kafka_sim::view::PartitionView;
 use yew::prelude::*;
 
@@ -68,6 +69,12 @@ pub fn topic_view(props: &Props) -> Html {
     let app = use_app();
     let page_state = use_state(|| 0usize);
     let page = page_state.clone();
+    // A large topic's rows are held still while they are off screen: each frame moves their
+    // logs and consumer markers, and redrawing rows nobody sees was most of the page's DOM work
+    // at the scale preset (BENCHMARKS.md, stop 21).
+    let rows_ref = use_node_ref();
+    let visible = use_visible(rows_ref.clone(), "300px");
+    let held = use_mut_ref(Vec::<RowProps>::new);
     // Stable across frames, so that a tile whose state did not change is not re-rendered.
     let on_go = {
         let setter = page_state.setter();
@@ -90,6 +97,21 @@ pub fn topic_view(props: &Props) -> Html {
         &t.partitions[page * PAGE..((page + 1) * PAGE).min(n)]
     } else {
         &t.partitions
+    };
+    let rows: Vec<RowProps> = {
+        let mut held = held.borrow_mut();
+        let same_rows = held.len() == shown.len()
+            && held
+                .iter()
+                .zip(shown)
+                .all(|(r, p)| r.partition.partition == p.partition);
+        if !(paged && !visible && same_rows) {
+            *held = shown
+                .iter()
+                .map(|p| row_props(&app, &props.topic, p))
+                .collect();
+        }
+        held.clone()
     };
     let go = |to: usize| {
         let state = page_state.clone();
@@ -129,8 +151,8 @@ pub fn topic_view(props: &Props) -> Html {
                 <super::log_legend::LogLegend topic={t.name.clone()} />
             </div>
             { pager.unwrap_or_default() }
-            <div class="partitions">
-                { for shown.iter().map(|p| html! { <PartitionRow key={p.partition} topic={t.name.clone()} partition={p.clone()} /> }) }
+            <div class="partitions" ref={rows_ref} data-live={(!paged || visible).to_string()}>
+                { for rows.into_iter().map(|r| { let k = r.partition.partition; html! { <PartitionRow key={k} ..r /> } }) }
             </div>
         </section>
     }

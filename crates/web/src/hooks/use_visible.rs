@@ -1,0 +1,47 @@
+//! Whether an element is on screen (or within a margin of it), kept current by an
+//! `IntersectionObserver` as the page scrolls.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+use yew::prelude::*;
+
+/// `true` while the element behind `node` is within `margin` (a CSS margin, e.g. `"400px"`)
+/// of the viewport. `true` before the element is mounted and where the browser has no
+/// `IntersectionObserver`, so that a caller that skips work off screen never hides anything
+/// it should not.
+#[hook]
+pub fn use_visible(node: NodeRef, margin: &'static str) -> bool {
+    let visible = use_state_eq(|| true);
+    {
+        let visible = visible.clone();
+        use_effect_with(node, move |node| {
+            let on_change =
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    // The latest entry is the element's current state.
+                    if let Some(e) = entries
+                        .iter()
+                        .last()
+                        .and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok())
+                    {
+                        visible.set(e.is_intersecting());
+                    }
+                });
+            let init = IntersectionObserverInit::new();
+            init.set_root_margin(margin);
+            let observer =
+                IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &init)
+                    .ok();
+            if let (Some(o), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(on_change);
+            }
+        });
+    }
+    *visible
+}
