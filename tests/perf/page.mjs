@@ -7,9 +7,12 @@
 //     localStorage); reports each and the median. Times are `performance.now()` in the page,
 //     i.e. from the navigation's time origin.
 // (b) Scale: `?scenario=scale` (static/scenarios/scale.json: 12 brokers, 100 partitions × RF 3,
-//     8 groups, 10,000 records/s) at 1×; requestAnimationFrame intervals over SECONDS s after a
-//     1 s warm-up: p50/p95/p99/max, frames, long tasks (PerformanceObserver 'longtask'), and how
-//     much simulated time passed (the page may fall behind real time when a frame is too slow).
+//     8 groups, 10,000 records/s) at 1× (PERF_SPEED); requestAnimationFrame intervals over
+//     SECONDS s after a warm-up (PERF_WARMUP_MS, default 1000; the groups join after 3 s of
+//     simulated time, so 15000 measures them all consuming): p50/p95/p99/max, frames, long tasks
+//     (PerformanceObserver 'longtask'), main-thread work per frame (CDP Performance metrics:
+//     busy, script, layout, style), and how much simulated time passed (the page may fall behind
+//     real time when a frame is too slow).
 // --profile also records a CPU profile of the scale run with CDP (Profiler domain), writes it to
 //     tests/artifacts/scale.cpuprofile (open it in Chromium's DevTools) and prints the functions
 //     with the most self time.
