@@ -114,8 +114,8 @@ pub fn topic_view(props: &Props) -> Html {
         held.clone()
     };
     let go = |to: usize| {
-        let state = page_state.clone();
-        Callback::from(move |_: MouseEvent| state.set(to))
+        let on_go = on_go.clone();
+        Callback::from(move |_: MouseEvent| on_go.emit(to))
     };
     let pager = paged.then(|| {
         let first = page * PAGE;
