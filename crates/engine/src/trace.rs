@@ -246,6 +246,30 @@ pub enum TraceKind {
     },
 }
 
+impl TraceKind {
+    /// A state change of the cluster, a group or a client that is rare next to the traffic:
+    /// elections, ISR changes, broker and network events, truncations, group transitions,
+    /// client errors and notes. Not messages, drops, appends, acks, reads or high watermarks,
+    /// which come with every request.
+    pub fn is_notable(&self) -> bool {
+        matches!(
+            self,
+            TraceKind::Truncate { .. }
+                | TraceKind::LeaderChange { .. }
+                | TraceKind::IsrChange { .. }
+                | TraceKind::BrokerFenced { .. }
+                | TraceKind::BrokerUnfenced { .. }
+                | TraceKind::BrokerStopped { .. }
+                | TraceKind::BrokerStarted { .. }
+                | TraceKind::Isolated { .. }
+                | TraceKind::Healed
+                | TraceKind::ClientError { .. }
+                | TraceKind::Group { .. }
+                | TraceKind::Note { .. }
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TraceEvent {
     pub seq: u64,
@@ -257,6 +281,10 @@ pub struct TraceEvent {
 /// Events are kept in sealed blocks of this many, shared (`Arc`) between clones of a
 /// [`Trace`], so that a snapshot of a session (rewind keeps dozens) copies at most one block.
 const BLOCK: usize = 256;
+
+/// How many notable events (see [`TraceKind::is_notable`]) a [`Trace`] keeps apart from the
+/// main buffer.
+pub const NOTABLE: usize = 500;
 
 /// A bounded buffer of recent events plus a running hash of all of them.
 ///
@@ -272,6 +300,11 @@ pub struct Trace {
     /// Record every message send/deliver (off for benchmarks: the hash still covers
     /// state changes).
     pub messages: bool,
+    /// The newest [`NOTABLE`] state changes of the cluster and its groups, oldest first. At
+    /// scale the main buffer holds well under a second of message traffic, and a leader
+    /// election or a group's rebalance would leave it before anyone could read it. Shared
+    /// between clones (they are rare, so a push after a snapshot copies it at most once).
+    notable: Arc<VecDeque<TraceEvent>>,
 }
 
 impl Trace {
@@ -283,6 +316,7 @@ impl Trace {
             next_seq: 0,
             hash: TraceHasher::SEED,
             messages: true,
+            notable: Arc::new(VecDeque::new()),
         }
     }
 
@@ -296,6 +330,13 @@ impl Trace {
         self.hash = hash_event(self.hash, &ev);
         if self.capacity == 0 {
             return;
+        }
+        if ev.kind.is_notable() {
+            let notable = Arc::make_mut(&mut self.notable);
+            if notable.len() >= NOTABLE {
+                notable.pop_front();
+            }
+            notable.push_back(ev.clone());
         }
         self.tail.push(ev);
         if self.tail.len() >= BLOCK {
@@ -346,6 +387,11 @@ impl Trace {
             .rev()
             .chain(self.sealed.iter().rev().flat_map(|b| b.iter().rev()))
             .take(visible)
+    }
+    /// The newest [`NOTABLE`] notable events ([`TraceKind::is_notable`]), newest first, however
+    /// much message traffic came after them.
+    pub fn notable_newest_first(&self) -> impl Iterator<Item = &TraceEvent> {
+        self.notable.iter().rev()
     }
     /// Events with `seq >= from`.
     pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
@@ -635,5 +681,47 @@ mod tests {
         };
         assert!(Arc::ptr_eq(a, b));
         assert_eq!(t, c);
+    }
+
+    /// Notable events outlive the traffic that pushes them out of the main buffer: the newest
+    /// `NOTABLE` of them are kept, newest first, and messages never enter that list.
+    #[test]
+    fn notable_events_outlast_the_traffic_after_them() {
+        let send = |i: u64| TraceKind::Send {
+            from: NodeId::Broker(1),
+            to: NodeId::Broker(2),
+            name: Str::from("Fetch"),
+            msg: i,
+            summary: String::new(),
+            arrive_at: 2,
+        };
+        let mut t = Trace::new(100);
+        t.push(0, note(0));
+        for i in 0..1000 {
+            t.push(1, send(i));
+        }
+        assert!(t.events().all(|e| matches!(e.kind, TraceKind::Send { .. })));
+        let kept: Vec<u64> = t.notable_newest_first().map(|e| e.seq).collect();
+        assert_eq!(kept, vec![0], "the note survives 1000 sends");
+        // Only the newest NOTABLE are kept, newest first.
+        for i in 1..=(NOTABLE as u64 + 10) {
+            t.push(2, note(i));
+            t.push(2, send(i));
+        }
+        let kept: Vec<u64> = t.notable_newest_first().map(|e| e.seq).collect();
+        assert_eq!(kept.len(), NOTABLE);
+        assert!(kept.windows(2).all(|w| w[0] > w[1]), "newest first");
+        assert_eq!(
+            kept.first(),
+            t.events()
+                .filter(|e| e.kind.is_notable())
+                .map(|e| e.seq)
+                .last()
+                .as_ref()
+        );
+        // A clone shares them until one side pushes another.
+        let c = t.clone();
+        assert!(Arc::ptr_eq(&t.notable, &c.notable));
+        assert!(!send(0).is_notable());
     }
 }

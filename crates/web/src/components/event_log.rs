@@ -128,10 +128,17 @@ pub fn event_log() -> Html {
         let v: Rc<Vec<Item>> = if fresh {
             cache.borrow().3.clone()
         } else {
+            // Cluster events, problems and notes are all notable: read them from the
+            // trace's notable events, which at scale outlast the traffic after them.
+            let notable_only = matches!(kind.as_str(), "cluster" | "bad" | "note");
+            let trace = &s.cluster.trace;
+            let events: Box<dyn Iterator<Item = &TraceEvent>> = if notable_only {
+                Box::new(trace.notable_newest_first())
+            } else {
+                Box::new(trace.newest_first())
+            };
             let v: Rc<Vec<Item>> = Rc::new(
-                s.cluster
-                    .trace
-                    .newest_first()
+                events
                     .filter_map(|e| {
                         let (text, k) = describe(e)?;
                         if !kind.is_empty() && k != kind.as_str() {
@@ -193,5 +200,184 @@ pub fn event_log() -> Html {
                 }) }</>
             </ol>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use kafka_sim::trace::{TraceEvent, TraceKind};
+    use kafka_sim::types::NodeId;
+
+    /// One event of every kind (the match is exhaustive, so a new kind fails to compile here
+    /// until it is added).
+    fn one_of_each() -> Vec<TraceKind> {
+        let b = NodeId::Broker(1);
+        let all = vec![
+            TraceKind::Send {
+                msg: 1,
+                from: b,
+                to: b,
+                name: "Fetch".into(),
+                summary: String::new(),
+                arrive_at: 1,
+            },
+            TraceKind::Deliver {
+                msg: 1,
+                from: b,
+                to: b,
+                name: "Fetch".into(),
+            },
+            TraceKind::Drop {
+                msg: 1,
+                from: b,
+                to: b,
+                name: "Fetch".into(),
+                reason: "down".into(),
+            },
+            TraceKind::Append {
+                broker: 1,
+                topic: "t".into(),
+                partition: 0,
+                first_offset: 0,
+                last_offset: 0,
+                leader_epoch: 0,
+            },
+            TraceKind::Replicate {
+                broker: 1,
+                topic: "t".into(),
+                partition: 0,
+                first_offset: 0,
+                last_offset: 0,
+            },
+            TraceKind::HighWatermark {
+                broker: 1,
+                topic: "t".into(),
+                partition: 0,
+                hw: 1,
+            },
+            TraceKind::Truncate {
+                broker: 1,
+                topic: "t".into(),
+                partition: 0,
+                to_offset: 0,
+                removed: 1,
+            },
+            TraceKind::LeaderChange {
+                topic: "t".into(),
+                partition: 0,
+                leader: -1,
+                leader_epoch: 1,
+                isr: vec![],
+                unclean: false,
+            },
+            TraceKind::LeaderChange {
+                topic: "t".into(),
+                partition: 0,
+                leader: 1,
+                leader_epoch: 1,
+                isr: vec![1],
+                unclean: true,
+            },
+            TraceKind::LeaderChange {
+                topic: "t".into(),
+                partition: 0,
+                leader: 1,
+                leader_epoch: 1,
+                isr: vec![1],
+                unclean: false,
+            },
+            TraceKind::IsrChange {
+                topic: "t".into(),
+                partition: 0,
+                isr: vec![1],
+                reason: "lag".into(),
+            },
+            TraceKind::BrokerFenced { broker: 1 },
+            TraceKind::BrokerUnfenced { broker: 1 },
+            TraceKind::BrokerStopped { broker: 1 },
+            TraceKind::BrokerStarted { broker: 1 },
+            TraceKind::Isolated { node: b },
+            TraceKind::Healed,
+            TraceKind::Produced {
+                client: "p".into(),
+                topic: "t".into(),
+                partition: 0,
+                key: None,
+                record: 1,
+            },
+            TraceKind::Acked {
+                client: "p".into(),
+                topic: "t".into(),
+                partition: 0,
+                offset: 0,
+                records: 1,
+            },
+            TraceKind::ClientError {
+                client: "p".into(),
+                error: "E".into(),
+                detail: "d".into(),
+            },
+            TraceKind::Consumed {
+                client: "c".into(),
+                topic: "t".into(),
+                partition: 0,
+                first_offset: 0,
+                last_offset: 0,
+                count: 1,
+            },
+            TraceKind::Group {
+                group: "g".into(),
+                event: "e".into(),
+            },
+            TraceKind::Note { text: "n".into() },
+        ];
+        for k in &all {
+            match k {
+                TraceKind::Send { .. }
+                | TraceKind::Deliver { .. }
+                | TraceKind::Drop { .. }
+                | TraceKind::Append { .. }
+                | TraceKind::Replicate { .. }
+                | TraceKind::HighWatermark { .. }
+                | TraceKind::Truncate { .. }
+                | TraceKind::LeaderChange { .. }
+                | TraceKind::IsrChange { .. }
+                | TraceKind::BrokerFenced { .. }
+                | TraceKind::BrokerUnfenced { .. }
+                | TraceKind::BrokerStopped { .. }
+                | TraceKind::BrokerStarted { .. }
+                | TraceKind::Isolated { .. }
+                | TraceKind::Healed
+                | TraceKind::Produced { .. }
+                | TraceKind::Acked { .. }
+                | TraceKind::ClientError { .. }
+                | TraceKind::Consumed { .. }
+                | TraceKind::Group { .. }
+                | TraceKind::Note { .. } => {}
+            }
+        }
+        all
+    }
+
+    /// The kind filters "cluster", "problems" and "notes" read only the trace's notable events:
+    /// every event shown under them must be one.
+    #[test]
+    fn every_cluster_problem_and_note_event_is_notable() {
+        let mut shown = 0;
+        for kind in one_of_each() {
+            let e = TraceEvent { seq: 0, t: 0, kind };
+            if let Some((_, k)) = describe(&e) {
+                if matches!(k, "cluster" | "bad" | "note") {
+                    assert!(
+                        e.kind.is_notable(),
+                        "{:?} is listed as {k} but not notable",
+                        e.kind
+                    );
+                    shown += 1;
+                }
+            }
+        }
+        assert_eq!(shown, 14, "one event of each of those kinds was checked");
     }
 }

@@ -24,7 +24,8 @@ const COMMITTED_SHOWN: usize = 12;
 pub const STEPS_SHOWN: usize = 5;
 
 /// The last [`STEPS_SHOWN`] coordinator events of each of `groups`, oldest first: one walk
-/// of the trace for every group, newest first, ending once each group has its share.
+/// of the trace's notable events (which outlast the message traffic), newest first, ending
+/// once each group has its share.
 pub fn recent_steps(
     trace: &kafka_sim::trace::Trace,
     groups: &[String],
@@ -34,7 +35,7 @@ pub fn recent_steps(
         out.insert(g.clone(), Vec::new());
     }
     let mut full = 0;
-    for e in trace.newest_first() {
+    for e in trace.notable_newest_first() {
         if full == out.len() {
             break;
         }
@@ -245,13 +246,25 @@ mod tests {
     }
 
     #[test]
-    fn events_the_trace_no_longer_keeps_are_not_shown() {
+    fn a_groups_events_outlast_the_message_traffic_after_them() {
+        use kafka_sim::types::NodeId;
         let mut trace = Trace::new(4);
         group_event(&mut trace, 1, "a", "old");
-        for i in 0..10 {
-            trace.push(2 + i, TraceKind::Note { text: "n".into() });
+        for i in 0..100 {
+            trace.push(
+                2 + i,
+                TraceKind::Deliver {
+                    msg: i,
+                    from: NodeId::Broker(1),
+                    to: NodeId::Broker(2),
+                    name: "Fetch".into(),
+                },
+            );
         }
+        assert!(trace
+            .newest_first()
+            .all(|e| matches!(e.kind, TraceKind::Deliver { .. })));
         let steps = recent_steps(&trace, &["a".to_string()]);
-        assert!(steps["a"].is_empty(), "{steps:?}");
+        assert_eq!(steps["a"], vec![(1, "old".to_string())]);
     }
 }
