@@ -1,8 +1,10 @@
 //! Consumers: what each reads, where it is, its lag, and replay controls (seek).
 use super::field_error::FieldError;
-use super::{command, secs, use_app};
+use super::{command_via, secs, use_app, use_dispatch};
+use crate::hooks::use_visible::use_visible;
 use kafka_sim::action::Action;
 use kafka_sim::view::ConsumerView;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -11,13 +13,52 @@ const ASSIGNMENT_SHOWN: usize = 12;
 
 #[derive(Properties, PartialEq)]
 struct RowProps {
-    consumer: ConsumerView,
+    consumer: Rc<ConsumerView>,
+    /// The page is not read-only: show the controls.
+    editable: bool,
 }
 
+/// While a consumer's row is this far off screen it is held as it was.
+const MARGIN: &str = "300px";
+
+/// One consumer, held still while it is off screen: each frame moves every position and
+/// lag, and a dozen consumers of a hundred partitions each cost milliseconds a frame to
+/// redraw where nobody sees them.
 #[function_component(ConsumerRow)]
 fn consumer_row(p: &RowProps) -> Html {
-    let app = use_app();
+    let node = use_node_ref();
+    let visible = use_visible(node.clone(), MARGIN);
+    let held = use_mut_ref(|| p.consumer.clone());
+    let consumer = {
+        let mut held = held.borrow_mut();
+        // A consumer that stopped or started is shown at once, on screen or not.
+        if visible || held.alive != p.consumer.alive {
+            *held = p.consumer.clone();
+        }
+        held.clone()
+    };
+    html! { <ConsumerCard {consumer} editable={p.editable} {node} live={visible} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    consumer: Rc<ConsumerView>,
+    editable: bool,
+    /// The card's root element (its row watches it).
+    node: NodeRef,
+    /// Whether the row follows the consumer (on screen) or holds it (`data-live`).
+    live: bool,
+}
+
+/// One consumer's card. Props only (no app context), so it re-renders only when what it
+/// shows changes.
+#[function_component(ConsumerCard)]
+fn consumer_card(p: &CardProps) -> Html {
+    let app = use_dispatch();
     let c = &p.consumer;
+    // The seek controls list every assigned partition (a hundred options per consumer at
+    // scale): they are built only while their disclosure is open.
+    let seek_open = use_state_eq(|| false);
     let target = use_state(|| "beginning".to_string());
     let value = use_state(String::new);
     let part = use_state(|| None::<String>);
@@ -51,7 +92,7 @@ fn consumer_row(p: &RowProps) -> Html {
                     "timestamp" => (None, None, Some(v.unwrap_or(0) * 1000)),
                     t => (None, Some(t.to_string()), None),
                 };
-                command(
+                command_via(
                     &app,
                     &control,
                     Action::Seek {
@@ -89,7 +130,7 @@ fn consumer_row(p: &RowProps) -> Html {
         let id = c.id.clone();
         let control = control.clone();
         Callback::from(move |_| {
-            command(
+            command_via(
                 &app,
                 &control,
                 Action::CrashConsumer {
@@ -103,7 +144,7 @@ fn consumer_row(p: &RowProps) -> Html {
         let id = c.id.clone();
         let control = control.clone();
         Callback::from(move |_| {
-            command(
+            command_via(
                 &app,
                 &control,
                 Action::RemoveConsumer {
@@ -117,7 +158,7 @@ fn consumer_row(p: &RowProps) -> Html {
         let id = c.id.clone();
         let control = control.clone();
         Callback::from(move |_| {
-            command(
+            command_via(
                 &app,
                 &control,
                 Action::Commit {
@@ -126,9 +167,18 @@ fn consumer_row(p: &RowProps) -> Html {
             )
         })
     };
+    let on_toggle = {
+        let seek_open = seek_open.clone();
+        Callback::from(move |e: Event| {
+            seek_open.set(
+                e.target_unchecked_into::<web_sys::HtmlDetailsElement>()
+                    .open(),
+            )
+        })
+    };
     let needs_value = matches!(target.as_str(), "offset" | "timestamp");
     html! {
-        <div class={classes!("consumer", (!c.alive).then_some("down"))} data-testid="consumer" data-consumer={c.id.clone()}>
+        <div class={classes!("consumer", (!c.alive).then_some("down"))} data-testid="consumer" data-consumer={c.id.clone()} ref={p.node.clone()} data-live={p.live.to_string()}>
             <div class="consumer-head">
                 <strong>{ c.id.clone() }</strong>
                 <span class="muted">{ c.group.clone().map(|g| format!("group {g}")).unwrap_or_else(|| "no group: reads every partition".into()) }</span>
@@ -152,26 +202,31 @@ fn consumer_row(p: &RowProps) -> Html {
                     <li class="muted">{ format!("+{} more partitions", c.assignment.len() - ASSIGNMENT_SHOWN) }</li>
                 }
             </ul>
-            if c.alive && app.editable() {
-                <div class="seek">
-                    <select aria-label={format!("partition to seek for {}", c.id)} onchange={on_part}>
-                        <option value="all">{ "all partitions" }</option>
-                        { for c.assignment.iter().map(|a| { let v = format!("{}-{}", a.topic, a.partition); html! { <option value={v.clone()}>{ v.clone() }</option> } }) }
-                    </select>
-                    <select aria-label="seek to" onchange={on_target}>
-                        <option value="beginning">{ "to beginning" }</option>
-                        <option value="end">{ "to end" }</option>
-                        <option value="offset">{ "to offset" }</option>
-                        <option value="timestamp">{ "to time (s)" }</option>
-                    </select>
-                    if needs_value { <input class="small-input" type="text" inputmode="numeric" aria-label="seek value" value={(*value).clone()} oninput={on_value} /> }
-                    <button data-testid="seek" onclick={seek}>{ "Seek" }</button>
-                </div>
+            if c.alive && p.editable {
                 <div class="button-row small-buttons">
                     if c.group.is_some() { <button onclick={commit} title="commitSync() of the current positions">{ "Commit" }</button> }
                     <button onclick={close} title="consumer.close(): leave the group gracefully">{ "Close" }</button>
                     <button class="danger" onclick={crash} title="kill the process: the group notices only after session.timeout.ms">{ "Crash" }</button>
                 </div>
+                <details class="seek" ontoggle={on_toggle}>
+                    <summary data-testid="seek-open">{ "Seek (replay or skip)" }</summary>
+                    if *seek_open {
+                        <div class="seek-controls">
+                            <select aria-label={format!("partition to seek for {}", c.id)} onchange={on_part}>
+                                <option value="all">{ "all partitions" }</option>
+                                { for c.assignment.iter().map(|a| { let v = format!("{}-{}", a.topic, a.partition); html! { <option value={v.clone()}>{ v }</option> } }) }
+                            </select>
+                            <select aria-label="seek to" onchange={on_target}>
+                                <option value="beginning">{ "to beginning" }</option>
+                                <option value="end">{ "to end" }</option>
+                                <option value="offset">{ "to offset" }</option>
+                                <option value="timestamp">{ "to time (s)" }</option>
+                            </select>
+                            if needs_value { <input class="small-input" type="text" inputmode="numeric" aria-label="seek value" value={(*value).clone()} oninput={on_value} /> }
+                            <button data-testid="seek" onclick={seek}>{ "Seek" }</button>
+                        </div>
+                    }
+                </details>
             }
             if let Some(e) = &c.last_error {
                 <p class="client-error"><code>{ e.error.clone() }</code>{ format!(" at {}: {}", secs(e.at), e.detail) }</p>
@@ -184,12 +239,12 @@ fn consumer_row(p: &RowProps) -> Html {
 #[function_component(ConsumerPanel)]
 pub fn consumer_panel() -> Html {
     let app = use_app();
-    let consumers = app.view.consumers.clone();
+    let editable = app.editable();
     html! {
         <section class="card panel" aria-label="Consumers">
             <header class="panel-head"><h2>{ "Consumers" }</h2></header>
-            if consumers.is_empty() { <p class="muted">{ "No consumers yet: drag \"+ consumer\" into a group." }</p> }
-            <>{ for consumers.into_iter().map(|c| { let k = c.id.clone(); html! { <ConsumerRow key={k} consumer={c} /> } }) }</>
+            if app.view.consumers.is_empty() { <p class="muted">{ "No consumers yet: drag \"+ consumer\" into a group." }</p> }
+            <>{ for app.view.consumers.iter().map(|c| { let k = c.id.clone(); html! { <ConsumerRow key={k} consumer={Rc::new(c.clone())} {editable} /> } }) }</>
         </section>
     }
 }

@@ -1,0 +1,11 @@
+import { launchBrowser } from './e2e/browser.mjs';
+const url = process.env.PLAYGROUND_URL;
+const b = await launchBrowser();
+const ctx = await b.newContext({ viewport: { width: 1280, height: 800 } });
+const page = await ctx.newPage();
+await page.goto(url + (process.env.Q || '?scenario=scale'));
+await page.waitForSelector('main#app[data-ready="1"]', { state: 'attached', timeout: 60000 });
+await page.waitForTimeout(+process.env.WARM || 8000);
+console.log(await page.evaluate(() => [...document.querySelectorAll('[data-live]')].map(e => (e.getAttribute('aria-label') || e.className) + '=' + e.dataset.live + ' top=' + Math.round(e.getBoundingClientRect().top)).join('\n')));
+await page.screenshot({ path: process.env.OUT || '/tmp/shot.png' });
+await b.close();
