@@ -3,8 +3,11 @@
 use super::field_error::FieldError;
 use super::lag_chart::LagChart;
 use super::{command, use_app};
+use crate::hooks::use_visible::use_visible;
 use kafka_sim::action::Action;
 use kafka_sim::trace::TraceKind;
+use kafka_sim::view::GroupView;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -65,11 +68,30 @@ pub fn group_box(p: &Props) -> Html {
         .view
         .groups
         .iter()
-        .find(|x| x.group.as_str() == p.group.as_str())
-        .cloned();
-    let (state, generation, assignor, lag) = match &g {
-        Some(g) => (g.state.clone(), g.generation, g.assignor.clone(), g.lag),
-        None => ("finding coordinator".to_string(), 0, None, 0),
+        .find(|x| x.group.as_str() == p.group.as_str());
+    let (state, generation, assignor) = match g {
+        Some(g) => (g.state.clone(), g.generation, g.assignor.clone()),
+        None => ("finding coordinator".to_string(), 0, None),
+    };
+    // The committed offsets, counts and lag chart change on every frame; off screen they are
+    // held as they were (the header, members and steps stay live).
+    let node = use_node_ref();
+    let visible = use_visible(node.clone(), "300px");
+    let held = use_mut_ref(|| None::<DetailProps>);
+    let detail = {
+        let mut held = held.borrow_mut();
+        if visible || held.is_some() != g.is_some() {
+            *held = g.map(|g| DetailProps {
+                view: Rc::new(g.clone()),
+                lag: Rc::new(
+                    app.lag_history
+                        .get(p.group.as_str())
+                        .map(|q| q.iter().copied().collect())
+                        .unwrap_or_default(),
+                ),
+            });
+        }
+        held.clone()
     };
     let state_class = match state.as_str() {
         "Stable" => "ok",
@@ -143,7 +165,7 @@ pub fn group_box(p: &Props) -> Html {
     let sel_id = format!("assignor-{}", p.group);
     html! {
         <div class="group-box" data-drop="group" data-group={p.group.clone()} data-testid="group" data-state={state.clone()}
-            data-generation={generation.to_string()} aria-label={format!("Group {}", p.group)}>
+            data-generation={generation.to_string()} aria-label={format!("Group {}", p.group)} ref={node} data-live={visible.to_string()}>
             <header class="group-head">
                 <strong>{ p.group.clone() }</strong>
                 <span class={classes!("pill", state_class)} data-testid="group-state">{ state.clone() }</span>
@@ -164,23 +186,7 @@ pub fn group_box(p: &Props) -> Html {
                 if p.members.is_empty() { <p class="muted small">{ "No running members." }</p> }
                 <>{ for p.members.iter().cloned() }</>
             </div>
-            if let Some(g) = &g {
-                <div class="committed">
-                    <span class="muted">{ "committed " }</span>
-                    { for g.committed.iter().take(COMMITTED_SHOWN).map(|c| html! { <span class="offset-tag" title={format!("lag {}", c.lag)}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
-                    if g.committed.len() > COMMITTED_SHOWN {
-                        <span class="muted small">{ format!("+{} more partitions", g.committed.len() - COMMITTED_SHOWN) }</span>
-                    }
-                    if g.committed.is_empty() { <span class="muted">{ "none yet" }</span> }
-                </div>
-                <div class="group-stats">
-                    <span>{ "lag " }<strong data-testid="group-lag">{ lag }</strong></span>
-                    <span title="records processed by this group's applications">{ "processed " }<strong>{ g.processed }</strong></span>
-                    <span class={classes!((g.duplicates > 0).then_some("warn-text"))} title="records processed more than once">{ "duplicates " }<strong>{ g.duplicates }</strong></span>
-                    <span class={classes!((g.skipped > 0).then_some("bad-text"))} title="records below the committed offset never processed">{ "skipped " }<strong>{ g.skipped }</strong></span>
-                </div>
-                <LagChart group={p.group.clone()} />
-            }
+            if let Some(d) = detail { <GroupDetail ..d /> }
             <ol class="steps" aria-label="Recent coordinator events">
                 { for p.steps.iter().map(|(t, s)| html! { <li><time>{ format!("{:.1}s", *t as f64 / 1000.0) }</time>{ s.clone() }</li> }) }
             </ol>
@@ -199,6 +205,38 @@ pub fn group_box(p: &Props) -> Html {
             }
             <FieldError control={control} />
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+struct DetailProps {
+    view: Rc<GroupView>,
+    /// The group's total lag over the last minute (time, lag), oldest first.
+    lag: Rc<Vec<(u64, i64)>>,
+}
+
+/// A group's committed offsets, counts and lag chart (props only).
+#[function_component(GroupDetail)]
+fn group_detail(p: &DetailProps) -> Html {
+    let g = &p.view;
+    html! {
+        <>
+            <div class="committed">
+                <span class="muted">{ "committed " }</span>
+                { for g.committed.iter().take(COMMITTED_SHOWN).map(|c| html! { <span class="offset-tag" title={format!("lag {}", c.lag)}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
+                if g.committed.len() > COMMITTED_SHOWN {
+                    <span class="muted small">{ format!("+{} more partitions", g.committed.len() - COMMITTED_SHOWN) }</span>
+                }
+                if g.committed.is_empty() { <span class="muted">{ "none yet" }</span> }
+            </div>
+            <div class="group-stats">
+                <span>{ "lag " }<strong data-testid="group-lag">{ g.lag }</strong></span>
+                <span title="records processed by this group's applications">{ "processed " }<strong>{ g.processed }</strong></span>
+                <span class={classes!((g.duplicates > 0).then_some("warn-text"))} title="records processed more than once">{ "duplicates " }<strong>{ g.duplicates }</strong></span>
+                <span class={classes!((g.skipped > 0).then_some("bad-text"))} title="records below the committed offset never processed">{ "skipped " }<strong>{ g.skipped }</strong></span>
+            </div>
+            <LagChart points={p.lag.clone()} />
+        </>
     }
 }
 

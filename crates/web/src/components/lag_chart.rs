@@ -1,24 +1,22 @@
 //! A group's total lag over the last minute of simulated time.
-use super::use_app;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub group: AttrValue,
+    /// (simulated time, total lag), oldest first.
+    pub points: Rc<Vec<(u64, i64)>>,
 }
 
 #[function_component(LagChart)]
 pub fn lag_chart(p: &Props) -> Html {
-    let app = use_app();
-    let Some(points) = app.lag_history.get(p.group.as_str()) else {
-        return html! {};
-    };
+    let points = &p.points;
     if points.len() < 2 {
         return html! {};
     }
     let (w, h) = (240.0, 36.0);
-    let t0 = points.front().map_or(0, |x| x.0) as f64;
-    let t1 = points.back().map_or(1, |x| x.0) as f64;
+    let t0 = points.first().map_or(0, |x| x.0) as f64;
+    let t1 = points.last().map_or(1, |x| x.0) as f64;
     let span = (t1 - t0).max(1.0);
     let max = points.iter().map(|x| x.1).max().unwrap_or(1).max(1) as f64;
     let path: Vec<String> = points
