@@ -158,7 +158,8 @@ pub struct Cluster {
     client_incarnation: Vec<u32>,
     pub trace: Trace,
     pub ledger: Ledger,
-    topic_names: Vec<String>,
+    /// Topic names by id, shared (`Arc`) with the views that name them.
+    topic_names: Vec<Arc<str>>,
     next_record_id: u64,
     next_msg_id: u64,
     pub config: Props,
@@ -323,7 +324,7 @@ impl Cluster {
         Ok(())
     }
 
-    pub fn topic_names(&self) -> &[String] {
+    pub fn topic_names(&self) -> &[Arc<str>] {
         &self.topic_names
     }
 
@@ -474,8 +475,7 @@ impl Cluster {
                         .image
                         .topics
                         .get(&id)
-                        .map(|t| t.name.clone())
-                        .unwrap_or_default()
+                        .map_or_else(|| Arc::from(""), |t| Arc::from(t.name.as_str()))
                 })
                 .collect();
         }
@@ -792,10 +792,10 @@ impl Cluster {
             })
             .unwrap_or_else(|| Err(SimError::command("no controller")))?;
         while self.topic_names.len() <= id as usize {
-            self.topic_names.push(String::new());
+            self.topic_names.push(Arc::from(""));
         }
         if let Some(slot) = self.topic_names.get_mut(id as usize) {
-            *slot = name.to_string();
+            *slot = Arc::from(name);
         }
         if setup {
             // Before time starts, metadata reaches brokers at once (as if the cluster had
@@ -1460,7 +1460,7 @@ impl Cluster {
                     .filter_map(|(tp, o)| {
                         self.topic_names().get(tp.topic as usize).map(|n| {
                             (
-                                crate::assignor::TopicPartition::new(n.clone(), tp.partition),
+                                crate::assignor::TopicPartition::new(n.to_string(), tp.partition),
                                 o,
                             )
                         })
@@ -1687,10 +1687,10 @@ fn joined<T>(s: &mut String, items: &[T], mut f: impl FnMut(&mut String, &T)) {
 
 /// A one-line summary of a message for the trace (the hot messages are written without
 /// `write!`: this runs for every message sent).
-fn summarize(msg: &Message, topics: &[String]) -> String {
+fn summarize(msg: &Message, topics: &[Arc<str>]) -> String {
     use std::fmt::Write as _;
     let put_name = |s: &mut String, tp: &Tp| {
-        s.push_str(topics.get(tp.topic as usize).map_or("?", |t| t.as_str()));
+        s.push_str(topics.get(tp.topic as usize).map_or("?", |t| &**t));
         s.push('-');
         push_int(s, i64::from(tp.partition));
     };
@@ -1876,7 +1876,7 @@ mod tests {
                 })
                 .collect(),
         };
-        let topics = vec!["events".to_string()];
+        let topics: Vec<Arc<str>> = vec![Arc::from("events")];
         assert_eq!(
             summarize(&fetch(2), &topics),
             "events-0 from -5 events-1 from 5"

@@ -1308,9 +1308,7 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
         .map(|(tp, _)| {
             format!(
                 "{}-{}",
-                c.topic_names()
-                    .get(tp.topic as usize)
-                    .map_or("?", |s| s.as_str()),
+                c.topic_names().get(tp.topic as usize).map_or("?", |s| &**s),
                 tp.partition
             )
         })
@@ -1407,9 +1405,7 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
         if lso < hw || hw < leo {
             let name = format!(
                 "{}-{}",
-                c.topic_names()
-                    .get(tp.topic as usize)
-                    .map_or("?", |s| s.as_str()),
+                c.topic_names().get(tp.topic as usize).map_or("?", |s| &**s),
                 tp.partition
             );
             out.push((
@@ -1436,7 +1432,7 @@ pub fn liveness(c: &Cluster, audit: Option<&Audit>) -> Vec<(&'static str, String
             let committed = v
                 .committed
                 .iter()
-                .find(|x| x.topic == p.input && x.partition == part)
+                .find(|x| *x.topic == *p.input && x.partition == part)
                 .map_or(0, |x| x.offset);
             if committed < end {
                 out.push((

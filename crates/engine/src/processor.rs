@@ -427,7 +427,7 @@ impl Cluster {
                 .and_then(|g| {
                     g.committed
                         .iter()
-                        .find(|c| c.topic == p.input && c.partition == part)
+                        .find(|c| *c.topic == *p.input && c.partition == part)
                         .map(|c| c.offset)
                 })
                 .unwrap_or(0);

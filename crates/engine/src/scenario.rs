@@ -1170,7 +1170,7 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
             let o = g
                 .committed
                 .iter()
-                .find(|x| x.topic == *topic && x.partition == *partition)
+                .find(|x| *x.topic == **topic && x.partition == *partition)
                 .map(|x| x.offset)
                 .ok_or_else(|| {
                     format!("group {group} has no committed offset on {topic}-{partition}")

@@ -153,7 +153,7 @@ impl Cluster {
     fn topic_name_of(&self, topic: u32) -> String {
         self.topic_names()
             .get(topic as usize)
-            .cloned()
+            .map(|n| n.to_string())
             .unwrap_or_default()
     }
 

@@ -60,7 +60,7 @@ pub struct Ctx<'a> {
     pub(crate) out: &'a mut Vec<(NodeId, NodeId, Message)>,
     pub(crate) timers: &'a mut Vec<(NodeId, Millis, Timer)>,
     /// Topic names by id, for trace events.
-    pub topic_names: &'a [String],
+    pub topic_names: &'a [std::sync::Arc<str>],
 }
 
 impl Ctx<'_> {
@@ -77,7 +77,7 @@ impl Ctx<'_> {
     /// `tp`'s topic name for a trace event (see [`Ctx::topic_name`]).
     pub fn topic_str(&self, tp: Tp) -> crate::trace::Str {
         match self.topic_names.get(tp.topic as usize) {
-            Some(name) => name.as_str().into(),
+            Some(name) => (**name).into(),
             None => self.topic_name(tp).into(),
         }
     }
@@ -85,7 +85,7 @@ impl Ctx<'_> {
     pub fn topic_name(&self, tp: Tp) -> String {
         self.topic_names
             .get(tp.topic as usize)
-            .cloned()
+            .map(|n| n.to_string())
             .unwrap_or_else(|| format!("topic-{}", tp.topic))
     }
 }

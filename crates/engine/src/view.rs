@@ -12,6 +12,7 @@ use crate::types::{BrokerId, Millis, Tp};
 use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use crate::share_view::{
     ShareConsumerView, ShareGroupView, ShareHeldView, ShareMemberView, SharePartitionView,
@@ -137,7 +138,7 @@ pub struct ProcessorView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsumerPartitionView {
-    pub topic: String,
+    pub topic: Arc<str>,
     pub partition: i32,
     pub position: Option<i64>,
     pub lag: Option<i64>,
@@ -170,7 +171,7 @@ pub struct GroupMemberView {
     pub client: String,
     pub instance_id: Option<String>,
     /// Sorted (topic, partition) pairs.
-    pub assignment: Vec<(String, i32)>,
+    pub assignment: Vec<(Arc<str>, i32)>,
     /// Consumer protocol (KIP-848): the member epoch (`None` for classic members).
     #[serde(default)]
     pub member_epoch: Option<i32>,
@@ -179,15 +180,15 @@ pub struct GroupMemberView {
     pub member_state: Option<String>,
     /// Consumer protocol: partitions the member must revoke before it can move on.
     #[serde(default)]
-    pub revoking: Vec<(String, i32)>,
+    pub revoking: Vec<(Arc<str>, i32)>,
     /// Consumer protocol: the member's target assignment.
     #[serde(default)]
-    pub target: Option<Vec<(String, i32)>>,
+    pub target: Option<Vec<(Arc<str>, i32)>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommittedView {
-    pub topic: String,
+    pub topic: Arc<str>,
     pub partition: i32,
     pub offset: i64,
     /// High watermark − committed offset.
@@ -514,11 +515,12 @@ impl Cluster {
         scan.unprocessed.len() as u64
     }
 
-    fn tp_name(&self, tp: Tp) -> String {
+    /// `tp`'s topic name, shared with the cluster (no allocation).
+    fn tp_name(&self, tp: Tp) -> Arc<str> {
         self.topic_names()
             .get(tp.topic as usize)
             .cloned()
-            .unwrap_or_default()
+            .unwrap_or_else(|| Arc::from(""))
     }
 
     /// The ledger for one producer and/or topic.
@@ -592,7 +594,7 @@ impl Cluster {
     pub(crate) fn lost_record(&self, e: &LedgerEntry) -> LostRecord {
         LostRecord {
             id: e.id,
-            topic: self.tp_name(e.tp),
+            topic: self.tp_name(e.tp).to_string(),
             partition: e.tp.partition,
             offset: e.reported_offset(),
             explanation: self.explain_loss(e),
@@ -1029,7 +1031,7 @@ impl Cluster {
                         member_id: m.member_id.clone(),
                         client: m.client_id.clone(),
                         instance_id: m.instance_id.clone(),
-                        assignment: pairs(m.assignment.iter()),
+                        assignment: self.pairs(m.assignment.iter()),
                         member_epoch: None,
                         member_state: None,
                         revoking: Vec::new(),
@@ -1052,10 +1054,30 @@ impl Cluster {
         let mut committed = Vec::with_capacity(offsets.len());
         let mut skipped = 0u64;
         let processed_map = self.ledger.processed.get(group);
+        // The topic of the previous committed offset: they come sorted by topic, so each
+        // topic is looked up by name once.
+        let mut topic: Option<(&str, Option<(u32, i32)>, Arc<str>)> = None;
         for (tp, c) in offsets {
+            let (record, name) = match &topic {
+                Some((n, r, a)) if *n == tp.topic.as_str() => (*r, a.clone()),
+                _ => {
+                    let r = self
+                        .controller
+                        .image
+                        .topic_by_name(&tp.topic)
+                        .map(|t| (t.id, t.partitions));
+                    let a = r
+                        .and_then(|(id, _)| self.topic_names().get(id as usize).cloned())
+                        .unwrap_or_else(|| Arc::from(tp.topic.as_str()));
+                    topic = Some((tp.topic.as_str(), r, a.clone()));
+                    (r, a)
+                }
+            };
             // The partition and its leader's log, looked up once per committed offset (a
             // group reading 100 partitions is 100 of them on every frame of the page).
-            let id = self.tp(&tp.topic, tp.partition).ok();
+            let id = record
+                .filter(|(_, n)| (0..*n).contains(&tp.partition))
+                .map(|(t, _)| Tp::new(t, tp.partition));
             let log = id.and_then(|t| self.leader_log(t));
             let hw = log.map_or(c.offset, |l| l.high_watermark());
             let lag_ms = log
@@ -1065,7 +1087,7 @@ impl Cluster {
                     self.now().saturating_sub(e.timestamp.max(0) as u64)
                 });
             committed.push(CommittedView {
-                topic: tp.topic.clone(),
+                topic: name,
                 partition: tp.partition,
                 offset: c.offset,
                 lag: (hw - c.offset).max(0),
@@ -1123,11 +1145,11 @@ impl Cluster {
                     member_id: m.member_id.clone(),
                     client,
                     instance_id: m.metadata.instance_id.clone(),
-                    assignment: pairs(m.assignment.assigned.iter()),
+                    assignment: self.pairs(m.assignment.assigned.iter()),
                     member_epoch: Some(m.assignment.member_epoch),
                     member_state: Some(m.assignment.state.name().to_string()),
-                    revoking: pairs(m.assignment.pending_revocation.iter()),
-                    target: Some(pairs(g.target.get(&m.member_id).into_iter().flatten())),
+                    revoking: self.pairs(m.assignment.pending_revocation.iter()),
+                    target: Some(self.pairs(g.target.get(&m.member_id).into_iter().flatten())),
                 }
             })
             .collect();
@@ -1280,9 +1302,36 @@ struct GroupHead {
     members: Vec<GroupMemberView>,
 }
 
-/// Sorted (topic, partition) pairs.
-fn pairs<'a>(tps: impl Iterator<Item = &'a crate::assignor::TopicPartition>) -> Vec<(String, i32)> {
-    let mut v: Vec<(String, i32)> = tps.map(|tp| (tp.topic.clone(), tp.partition)).collect();
-    v.sort_shared();
-    v
+impl Cluster {
+    /// Sorted (topic, partition) pairs, the names shared with the cluster's.
+    fn pairs<'a>(
+        &self,
+        tps: impl Iterator<Item = &'a crate::assignor::TopicPartition>,
+    ) -> Vec<(Arc<str>, i32)> {
+        let mut last: Option<(&str, Arc<str>)> = None;
+        let mut v: Vec<(Arc<str>, i32)> = tps
+            .map(|tp| {
+                // Members' partitions come sorted by topic: look each name up once per run.
+                let name = match &last {
+                    Some((n, a)) if *n == tp.topic.as_str() => a.clone(),
+                    _ => {
+                        let a = self.topic_arc(&tp.topic);
+                        last = Some((tp.topic.as_str(), a.clone()));
+                        a
+                    }
+                };
+                (name, tp.partition)
+            })
+            .collect();
+        v.sort_shared();
+        v
+    }
+
+    /// The cluster's shared copy of a topic's name (a new one for a topic it does not know).
+    fn topic_arc(&self, name: &str) -> Arc<str> {
+        self.topic_id(name)
+            .and_then(|id| self.topic_names().get(id as usize))
+            .cloned()
+            .unwrap_or_else(|| Arc::from(name))
+    }
 }

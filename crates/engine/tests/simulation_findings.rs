@@ -196,7 +196,9 @@ fn abort_marker_before_txn_offset_commit_completes_unblocks_the_group() {
     s.advance_to(40_000);
     let g = s.cluster.group_view("proc-group").unwrap();
     assert!(
-        g.committed.iter().any(|c| c.topic == "in" && c.offset > 0),
+        g.committed
+            .iter()
+            .any(|c| &*c.topic == "in" && c.offset > 0),
         "the restarted processor committed progress: {:?}",
         g.committed
     );

@@ -74,7 +74,7 @@ fn consumer_card(p: &CardProps) -> Html {
         let parts: Vec<(String, i32)> = c
             .assignment
             .iter()
-            .map(|a| (a.topic.clone(), a.partition))
+            .map(|a| (a.topic.to_string(), a.partition))
             .collect();
         Callback::from(move |_| {
             let chosen: Vec<(String, i32)> = match part.as_deref() {

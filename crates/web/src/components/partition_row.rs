@@ -68,7 +68,7 @@ pub fn row_props(app: &AppContext, topic: &AttrValue, p: &PartitionView) -> Prop
         .flat_map(|c| {
             c.assignment
                 .iter()
-                .filter(|a| a.topic == name && a.partition == p.partition)
+                .filter(|a| &*a.topic == name && a.partition == p.partition)
                 .filter_map(|a| a.position.map(|pos| (c.id.clone(), pos)))
                 .collect::<Vec<_>>()
         })
@@ -80,7 +80,7 @@ pub fn row_props(app: &AppContext, topic: &AttrValue, p: &PartitionView) -> Prop
         .filter_map(|g| {
             g.committed
                 .iter()
-                .find(|c| c.topic == name && c.partition == p.partition)
+                .find(|c| &*c.topic == name && c.partition == p.partition)
                 .map(|c| (g.group.clone(), c.offset))
         })
         .collect();
@@ -94,7 +94,7 @@ pub fn row_props(app: &AppContext, topic: &AttrValue, p: &PartitionView) -> Prop
                 .filter(|m| {
                     m.assignment
                         .iter()
-                        .any(|(t, n)| *t == name && *n == p.partition)
+                        .any(|(t, n)| &**t == name && *n == p.partition)
                 })
                 .map(|m| {
                     let idx = app

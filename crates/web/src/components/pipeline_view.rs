@@ -121,7 +121,7 @@ fn pipeline_row(props: &RowProps) -> Html {
         .map(|g| {
             g.committed
                 .iter()
-                .filter(|c| c.topic == p.input)
+                .filter(|c| *c.topic == *p.input)
                 .map(|c| c.offset)
                 .sum()
         })

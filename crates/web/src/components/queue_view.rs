@@ -90,10 +90,10 @@ fn queue_pair(props: &Props) -> Html {
         .groups
         .iter()
         .filter(|g| {
-            g.committed.iter().any(|c| c.topic == topic)
+            g.committed.iter().any(|c| *c.topic == *topic)
                 || g.members
                     .iter()
-                    .any(|m| m.assignment.iter().any(|(t, _)| *t == topic))
+                    .any(|m| m.assignment.iter().any(|(t, _)| **t == *topic))
         })
         .cloned()
         .collect();
