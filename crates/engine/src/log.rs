@@ -657,6 +657,12 @@ impl Log {
         Some((b.clone(), *e))
     }
 
+    /// The timestamp of the record at `offset` (what [`Log::entry_at`] gives, without looking
+    /// its batch up: a group's time lag reads one per partition on every frame of the page).
+    pub fn timestamp_at(&self, offset: i64) -> Option<i64> {
+        self.chunk_entry_at(offset).map(|(_, e)| e.timestamp)
+    }
+
     /// The chunk holding the record at `offset`, and the record's entry.
     fn chunk_entry_at(&self, offset: i64) -> Option<(&Records, &Entry)> {
         let seg_idx = self.segments.partition_point(|s| s.next_offset <= offset);
@@ -1266,6 +1272,30 @@ mod tests {
             None,
             "not at or above the HW"
         );
+    }
+
+    #[test]
+    fn timestamp_at_is_the_timestamp_of_the_entry_at_that_offset() {
+        // Three batches, rolled into more than one segment (300-byte segments).
+        let mut log = Log::new(300, i64::MAX, 0);
+        for _ in 0..3 {
+            log.append_as_leader(batch(4, ProducerStamp::NONE), 0, 1, false)
+                .unwrap();
+        }
+        assert!(log.segments.len() > 1, "the test needs several segments");
+        for off in -1..=log.log_end_offset() {
+            assert_eq!(
+                log.timestamp_at(off),
+                log.entry_at(off).map(|(_, e)| e.timestamp),
+                "offset {off}"
+            );
+        }
+        assert_eq!(
+            log.timestamp_at(5),
+            Some(101),
+            "offset 5 is the second batch's second"
+        );
+        assert_eq!(log.timestamp_at(log.log_end_offset()), None);
     }
 
     #[test]

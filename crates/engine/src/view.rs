@@ -1082,10 +1082,8 @@ impl Cluster {
             let hw = log.map_or(c.offset, |l| l.high_watermark());
             let lag_ms = log
                 .filter(|l| c.offset < l.high_watermark())
-                .and_then(|l| l.entry_at(c.offset.max(l.log_start_offset())))
-                .map_or(0, |(_, e)| {
-                    self.now().saturating_sub(e.timestamp.max(0) as u64)
-                });
+                .and_then(|l| l.timestamp_at(c.offset.max(l.log_start_offset())))
+                .map_or(0, |ts| self.now().saturating_sub(ts.max(0) as u64));
             committed.push(CommittedView {
                 topic: name,
                 partition: tp.partition,
