@@ -1056,7 +1056,7 @@ impl Cluster {
         let processed_map = self.ledger.processed.get(group);
         // The topic of the previous committed offset: they come sorted by topic, so each
         // topic is looked up by name once.
-        let mut topic: Option<(&str, Option<(u32, i32)>, Arc<str>)> = None;
+        let mut topic: LastTopic = None;
         for (tp, c) in offsets {
             let (record, name) = match &topic {
                 Some((n, r, a)) if *n == tp.topic.as_str() => (*r, a.clone()),
@@ -1299,6 +1299,10 @@ struct GroupHead {
     assignment_epoch: Option<i32>,
     members: Vec<GroupMemberView>,
 }
+
+/// The topic a loop saw last: its name, its id and partition count (if it exists), and the
+/// cluster's shared copy of the name.
+type LastTopic<'a> = Option<(&'a str, Option<(u32, i32)>, Arc<str>)>;
 
 impl Cluster {
     /// Sorted (topic, partition) pairs, the names shared with the cluster's.
