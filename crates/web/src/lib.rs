@@ -6,6 +6,7 @@
 pub mod api;
 pub mod components;
 pub mod editor;
+pub mod frame;
 pub mod hooks;
 pub mod page;
 pub mod palette;

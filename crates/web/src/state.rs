@@ -25,11 +25,10 @@ pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0];
 
 /// Longest real frame gap simulated at once (a background tab does not fast-forward).
 const MAX_FRAME_MS: f64 = 100.0;
-/// Real milliseconds of engine work per animation frame. A frame advances the simulation in
-/// pieces and stops once this is spent, leaving the rest of the frame to drawing; on a session
-/// too large to simulate in real time, simulated time then runs slower than real time (the
-/// clock shows it) rather than every frame taking longer.
-const ENGINE_BUDGET_MS: f64 = 10.0;
+// Real milliseconds of engine work per animation frame: see `frame.rs`. A frame advances the
+// simulation in pieces and stops once its budget is spent, leaving the rest of the frame to
+// drawing; on a session too large to simulate in real time, simulated time then runs slower
+// than real time (the clock shows it) rather than every frame taking longer.
 /// Pieces a frame's simulated time is split into (each followed by a budget check), each at
 /// least a simulated millisecond. With 8, one piece of the scale preset could take 10–18 ms
 /// past the budget (BENCHMARKS.md, stop 21); a millisecond piece takes under one.
@@ -743,14 +742,14 @@ impl AppState {
 /// is spent; returns the simulated milliseconds done. Advancing in pieces is the same as
 /// advancing at once (events run in time order either way), so replays are unaffected.
 fn advance_within(s: &mut Session, ms: u64, budget_ms: f64) -> u64 {
-    let start = js_sys::Date::now();
+    let start = crate::frame::real_now();
     let piece = (ms / ENGINE_PIECES).max(1);
     let mut done = 0;
     while done < ms {
         let step = piece.min(ms - done);
         s.advance(step);
         done += step;
-        if js_sys::Date::now() - start >= budget_ms {
+        if crate::frame::real_now() - start >= budget_ms {
             break;
         }
     }
@@ -770,7 +769,12 @@ impl Reducible for AppState {
                 let whole = sim_ms.floor();
                 let (timeline, end) = self.committed_timeline();
                 let want = whole as u64;
-                let done = advance_within(&mut self.session.borrow_mut(), want, ENGINE_BUDGET_MS);
+                let done = advance_within(
+                    &mut self.session.borrow_mut(),
+                    want,
+                    crate::frame::engine_ms(),
+                );
+                let engine_end = crate::frame::real_now();
                 let mut next = self.next();
                 next.timeline = timeline;
                 next.timeline_end = end;
@@ -783,6 +787,7 @@ impl Reducible for AppState {
                 if next.view.now.saturating_sub(next.last_saved_at) >= 2_000 {
                     next.save();
                 }
+                crate::frame::ticked(crate::frame::real_now() - engine_end);
                 Rc::new(next)
             }
             Msg::SetPlaying(p) => {

@@ -98,6 +98,9 @@ pub fn app() -> Html {
         Callback::from(move |dt: f64| d.dispatch(Msg::Tick(dt)))
     };
     use_animation_frame(state.playing, on_frame);
+    // After every render (the app's effects run after its children's renders): how long the
+    // page's render took, for the engine's share of the next frame.
+    use_effect(crate::frame::rendered);
 
     // The embedding page: listen to its messages, announce readiness.
     let host = use_memo((), {

@@ -1,0 +1,163 @@
+//! How much of each animation frame the engine may use.
+//!
+//! A frame is the engine advancing simulated time, then the page's own work: the new view
+//! (`Cluster::view`, rewind snapshots, lag samples), Yew's render, and the browser's style,
+//! layout and paint. When a session is too large to simulate in real time, a fixed engine
+//! budget makes every frame as long as the budget plus the page's work; at the scale preset
+//! that is two or three 60 Hz intervals. Instead the engine gets what the page's own work
+//! leaves of a frame, measured over the last frames: the page stays at 60 frames a second and
+//! simulated time runs slower than real time (the clock shows it). A small session needs a
+//! fraction of a millisecond per frame and never meets the budget.
+
+use std::cell::RefCell;
+
+/// Work (engine + page) aimed at per frame, leaving the rest of a 60 Hz interval (16.7 ms) to
+/// the browser's style, layout, paint and compositing, which are not measured here (about 5 ms
+/// a frame at the scale preset on the 2-core machine of BENCHMARKS.md: with 12 ms, one frame
+/// in eight missed its interval).
+pub const FRAME_WORK_MS: f64 = 9.0;
+/// The engine's share never goes below this, so that a session always moves on.
+pub const MIN_ENGINE_MS: f64 = 3.0;
+/// ... nor above this (a frame that has time to spare does not need more).
+pub const MAX_ENGINE_MS: f64 = 10.0;
+/// Weight of the newest frame in the running averages.
+const WEIGHT: f64 = 0.2;
+
+/// Running averages of the page's own work per frame, in real milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameBudget {
+    /// From the engine's end to the reducer's end (the view, snapshots, lag samples).
+    after_engine_ms: f64,
+    /// From the reducer's end to the end of the render it caused.
+    render_ms: f64,
+    /// When the last tick's reducer finished (`performance.now()`), until its render is seen.
+    pending_since: Option<f64>,
+}
+
+impl Default for FrameBudget {
+    fn default() -> Self {
+        FrameBudget {
+            after_engine_ms: 0.0,
+            render_ms: 0.0,
+            pending_since: None,
+        }
+    }
+}
+
+impl FrameBudget {
+    /// Real milliseconds the engine may use in the next frame.
+    pub fn engine_ms(&self) -> f64 {
+        (FRAME_WORK_MS - self.after_engine_ms - self.render_ms).clamp(MIN_ENGINE_MS, MAX_ENGINE_MS)
+    }
+
+    /// A tick's reducer finished at `now`, `after_engine_ms` after the engine did.
+    pub fn ticked(&mut self, after_engine_ms: f64, now: f64) {
+        self.after_engine_ms = mix(self.after_engine_ms, after_engine_ms.max(0.0));
+        self.pending_since = Some(now);
+    }
+
+    /// The page finished rendering at `now`: if a tick is waiting for its render, that render
+    /// took `now` minus the tick's end.
+    pub fn rendered(&mut self, now: f64) {
+        if let Some(since) = self.pending_since.take() {
+            self.render_ms = mix(self.render_ms, (now - since).max(0.0));
+        }
+    }
+}
+
+fn mix(avg: f64, x: f64) -> f64 {
+    avg + WEIGHT * (x - avg)
+}
+
+thread_local! {
+    static BUDGET: RefCell<FrameBudget> = RefCell::new(FrameBudget::default());
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// The engine's budget for this frame (see [`FrameBudget::engine_ms`]).
+pub fn engine_ms() -> f64 {
+    BUDGET.with(|b| b.borrow().engine_ms())
+}
+
+/// Record that a tick's reducer is done, `after_engine_ms` after the engine was.
+pub fn ticked(after_engine_ms: f64) {
+    let t = now();
+    BUDGET.with(|b| b.borrow_mut().ticked(after_engine_ms, t));
+}
+
+/// Record that the page finished a render (called from the app's effect, which runs after
+/// every component of the render).
+pub fn rendered() {
+    let t = now();
+    BUDGET.with(|b| b.borrow_mut().rendered(t));
+}
+
+/// The current time in real milliseconds (`performance.now()`).
+pub fn real_now() -> f64 {
+    now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(b: &mut FrameBudget, n: usize, after_engine: f64, render: f64) {
+        let mut t = 0.0;
+        for _ in 0..n {
+            t += 16.7;
+            b.ticked(after_engine, t);
+            b.rendered(t + render);
+        }
+    }
+
+    #[test]
+    fn a_light_page_leaves_the_engine_its_largest_share() {
+        let mut b = FrameBudget::default();
+        assert_eq!(b.engine_ms(), MAX_ENGINE_MS);
+        frames(&mut b, 50, 0.2, 0.5);
+        assert_eq!(b.engine_ms(), MAX_ENGINE_MS);
+    }
+
+    #[test]
+    fn the_engine_gets_what_the_pages_work_leaves() {
+        let mut b = FrameBudget::default();
+        frames(&mut b, 100, 2.0, 4.0);
+        let want = FRAME_WORK_MS - 6.0;
+        assert!(
+            (b.engine_ms() - want).abs() < 0.05,
+            "{} vs {want}",
+            b.engine_ms()
+        );
+    }
+
+    #[test]
+    fn a_heavy_page_still_lets_the_engine_move_on() {
+        let mut b = FrameBudget::default();
+        frames(&mut b, 100, 5.0, 20.0);
+        assert_eq!(b.engine_ms(), MIN_ENGINE_MS);
+    }
+
+    #[test]
+    fn a_render_without_a_tick_is_not_counted() {
+        let mut b = FrameBudget::default();
+        frames(&mut b, 100, 1.0, 3.0);
+        let before = b.clone();
+        // A click re-renders the page long after the last tick: not a frame's render.
+        b.rendered(1e6);
+        assert_eq!(b, before);
+    }
+
+    #[test]
+    fn the_budget_follows_a_change_within_a_few_dozen_frames() {
+        let mut b = FrameBudget::default();
+        frames(&mut b, 100, 1.0, 1.0);
+        assert_eq!(b.engine_ms(), MAX_ENGINE_MS);
+        frames(&mut b, 30, 1.0, 7.0);
+        assert!(b.engine_ms() < 4.1, "{}", b.engine_ms());
+    }
+}
