@@ -1,5 +1,6 @@
 //! The event log: what happened, newest first.
 use super::use_app;
+use crate::hooks::use_visible::use_visible;
 use kafka_sim::trace::{TraceEvent, TraceKind};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -106,10 +107,13 @@ pub fn event_log() -> Html {
             Rc::new(Vec::<Item>::new()),
         )
     });
+    // Off screen (beyond a margin) the list is not rebuilt at all.
+    let list_ref = use_node_ref();
+    let visible = use_visible(list_ref.clone(), "300px");
     let now_ms = js_sys::Date::now();
     let fresh = {
         let c = cache.borrow();
-        app.playing && now_ms - c.0 < REFRESH_MS && c.1 == *node && c.2 == *kind
+        (!visible || app.playing && now_ms - c.0 < REFRESH_MS) && c.1 == *node && c.2 == *kind
     };
     let (items, all_nodes): (Rc<Vec<Item>>, Vec<String>) = {
         let s = app.session.borrow();
@@ -179,7 +183,7 @@ pub fn event_log() -> Html {
     };
     let filtered = !node.is_empty() || !kind.is_empty();
     html! {
-        <section class="card panel events" aria-label="Event log">
+        <section class="card panel events" aria-label="Event log" ref={list_ref} data-live={visible.to_string()}>
             <header class="panel-head">
                 <h2>{ "Events" }</h2>
                 <div class="event-filters">
