@@ -577,6 +577,10 @@ async fn the_editor_points_at_the_failing_field_and_applies_a_valid_scenario() {
 #[wasm_bindgen_test]
 async fn the_event_log_filters_by_kind_and_node() {
     let root = mount().await;
+    // Scrolled to, as a reader would: off screen the list is not rebuilt.
+    if let Some(list) = q(&root, "[data-testid='event-list']") {
+        list.scroll_into_view();
+    }
     select(&root, "#speed", "10");
     wait_until(&root, "some events", || {
         root.query_selector_all("[data-testid='event-list'] li[data-kind='data']")
