@@ -661,3 +661,33 @@ async fn a_link_pasted_into_the_address_bar_opens_without_a_reload() {
         "the fragment is dropped once opened"
     );
 }
+
+/// The seek controls are built when their disclosure opens, and the target they show is the
+/// one Seek uses (they once showed "to time (s)" while Seek went to the beginning).
+#[wasm_bindgen_test]
+async fn a_consumers_seek_controls_show_the_target_seek_uses() {
+    let root = mount().await;
+    const CONSUMER: &str = "[data-testid='consumer'][data-consumer='c1']";
+    let target = format!("{CONSUMER} select[aria-label='seek to']");
+    assert!(
+        q(&root, &target).is_none(),
+        "built before the disclosure opens"
+    );
+    let details: web_sys::HtmlDetailsElement = q(&root, &format!("{CONSUMER} details.seek"))
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    details.set_open(true);
+    let shown = |root: &Element| {
+        q(root, &target)
+            .unwrap()
+            .dyn_into::<web_sys::HtmlSelectElement>()
+            .unwrap()
+            .value()
+    };
+    wait_for(&root, &target).await;
+    assert_eq!(shown(&root), "beginning");
+    select(&root, &target, "offset");
+    wait_for(&root, &format!("{CONSUMER} input[aria-label='seek value']")).await;
+    assert_eq!(shown(&root), "offset");
+}

@@ -18,6 +18,14 @@ struct RowProps {
     editable: bool,
 }
 
+/// Where a seek can go: (value, label).
+const SEEK_TARGETS: &[(&str, &str)] = &[
+    ("beginning", "to beginning"),
+    ("end", "to end"),
+    ("offset", "to offset"),
+    ("timestamp", "to time (s)"),
+];
+
 /// While a consumer's row is this far off screen it is held as it was.
 const MARGIN: &str = "300px";
 
@@ -213,14 +221,13 @@ fn consumer_card(p: &CardProps) -> Html {
                     if *seek_open {
                         <div class="seek-controls">
                             <select aria-label={format!("partition to seek for {}", c.id)} onchange={on_part}>
-                                <option value="all">{ "all partitions" }</option>
-                                { for c.assignment.iter().map(|a| { let v = format!("{}-{}", a.topic, a.partition); html! { <option value={v.clone()}>{ v }</option> } }) }
+                                <option value="all" selected={matches!(part.as_deref(), None | Some("all"))}>{ "all partitions" }</option>
+                                { for c.assignment.iter().map(|a| { let v = format!("{}-{}", a.topic, a.partition); html! { <option value={v.clone()} selected={part.as_deref() == Some(v.as_str())}>{ v }</option> } }) }
                             </select>
                             <select aria-label="seek to" onchange={on_target}>
-                                <option value="beginning">{ "to beginning" }</option>
-                                <option value="end">{ "to end" }</option>
-                                <option value="offset">{ "to offset" }</option>
-                                <option value="timestamp">{ "to time (s)" }</option>
+                                { for SEEK_TARGETS.iter().map(|(v, label)| html! {
+                                    <option value={*v} selected={target.as_str() == *v}>{ *label }</option>
+                                }) }
                             </select>
                             if needs_value { <input class="small-input" type="text" inputmode="numeric" aria-label="seek value" value={(*value).clone()} oninput={on_value} /> }
                             <button data-testid="seek" onclick={seek}>{ "Seek" }</button>
