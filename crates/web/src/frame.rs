@@ -18,8 +18,6 @@ use std::cell::RefCell;
 pub const FRAME_WORK_MS: f64 = 9.0;
 /// The engine's share never goes below this, so that a session always moves on.
 pub const MIN_ENGINE_MS: f64 = 3.0;
-/// ... nor above this (a frame that has time to spare does not need more).
-pub const MAX_ENGINE_MS: f64 = 10.0;
 /// Weight of the newest frame in the running averages.
 const WEIGHT: f64 = 0.2;
 
@@ -45,9 +43,10 @@ impl Default for FrameBudget {
 }
 
 impl FrameBudget {
-    /// Real milliseconds the engine may use in the next frame.
+    /// Real milliseconds the engine may use in the next frame: what the page's own work
+    /// leaves of [`FRAME_WORK_MS`], and at least [`MIN_ENGINE_MS`].
     pub fn engine_ms(&self) -> f64 {
-        (FRAME_WORK_MS - self.after_engine_ms - self.render_ms).clamp(MIN_ENGINE_MS, MAX_ENGINE_MS)
+        (FRAME_WORK_MS - self.after_engine_ms - self.render_ms).max(MIN_ENGINE_MS)
     }
 
     /// A tick's reducer finished at `now`, `after_engine_ms` after the engine did.
@@ -69,8 +68,57 @@ fn mix(avg: f64, x: f64) -> f64 {
     avg + WEIGHT * (x - avg)
 }
 
+/// Simulated time per real time actually achieved, over windows of about a second of frames.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RateMeter {
+    real_ms: f64,
+    sim_ms: u64,
+    rate: Option<f64>,
+}
+
+/// Real milliseconds a [`RateMeter`] window spans.
+const RATE_WINDOW_MS: f64 = 1000.0;
+
+impl RateMeter {
+    /// A frame of `real_ms` advanced the simulation by `sim_ms`.
+    pub fn add(&mut self, real_ms: f64, sim_ms: u64) {
+        self.real_ms += real_ms.max(0.0);
+        self.sim_ms += sim_ms;
+        if self.real_ms >= RATE_WINDOW_MS {
+            self.rate = Some(self.sim_ms as f64 / self.real_ms);
+            self.real_ms = 0.0;
+            self.sim_ms = 0;
+        }
+    }
+
+    /// The last full window's rate (simulated ms per real ms), if there was one.
+    pub fn rate(&self) -> Option<f64> {
+        self.rate
+    }
+
+    /// Forget everything (time paused, the speed or the session changed).
+    pub fn reset(&mut self) {
+        *self = RateMeter::default();
+    }
+}
+
 thread_local! {
     static BUDGET: RefCell<FrameBudget> = RefCell::new(FrameBudget::default());
+    static RATE: RefCell<RateMeter> = RefCell::new(RateMeter::default());
+}
+
+/// Count a frame's real and simulated milliseconds; returns the achieved rate so far.
+pub fn measure_rate(real_ms: f64, sim_ms: u64) -> Option<f64> {
+    RATE.with(|r| {
+        let mut r = r.borrow_mut();
+        r.add(real_ms, sim_ms);
+        r.rate()
+    })
+}
+
+/// Start measuring the rate afresh.
+pub fn reset_rate() {
+    RATE.with(|r| r.borrow_mut().reset());
 }
 
 fn now() -> f64 {
@@ -116,11 +164,35 @@ mod tests {
     }
 
     #[test]
-    fn a_light_page_leaves_the_engine_its_largest_share() {
+    fn the_rate_is_simulated_over_real_time_per_window() {
+        let mut m = RateMeter::default();
+        assert_eq!(m.rate(), None);
+        for _ in 0..59 {
+            m.add(16.7, 5);
+        }
+        assert_eq!(m.rate(), None, "under a second of frames");
+        m.add(16.7, 5);
+        let r = m.rate().unwrap();
+        assert!((r - 300.0 / 1002.0).abs() < 1e-9, "{r}");
+        // The next window replaces it once it is full.
+        for _ in 0..60 {
+            m.add(16.7, 17);
+        }
+        assert!((m.rate().unwrap() - 1020.0 / 1002.0).abs() < 1e-9);
+        m.reset();
+        assert_eq!(m.rate(), None);
+    }
+
+    #[test]
+    fn a_light_page_leaves_the_engine_nearly_all_of_the_frame() {
         let mut b = FrameBudget::default();
-        assert_eq!(b.engine_ms(), MAX_ENGINE_MS);
+        assert_eq!(b.engine_ms(), FRAME_WORK_MS, "before any frame");
         frames(&mut b, 50, 0.2, 0.5);
-        assert_eq!(b.engine_ms(), MAX_ENGINE_MS);
+        assert!(
+            (b.engine_ms() - (FRAME_WORK_MS - 0.7)).abs() < 0.01,
+            "{}",
+            b.engine_ms()
+        );
     }
 
     #[test]
@@ -156,7 +228,7 @@ mod tests {
     fn the_budget_follows_a_change_within_a_few_dozen_frames() {
         let mut b = FrameBudget::default();
         frames(&mut b, 100, 1.0, 1.0);
-        assert_eq!(b.engine_ms(), MAX_ENGINE_MS);
+        assert!((b.engine_ms() - (FRAME_WORK_MS - 2.0)).abs() < 0.01);
         frames(&mut b, 30, 1.0, 7.0);
         assert!(b.engine_ms() < 4.1, "{}", b.engine_ms());
     }
