@@ -106,6 +106,9 @@ pub struct AppState {
     pub fork: Option<Rc<Fork>>,
     /// Where the timeline's thumb is while it is dragged.
     pub scrubbing: Option<u64>,
+    /// Simulated milliseconds per real millisecond over the last second of frames while time
+    /// runs (`frame::RateMeter`); below the chosen speed when the engine cannot keep up.
+    pub actual_rate: Option<f64>,
     /// Fractional simulated milliseconds carried between frames.
     carry: f64,
     last_saved_at: u64,
@@ -384,6 +387,7 @@ impl AppState {
             timeline_end: now,
             fork: None,
             scrubbing: None,
+            actual_rate: None,
             carry: 0.0,
             last_saved_at: now,
         }
@@ -393,6 +397,7 @@ impl AppState {
     /// settings and the API channel.
     fn replaced(&self, l: Loaded) -> AppState {
         let mut next = AppState::from_loaded(l, self.page.clone(), None);
+        crate::frame::reset_rate();
         next.version = self.version + 1;
         next.speed = self.speed;
         next.playing = self.page.autoplay.unwrap_or(true);
@@ -433,9 +438,16 @@ impl AppState {
             timeline_end: self.timeline_end,
             fork: self.fork.clone(),
             scrubbing: None,
+            actual_rate: self.actual_rate,
             carry: self.carry,
             last_saved_at: self.last_saved_at,
         }
+    }
+
+    /// Start measuring the achieved rate afresh (time paused or resumed, speed changed).
+    fn forget_rate(&mut self) {
+        crate::frame::reset_rate();
+        self.actual_rate = None;
     }
 
     /// Whether this page keeps its workspace in localStorage (not when embedded: two
@@ -781,6 +793,8 @@ impl Reducible for AppState {
                 // Behind (the engine used its budget): drop the rest, as the frame clamp does,
                 // so simulated time runs slower than real time instead of frames growing.
                 next.carry = if done < want { 0.0 } else { sim_ms - whole };
+                next.actual_rate =
+                    crate::frame::measure_rate(real_ms.clamp(0.0, MAX_FRAME_MS), done);
                 next.after_advance();
                 next.sample_lag();
                 next.settle();
@@ -792,12 +806,14 @@ impl Reducible for AppState {
             }
             Msg::SetPlaying(p) => {
                 let mut next = self.next();
+                next.forget_rate();
                 next.playing = p;
                 next.save();
                 Rc::new(next)
             }
             Msg::TogglePlaying => {
                 let mut next = self.next();
+                next.forget_rate();
                 next.playing = !self.playing;
                 next.save();
                 Rc::new(next)
@@ -821,6 +837,7 @@ impl Reducible for AppState {
             }
             Msg::SetSpeed(v) => {
                 let mut next = self.next();
+                next.forget_rate();
                 next.speed = if v.is_finite() {
                     v.clamp(0.01, 1000.0)
                 } else {

@@ -691,3 +691,34 @@ async fn a_consumers_seek_controls_show_the_target_seek_uses() {
     wait_for(&root, &format!("{CONSUMER} input[aria-label='seek value']")).await;
     assert_eq!(shown(&root), "offset");
 }
+
+/// A session too large for the chosen speed says so next to the clock (the engine gets what
+/// drawing leaves of each frame, so simulated time runs slower than real time); pausing hides
+/// it.
+#[wasm_bindgen_test]
+async fn the_clock_says_when_the_simulation_runs_slower_than_the_chosen_speed() {
+    let root = mount_preset("scale").await;
+    if !playing(&root) {
+        click(&root, "#play-toggle");
+    }
+    let rate = wait_for(&root, "[data-testid='actual-rate']").await;
+    let text = rate.text_content().unwrap_or_default();
+    let r: f64 = text
+        .trim_start_matches("running at ")
+        .trim_end_matches('×')
+        .parse()
+        .unwrap_or_else(|_| panic!("not a rate: {text}"));
+    assert!(r > 0.0 && r < 0.9, "{text}");
+    click(&root, "#play-toggle");
+    wait_until(&root, "the rate to go once paused", || {
+        q(&root, "[data-testid='actual-rate']").is_none()
+    })
+    .await;
+}
+
+fn playing(root: &Element) -> bool {
+    q(root, "#play-toggle")
+        .and_then(|b| b.get_attribute("aria-pressed"))
+        .as_deref()
+        == Some("true")
+}

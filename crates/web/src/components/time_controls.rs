@@ -29,6 +29,8 @@ pub fn time_controls() -> Html {
     };
     let current = app.speed;
     let t = app.view.now as f64 / 1000.0;
+    // Shown while the engine cannot keep up with the chosen speed (see `frame.rs`).
+    let behind = app.actual_rate.filter(|r| playing && *r < 0.9 * current);
     html! {
         <div class="time" role="group" aria-label="Simulated time">
             <button id="play-toggle" class="primary icon-text" onclick={toggle} aria-pressed={playing.to_string()}
@@ -43,6 +45,12 @@ pub fn time_controls() -> Html {
                 </select>
             </label>
             <output class="clock" id="clock" aria-live="off" title="Simulated time">{ format!("t = {t:.2} s") }</output>
+            if let Some(r) = behind {
+                <span class="actual-rate" data-testid="actual-rate"
+                    title="This session is too large to simulate at the chosen speed on this device: the simulation gets what drawing leaves of each frame, so simulated time runs slower than real time and the page stays smooth.">
+                    { format!("running at {r:.2}×") }
+                </span>
+            }
             <super::fast_forward::FastForward />
             <button class="ghost" onclick={restart} title="Reload this scenario from the start">{ "Restart" }</button>
         </div>
