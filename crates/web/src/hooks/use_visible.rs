@@ -7,7 +7,9 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 use yew::prelude::*;
 
 /// `true` while the element behind `node` is within `margin` (a CSS margin, e.g. `"400px"`)
-/// of the viewport. `true` before the element is mounted and where the browser has no
+/// of the viewport, or of its nearest scrolling ancestor (the side column scrolls on its own
+/// on wide screens; an observer of the viewport would see its contents clipped by it, margin
+/// or not). `true` before the element is mounted and where the browser has no
 /// `IntersectionObserver`, so that a caller that skips work off screen never hides anything
 /// it should not.
 #[hook]
@@ -29,10 +31,14 @@ pub fn use_visible(node: NodeRef, margin: &'static str) -> bool {
                 });
             let init = IntersectionObserverInit::new();
             init.set_root_margin(margin);
+            let el = node.cast::<web_sys::Element>();
+            if let Some(root) = el.as_ref().and_then(scrolling_ancestor) {
+                init.set_root(Some(&root));
+            }
             let observer =
                 IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &init)
                     .ok();
-            if let (Some(o), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
+            if let (Some(o), Some(el)) = (&observer, el) {
                 o.observe(&el);
             }
             move || {
@@ -44,4 +50,23 @@ pub fn use_visible(node: NodeRef, margin: &'static str) -> bool {
         });
     }
     *visible
+}
+
+/// The nearest ancestor of `el` that scrolls its content (`overflow-y` auto or scroll).
+fn scrolling_ancestor(el: &web_sys::Element) -> Option<web_sys::Element> {
+    let window = web_sys::window()?;
+    let mut at = el.parent_element();
+    while let Some(e) = at {
+        let overflow = window
+            .get_computed_style(&e)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value("overflow-y").ok())
+            .unwrap_or_default();
+        if overflow == "auto" || overflow == "scroll" {
+            return Some(e);
+        }
+        at = e.parent_element();
+    }
+    None
 }
