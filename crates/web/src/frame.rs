@@ -6,7 +6,7 @@
 //! budget makes every frame as long as the budget plus the page's work; at the scale preset
 //! that is two or three 60 Hz intervals. Instead the engine gets what the page's own work
 //! leaves of a frame, measured over the last frames: the page stays at 60 frames a second and
-//! simulated time runs slower than real time (the clock shows it). A small session needs a
+//! simulated time runs slower than real time (the time controls say so). A small session needs a
 //! fraction of a millisecond per frame and never meets the budget.
 
 use std::cell::RefCell;
@@ -22,7 +22,7 @@ pub const MIN_ENGINE_MS: f64 = 3.0;
 const WEIGHT: f64 = 0.2;
 
 /// Running averages of the page's own work per frame, in real milliseconds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrameBudget {
     /// From the engine's end to the reducer's end (the view, snapshots, lag samples).
     after_engine_ms: f64,
@@ -30,16 +30,6 @@ pub struct FrameBudget {
     render_ms: f64,
     /// When the last tick's reducer finished (`performance.now()`), until its render is seen.
     pending_since: Option<f64>,
-}
-
-impl Default for FrameBudget {
-    fn default() -> Self {
-        FrameBudget {
-            after_engine_ms: 0.0,
-            render_ms: 0.0,
-            pending_since: None,
-        }
-    }
 }
 
 impl FrameBudget {
@@ -121,7 +111,8 @@ pub fn reset_rate() {
     RATE.with(|r| r.borrow_mut().reset());
 }
 
-fn now() -> f64 {
+/// The current time in real milliseconds (`performance.now()`).
+pub fn real_now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or_else(js_sys::Date::now, |p| p.now())
@@ -134,20 +125,15 @@ pub fn engine_ms() -> f64 {
 
 /// Record that a tick's reducer is done, `after_engine_ms` after the engine was.
 pub fn ticked(after_engine_ms: f64) {
-    let t = now();
+    let t = real_now();
     BUDGET.with(|b| b.borrow_mut().ticked(after_engine_ms, t));
 }
 
 /// Record that the page finished a render (called from the app's effect, which runs after
 /// every component of the render).
 pub fn rendered() {
-    let t = now();
+    let t = real_now();
     BUDGET.with(|b| b.borrow_mut().rendered(t));
-}
-
-/// The current time in real milliseconds (`performance.now()`).
-pub fn real_now() -> f64 {
-    now()
 }
 
 #[cfg(test)]

@@ -25,10 +25,6 @@ pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0];
 
 /// Longest real frame gap simulated at once (a background tab does not fast-forward).
 const MAX_FRAME_MS: f64 = 100.0;
-// Real milliseconds of engine work per animation frame: see `frame.rs`. A frame advances the
-// simulation in pieces and stops once its budget is spent, leaving the rest of the frame to
-// drawing; on a session too large to simulate in real time, simulated time then runs slower
-// than real time (the clock shows it) rather than every frame taking longer.
 /// Pieces a frame's simulated time is split into (each followed by a budget check), each at
 /// least a simulated millisecond. With 8, one piece of the scale preset could take 10–18 ms
 /// past the budget (BENCHMARKS.md, stop 21); a millisecond piece takes under one.
@@ -751,7 +747,9 @@ impl AppState {
 }
 
 /// Advance `s` by up to `ms` simulated milliseconds, in pieces, until `budget_ms` of real time
-/// is spent; returns the simulated milliseconds done. Advancing in pieces is the same as
+/// (the engine's share of the frame, `frame::engine_ms`) is spent; returns the simulated
+/// milliseconds done. On a session too large for real time, simulated time then runs slower
+/// than real time rather than every frame taking longer. Advancing in pieces is the same as
 /// advancing at once (events run in time order either way), so replays are unaffected.
 fn advance_within(s: &mut Session, ms: u64, budget_ms: f64) -> u64 {
     let start = crate::frame::real_now();
