@@ -993,6 +993,7 @@ impl Broker {
         d.waiting = still;
         if d.waiting.is_empty() {
             if let Some(d) = self.delayed_produce.remove(&id) {
+                ctx.cancel_timer(Timer::DelayedProduceExpire(id));
                 match d.then {
                     None => ctx.send(
                         d.from,
@@ -1720,6 +1721,7 @@ impl Broker {
                 .is_some_and(|d| self.fetch_ready(d));
             if ready {
                 if let Some(d) = self.delayed_fetch.remove(&id) {
+                    ctx.cancel_timer(Timer::DelayedFetchExpire(id));
                     self.respond_fetch(ctx, &d);
                 }
             }

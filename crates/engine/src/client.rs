@@ -212,7 +212,9 @@ impl ClientMetadata {
     }
 }
 
-/// Schedules a single pending `ClientWake` at the earliest requested time.
+/// Schedules a single pending `ClientWake` at the earliest requested time. A client asks again
+/// for what it still needs each time it runs, so a later wake is not kept: an earlier request
+/// cancels it (else every earlier wake left one behind, and at scale thousands fired at once).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Waker {
     next: Option<Millis>,
@@ -223,7 +225,10 @@ impl Waker {
         let at = at.max(ctx.now);
         match self.next {
             Some(n) if n <= at && n >= ctx.now => {}
-            _ => {
+            pending => {
+                if pending.is_some_and(|n| n >= ctx.now) {
+                    ctx.cancel_timer(Timer::ClientWake);
+                }
                 self.next = Some(at);
                 ctx.set_timer(at - ctx.now, Timer::ClientWake);
             }

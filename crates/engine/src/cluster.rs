@@ -139,7 +139,7 @@ pub struct InFlight {
 pub struct Cluster {
     now: Millis,
     seq: u64,
-    /// Mostly timers, held inline (about 50 bytes each; at scale the queue holds a million).
+    /// Timers (held inline, about 50 bytes each; only live ones, see `timeouts`) and messages.
     /// A message on the wire is large, so it is behind an `Arc`: B-tree nodes shift their
     /// values on every insert and removal, and cloning the cluster (a rewind snapshot every
     /// few seconds) copies a pointer; a message a snapshot still shares is copied when it is
@@ -149,6 +149,14 @@ pub struct Cluster {
     /// need not walk the whole queue, which mostly holds timers.
     /// Sorted; a few hundred at most (a `Vec` also keeps the wasm smaller than another B-tree).
     deliveries: Vec<(Millis, u64)>,
+    /// The queue keys of pending timeouts (see [`Timer::cancellable`]), by the node that set
+    /// each: a response cancels its request's timeout, as Kafka's `NetworkClient` forgets a
+    /// request once answered, and a broker cancels a delayed operation's expiry when it
+    /// completes, as the purgatory's timer task is cancelled. At scale, clients make tens of
+    /// thousands of requests a simulated second, each timing out after 30 s: without this
+    /// the queue (and every rewind snapshot, which copies it) held a million stale timers, and
+    /// each stale request timeout still woke its client once.
+    timeouts: BTreeMap<(NodeId, Timer), (Millis, u64)>,
     rng: ChaCha8Rng,
     pub seed: u64,
     pub net: Network,
@@ -225,6 +233,7 @@ impl Cluster {
             seq: 0,
             queue: BTreeMap::new(),
             deliveries: Default::default(),
+            timeouts: BTreeMap::new(),
             rng: ChaCha8Rng::seed_from_u64(spec.seed),
             seed: spec.seed,
             net: Network::new(spec.latency_ms),
@@ -403,6 +412,14 @@ impl Cluster {
         self.queue.insert((at, self.seq), ev);
     }
 
+    /// Take `node`'s pending `timer` off the queue, if it is there (see `timeouts`).
+    fn cancel_timer(&mut self, node: NodeId, timer: &Timer) -> bool {
+        match self.timeouts.remove(&(node, timer.clone())) {
+            Some(key) => self.queue.remove(&key).is_some(),
+            None => false,
+        }
+    }
+
     /// The queued event `key` was taken off the queue.
     fn forget_delivery(&mut self, key: (Millis, u64)) {
         if let Ok(i) = self.deliveries.binary_search(&key) {
@@ -430,6 +447,7 @@ impl Cluster {
     ) -> Option<R> {
         let mut out = Vec::new();
         let mut timers = Vec::new();
+        let mut cancels = Vec::new();
         let result = {
             let Cluster {
                 rng,
@@ -452,6 +470,7 @@ impl Cluster {
                 ledger,
                 out: &mut out,
                 timers: &mut timers,
+                cancels: &mut cancels,
                 topic_names,
             };
             let target = match node {
@@ -479,8 +498,12 @@ impl Cluster {
                 })
                 .collect();
         }
+        for (node, timer) in cancels {
+            self.cancel_timer(node, &timer);
+        }
         for (from, at, timer) in timers {
             let inc = self.incarnation(from);
+            let cancellable = timer.cancellable().then(|| timer.clone());
             self.push(
                 at,
                 Event::Timer {
@@ -489,6 +512,9 @@ impl Cluster {
                     timer,
                 },
             );
+            if let Some(timer) = cancellable {
+                self.timeouts.insert((from, timer), (at, self.seq));
+            }
         }
         for (from, to, msg) in out {
             self.send(from, to, msg);
@@ -645,6 +671,14 @@ impl Cluster {
                         },
                     );
                 }
+                // Answered: the request's timeout will not fire.
+                if let Some(corr) = msg.response_correlation() {
+                    if !self.cancel_timer(to, &Timer::RequestTimeout(corr)) {
+                        if let NodeId::Broker(leader) = from {
+                            self.cancel_timer(to, &Timer::FetcherRequestTimeout { leader, corr });
+                        }
+                    }
+                }
                 self.with_node(to, |node, ctx| match node {
                     NodeRefMut::Controller(c) => c.handle(ctx, from, msg),
                     NodeRefMut::Broker(b) => b.handle(ctx, from, msg),
@@ -658,6 +692,9 @@ impl Cluster {
                 incarnation,
                 timer,
             } => {
+                if timer.cancellable() {
+                    self.timeouts.remove(&(node, timer.clone()));
+                }
                 if incarnation != self.incarnation(node) || !self.node_up(node) {
                     return;
                 }
@@ -711,6 +748,11 @@ impl Cluster {
             self.drain_projections();
         }
         Some(at)
+    }
+
+    /// Events waiting in the queue: messages on the wire and pending timers.
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
     }
 
     pub fn next_event_at(&self) -> Option<Millis> {

@@ -706,11 +706,17 @@ impl Consumer {
             self.group_step(ctx);
         }
         // poll(): hand buffered records to the application when it is idle.
-        if now >= self.busy_until && self.can_poll() {
-            self.poll(ctx);
-        }
+        let polled = if now >= self.busy_until && self.can_poll() {
+            self.poll(ctx)
+        } else {
+            0
+        };
         if self.busy_until > now {
             self.waker.wake_at(ctx, self.busy_until);
+        } else if polled > 0 && !self.buffer.is_empty() {
+            // An application that is not busy calls poll() again at once: what max.poll.records
+            // left in the buffer is not left waiting for the next fetch response or timer.
+            self.waker.wake_at(ctx, now);
         }
         self.send_fetches(ctx);
     }
@@ -742,7 +748,8 @@ impl Consumer {
         }
     }
 
-    fn poll(&mut self, ctx: &mut Ctx) {
+    /// Returns how many records it handed to the application.
+    fn poll(&mut self, ctx: &mut Ctx) -> u64 {
         self.last_poll = ctx.now;
         // Auto-commit runs inside poll(), with the positions of records returned by earlier
         // polls (ConsumerCoordinator.maybeAutoCommitOffsetsAsync).
@@ -804,13 +811,13 @@ impl Consumer {
             }
         }
         if count == 0 {
-            return;
+            return 0;
         }
         self.stats.polled += count;
         self.delivered_total += count;
         if self.handoff {
             // The stream processor takes it from here (produce, then commit).
-            return;
+            return count;
         }
         // The positions to commit, when this mode commits around processing (auto-commit
         // takes them at its next poll instead).
@@ -835,6 +842,7 @@ impl Consumer {
             self.commit_after = positions;
         }
         self.finish_processing(ctx);
+        count
     }
 
     fn ensure_positions(&mut self, ctx: &mut Ctx) {

@@ -271,7 +271,9 @@ impl Consumer {
                     }
                     ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::Heartbeat);
                 } else {
-                    ctx.set_timer(next - now, Timer::Heartbeat);
+                    // One wake-up at the next heartbeat, however often the client runs before
+                    // it (a timer per run left thousands pending at scale, all firing at once).
+                    self.waker.wake_at(ctx, next);
                 }
             }
         }

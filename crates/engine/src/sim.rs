@@ -43,6 +43,23 @@ pub enum Timer {
     PollDone,
 }
 
+impl Timer {
+    /// Timers that usually do not fire: a request's timeout (its response cancels it), a
+    /// delayed operation's expiry (its completion cancels it, [`Ctx::cancel_timer`]), and a
+    /// client's wake-up once an earlier one is asked for (`client::Waker`). The event loop
+    /// takes a cancelled one off its queue; a node has at most one pending of each.
+    pub fn cancellable(&self) -> bool {
+        matches!(
+            self,
+            Timer::RequestTimeout(_)
+                | Timer::FetcherRequestTimeout { .. }
+                | Timer::DelayedFetchExpire(_)
+                | Timer::DelayedProduceExpire(_)
+                | Timer::ClientWake
+        )
+    }
+}
+
 /// What a handler did.
 pub struct Ctx<'a> {
     /// Simulated time: timers, timeouts, liveness.
@@ -59,6 +76,7 @@ pub struct Ctx<'a> {
     pub ledger: &'a mut Ledger,
     pub(crate) out: &'a mut Vec<(NodeId, NodeId, Message)>,
     pub(crate) timers: &'a mut Vec<(NodeId, Millis, Timer)>,
+    pub(crate) cancels: &'a mut Vec<(NodeId, Timer)>,
     /// Topic names by id, for trace events.
     pub topic_names: &'a [std::sync::Arc<str>],
 }
@@ -69,6 +87,11 @@ impl Ctx<'_> {
     }
     pub fn set_timer(&mut self, delay: Millis, timer: Timer) {
         self.timers.push((self.me, self.now + delay, timer));
+    }
+    /// Cancel a pending cancellable timer of this node ([`Timer::cancellable`]); a response
+    /// cancels its request's timeout by itself.
+    pub fn cancel_timer(&mut self, timer: Timer) {
+        self.cancels.push((self.me, timer));
     }
     pub fn emit(&mut self, kind: TraceKind) {
         self.trace.push(self.now, kind);

@@ -530,3 +530,59 @@ fn the_skipped_count_always_equals_a_scan_of_the_whole_log() {
     check(&mut c, 2);
     assert!(max_skipped > 0, "the run never skipped a record");
 }
+
+#[test]
+fn an_idle_application_polls_again_at_once_what_max_poll_records_left() {
+    // KafkaConsumer.poll() returns at most max.poll.records of what it fetched; an application
+    // that is not busy calls poll() again straight away, so the rest of a fetch is handed over
+    // within the same millisecond, not at the next heartbeat or fetch response.
+    let mut c = cluster(1);
+    c.produce("p", "t", None, Some("v"), None, &[], 1000)
+        .unwrap();
+    c.advance(1_000);
+    join(&mut c, "c1", "g", &[("max.poll.records", "10")]);
+    let mut first = None;
+    for _ in 0..1_000 {
+        c.advance(10);
+        if c.consumer("c1").unwrap().delivered_total > 0 {
+            first = Some(c.now());
+            break;
+        }
+    }
+    let first = first.expect("the member joined and polled within 10 s");
+    c.advance(100);
+    let k = c.consumer("c1").unwrap();
+    assert_eq!(
+        k.delivered_total,
+        1000,
+        "all 1000 records polled within 100 ms of the first poll at {first} ms (heartbeats every 1000 ms)"
+    );
+    assert_eq!(k.stats.polled, 1000);
+}
+
+#[test]
+fn answered_requests_and_completed_delayed_operations_leave_no_timers_behind() {
+    // Every request sets a 30 s request.timeout.ms and every acks=all produce or parked fetch
+    // a purgatory expiry; the response or completion cancels it. Without that, a minute of
+    // traffic would leave thousands of dead timers queued.
+    let mut c = cluster(3);
+    join(&mut c, "c1", "g", &[]);
+    join(&mut c, "c2", "g", &[]);
+    let mut sent = 0;
+    for i in 0..600 {
+        c.produce("p", "t", Some(&format!("k{i}")), Some("v"), None, &[], 5)
+            .unwrap();
+        sent += 5;
+        c.advance(100);
+    }
+    c.advance(1_000);
+    assert_eq!(
+        c.consumer("c1").unwrap().delivered_total + c.consumer("c2").unwrap().delivered_total,
+        sent
+    );
+    let pending = c.pending_events();
+    assert!(
+        pending < 150,
+        "3 brokers and 3 clients have {pending} events queued after 61 s of traffic"
+    );
+}
