@@ -1083,7 +1083,8 @@ impl Cluster {
             let lag_ms = log
                 .filter(|l| c.offset < l.high_watermark())
                 .and_then(|l| l.timestamp_at(c.offset.max(l.log_start_offset())))
-                .map_or(0, |ts| self.now().saturating_sub(ts.max(0) as u64));
+                // Record timestamps are wall-clock time, which fast-forwards move on.
+                .map_or(0, |ts| self.wall_clock().saturating_sub(ts.max(0) as u64));
             committed.push(CommittedView {
                 topic: name,
                 partition: tp.partition,

@@ -586,3 +586,34 @@ fn answered_requests_and_completed_delayed_operations_leave_no_timers_behind() {
         "3 brokers and 3 clients have {pending} events queued after 61 s of traffic"
     );
 }
+
+#[test]
+fn lag_in_time_is_the_age_of_the_oldest_record_not_committed_past() {
+    let mut c = cluster(1);
+    join(&mut c, "c1", "g", &[]);
+    c.produce("p", "t", None, Some("v"), None, &[], 5).unwrap();
+    c.advance(10_000);
+    c.apply(&Action::RemoveConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
+    c.advance(1_000);
+    let g = group(&c, "g");
+    assert_eq!((g.lag, g.lag_ms), (0, 0), "caught up: {g:?}");
+    // One record written now, never read; then an hour passes on the wall clock.
+    let written = c.wall_clock();
+    c.produce("p", "t", None, Some("late"), None, &[], 1)
+        .unwrap();
+    c.advance(1_000);
+    c.advance_time(3_600_000).unwrap();
+    let g = group(&c, "g");
+    assert_eq!(g.lag, 1);
+    let age = c.wall_clock() - written;
+    assert!(
+        g.lag_ms <= age && g.lag_ms + 100 >= age,
+        "the unread record was written at {written} ms (wall clock {}): lag {} ms",
+        c.wall_clock(),
+        g.lag_ms
+    );
+    assert_eq!(g.committed[0].lag_ms, g.lag_ms);
+}
