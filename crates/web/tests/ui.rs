@@ -722,3 +722,37 @@ fn playing(root: &Element) -> bool {
         .as_deref()
         == Some("true")
 }
+
+#[wasm_bindgen_test]
+async fn a_group_shows_its_lag_in_time() {
+    // The retention preset: the stats service stops at 5.5 s while records keep coming
+    // (10 a second until 6.5 s); what it has not committed past is a fraction of a second old.
+    let root = mount_preset("retention").await;
+    let stats = "[data-testid='group'][data-group='stats']";
+    let group = wait_for(&root, stats).await;
+    select(&root, "#speed", "2");
+    if !playing(&root) {
+        click(&root, "#play-toggle");
+    }
+    wait_until(&root, "6 s of simulated time", || clock_ms(&root) >= 6_000).await;
+    click(&root, "#play-toggle");
+    let now = clock_ms(&root);
+    assert!(now < 7_000, "paused before the fast-forward: {now}");
+    // Scrolled to, as a reader would: off screen a group's offsets and lag are held still.
+    group.scroll_into_view();
+    let sel = format!("{stats}[data-live='true'] [data-testid='group-lag-time']");
+    wait_for(&root, &sel).await;
+    let t = text(&root, &sel);
+    let secs: f64 = t
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(" s behind)")
+        .parse()
+        .unwrap_or_else(|_| panic!("not a lag in seconds: {t}"));
+    let bound = (now - 5_000) as f64 / 1000.0;
+    assert!(secs > 0.0 && secs <= bound, "{t} at {now} ms");
+    assert_ne!(
+        text(&root, &format!("{stats} [data-testid='group-lag']")),
+        "0"
+    );
+}

@@ -2,6 +2,7 @@
 //! the last rebalance's steps, and offset resets.
 use super::field_error::FieldError;
 use super::lag_chart::LagChart;
+use super::lessons::fmt_ms;
 use super::{command, use_app};
 use crate::hooks::use_visible::use_visible;
 use kafka_sim::action::Action;
@@ -223,14 +224,18 @@ fn group_detail(p: &DetailProps) -> Html {
         <>
             <div class="committed">
                 <span class="muted">{ "committed " }</span>
-                { for g.committed.iter().take(COMMITTED_SHOWN).map(|c| html! { <span class="offset-tag" title={format!("lag {}", c.lag)}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
+                { for g.committed.iter().take(COMMITTED_SHOWN).map(|c| html! { <span class="offset-tag" title={if c.lag_ms > 0 { format!("lag {} ({} behind)", c.lag, fmt_ms(c.lag_ms as i64)) } else { format!("lag {}", c.lag) }}>{ format!("P{}@{}", c.partition, c.offset) }</span> }) }
                 if g.committed.len() > COMMITTED_SHOWN {
                     <span class="muted small">{ format!("+{} more partitions", g.committed.len() - COMMITTED_SHOWN) }</span>
                 }
                 if g.committed.is_empty() { <span class="muted">{ "none yet" }</span> }
             </div>
             <div class="group-stats">
-                <span>{ "lag " }<strong data-testid="group-lag">{ g.lag }</strong></span>
+                <span title="records the group has not committed past, summed over its partitions">{ "lag " }<strong data-testid="group-lag">{ g.lag }</strong>
+                    if g.lag_ms > 0 {
+                        <span class="muted" data-testid="group-lag-time" title="lag in time: how long ago the oldest record the group has not committed past was written">{ format!(" ({} behind)", fmt_ms(g.lag_ms as i64)) }</span>
+                    }
+                </span>
                 <span title="records processed by this group's applications">{ "processed " }<strong>{ g.processed }</strong></span>
                 <span class={classes!((g.duplicates > 0).then_some("warn-text"))} title="records processed more than once">{ "duplicates " }<strong>{ g.duplicates }</strong></span>
                 <span class={classes!((g.skipped > 0).then_some("bad-text"))} title="records below the committed offset never processed">{ "skipped " }<strong>{ g.skipped }</strong></span>
