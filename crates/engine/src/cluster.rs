@@ -191,6 +191,11 @@ pub struct Cluster {
     pub(crate) durability_scan: std::cell::RefCell<crate::durability::DurabilityScan>,
 }
 
+/// The most value bytes a workload may produce per simulated second: 1 GB/s, e.g. 10 million
+/// records/s of 100 bytes. Every stored byte is memory in the page; beyond this rate one
+/// frame's worth of simulated time could exhaust the page's memory before the page can pause.
+pub const MAX_WORKLOAD_BYTES_PER_SEC: f64 = 1e9;
+
 impl Cluster {
     pub fn new(spec: &ClusterSpec) -> SimResult<Cluster> {
         if spec.brokers == 0 || spec.brokers > MAX_BROKERS {
@@ -1276,6 +1281,15 @@ impl Cluster {
                 ErrorCode::UnknownTopicOrPartition,
                 format!("topic '{}' does not exist", w.topic),
             ));
+        }
+        let bytes_per_sec = w.rate_per_sec * w.value_bytes as f64;
+        if bytes_per_sec > MAX_WORKLOAD_BYTES_PER_SEC {
+            return Err(SimError::command(format!(
+                "{} records/s of {}-byte values is {:.1} GB of data per simulated second; a workload produces at most 1 GB/s (lower the rate or the value size)",
+                w.rate_per_sec,
+                w.value_bytes,
+                bytes_per_sec / 1e9
+            )));
         }
         let fresh = !self.workloads.contains_key(&idx);
         let tick = w.tick_ms;

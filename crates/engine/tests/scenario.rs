@@ -82,6 +82,37 @@ fn build_errors_name_the_entity_and_the_config_key() {
         .contains("INVALID_TOPIC_EXCEPTION"));
 }
 
+/// A workload is limited to 1 GB of values per simulated second (past it one frame of the page
+/// could exhaust its memory): beyond is refused with the rate asked for, up to it runs.
+#[test]
+fn a_workload_beyond_one_gigabyte_a_second_is_refused_and_one_up_to_it_runs() {
+    let scenario = |rate: u64, value_bytes: u64| {
+        format!(
+            r#"{{"name": "x", "topics": [{{"name": "t"}}], "producers": [{{"id": "p"}}],
+                "script": [{{"at_ms": 5, "do": "start_workload", "producer": "p", "topic": "t",
+                             "rate_per_sec": {rate}, "value_bytes": {value_bytes}, "duration_ms": 3}}],
+                "duration_ms": 50}}"#
+        )
+    };
+    let refused = Scenario::parse(&scenario(10_000_000, 1_000)).unwrap();
+    let e = run(&refused, None, None).unwrap_err().to_string();
+    assert!(
+        e.contains("script[0]")
+            && e.contains("10000000 records/s of 1000-byte values")
+            && e.contains("10.0 GB")
+            && e.contains("at most 1 GB/s"),
+        "{e}"
+    );
+    // Exactly 1 GB/s: accepted, and it produces.
+    let ok = Scenario::parse(&scenario(1_000_000, 1_000)).unwrap();
+    let r = run(&ok, None, None).unwrap();
+    assert!(
+        r.durability.acked > 0 && r.durability.failed == 0,
+        "{:?}",
+        r.durability
+    );
+}
+
 #[test]
 fn a_failing_script_step_is_reported_with_its_index() {
     let sc = Scenario::parse(
