@@ -26,6 +26,10 @@ pub struct History {
 
 /// Default spacing of snapshots (simulated ms) before any thinning.
 pub const DEFAULT_INTERVAL: Millis = 2_000;
+/// The longest stretch of simulated time a replay runs before asking whether to go on (see
+/// [`History::replay_while`]).
+pub const PIECE_MS: Millis = 100;
+
 /// Default number of snapshots kept.
 pub const DEFAULT_MAX: usize = 64;
 
@@ -52,9 +56,25 @@ impl History {
         interval: Millis,
         max: usize,
     ) -> SimResult<(Session, History)> {
+        History::replay_while(scenario, seed, steps, until, interval, max, &mut || true)
+    }
+
+    /// [`History::replay`], asking `go_on` between pieces of at most [`PIECE_MS`] of simulated
+    /// time whether to continue: when it says no, the replay ends there, earlier than `until`
+    /// (the host's way to stop a replay that would exhaust its memory). Stopping between
+    /// pieces changes nothing else: events run in time order either way.
+    pub fn replay_while(
+        scenario: Scenario,
+        seed: Option<u64>,
+        steps: &[Step],
+        until: Millis,
+        interval: Millis,
+        max: usize,
+        go_on: &mut dyn FnMut() -> bool,
+    ) -> SimResult<(Session, History)> {
         let start = Session::new(scenario, seed)?;
         let mut h = History::new(&start, interval, max);
-        let s = h.run(start, steps, until, true)?;
+        let s = h.run(start, steps, until, true, go_on)?;
         Ok((s, h))
     }
 
@@ -123,6 +143,17 @@ impl History {
     /// after `t` are ignored). Uses the latest snapshot at or before `t` whose commands are a
     /// prefix of `steps`.
     pub fn session_at(&self, steps: &[Step], t: Millis) -> SimResult<Session> {
+        self.session_at_while(steps, t, &mut || true)
+    }
+
+    /// [`History::session_at`], stopping early when `go_on` says so (see
+    /// [`History::replay_while`]).
+    pub fn session_at_while(
+        &self,
+        steps: &[Step],
+        t: Millis,
+        go_on: &mut dyn FnMut() -> bool,
+    ) -> SimResult<Session> {
         let snap = self
             .snapshots
             .iter()
@@ -143,7 +174,7 @@ impl History {
             interval: self.interval,
             max: self.max,
         };
-        h.run(snap.session.clone(), steps, t, false)
+        h.run(snap.session.clone(), steps, t, false, go_on)
     }
 
     /// A quick approximation of the session at `t` for previews while scrubbing: from the
@@ -164,39 +195,57 @@ impl History {
     }
 
     /// Advance `s` to `until`, applying the commands of `steps` it has not applied yet, and
-    /// (when `record`) snapshotting on the way.
+    /// (when `record`) snapshotting on the way; stops early when `go_on` says so.
     fn run(
         &mut self,
         mut s: Session,
         steps: &[Step],
         until: Millis,
         record: bool,
+        go_on: &mut dyn FnMut() -> bool,
     ) -> SimResult<Session> {
         let done = s.user_steps.len();
         for (i, step) in steps.iter().enumerate().skip(done) {
             if step.at_ms > until {
                 break;
             }
-            self.advance(&mut s, step.at_ms, record);
+            if !self.advance(&mut s, step.at_ms, record, go_on) {
+                return Ok(s);
+            }
             s.apply(step.action.clone())
                 .map_err(|e| e.at(&format!("steps[{i}]")))?;
         }
-        self.advance(&mut s, until, record);
+        self.advance(&mut s, until, record, go_on);
         Ok(s)
     }
 
-    fn advance(&mut self, s: &mut Session, to: Millis, record: bool) {
-        if record {
-            while let Some(last) = self.snapshots.last() {
-                let next = last.at.saturating_add(self.interval);
-                if next > to {
-                    break;
+    /// Whether `s` reached `to` (false: `go_on` stopped it).
+    fn advance(
+        &mut self,
+        s: &mut Session,
+        to: Millis,
+        record: bool,
+        go_on: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        while s.now() < to {
+            let mut next = s.now().saturating_add(PIECE_MS).min(to);
+            if record {
+                if let Some(last) = self.snapshots.last() {
+                    next = next.min(last.at.saturating_add(self.interval).max(s.now()));
                 }
-                s.advance_to(next.max(s.now()));
+            }
+            s.advance_to(next);
+            if record {
                 self.record(s);
             }
+            if s.now() < to && !go_on() {
+                return false;
+            }
         }
+        // Commands at the current moment still run their events at `to` (advance_to is
+        // idempotent at `now`).
         s.advance_to(to);
+        true
     }
 }
 
@@ -322,6 +371,43 @@ mod tests {
         let (s2, _) =
             History::replay(mid.scenario.clone(), None, &steps, 10_500, 1_000, 8).unwrap();
         assert_eq!(mid.cluster.trace_hash(), s2.cluster.trace_hash());
+    }
+
+    /// A replay told to stop ends at a piece boundary before its target, in the state a plain
+    /// replay to that moment reaches; told nothing, it reaches the target.
+    #[test]
+    fn a_replay_stops_where_it_is_told_in_the_state_of_a_replay_to_that_moment() {
+        let (_, _, steps) = live(20_000, 100);
+        let sc = Scenario::parse(SCENARIO).unwrap();
+        let mut asked = 0;
+        let (s, _) = History::replay_while(sc.clone(), None, &steps, 20_000, 1_000, 8, &mut || {
+            asked += 1;
+            asked < 40
+        })
+        .unwrap();
+        // 40 questions: 39 pieces went on, the 40th stopped. A piece is at most PIECE_MS long
+        // and is asked about, except one that ends at a user's command.
+        assert_eq!(asked, 40);
+        assert!(s.now() < 20_000, "stopped at {}", s.now());
+        let bound = (40 + steps.len() as Millis) * PIECE_MS;
+        assert!(s.now() <= bound, "stopped at {} (bound {bound})", s.now());
+        assert!(s.now() > 0);
+        let plain = Session::replay(sc.clone(), None, &steps, s.now()).unwrap();
+        assert_eq!(s.cluster.trace_hash(), plain.cluster.trace_hash());
+        assert_eq!(s.user_steps, plain.user_steps);
+        // Rewinding with a stop ends early too, at a moment the history can rebuild exactly.
+        let (full, h_full) = History::replay(sc.clone(), None, &steps, 20_000, 1_000, 8).unwrap();
+        assert_eq!(full.now(), 20_000);
+        let mut n = 0;
+        let early = h_full
+            .session_at_while(&steps, 19_000, &mut || {
+                n += 1;
+                n < 3
+            })
+            .unwrap();
+        assert!(early.now() < 19_000, "stopped at {}", early.now());
+        let exact = h_full.session_at(&steps, early.now()).unwrap();
+        assert_eq!(early.cluster.trace_hash(), exact.cluster.trace_hash());
     }
 
     #[test]
