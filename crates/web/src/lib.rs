@@ -7,6 +7,7 @@ pub mod api;
 pub mod components;
 pub mod editor;
 pub mod frame;
+pub mod heap;
 pub mod hooks;
 pub mod page;
 pub mod palette;

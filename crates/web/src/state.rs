@@ -30,6 +30,9 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// past the budget (BENCHMARKS.md, stop 21); a millisecond piece takes under one.
 const ENGINE_PIECES: u64 = 64;
 
+/// The Play button's id, and the key of the message shown next to it.
+pub const PLAY_CONTROL: &str = "play-toggle";
+
 /// Rewind snapshots: spacing (simulated ms) before thinning, and how many are kept. Each
 /// snapshot is a clone of the session (0.8–1.2 MB for a 30-minute session: the trace and the
 /// durability ledger share their blocks between snapshots), so the count is
@@ -200,14 +203,17 @@ struct Loaded {
     view: LinkView,
 }
 
-fn load_link(state: &LinkState) -> Result<Loaded, String> {
-    History::replay(
+/// Replays the link's session, stopping if the page's live memory reaches `ceiling` (see
+/// `heap.rs`; the page then pauses there and says why).
+fn load_link(state: &LinkState, ceiling: usize) -> Result<Loaded, String> {
+    History::replay_while(
         state.scenario.clone(),
         Some(state.seed),
         &state.steps,
         state.now,
         SNAPSHOT_INTERVAL,
         SNAPSHOT_MAX,
+        &mut || crate::heap::live() < ceiling,
     )
     .map(|(session, history)| Loaded {
         session,
@@ -244,7 +250,7 @@ impl AppState {
         let mut notice = None;
         let mut loaded = None;
         match LinkState::from_fragment(&hash) {
-            Ok(Some(link)) => match load_link(&link) {
+            Ok(Some(link)) => match load_link(&link, crate::heap::limit()) {
                 Ok(l) => loaded = Some(l),
                 Err(e) => notice = Some(e),
             },
@@ -277,13 +283,14 @@ impl AppState {
                     match Scenario::parse(&saved.scenario)
                         .map_err(|e| e.to_string())
                         .and_then(|sc| {
-                            History::replay(
+                            History::replay_while(
                                 sc,
                                 Some(saved.seed),
                                 &saved.steps,
                                 saved.now,
                                 SNAPSHOT_INTERVAL,
                                 SNAPSHOT_MAX,
+                                &mut || !crate::heap::over(),
                             )
                             .map_err(|e| e.to_string())
                         }) {
@@ -343,7 +350,7 @@ impl AppState {
         let mut st = AppState::from_loaded(l, Rc::new(page), notice);
         st.playing = playing;
         st.speed = speed.clamp(0.01, 1000.0);
-        if from_link {
+        if st.guard_memory() || from_link {
             st.save();
         }
         st.settle();
@@ -399,6 +406,8 @@ impl AppState {
         next.playing = self.page.autoplay.unwrap_or(true);
         next.api = self.api.clone();
         next.api.borrow_mut().state_due = true;
+        // Not `guard_memory` here: the session being replaced is still counted until the
+        // reducer returns. The next frame checks.
         next.save();
         next.settle();
         next
@@ -511,6 +520,30 @@ impl AppState {
             }
         }
         self.lag_history = Rc::new(h);
+    }
+
+    /// At the memory limit (`heap.rs`): pause, and say so next to Play; returns whether the page
+    /// is over it. Below it, an earlier such message goes.
+    pub(crate) fn guard_memory(&mut self) -> bool {
+        if crate::heap::over() {
+            self.playing = false;
+            self.errors
+                .insert(PLAY_CONTROL.into(), crate::heap::full_message());
+            true
+        } else {
+            self.errors.remove(PLAY_CONTROL);
+            false
+        }
+    }
+
+    /// Play pressed (or pause): over the memory limit after a rewind, the old future, which
+    /// running time drops anyway, is dropped first (its snapshots hold its records), and only
+    /// then is Play refused if the page is still over the limit.
+    fn play_within_memory(&mut self) {
+        if self.playing && crate::heap::over() {
+            self.commit_timeline();
+        }
+        self.guard_memory();
     }
 
     pub fn error(&self, control: &str) -> Option<&String> {
@@ -738,6 +771,11 @@ impl AppState {
                     next.commit_timeline();
                 }
                 next.playing = p;
+                if p && next.guard_memory() {
+                    let e = next.error(PLAY_CONTROL).cloned().unwrap_or_default();
+                    next.reply(api::error(&id, Some(&kind), &e));
+                    return Rc::new(next);
+                }
                 next.reply(api::ok(&id, &kind));
                 next.api.borrow_mut().state_due = true;
                 Rc::new(next)
@@ -750,7 +788,8 @@ impl AppState {
 /// (the engine's share of the frame, `frame::engine_ms`) is spent; returns the simulated
 /// milliseconds done. On a session too large for real time, simulated time then runs slower
 /// than real time rather than every frame taking longer. Advancing in pieces is the same as
-/// advancing at once (events run in time order either way), so replays are unaffected.
+/// advancing at once (events run in time order either way), so replays are unaffected. Stops
+/// early at the memory limit too (`heap.rs`; the caller pauses).
 fn advance_within(s: &mut Session, ms: u64, budget_ms: f64) -> u64 {
     let start = crate::frame::real_now();
     let piece = (ms / ENGINE_PIECES).max(1);
@@ -759,7 +798,7 @@ fn advance_within(s: &mut Session, ms: u64, budget_ms: f64) -> u64 {
         let step = piece.min(ms - done);
         s.advance(step);
         done += step;
-        if crate::frame::real_now() - start >= budget_ms {
+        if crate::frame::real_now() - start >= budget_ms || crate::heap::over() {
             break;
         }
     }
@@ -793,6 +832,11 @@ impl Reducible for AppState {
                 next.carry = if done < want { 0.0 } else { sim_ms - whole };
                 next.actual_rate =
                     crate::frame::measure_rate(real_ms.clamp(0.0, MAX_FRAME_MS), done);
+                if next.guard_memory() {
+                    next.carry = 0.0;
+                    next.forget_rate();
+                    next.save();
+                }
                 next.after_advance();
                 next.sample_lag();
                 next.settle();
@@ -806,6 +850,7 @@ impl Reducible for AppState {
                 let mut next = self.next();
                 next.forget_rate();
                 next.playing = p;
+                next.play_within_memory();
                 next.save();
                 Rc::new(next)
             }
@@ -813,6 +858,7 @@ impl Reducible for AppState {
                 let mut next = self.next();
                 next.forget_rate();
                 next.playing = !self.playing;
+                next.play_within_memory();
                 next.save();
                 Rc::new(next)
             }
@@ -870,7 +916,11 @@ impl Reducible for AppState {
             },
             Msg::OpenLink(fragment) => match LinkState::from_fragment(&fragment) {
                 Ok(None) => self,
-                Ok(Some(link)) => match load_link(&link) {
+                // The session it replaces is freed after: allow the replay that much more.
+                Ok(Some(link)) => match load_link(
+                    &link,
+                    crate::heap::limit().saturating_add(crate::heap::REBUILD_ALLOWANCE),
+                ) {
                     Ok(l) => {
                         let view = l.view.clone();
                         let mut next = self.replaced(l);
@@ -956,7 +1006,12 @@ impl Reducible for AppState {
                 let exact = matches!(msg, Msg::Seek(_));
                 let t = t.clamp(self.history.borrow().start(), self.timeline_end);
                 let rebuilt = if exact {
-                    self.history.borrow().session_at(&self.timeline, t)
+                    // The session it replaces is freed after: allow the rebuild that much more.
+                    let ceiling =
+                        crate::heap::limit().saturating_add(crate::heap::REBUILD_ALLOWANCE);
+                    self.history
+                        .borrow()
+                        .session_at_while(&self.timeline, t, &mut || crate::heap::live() < ceiling)
                 } else {
                     self.history
                         .borrow()
@@ -978,6 +1033,7 @@ impl Reducible for AppState {
                         }
                         next.lag_history = Rc::new(lag);
                         next.errors.remove("timeline");
+                        next.guard_memory();
                         if exact {
                             next.save();
                         }

@@ -756,3 +756,96 @@ async fn a_group_shows_its_lag_in_time() {
         "0"
     );
 }
+
+/// 200,000 records a second of 100 bytes into one partition: about 35 MB of memory a
+/// simulated second.
+const HEAVY: &str = r#"{
+  "name": "heavy", "seed": 1, "cluster": { "brokers": 1 },
+  "topics": [ { "name": "log", "partitions": 1, "replication_factor": 1 } ],
+  "producers": [ { "id": "p1", "config": { "acks": "1", "linger.ms": "5", "batch.size": "524288" } } ],
+  "script": [ { "at_ms": 0, "do": "start_workload", "producer": "p1", "topic": "log",
+                "rate_per_sec": 200000, "keys": 1000, "value_bytes": 100 } ]
+}"#;
+
+/// Opens `HEAVY` as a link, replayed to `now_ms`, with the memory limit `headroom` bytes above
+/// what the page holds when the app mounts.
+async fn mount_heavy(now_ms: u64, playing: bool, headroom: usize) -> Element {
+    let mut s = Session::new(Scenario::parse(HEAVY).unwrap(), None).unwrap();
+    s.advance(now_ms);
+    let link = LinkState::of(
+        &s,
+        LinkView {
+            preset: None,
+            speed: Some(1.0),
+            playing: Some(playing),
+        },
+    );
+    let fragment = link.to_fragment();
+    drop(s);
+    let path = set_address(&format!("#{fragment}"));
+    use kafka_playground::heap;
+    heap::set_limit(heap::live() + headroom);
+    let root = mount().await;
+    restore_address(&path);
+    root
+}
+
+#[wasm_bindgen_test]
+async fn at_the_memory_limit_time_pauses_and_play_says_why() {
+    use kafka_playground::heap;
+    // 100 MB: about 3 simulated seconds, past the rewind snapshot at 2 s.
+    let root = mount_heavy(0, true, 100 << 20).await;
+    wait_until(&root, "time to pause at the memory limit", || {
+        !playing(&root)
+    })
+    .await;
+    let msg = text(&root, "[data-testid='error-play-toggle']");
+    assert!(
+        msg.starts_with("Paused: the simulation holds") && msg.contains("Rewind"),
+        "{msg}"
+    );
+    let at = clock_ms(&root);
+    assert!(at > 2_000, "paused at {at} ms");
+    // Play is refused while the page is over the limit, and says so again.
+    click(&root, "#play-toggle");
+    TimeoutFuture::new(300).await;
+    assert!(!playing(&root));
+    assert_eq!(clock_ms(&root), at);
+    assert!(q(&root, "[data-testid='error-play-toggle']").is_some());
+    // Rewound to 100 ms: the snapshot at 2 s still holds two seconds of records. With the
+    // limit at what the page holds now, Play must drop that old future (as running time does
+    // anyway) to get under it, and then it runs and the message goes.
+    let slider: HtmlInputElement = q(&root, "#timeline").unwrap().dyn_into().unwrap();
+    slider.set_value("100");
+    for ev in ["input", "change"] {
+        slider.dispatch_event(&Event::new(ev).unwrap()).unwrap();
+    }
+    wait_until(&root, "the rewind", || clock_ms(&root) == 100).await;
+    heap::set_limit(heap::live());
+    click(&root, "#play-toggle");
+    TimeoutFuture::new(50).await;
+    let refused = q(&root, "[data-testid='error-play-toggle']").map(|e| e.text_content());
+    heap::set_limit(heap::DEFAULT_LIMIT);
+    assert!(
+        refused.is_none(),
+        "Play after the rewind was refused: {refused:?}"
+    );
+    assert!(playing(&root));
+    wait_until(&root, "time to run again", || clock_ms(&root) > 100).await;
+    click(&root, "#play-toggle");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_that_replays_past_the_memory_limit_opens_paused_where_it_stopped() {
+    use kafka_playground::heap;
+    // Three simulated seconds are about 100 MB; the limit allows 24.
+    let root = mount_heavy(3_000, true, 24 << 20).await;
+    let at = clock_ms(&root);
+    heap::set_limit(heap::DEFAULT_LIMIT);
+    assert!(at > 0 && at < 3_000, "replay stopped at {at} ms");
+    assert!(!playing(&root));
+    let msg = text(&root, "[data-testid='error-play-toggle']");
+    assert!(msg.starts_with("Paused: the simulation holds"), "{msg}");
+    // The rest of the page is drawn, not blank.
+    assert!(q(&root, "[data-testid='partition'][data-topic='log']").is_some());
+}

@@ -1,6 +1,6 @@
 //! Play / pause / step / speed, the simulated clock, and restart.
 use super::use_app;
-use crate::state::{Msg, SPEEDS};
+use crate::state::{Msg, PLAY_CONTROL, SPEEDS};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -53,6 +53,8 @@ pub fn time_controls() -> Html {
             }
             <super::fast_forward::FastForward />
             <button class="ghost" onclick={restart} title="Reload this scenario from the start">{ "Restart" }</button>
+            // Play refused, or time paused, at the page's memory limit (`heap.rs`).
+            <super::field_error::FieldError control={PLAY_CONTROL} />
         </div>
     }
 }
