@@ -28,7 +28,7 @@ pub struct History {
 pub const DEFAULT_INTERVAL: Millis = 2_000;
 /// The longest stretch of simulated time a replay runs before asking whether to go on (see
 /// [`History::replay_while`]).
-pub const PIECE_MS: Millis = 100;
+pub const PIECE_MS: Millis = 10;
 
 /// Default number of snapshots kept.
 pub const DEFAULT_MAX: usize = 64;
@@ -204,19 +204,46 @@ impl History {
         record: bool,
         go_on: &mut dyn FnMut() -> bool,
     ) -> SimResult<Session> {
+        self.resume(&mut s, steps, until, record, go_on)?;
+        Ok(s)
+    }
+
+    /// Continue a replay across calls (the page replays a long saved workspace a frame at a
+    /// time): advance `s` toward `until`, applying the commands of `steps` it has not applied
+    /// yet (`s.user_steps` says how many it has) and taking snapshots, until `go_on` says
+    /// stop. Returns whether `s` reached `until`. Stopping and resuming gives the session a
+    /// replay in one go gives. On an error (a command that fails) `s` stays at that command's
+    /// moment, without it.
+    pub fn resume_while(
+        &mut self,
+        s: &mut Session,
+        steps: &[Step],
+        until: Millis,
+        go_on: &mut dyn FnMut() -> bool,
+    ) -> SimResult<bool> {
+        self.resume(s, steps, until, true, go_on)
+    }
+
+    fn resume(
+        &mut self,
+        s: &mut Session,
+        steps: &[Step],
+        until: Millis,
+        record: bool,
+        go_on: &mut dyn FnMut() -> bool,
+    ) -> SimResult<bool> {
         let done = s.user_steps.len();
         for (i, step) in steps.iter().enumerate().skip(done) {
             if step.at_ms > until {
                 break;
             }
-            if !self.advance(&mut s, step.at_ms, record, go_on) {
-                return Ok(s);
+            if !self.advance(s, step.at_ms, record, go_on) {
+                return Ok(false);
             }
             s.apply(step.action.clone())
                 .map_err(|e| e.at(&format!("steps[{i}]")))?;
         }
-        self.advance(&mut s, until, record, go_on);
-        Ok(s)
+        Ok(self.advance(s, until, record, go_on))
     }
 
     /// Whether `s` reached `to` (false: `go_on` stopped it).
@@ -408,6 +435,37 @@ mod tests {
         assert!(early.now() < 19_000, "stopped at {}", early.now());
         let exact = h_full.session_at(&steps, early.now()).unwrap();
         assert_eq!(early.cluster.trace_hash(), exact.cluster.trace_hash());
+    }
+
+    /// A replay resumed call after call, a few pieces each (as the page restores a long
+    /// workspace across frames), ends in the state and with the snapshots of one in one go.
+    #[test]
+    fn a_replay_resumed_piece_by_piece_equals_one_in_one_go() {
+        let (_, _, steps) = live(20_000, 100);
+        let sc = Scenario::parse(SCENARIO).unwrap();
+        let (whole, h_whole) = History::replay(sc.clone(), None, &steps, 20_000, 1_000, 8).unwrap();
+        let mut s = Session::new(sc, None).unwrap();
+        let mut h = History::new(&s, 1_000, 8);
+        let mut calls = 0;
+        loop {
+            calls += 1;
+            let mut left = 7;
+            let done = h
+                .resume_while(&mut s, &steps, 20_000, &mut || {
+                    left -= 1;
+                    left > 0
+                })
+                .unwrap();
+            if done {
+                break;
+            }
+            assert!(calls < 1_000, "no progress");
+        }
+        assert!(calls > 10, "{calls} calls");
+        assert_eq!(s.now(), 20_000);
+        assert_eq!(s.user_steps, steps);
+        assert_eq!(s.cluster.trace_hash(), whole.cluster.trace_hash());
+        assert_eq!(h.times(), h_whole.times());
     }
 
     #[test]
