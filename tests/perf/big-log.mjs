@@ -9,8 +9,10 @@
 // (default 10,000,000) are acknowledged, or the page pauses itself at its memory limit
 // (crates/web/src/heap.rs), whichever comes first, it measures requestAnimationFrame intervals
 // over 5 s with the page paused and viewing that log (p50/p95), and the time from a click on
-// Play to the next painted frame. Then it reloads the page (the saved workspace replays
-// to the same moment) and reports the restored clock and any page error.
+// Play to the next painted frame. Then it reloads the page: the saved workspace replays to the
+// same moment, a frame at a time after the first quarter second; it reports when the page was
+// drawn, the progress it showed, frame times during the replay, when the replay finished, the
+// restored clock and any page error.
 // Prints one JSON document. Not part of the pass/fail suite (it needs about 2 GB of memory
 // and a minute or two).
 import { deflateRawSync } from 'node:zlib';
@@ -115,11 +117,21 @@ try {
   if ((await sample(page)).playing) await page.click('#play-toggle');
   await page.waitForTimeout(2500); // the workspace is saved on pause
   // Reload: the saved workspace replays to the same moment (stopping at the memory limit).
+  // The page draws after at most a quarter second of it, and shows its progress until done.
   const r0 = Date.now();
   await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('main#app[data-ready="1"]', { state: 'attached', timeout: 120_000 });
-  await page.waitForTimeout(1000);
-  out.reload = { readyMs: Date.now() - r0, ...(await sample(page)) };
+  const drawnMs = Date.now() - r0;
+  const progress = await page.evaluate(() => document.querySelector('[data-testid="restoring"]')?.textContent ?? null);
+  const during = await frames(page, 2000);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="restoring"]'), null, { timeout: 300_000, polling: 250 });
+  out.reload = {
+    drawnMs,
+    restoredMs: Date.now() - r0,
+    progressShown: progress,
+    framesWhileReplaying: { p50Ms: pct(during, 50), p95Ms: pct(during, 95) },
+    ...(await sample(page)),
+  };
 } finally {
   out.errors = errors;
   await browser.close();

@@ -102,6 +102,8 @@ pub struct AppState {
     pub timeline: Rc<Vec<Step>>,
     /// The latest moment of the current timeline.
     pub timeline_end: u64,
+    /// A saved workspace or link still being replayed (see [`Restoring`]).
+    pub restoring: Option<Restoring>,
     pub fork: Option<Rc<Fork>>,
     /// Where the timeline's thumb is while it is dragged.
     pub scrubbing: Option<u64>,
@@ -159,6 +161,26 @@ pub enum Msg {
     /// A message from the embedding page (already checked for its origin).
     Api(Envelope),
     ApiRefused(Refusal),
+    /// End a replay in progress where it is (see [`Restoring`]).
+    StopRestoring,
+}
+
+impl Msg {
+    /// Whether this changes the session's course, and so ends a replay in progress where it is:
+    /// commands, steps, rewinds, forks. (Play and pause only say whether time runs after it;
+    /// loading another session replaces it.)
+    fn ends_restoring(&self) -> bool {
+        match self {
+            Msg::Step
+            | Msg::Command { .. }
+            | Msg::Seek(_)
+            | Msg::Scrub(_)
+            | Msg::Fork { .. }
+            | Msg::StopRestoring => true,
+            Msg::Api(e) => matches!(e.request, crate::api::Request::Command(_)),
+            _ => false,
+        }
+    }
 }
 
 pub type AppContext = UseReducerHandle<AppState>;
@@ -201,27 +223,85 @@ struct Loaded {
     history: History,
     preset: String,
     view: LinkView,
+    /// A replay that goes on across frames, and the commands it replays.
+    restoring: Option<Rest>,
 }
 
-/// Replays the link's session, stopping if the page's live memory reaches `ceiling` (see
-/// `heap.rs`; the page then pauses there and says why).
-fn load_link(state: &LinkState, ceiling: usize) -> Result<Loaded, String> {
-    History::replay_while(
-        state.scenario.clone(),
-        Some(state.seed),
-        &state.steps,
-        state.now,
+/// What a replay has left to do: where it goes, and the commands it replays.
+type Rest = (Restoring, Rc<Vec<Step>>);
+
+/// Real time a saved workspace's or a link's replay gets before the page first draws; a longer
+/// replay goes on a frame at a time (`Restoring`).
+pub const RESTORE_FIRST_MS: f64 = 250.0;
+
+thread_local! {
+    static FIRST_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(RESTORE_FIRST_MS) };
+}
+
+/// Tests: the first frame's replay time (0: every replay but the shortest goes on across
+/// frames, however fast the machine).
+pub fn set_restore_first_ms(ms: f64) {
+    FIRST_MS.with(|f| f.set(ms));
+}
+
+/// A saved workspace or a link still being replayed, a frame at a time, while the page shows
+/// how far it got (a long session's replay takes as long as simulating it did). Time runs
+/// after it (if `playing`); a command, a step, a rewind or "Stop here" ends it where it is,
+/// with the rest of its timeline ahead, as after a rewind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Restoring {
+    /// The moment it replays to.
+    pub until: u64,
+    /// "your saved workspace" or "this link".
+    pub what: &'static str,
+}
+
+/// Replays `steps` on a new session of `scenario` toward `until`: all of it when that takes
+/// under [`RESTORE_FIRST_MS`], else as far as it got, with the rest in `Loaded::restoring`.
+/// Stops for good if the page's live memory reaches `ceiling` (`heap.rs`; the page then pauses
+/// there and says why).
+fn replay(
+    scenario: Scenario,
+    seed: u64,
+    steps: &[Step],
+    until: u64,
+    ceiling: usize,
+    what: &'static str,
+) -> Result<(Session, History, Option<Rest>), String> {
+    let start = crate::frame::real_now();
+    let first_ms = FIRST_MS.with(|f| f.get());
+    let (session, history) = History::replay_while(
+        scenario,
+        Some(seed),
+        steps,
+        until,
         SNAPSHOT_INTERVAL,
         SNAPSHOT_MAX,
-        &mut || crate::heap::live() < ceiling,
+        &mut || crate::heap::live() < ceiling && crate::frame::real_now() - start < first_ms,
     )
-    .map(|(session, history)| Loaded {
+    .map_err(|e| e.to_string())?;
+    let more = session.now() < until && crate::heap::live() < ceiling;
+    let restoring = more.then(|| (Restoring { until, what }, Rc::new(steps.to_vec())));
+    Ok((session, history, restoring))
+}
+
+/// Replays the link's session (see [`replay`]).
+fn load_link(state: &LinkState, ceiling: usize) -> Result<Loaded, String> {
+    replay(
+        state.scenario.clone(),
+        state.seed,
+        &state.steps,
+        state.now,
+        ceiling,
+        "this link",
+    )
+    .map(|(session, history, restoring)| Loaded {
         session,
         history,
         preset: state.view.preset.clone().unwrap_or_else(|| "custom".into()),
         view: state.view.clone(),
+        restoring,
     })
-    .map_err(|e| e.to_string())
 }
 
 fn fresh(session: Session, preset: String) -> Loaded {
@@ -231,6 +311,7 @@ fn fresh(session: Session, preset: String) -> Loaded {
         history,
         preset,
         view: LinkView::default(),
+        restoring: None,
     }
 }
 
@@ -283,24 +364,23 @@ impl AppState {
                     match Scenario::parse(&saved.scenario)
                         .map_err(|e| e.to_string())
                         .and_then(|sc| {
-                            History::replay_while(
+                            replay(
                                 sc,
-                                Some(saved.seed),
+                                saved.seed,
                                 &saved.steps,
                                 saved.now,
-                                SNAPSHOT_INTERVAL,
-                                SNAPSHOT_MAX,
-                                &mut || !crate::heap::over(),
+                                crate::heap::limit(),
+                                "your saved workspace",
                             )
-                            .map_err(|e| e.to_string())
                         }) {
-                        Ok((session, history)) => {
+                        Ok((session, history, restoring)) => {
                             restored = true;
                             loaded = Some(Loaded {
                                 session,
                                 history,
                                 preset: saved.preset,
                                 view: LinkView::default(),
+                                restoring,
                             })
                         }
                         Err(e) => {
@@ -368,8 +448,11 @@ impl AppState {
             reached: 0,
             nav: 0,
         };
-        let timeline = Rc::new(session.user_steps.clone());
         let now = session.now();
+        let (restoring, timeline, timeline_end) = match l.restoring {
+            Some((r, steps)) => (Some(r), steps, r.until),
+            None => (None, Rc::new(session.user_steps.clone()), now),
+        };
         AppState {
             session: Rc::new(RefCell::new(session)),
             view,
@@ -387,7 +470,8 @@ impl AppState {
             api: Rc::new(RefCell::new(ApiOut::default())),
             history: Rc::new(RefCell::new(l.history)),
             timeline,
-            timeline_end: now,
+            timeline_end,
+            restoring,
             fork: None,
             scrubbing: None,
             actual_rate: None,
@@ -441,6 +525,7 @@ impl AppState {
             history: self.history.clone(),
             timeline: self.timeline.clone(),
             timeline_end: self.timeline_end,
+            restoring: self.restoring,
             fork: self.fork.clone(),
             scrubbing: None,
             actual_rate: self.actual_rate,
@@ -463,6 +548,13 @@ impl AppState {
 
     fn save(&mut self) {
         let s = self.session.borrow();
+        // Mid-replay, the session is a prefix of the one being restored: save that one.
+        if let Some(r) = self.restoring {
+            if self.persistent() {
+                storage::save_toward(&self.preset, &s, &self.timeline, r.until);
+            }
+            return;
+        }
         if self.persistent() {
             storage::save(&self.preset, &s);
         }
@@ -534,6 +626,51 @@ impl AppState {
             self.errors.remove(PLAY_CONTROL);
             false
         }
+    }
+
+    /// One frame of a replay in progress (see [`Restoring`]): the engine's share of the frame,
+    /// at least 8 ms (the page has little else to draw meanwhile).
+    fn restore_frame(&self) -> AppState {
+        let Some(r) = self.restoring else {
+            return self.next();
+        };
+        let start = crate::frame::real_now();
+        let budget = crate::frame::engine_ms().max(8.0);
+        let result = {
+            let mut s = self.session.borrow_mut();
+            self.history
+                .borrow_mut()
+                .resume_while(&mut s, &self.timeline, r.until, &mut || {
+                    crate::frame::real_now() - start < budget && !crate::heap::over()
+                })
+        };
+        let mut next = self.next();
+        match result {
+            Ok(true) => {
+                next.restoring = None;
+                next.timeline_end = r.until;
+                next.save();
+            }
+            Ok(false) => {
+                if next.guard_memory() {
+                    next.restoring = None;
+                    next.save();
+                }
+            }
+            Err(e) => {
+                let at = next.view.now as f64 / 1000.0;
+                next.restoring = None;
+                next.playing = false;
+                next.notice = Some(format!(
+                    "The replay of {} stopped at t = {at:.2} s: {e}",
+                    r.what
+                ));
+                next.save();
+            }
+        }
+        next.sample_lag();
+        next.settle();
+        next
     }
 
     /// Play pressed (or pause): over the memory limit after a rewind, the old future, which
@@ -767,7 +904,7 @@ impl AppState {
             }
             Request::Play(p) => {
                 let mut next = self.next();
-                if p {
+                if p && next.restoring.is_none() {
                     next.commit_timeline();
                 }
                 next.playing = p;
@@ -809,7 +946,22 @@ impl Reducible for AppState {
     type Action = Msg;
 
     fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        if self.restoring.is_some() && msg.ends_restoring() {
+            // Where the replay got to, with the rest of its timeline ahead, as after a rewind.
+            let mut next = self.next();
+            next.restoring = None;
+            next.playing = false;
+            next.save();
+            let next = Rc::new(next);
+            return if matches!(msg, Msg::StopRestoring) {
+                next
+            } else {
+                next.reduce(msg)
+            };
+        }
         match msg {
+            Msg::StopRestoring => self,
+            Msg::Tick(_) if self.restoring.is_some() => Rc::new(self.restore_frame()),
             Msg::Tick(real_ms) => {
                 if !self.playing {
                     return self;

@@ -36,12 +36,18 @@ pub fn to_json_pretty<T: Serialize>(v: &T) -> String {
 }
 
 pub fn save(preset: &str, s: &Session) {
+    save_toward(preset, s, &s.user_steps, s.now());
+}
+
+/// A session still being replayed (`state::Restoring`) is saved as what it replays to: its
+/// commands `steps` and the moment `now`, not the part replayed so far.
+pub fn save_toward(preset: &str, s: &Session, steps: &[Step], now: u64) {
     let saved = Saved {
         preset: preset.to_string(),
         scenario: to_json(&s.scenario),
         seed: s.cluster.seed,
-        steps: s.user_steps.clone(),
-        now: s.now(),
+        steps: steps.to_vec(),
+        now,
     };
     if let Some(st) = storage() {
         let _ = st.set_item(KEY, &to_json(&saved));

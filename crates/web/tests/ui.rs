@@ -840,6 +840,11 @@ async fn a_link_that_replays_past_the_memory_limit_opens_paused_where_it_stopped
     use kafka_playground::heap;
     // Three simulated seconds are about 100 MB; the limit allows 24.
     let root = mount_heavy(3_000, true, 24 << 20).await;
+    // The replay may go on across frames before it reaches the limit.
+    wait_until(&root, "the replay to stop", || {
+        q(&root, "[data-testid='restoring']").is_none()
+    })
+    .await;
     let at = clock_ms(&root);
     heap::set_limit(heap::DEFAULT_LIMIT);
     assert!(at > 0 && at < 3_000, "replay stopped at {at} ms");
@@ -848,4 +853,82 @@ async fn a_link_that_replays_past_the_memory_limit_opens_paused_where_it_stopped
     assert!(msg.starts_with("Paused: the simulation holds"), "{msg}");
     // The rest of the page is drawn, not blank.
     assert!(q(&root, "[data-testid='partition'][data-topic='log']").is_some());
+}
+
+/// `HEAVY` at a tenth of its rate (20,000 records a second) replayed to `now_ms`, with a
+/// produce command at 500 ms, as a link (paused).
+fn heavy_link(now_ms: u64) -> (String, u64) {
+    let scenario = HEAVY.replace("\"rate_per_sec\": 200000", "\"rate_per_sec\": 20000");
+    let mut s = Session::new(Scenario::parse(&scenario).unwrap(), None).unwrap();
+    s.advance(500);
+    s.apply(kafka_sim::action::Action::Produce {
+        producer: "p1".into(),
+        topic: "log".into(),
+        key: Some("user-1".into()),
+        value: Some("v".into()),
+        partition: None,
+        count: Some(1),
+        headers: Default::default(),
+    })
+    .unwrap();
+    s.advance(now_ms - 500);
+    let link = LinkState::of(
+        &s,
+        LinkView {
+            preset: None,
+            speed: Some(1.0),
+            playing: Some(false),
+        },
+    );
+    (link.to_fragment(), s.cluster.durability().acked)
+}
+
+#[wasm_bindgen_test]
+async fn a_long_replay_runs_across_frames_and_ends_where_the_link_was() {
+    let (fragment, acked) = heavy_link(1_000);
+    let path = set_address(&format!("#{fragment}"));
+    // As if the replay took longer than the first frame's 250 ms, on any machine.
+    kafka_playground::state::set_restore_first_ms(0.0);
+    let root = mount().await;
+    kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
+    restore_address(&path);
+    // The page is drawn and shows how far it got.
+    let banner = text(&root, "[data-testid='restoring']");
+    assert!(
+        banner.starts_with("Replaying this link: t = ") && banner.contains("of 1.0 s"),
+        "{banner}"
+    );
+    assert!(q(&root, "[data-testid='partition'][data-topic='log']").is_some());
+    assert!(clock_ms(&root) < 1_000);
+    wait_until(&root, "the replay to finish", || {
+        q(&root, "[data-testid='restoring']").is_none()
+    })
+    .await;
+    assert_eq!(clock_ms(&root), 1_000);
+    assert_eq!(
+        text(&root, "[data-testid='ledger-acked']"),
+        acked.to_string()
+    );
+    assert!(!playing(&root), "the link was paused");
+}
+
+#[wasm_bindgen_test]
+async fn stopping_a_replay_keeps_the_rest_of_its_timeline_ahead() {
+    let (fragment, _) = heavy_link(1_000);
+    let path = set_address(&format!("#{fragment}"));
+    kafka_playground::state::set_restore_first_ms(0.0);
+    let root = mount().await;
+    kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
+    restore_address(&path);
+    click(&root, "[data-testid='stop-restoring']");
+    TimeoutFuture::new(50).await;
+    assert!(q(&root, "[data-testid='restoring']").is_none());
+    let at = clock_ms(&root);
+    assert!(at < 1_000, "stopped at {at}");
+    assert!(!playing(&root));
+    // As after a rewind: the timeline still reaches the link's moment, and the thumb can go
+    // there.
+    assert!(q(&root, "[data-testid='timeline'].rewound").is_some());
+    let max = q(&root, "#timeline").unwrap().get_attribute("max").unwrap();
+    assert_eq!(max, "1000");
 }

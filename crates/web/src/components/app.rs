@@ -15,6 +15,7 @@ use super::lessons::Lessons;
 use super::metrics_strip::MetricsStrip;
 use super::network_view::NetworkView;
 use super::producer_panel::ProducerPanel;
+use super::restore_banner::RestoreBanner;
 use super::scenario_editor::ScenarioEditor;
 use super::topic_view::TopicView;
 use super::tour_panel::TourPanel;
@@ -97,7 +98,8 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         Callback::from(move |dt: f64| d.dispatch(Msg::Tick(dt)))
     };
-    use_animation_frame(state.playing, on_frame);
+    // Frames run while time does, and while a saved workspace or link is still being replayed.
+    use_animation_frame(state.playing || state.restoring.is_some(), on_frame);
     // After every render (the app's effects run after its children's renders): how long the
     // page's render took, for the engine's share of the next frame.
     use_effect(crate::frame::rendered);
@@ -277,6 +279,7 @@ pub fn app() -> Html {
                 <Header {on_edit} />
                 if *editing { <ScenarioEditor on_close={close_editor} /> }
                 { for notice }
+                <RestoreBanner />
                 <div class="layout">
                     <section class="stage" aria-label="Cluster">
                         <NetworkView />

@@ -29,6 +29,7 @@ pub mod producer_state;
 pub mod projection_panel;
 pub mod queue_view;
 pub mod record_cell;
+pub mod restore_banner;
 pub mod scenario_editor;
 pub mod segment_bar;
 pub mod share;

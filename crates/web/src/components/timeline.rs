@@ -39,14 +39,15 @@ pub fn timeline() -> Html {
         Callback::from(move |_| d.dispatch(Msg::Seek(now.saturating_sub(1_000))))
     };
     html! {
-        <div class={classes!("timeline", rewound.then_some("rewound"))} data-testid="timeline">
+        <div class={classes!("timeline", (rewound && app.restoring.is_none()).then_some("rewound"))} data-testid="timeline">
             <button class="ghost icon" onclick={back} title="One second back" aria-label="One second back" disabled={now <= start}>{ "⟲" }</button>
             <label class="visually-hidden" for="timeline">{ "Timeline: drag to rewind" }</label>
             <input id="timeline" type="range" min={start.to_string()} max={end.max(start + 1).to_string()} step="10"
                 value={thumb.to_string()} oninput={on_input} onchange={on_change}
                 aria-valuetext={format!("{:.1} seconds of {:.1}", now as f64 / 1000.0, end as f64 / 1000.0)} />
             <span class="timeline-label mono">
-                if rewound { { format!("rewound to {:.1} s of {:.1} s — play or act to continue from here", now as f64 / 1000.0, end as f64 / 1000.0) } }
+                if app.restoring.is_some() { { format!("replaying to {:.1} s", end as f64 / 1000.0) } }
+                else if rewound { { format!("rewound to {:.1} s of {:.1} s — play or act to continue from here", now as f64 / 1000.0, end as f64 / 1000.0) } }
                 else { { format!("{:.1} s", end as f64 / 1000.0) } }
             </span>
             <FieldError control="timeline" />
