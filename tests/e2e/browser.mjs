@@ -60,7 +60,11 @@ function describeProblems(problems) {
   return problems.length ? `\npage errors:\n  ${problems.join('\n  ')}` : '';
 }
 
-/** Waits for `main#app[data-ready="1"]`, failing with a clear message instead of hanging. */
+/**
+ * Waits for `main#app[data-ready="1"]`, then for a link's or saved workspace's replay to finish
+ * (one longer than a quarter second goes on across frames under `[data-testid="restoring"]`),
+ * failing with a clear message instead of hanging.
+ */
 export async function waitForReady(page, problems, timeout = 10_000) {
   try {
     await page.waitForSelector('main#app[data-ready="1"]', { state: 'attached', timeout });
@@ -69,6 +73,11 @@ export async function waitForReady(page, problems, timeout = 10_000) {
       `timed out after ${timeout / 1000}s waiting for main#app[data-ready="1"] ` +
         `(the app sets it once the engine is loaded)${describeProblems(problems)}`,
     );
+  }
+  try {
+    await page.waitForSelector('[data-testid="restoring"]', { state: 'detached', timeout: 60_000 });
+  } catch {
+    throw new Error(`the replay of the link or saved workspace did not finish in 60 s${describeProblems(problems)}`);
   }
 }
 

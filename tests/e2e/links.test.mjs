@@ -33,7 +33,7 @@ describe('shareable links', () => {
       try {
         const page = await b.newPage();
         await page.goto(link, { waitUntil: 'load' });
-        await page.waitForSelector('main#app[data-ready="1"]', { state: 'attached' });
+        await waitForReady(page, []);
         assert.equal(await page.textContent('#clock'), clock);
         assert.equal(await page.textContent('[data-testid="ledger-acked"]'), acked);
         await page.waitForSelector('[data-testid="broker"][data-broker="3"][data-status="stopped"]', { state: 'attached' });

@@ -234,6 +234,11 @@ type Rest = (Restoring, Rc<Vec<Step>>);
 /// replay goes on a frame at a time (`Restoring`).
 pub const RESTORE_FIRST_MS: f64 = 250.0;
 
+/// Real time a replay in progress gets per frame: the page still answers clicks within a
+/// frame or so, and drawing each frame (the view, the render) adds about a third to the
+/// replay's time in one go (see BENCHMARKS.md, stop 24).
+const RESTORE_FRAME_MS: f64 = 40.0;
+
 thread_local! {
     static FIRST_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(RESTORE_FIRST_MS) };
 }
@@ -628,14 +633,14 @@ impl AppState {
         }
     }
 
-    /// One frame of a replay in progress (see [`Restoring`]): the engine's share of the frame,
-    /// at least 8 ms (the page has little else to draw meanwhile).
+    /// One frame of a replay in progress (see [`Restoring`]): [`RESTORE_FRAME_MS`] of it, so the
+    /// whole replay takes not much longer than in one go while the page shows its progress.
     fn restore_frame(&self) -> AppState {
         let Some(r) = self.restoring else {
             return self.next();
         };
         let start = crate::frame::real_now();
-        let budget = crate::frame::engine_ms().max(8.0);
+        let budget = RESTORE_FRAME_MS;
         let result = {
             let mut s = self.session.borrow_mut();
             self.history

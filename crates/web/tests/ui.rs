@@ -785,7 +785,7 @@ async fn mount_heavy(now_ms: u64, playing: bool, headroom: usize) -> Element {
     let path = set_address(&format!("#{fragment}"));
     use kafka_playground::heap;
     heap::set_limit(heap::live() + headroom);
-    let root = mount().await;
+    let root = mount_replaying().await;
     restore_address(&path);
     root
 }
@@ -889,7 +889,7 @@ async fn a_long_replay_runs_across_frames_and_ends_where_the_link_was() {
     let path = set_address(&format!("#{fragment}"));
     // As if the replay took longer than the first frame's 250 ms, on any machine.
     kafka_playground::state::set_restore_first_ms(0.0);
-    let root = mount().await;
+    let root = mount_replaying().await;
     kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
     restore_address(&path);
     // The page is drawn and shows how far it got.
@@ -917,7 +917,7 @@ async fn stopping_a_replay_keeps_the_rest_of_its_timeline_ahead() {
     let (fragment, _) = heavy_link(1_000);
     let path = set_address(&format!("#{fragment}"));
     kafka_playground::state::set_restore_first_ms(0.0);
-    let root = mount().await;
+    let root = mount_replaying().await;
     kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
     restore_address(&path);
     click(&root, "[data-testid='stop-restoring']");

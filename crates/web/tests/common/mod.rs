@@ -17,8 +17,26 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// A fresh app in its own div, with no saved workspace.
+/// A fresh app in its own div, with no saved workspace, once a link in the address has been
+/// replayed (a replay longer than a quarter second goes on across frames: `state::Restoring`).
 pub async fn mount() -> Element {
+    let root = mount_replaying().await;
+    for _ in 0..2_400 {
+        if root
+            .query_selector("[data-testid='restoring']")
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            return root;
+        }
+        TimeoutFuture::new(25).await;
+    }
+    panic!("the link's replay did not finish in 60 s");
+}
+
+/// [`mount`], without waiting for a link's replay to finish.
+pub async fn mount_replaying() -> Element {
     for app in APPS.with(|a| a.borrow_mut().drain(..).collect::<Vec<_>>()) {
         app.destroy();
     }
