@@ -883,15 +883,21 @@ fn heavy_link(now_ms: u64) -> (String, u64) {
     (link.to_fragment(), s.cluster.durability().acked)
 }
 
-#[wasm_bindgen_test]
-async fn a_long_replay_runs_across_frames_and_ends_where_the_link_was() {
-    let (fragment, acked) = heavy_link(1_000);
+/// Opens the link `fragment` as if its replay took longer than the first frame's 250 ms, on
+/// any machine: only its first piece is replayed before the page draws.
+async fn mount_link_replaying(fragment: &str) -> Element {
     let path = set_address(&format!("#{fragment}"));
-    // As if the replay took longer than the first frame's 250 ms, on any machine.
     kafka_playground::state::set_restore_first_ms(0.0);
     let root = mount_replaying().await;
     kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
     restore_address(&path);
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_long_replay_runs_across_frames_and_ends_where_the_link_was() {
+    let (fragment, acked) = heavy_link(1_000);
+    let root = mount_link_replaying(&fragment).await;
     // The page is drawn and shows how far it got.
     let banner = text(&root, "[data-testid='restoring']");
     assert!(
@@ -915,11 +921,7 @@ async fn a_long_replay_runs_across_frames_and_ends_where_the_link_was() {
 #[wasm_bindgen_test]
 async fn stopping_a_replay_keeps_the_rest_of_its_timeline_ahead() {
     let (fragment, _) = heavy_link(1_000);
-    let path = set_address(&format!("#{fragment}"));
-    kafka_playground::state::set_restore_first_ms(0.0);
-    let root = mount_replaying().await;
-    kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
-    restore_address(&path);
+    let root = mount_link_replaying(&fragment).await;
     click(&root, "[data-testid='stop-restoring']");
     TimeoutFuture::new(50).await;
     assert!(q(&root, "[data-testid='restoring']").is_none());
