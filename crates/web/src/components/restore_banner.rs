@@ -22,12 +22,15 @@ pub fn restore_banner() -> Html {
         "It stays paused there"
     };
     html! {
-        <div class="notice restoring" role="status" data-testid="restoring">
+        // A region, not a live one: its clock changes every frame, and a screen reader would
+        // read each change out. The progress bar carries the state.
+        <div class="notice restoring" role="region" aria-label="Replay in progress" data-testid="restoring">
             <span class="restoring-text">
                 { format!("Replaying {}: t = {now:.1} s of {until:.1} s. ", r.what) }
                 { then }{ "; a command stops it where it is." }
             </span>
-            <progress max={until.to_string()} value={now.to_string()} aria-label="Replay progress" />
+            <progress max={until.to_string()} value={now.to_string()} aria-label="Replay progress"
+                aria-valuetext={format!("{now:.0} of {until:.0} seconds")} />
             <button class="ghost" onclick={stop} data-testid="stop-restoring"
                 title="Stop the replay at this moment (the rest stays on the timeline, as after a rewind)">{ "Stop here" }</button>
         </div>
