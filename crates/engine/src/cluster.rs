@@ -418,8 +418,8 @@ impl Cluster {
     }
 
     /// Take `node`'s pending `timer` off the queue, if it is there (see `timeouts`).
-    fn cancel_timer(&mut self, node: NodeId, timer: &Timer) -> bool {
-        match self.timeouts.remove(&(node, timer.clone())) {
+    fn cancel_timer(&mut self, node: NodeId, timer: Timer) -> bool {
+        match self.timeouts.remove(&(node, timer)) {
             Some(key) => self.queue.remove(&key).is_some(),
             None => false,
         }
@@ -504,7 +504,7 @@ impl Cluster {
                 .collect();
         }
         for (node, timer) in cancels {
-            self.cancel_timer(node, &timer);
+            self.cancel_timer(node, timer);
         }
         for (from, at, timer) in timers {
             let inc = self.incarnation(from);
@@ -678,9 +678,9 @@ impl Cluster {
                 }
                 // Answered: the request's timeout will not fire.
                 if let Some(corr) = msg.response_correlation() {
-                    if !self.cancel_timer(to, &Timer::RequestTimeout(corr)) {
+                    if !self.cancel_timer(to, Timer::RequestTimeout(corr)) {
                         if let NodeId::Broker(leader) = from {
-                            self.cancel_timer(to, &Timer::FetcherRequestTimeout { leader, corr });
+                            self.cancel_timer(to, Timer::FetcherRequestTimeout { leader, corr });
                         }
                     }
                 }

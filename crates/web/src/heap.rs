@@ -73,6 +73,12 @@ pub fn limit() -> usize {
     LIMIT.load(Ordering::Relaxed)
 }
 
+/// What a rebuild that replaces the current session (a rewind, a link opened over it) may
+/// reach: [`limit`] plus [`REBUILD_ALLOWANCE`], since the session it replaces is freed after.
+pub fn rebuild_ceiling() -> usize {
+    limit().saturating_add(REBUILD_ALLOWANCE)
+}
+
 /// Whether the page holds [`limit`] or more.
 pub fn over() -> bool {
     live() >= limit()

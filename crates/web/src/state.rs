@@ -640,13 +640,12 @@ impl AppState {
             return self.next();
         };
         let start = crate::frame::real_now();
-        let budget = RESTORE_FRAME_MS;
         let result = {
             let mut s = self.session.borrow_mut();
             self.history
                 .borrow_mut()
                 .resume_while(&mut s, &self.timeline, r.until, &mut || {
-                    crate::frame::real_now() - start < budget && !crate::heap::over()
+                    crate::frame::real_now() - start < RESTORE_FRAME_MS && !crate::heap::over()
                 })
         };
         let mut next = self.next();
@@ -1073,11 +1072,7 @@ impl Reducible for AppState {
             },
             Msg::OpenLink(fragment) => match LinkState::from_fragment(&fragment) {
                 Ok(None) => self,
-                // The session it replaces is freed after: allow the replay that much more.
-                Ok(Some(link)) => match load_link(
-                    &link,
-                    crate::heap::limit().saturating_add(crate::heap::REBUILD_ALLOWANCE),
-                ) {
+                Ok(Some(link)) => match load_link(&link, crate::heap::rebuild_ceiling()) {
                     Ok(l) => {
                         let view = l.view.clone();
                         let mut next = self.replaced(l);
@@ -1163,9 +1158,7 @@ impl Reducible for AppState {
                 let exact = matches!(msg, Msg::Seek(_));
                 let t = t.clamp(self.history.borrow().start(), self.timeline_end);
                 let rebuilt = if exact {
-                    // The session it replaces is freed after: allow the rebuild that much more.
-                    let ceiling =
-                        crate::heap::limit().saturating_add(crate::heap::REBUILD_ALLOWANCE);
+                    let ceiling = crate::heap::rebuild_ceiling();
                     self.history
                         .borrow()
                         .session_at_while(&self.timeline, t, &mut || crate::heap::live() < ceiling)
