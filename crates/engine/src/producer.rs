@@ -433,16 +433,6 @@ impl Producer {
         ctx.ledger
             .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);
         self.txn_note_partition(ctx, tp, record.id);
-        ctx.emit(TraceKind::Produced {
-            client: self.name.as_str().into(),
-            topic: topic.into(),
-            partition: p,
-            key: record.key.map(|k| match std::str::from_utf8(k) {
-                Ok(k) => crate::trace::Str::from(k),
-                Err(_) => crate::trace::Str::from(String::from_utf8_lossy(k).as_ref()),
-            }),
-            record: record.id,
-        });
         let size = record.size_in_bytes();
         let batch_size = self.settings.batch_size.max(1);
         let now = ctx.now;

@@ -210,13 +210,6 @@ pub enum TraceKind {
         node: NodeId,
     },
     Healed,
-    Produced {
-        client: Str,
-        topic: Str,
-        partition: i32,
-        key: Option<Str>,
-        record: u64,
-    },
     Acked {
         client: Str,
         topic: Str,

@@ -59,6 +59,9 @@ impl TickRecords {
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
     /// Each record's key (if any) and value.
     pub fn iter(&self) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
         self.spans.iter().map(|&(start, key_len, end)| {

@@ -205,6 +205,30 @@ fn native_engine(ctx: &Ctx) -> Result<Engine, String> {
     })
 }
 
+/// The wasm features rustc's wasm32 target emits (wasm-opt must be told of them).
+const WASM_FEATURES: [&str; 4] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+];
+
+/// The `data-wasm-opt` level of web/index.html's Rust link (what Trunk passes to wasm-opt).
+fn page_wasm_opt_level(root: &Path) -> Result<String, String> {
+    let path = root.join("web/index.html");
+    let html = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    wasm_opt_level_in(&html)
+        .ok_or_else(|| format!("{} has no data-wasm-opt=\"…\" level", path.display()))
+}
+
+fn wasm_opt_level_in(html: &str) -> Option<String> {
+    let at = html.find("data-wasm-opt=\"")? + "data-wasm-opt=\"".len();
+    let level = &html[at..at + html[at..].find('"')?];
+    (!level.is_empty() && level.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| level.to_string())
+}
+
 /// Build kafka-sim-bench for wasm32 with `profile`, bind it for Node and time it there.
 fn wasm_engine(
     ctx: &Ctx,
@@ -236,6 +260,24 @@ fn wasm_engine(
         .arg(&out)
         .arg(&wasm);
     status(&mut bindgen)?;
+    // The page's build runs wasm-opt at web/index.html's `data-wasm-opt` level after
+    // wasm-bindgen: the `release` row measures the engine as it ships, so it does too.
+    if profile == "release" {
+        let level = page_wasm_opt_level(&ctx.root)?;
+        let bound = out.join("kafka_sim_bench_bg.wasm");
+        let mut opt = ctx.command(
+            crate::tools::binaryen_dir()
+                .join("node_modules")
+                .join(".bin")
+                .join("wasm-opt"),
+        );
+        opt.arg(format!("-O{level}"))
+            .args(WASM_FEATURES)
+            .arg(&bound)
+            .arg("-o")
+            .arg(&bound);
+        status(&mut opt)?;
+    }
     let mut node = ctx.command("node");
     node.arg(ctx.root.join("crates/bench/node/run.cjs"))
         .arg(out.join("kafka_sim_bench.js"))
@@ -582,6 +624,22 @@ mod tests {
         assert_eq!(json_number(t, "records"), Some(100000.0));
         assert_eq!(json_string(t, "trace_hash").as_deref(), Some("00ff"));
         assert_eq!(median(&json_array(t, "windows_ms")), 2.0);
+    }
+
+    #[test]
+    fn reads_the_pages_wasm_opt_level() {
+        let html = r#"<link data-trunk rel="rust" data-bin="x" data-wasm-opt="z" />"#;
+        assert_eq!(wasm_opt_level_in(html).as_deref(), Some("z"));
+        assert_eq!(
+            wasm_opt_level_in(r#"<link data-wasm-opt="3">"#).as_deref(),
+            Some("3")
+        );
+        assert_eq!(wasm_opt_level_in(r#"<link data-wasm-opt="">"#), None);
+        assert_eq!(wasm_opt_level_in(r#"<link data-wasm-opt="z --x">"#), None);
+        assert_eq!(wasm_opt_level_in("<link>"), None);
+        // The real page names one.
+        let page = include_str!("../../../web/index.html");
+        assert!(wasm_opt_level_in(page).is_some());
     }
 
     #[test]

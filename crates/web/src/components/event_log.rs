@@ -69,7 +69,6 @@ fn describe(e: &TraceEvent) -> Option<(String, &'static str)> {
         TraceKind::BrokerStarted { broker } => (format!("broker-{broker} started"), "cluster"),
         TraceKind::Isolated { node } => (format!("{node} isolated from the network"), "bad"),
         TraceKind::Healed => ("network healed".to_string(), "cluster"),
-        TraceKind::Produced { .. } => return None,
         TraceKind::Acked { client, topic, partition, offset, records } => {
             if *offset >= 0 {
                 (format!("{client}: {records} record(s) acknowledged at {topic}-{partition} offset {offset}"), "data")
@@ -303,13 +302,6 @@ mod tests {
             TraceKind::BrokerStarted { broker: 1 },
             TraceKind::Isolated { node: b },
             TraceKind::Healed,
-            TraceKind::Produced {
-                client: "p".into(),
-                topic: "t".into(),
-                partition: 0,
-                key: None,
-                record: 1,
-            },
             TraceKind::Acked {
                 client: "p".into(),
                 topic: "t".into(),
@@ -353,7 +345,6 @@ mod tests {
                 | TraceKind::BrokerStarted { .. }
                 | TraceKind::Isolated { .. }
                 | TraceKind::Healed
-                | TraceKind::Produced { .. }
                 | TraceKind::Acked { .. }
                 | TraceKind::ClientError { .. }
                 | TraceKind::Consumed { .. }
