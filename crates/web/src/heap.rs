@@ -79,6 +79,31 @@ pub fn rebuild_ceiling() -> usize {
     limit().saturating_add(REBUILD_ALLOWANCE)
 }
 
+/// The least [`limit_for_device`] gives, on a device that reports very little memory.
+pub const MIN_LIMIT: usize = 256 << 20;
+
+/// The limit on a device with `gib` GiB of memory (`navigator.deviceMemory`: Chromium reports
+/// it rounded to a power of two, at most 8; other browsers do not): a quarter of it, between
+/// [`MIN_LIMIT`] and [`DEFAULT_LIMIT`]. A phone with 4 GB kills a tab long before the tab
+/// holds 2 GiB; one quarter is what it can usually keep. Unknown: [`DEFAULT_LIMIT`].
+pub fn limit_for_device(gib: Option<f64>) -> usize {
+    match gib {
+        Some(g) if g.is_finite() && g > 0.0 => {
+            ((g * f64::from(1u32 << 30) / 4.0) as usize).clamp(MIN_LIMIT, DEFAULT_LIMIT)
+        }
+        _ => DEFAULT_LIMIT,
+    }
+}
+
+/// Set [`limit`] from this browser's `navigator.deviceMemory` ([`limit_for_device`]). The app
+/// calls it once at start (tests mount the app without it, at [`DEFAULT_LIMIT`]).
+pub fn set_limit_for_this_device() {
+    let gib = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"deviceMemory".into()).ok())
+        .and_then(|v| v.as_f64());
+    set_limit(limit_for_device(gib));
+}
+
 /// Whether the page holds [`limit`] or more.
 pub fn over() -> bool {
     live() >= limit()
@@ -120,6 +145,25 @@ mod tests {
         assert!(live() >= before + (200 << 20), "{} -> {}", before, live());
         drop(v);
         assert!(live() < before + (56 << 20), "{} -> {}", before, live());
+    }
+
+    #[test]
+    fn a_device_with_less_memory_gets_a_lower_limit() {
+        const GIB: usize = 1 << 30;
+        assert_eq!(limit_for_device(Some(8.0)), 2 * GIB);
+        assert_eq!(limit_for_device(Some(16.0)), 2 * GIB);
+        assert_eq!(limit_for_device(Some(4.0)), GIB);
+        assert_eq!(limit_for_device(Some(2.0)), GIB / 2);
+        assert_eq!(limit_for_device(Some(0.25)), MIN_LIMIT);
+        for unknown in [
+            None,
+            Some(0.0),
+            Some(-1.0),
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+        ] {
+            assert_eq!(limit_for_device(unknown), DEFAULT_LIMIT, "{unknown:?}");
+        }
     }
 
     #[test]

@@ -1020,6 +1020,18 @@ impl Reducible for AppState {
             }
             Msg::Step => {
                 let (timeline, end) = self.committed_timeline();
+                // At the memory limit a step is refused as Play is (after the old future,
+                // which stepping drops anyway, is gone), with the same message next to Play.
+                if crate::heap::over() {
+                    let mut next = self.next();
+                    next.timeline = timeline.clone();
+                    next.timeline_end = end;
+                    next.playing = false;
+                    if next.guard_memory() {
+                        next.save();
+                        return Rc::new(next);
+                    }
+                }
                 {
                     let mut s = self.session.borrow_mut();
                     match s.cluster.next_event_at() {

@@ -812,6 +812,16 @@ async fn at_the_memory_limit_time_pauses_and_play_says_why() {
     assert!(!playing(&root));
     assert_eq!(clock_ms(&root), at);
     assert!(q(&root, "[data-testid='error-play-toggle']").is_some());
+    // So is Step: the clock stays, and the message stays next to Play. (Stepping goes one
+    // event at a time, and the pause may have come between events of one instant: steps
+    // enough to have crossed into the next one.)
+    for _ in 0..40 {
+        click(&root, "#step");
+        TimeoutFuture::new(5).await;
+    }
+    assert_eq!(clock_ms(&root), at, "Step moved time at the memory limit");
+    assert!(!playing(&root));
+    assert!(q(&root, "[data-testid='error-play-toggle']").is_some());
     // Rewound to 100 ms: the snapshot at 2 s still holds two seconds of records. With the
     // limit at what the page holds now, Play must drop that old future (as running time does
     // anyway) to get under it, and then it runs and the message goes.

@@ -405,7 +405,7 @@ pub fn run(quick: bool) -> ExitCode {
     };
     let copy_bytes = engine.records * 104;
     for (profile, what) in [
-        ("release", "as the page ships it: opt-level \"z\", fat LTO"),
+        ("release", "as the page ships it: opt-level \"z\", fat LTO, then wasm-opt at web/index.html's level"),
         ("bench", "opt-level 3, thin LTO"),
     ] {
         match wasm_engine(&ctx, profile, what, copy_bytes) {
