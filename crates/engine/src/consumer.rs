@@ -202,7 +202,7 @@ pub struct Consumer {
     /// Fetched records not yet polled; keys, values and headers only when `handoff`.
     /// Each entry carries the position it was fetched for (Kafka's `nextFetchOffset`): poll
     /// hands it out only while the partition's position is still that offset.
-    pub(crate) buffer: VecDeque<(Tp, i64, Vec<Record>)>,
+    pub(crate) buffer: VecDeque<(Tp, i64, Fetched)>,
     /// The fetch in flight to each broker, and the offset it asked for per partition.
     fetches: VecMap<BrokerId, InFlightFetch>,
     list_offsets: VecMap<u64, Vec<Tp>>,
@@ -212,6 +212,55 @@ pub struct Consumer {
 }
 
 const DELIVERED_KEEP: usize = 2000;
+
+/// One partition's fetched records waiting for `poll()`: each one's offset and record id, and
+/// the records themselves (key, value, headers) only for a consumer that hands them on. The
+/// simulated application reads offsets and ids, so a plain consumer keeps 16 bytes a record
+/// here rather than a whole [`Record`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Fetched {
+    /// (offset, record id), in offset order.
+    ids: Vec<(i64, u64)>,
+    /// Parallel to `ids` when the records were kept; empty otherwise.
+    records: Vec<Record>,
+}
+
+impl Fetched {
+    fn with_capacity(n: usize, with_records: bool) -> Self {
+        Fetched {
+            ids: Vec::with_capacity(n),
+            records: if with_records {
+                Vec::with_capacity(n)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+    fn push(&mut self, offset: i64, id: u64, record: Option<Record>) {
+        self.ids.push((offset, id));
+        if let Some(r) = record {
+            self.records.push(r);
+        }
+    }
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    /// The records from `at` on, leaving the first `at` here.
+    fn split_off(&mut self, at: usize) -> Fetched {
+        let records = if self.records.len() > at {
+            self.records.split_off(at)
+        } else {
+            Vec::new()
+        };
+        Fetched {
+            ids: self.ids.split_off(at.min(self.ids.len())),
+            records,
+        }
+    }
+}
 
 /// A FETCH request awaiting its response.
 #[derive(Debug, Clone, PartialEq)]
@@ -605,7 +654,7 @@ impl Consumer {
                 .collect();
             aborted.sort_by_key_shared(|a| a.1);
             let mut aborted_pids: VecSet<i64> = VecSet::new();
-            let mut out = Vec::with_capacity(pd.records.record_count());
+            let mut out = Fetched::with_capacity(pd.records.record_count(), with_bytes);
             let mut next = pos;
             for b in pd.records.batches() {
                 if b.last_offset < pos {
@@ -636,18 +685,7 @@ impl Consumer {
                 }
                 for e in pd.records.batch_entries(b) {
                     if e.offset >= pos {
-                        out.push(if with_bytes {
-                            pd.records.record(e)
-                        } else {
-                            Record {
-                                offset: e.offset,
-                                timestamp: e.timestamp,
-                                key: None,
-                                value: None,
-                                headers: Vec::new(),
-                                id: e.id,
-                            }
-                        });
+                        out.push(e.offset, e.id, with_bytes.then(|| pd.records.record(e)));
                         next = next.max(e.offset + 1);
                     }
                 }
@@ -776,22 +814,26 @@ impl Consumer {
             }
             let take = recs.len().min(budget);
             let rest = recs.split_off(take);
-            let first = recs.first().map_or(pos, |r| r.offset);
-            let last = recs.last().map_or(pos, |r| r.offset);
+            let first = recs.ids.first().map_or(pos, |r| r.0);
+            let last = recs.ids.last().map_or(pos, |r| r.0);
             state.position = Some(last + 1);
             budget -= take;
             count += take as u64;
             let read_committed = self.settings.isolation == Isolation::Committed;
             if self.handoff {
-                self.handed.extend(recs.iter().map(|r| (tp, r.clone())));
+                self.handed.extend(
+                    std::mem::take(&mut recs.records)
+                        .into_iter()
+                        .map(|r| (tp, r)),
+                );
             }
-            for r in &recs {
-                ctx.ledger.on_delivered(&self.name, r.id, read_committed);
-                polled.push((tp, r.offset, r.id));
+            for &(offset, id) in &recs.ids {
+                ctx.ledger.on_delivered(&self.name, id, read_committed);
+                polled.push((tp, offset, id));
                 self.delivered.push_back(Delivered {
                     tp,
-                    offset: r.offset,
-                    id: r.id,
+                    offset,
+                    id,
                     at: ctx.now,
                 });
                 if self.delivered.len() > DELIVERED_KEEP {
@@ -992,5 +1034,50 @@ impl Consumer {
         self.fetches.clear();
         self.list_offsets.clear();
         self.waker.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(offset: i64, id: u64) -> Record {
+        Record {
+            offset,
+            timestamp: 0,
+            key: Some(format!("k{offset}").into_bytes()),
+            value: None,
+            headers: Vec::new(),
+            id,
+        }
+    }
+
+    /// `max.poll.records` splits a partition's fetched records: the ids and, when kept, the
+    /// records split at the same place, so a handed-on record keeps its own offset and id.
+    #[test]
+    fn fetched_records_split_with_their_ids() {
+        let mut kept = Fetched::with_capacity(5, true);
+        let mut plain = Fetched::with_capacity(5, false);
+        for (offset, id) in (10..15).zip([7, 3, 9, 1, 4]) {
+            kept.push(offset, id, Some(record(offset, id)));
+            plain.push(offset, id, None);
+        }
+        let rest = kept.split_off(2);
+        assert_eq!(kept.ids, vec![(10, 7), (11, 3)]);
+        assert_eq!(rest.ids, vec![(12, 9), (13, 1), (14, 4)]);
+        for part in [&kept, &rest] {
+            assert_eq!(part.records.len(), part.len());
+            for (r, &(offset, id)) in part.records.iter().zip(&part.ids) {
+                assert_eq!((r.offset, r.id), (offset, id));
+            }
+        }
+        let rest = plain.split_off(4);
+        assert_eq!(plain.len(), 4);
+        assert_eq!(rest.ids, vec![(14, 4)]);
+        assert!(plain.records.is_empty() && rest.records.is_empty());
+        // Past the end: nothing moves.
+        let none = plain.split_off(9);
+        assert!(none.is_empty());
+        assert_eq!(plain.len(), 4);
     }
 }
