@@ -1022,17 +1022,8 @@ impl Reducible for AppState {
                 let (timeline, end) = self.committed_timeline();
                 // At the memory limit a step is refused as Play is (after the old future,
                 // which stepping drops anyway, is gone), with the same message next to Play.
-                if crate::heap::over() {
-                    let mut next = self.next();
-                    next.timeline = timeline.clone();
-                    next.timeline_end = end;
-                    next.playing = false;
-                    if next.guard_memory() {
-                        next.save();
-                        return Rc::new(next);
-                    }
-                }
-                {
+                let refused = crate::heap::over();
+                if !refused {
                     let mut s = self.session.borrow_mut();
                     match s.cluster.next_event_at() {
                         Some(t) => s.advance_to(t),
@@ -1043,6 +1034,11 @@ impl Reducible for AppState {
                 next.timeline = timeline;
                 next.timeline_end = end;
                 next.playing = false;
+                if refused {
+                    next.guard_memory();
+                    next.save();
+                    return Rc::new(next);
+                }
                 next.after_advance();
                 next.settle();
                 Rc::new(next)
