@@ -25,7 +25,8 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::event_queue::{EventQueue, KeyIndex};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 pub const MAX_BROKERS: usize = 12;
@@ -144,11 +145,13 @@ pub struct Cluster {
     /// values on every insert and removal, and cloning the cluster (a rewind snapshot every
     /// few seconds) copies a pointer; a message a snapshot still shares is copied when it is
     /// delivered.
-    queue: BTreeMap<(Millis, u64), Event>,
+    queue: EventQueue<Event>,
     /// The keys of the queue's `Deliver` events (messages on the wire), so that `in_flight`
     /// need not walk the whole queue, which mostly holds timers.
-    /// Sorted; a few hundred at most (a `Vec` also keeps the wasm smaller than another B-tree).
-    deliveries: Vec<(Millis, u64)>,
+    /// Sorted; a few hundred at most (a deque also keeps the wasm smaller than another
+    /// B-tree). Messages arrive about in the order they were sent, so most are taken off the
+    /// front, which a deque does without shifting the rest.
+    deliveries: VecDeque<(Millis, u64)>,
     /// The queue keys of pending timeouts (see [`Timer::cancellable`]), by the node that set
     /// each: a response cancels its request's timeout, as Kafka's `NetworkClient` forgets a
     /// request once answered, and a broker cancels a delayed operation's expiry when it
@@ -156,7 +159,7 @@ pub struct Cluster {
     /// thousands of requests a simulated second, each timing out after 30 s: without this
     /// the queue (and every rewind snapshot, which copies it) held a million stale timers, and
     /// each stale request timeout still woke its client once.
-    timeouts: BTreeMap<(NodeId, Timer), (Millis, u64)>,
+    timeouts: KeyIndex<(NodeId, Timer)>,
     rng: ChaCha8Rng,
     pub seed: u64,
     pub net: Network,
@@ -236,9 +239,9 @@ impl Cluster {
         let mut cluster = Cluster {
             now: 0,
             seq: 0,
-            queue: BTreeMap::new(),
+            queue: EventQueue::default(),
             deliveries: Default::default(),
-            timeouts: BTreeMap::new(),
+            timeouts: KeyIndex::default(),
             rng: ChaCha8Rng::seed_from_u64(spec.seed),
             seed: spec.seed,
             net: Network::new(spec.latency_ms),
@@ -414,13 +417,13 @@ impl Cluster {
             let i = self.deliveries.partition_point(|k| *k < key);
             self.deliveries.insert(i, key);
         }
-        self.queue.insert((at, self.seq), ev);
+        self.queue.insert(at, self.seq, ev);
     }
 
     /// Take `node`'s pending `timer` off the queue, if it is there (see `timeouts`).
     fn cancel_timer(&mut self, node: NodeId, timer: Timer) -> bool {
         match self.timeouts.remove(&(node, timer)) {
-            Some(key) => self.queue.remove(&key).is_some(),
+            Some(key) => self.queue.remove(key).is_some(),
             None => false,
         }
     }
@@ -725,13 +728,14 @@ impl Cluster {
 
     pub fn run_until(&mut self, target: Millis) {
         self.setup = false;
-        while let Some(entry) = self.queue.first_entry() {
-            let key = *entry.key();
+        while let Some(key) = self.queue.first_key() {
             let at = key.0;
             if at > target {
                 break;
             }
-            let ev = entry.remove();
+            let Some((_, ev)) = self.queue.pop_first() else {
+                break;
+            };
             self.forget_delivery(key);
             self.now = at;
             self.dispatch(ev);
@@ -761,14 +765,14 @@ impl Cluster {
     }
 
     pub fn next_event_at(&self) -> Option<Millis> {
-        self.queue.keys().next().map(|(t, _)| *t)
+        self.queue.first_key().map(|(t, _)| t)
     }
 
     /// Messages on the wire right now.
     pub fn in_flight(&self) -> Vec<InFlight> {
         self.deliveries
             .iter()
-            .filter_map(|k| Some((k, self.queue.get(k)?)))
+            .filter_map(|k| Some((k, self.queue.get(*k)?)))
             .filter_map(|((at, _), ev)| match ev {
                 Event::Deliver(d) => Some(InFlight {
                     id: d.id,
@@ -862,9 +866,9 @@ impl Cluster {
                 .queue
                 .iter()
                 .find(|(_, e)| matches!(e, Event::Deliver(d) if d.from == NodeId::Controller))
-                .map(|(k, _)| *k);
+                .map(|(k, _)| k);
             let Some(k) = next else { break };
-            if let Some(ev) = self.queue.remove(&k) {
+            if let Some(ev) = self.queue.remove(k) {
                 self.forget_delivery(k);
                 self.dispatch(ev);
             }

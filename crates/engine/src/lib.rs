@@ -24,6 +24,7 @@ pub mod consumer_membership;
 pub mod controller;
 pub mod durability;
 pub mod error;
+mod event_queue;
 pub mod export;
 pub mod fuzz;
 pub mod group;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Timers a node can set. A timer fires on the node that set it, unless the node restarted
 /// since (timers carry the node's incarnation).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Timer {
     // controller
     ControllerTick,

@@ -12,14 +12,41 @@ pub type BrokerId = i32;
 /// Index of a topic in the controller's metadata (a stand-in for Kafka's topic UUID).
 pub type TopicId = u32;
 
-/// A node on the simulated network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A node on the simulated network. Ordered as declared (controller, brokers, clients), then
+/// by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NodeId {
     /// The active KRaft controller.
     Controller,
     Broker(BrokerId),
     /// A client (producer, consumer, processor) by index in the cluster's client table.
     Client(u32),
+}
+
+impl NodeId {
+    /// One integer that sorts as the node does: the variant in the high half, the number
+    /// (a broker id's sign bit flipped, so that negative ids sort first) in the low half.
+    /// Message routing compares node pairs for every message (links, timeouts), and a derived
+    /// `Ord` compared variant and payload one step at a time.
+    fn rank(self) -> u64 {
+        match self {
+            NodeId::Controller => 0,
+            NodeId::Broker(b) => 1 << 32 | u64::from((b as u32) ^ 0x8000_0000),
+            NodeId::Client(c) => 2 << 32 | u64::from(c),
+        }
+    }
+}
+
+impl Ord for NodeId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+impl PartialOrd for NodeId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl fmt::Display for NodeId {
@@ -71,7 +98,27 @@ pub fn human_duration(ms: Millis) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::human_duration;
+    use super::{human_duration, NodeId};
+
+    #[test]
+    fn nodes_sort_controller_then_brokers_then_clients_by_number() {
+        let sorted = [
+            NodeId::Controller,
+            NodeId::Broker(i32::MIN),
+            NodeId::Broker(-1),
+            NodeId::Broker(0),
+            NodeId::Broker(1),
+            NodeId::Broker(i32::MAX),
+            NodeId::Client(0),
+            NodeId::Client(7),
+            NodeId::Client(u32::MAX),
+        ];
+        for (i, a) in sorted.iter().enumerate() {
+            for (j, b) in sorted.iter().enumerate() {
+                assert_eq!(a.cmp(b), i.cmp(&j), "{a:?} vs {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn durations_read_like_people_say_them() {
