@@ -136,7 +136,9 @@ pub enum TraceKind {
         from: NodeId,
         to: NodeId,
         name: Str,
-        summary: String,
+        /// What the message carried, as a number (`cluster::Digest`): its partitions, offsets,
+        /// record counts and errors, so that the trace hash covers them.
+        digest: u64,
         arrive_at: Millis,
     },
     Deliver {
@@ -685,7 +687,7 @@ mod tests {
             to: NodeId::Broker(2),
             name: Str::from("Fetch"),
             msg: i,
-            summary: String::new(),
+            digest: 0,
             arrive_at: 2,
         };
         let mut t = Trace::new(100);

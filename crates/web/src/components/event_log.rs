@@ -222,7 +222,7 @@ mod tests {
                 from: b,
                 to: b,
                 name: "Fetch".into(),
-                summary: String::new(),
+                digest: 0,
                 arrive_at: 1,
             },
             TraceKind::Deliver {
