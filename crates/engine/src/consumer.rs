@@ -12,7 +12,7 @@ use crate::record::{ControlType, Record};
 use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
-use crate::types::{BrokerId, Millis, NodeId, Tp};
+use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
 use crate::vecmap::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -976,32 +976,73 @@ impl Consumer {
     }
 
     fn send_fetches(&mut self, ctx: &mut Ctx) {
-        let buffered: VecSet<Tp> = self.buffer.iter().map(|(tp, _, _)| *tp).collect();
-        let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
+        let buffered: VecSet<Tp> = if self.buffer.is_empty() {
+            VecSet::new()
+        } else {
+            self.buffer.iter().map(|(tp, _, _)| *tp).collect()
+        };
+        // This runs after every fetch response, for every assigned partition (a hundred at
+        // the scale preset), so each partition costs a few comparisons: its topic's metadata
+        // is looked up once per topic, and brokers with a fetch in flight are a bit mask.
+        let mut in_flight = 0u128;
+        for l in self.fetches.keys() {
+            if let Ok(i) = u32::try_from(*l) {
+                if i < 128 {
+                    in_flight |= 1 << i;
+                }
+            }
+        }
+        let mut topic: Option<(TopicId, Option<&crate::client::TopicInfo>)> = None;
+        let mut wanted: Vec<(BrokerId, FetchPartition)> = Vec::with_capacity(16);
         for (tp, s) in &self.partitions {
             let Some(pos) = s.position else { continue };
             if s.error.is_some() {
                 continue;
             }
-            let Some(l) = self.metadata.leader(*tp) else {
+            let info = match topic {
+                Some((id, info)) if id == tp.topic => info,
+                _ => {
+                    let info = self.metadata.topics.values().find(|t| t.id == tp.topic);
+                    topic = Some((tp.topic, info));
+                    info
+                }
+            };
+            let Some(p) = info.and_then(|t| t.partition(tp.partition)) else {
                 continue;
             };
-            // A leader with a fetch in flight gets none (and its list is not built): after a
-            // fetch response, all leaders but one usually have one, so this comes first.
-            if self.fetches.contains_key(&l) || buffered.contains(tp) {
+            let l = p.leader;
+            if l < 0 {
                 continue;
             }
-            by_leader
-                .entry(l)
-                .or_insert_with(|| Vec::with_capacity(16))
-                .push(FetchPartition {
+            // A leader with a fetch in flight gets none: after a fetch response, all leaders
+            // but one usually have one, so this comes first.
+            let has_fetch = match u32::try_from(l) {
+                Ok(i) if i < 128 => in_flight & (1 << i) != 0,
+                _ => self.fetches.contains_key(&l),
+            };
+            if has_fetch || buffered.contains(tp) {
+                continue;
+            }
+            wanted.push((
+                l,
+                FetchPartition {
                     tp: *tp,
                     fetch_offset: pos,
                     last_fetched_epoch: None,
-                    current_leader_epoch: self.metadata.leader_epoch(*tp),
-                });
+                    current_leader_epoch: Some(p.leader_epoch),
+                },
+            ));
         }
-        for (leader, parts) in by_leader {
+        if wanted.is_empty() {
+            return;
+        }
+        // One request per leader, in broker order, each listing its partitions in order.
+        wanted.sort_by_key(|(l, _)| *l);
+        for group in wanted.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(leader, _)) = group.first() else {
+                continue;
+            };
+            let parts: Vec<FetchPartition> = group.iter().map(|(_, fp)| fp.clone()).collect();
             let corr = self.corr();
             let offsets = parts.iter().map(|p| (p.tp, p.fetch_offset)).collect();
             self.fetches.insert(leader, InFlightFetch { corr, offsets });

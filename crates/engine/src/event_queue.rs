@@ -69,13 +69,20 @@ pub(crate) struct EventQueue<E> {
     /// One bucket per time that has live events; no bucket is empty.
     buckets: BTreeMap<Millis, Bucket<E>>,
     len: usize,
+    /// Emptied buckets' storage, reused for new times: at scale a bucket of a few hundred
+    /// events is opened and emptied every millisecond.
+    spare: Vec<VecDeque<(u64, Option<E>)>>,
 }
+
+/// How many emptied buckets' storage is kept for reuse.
+const SPARE: usize = 8;
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             buckets: BTreeMap::new(),
             len: 0,
+            spare: Vec::new(),
         }
     }
 }
@@ -106,8 +113,9 @@ impl<E> Bucket<E> {
 impl<E> EventQueue<E> {
     /// Schedule `ev` at `at` with sequence number `seq` (unique; usually the largest yet).
     pub fn insert(&mut self, at: Millis, seq: u64, ev: E) {
+        let spare = &mut self.spare;
         let bucket = self.buckets.entry(at).or_insert_with(|| Bucket {
-            slots: VecDeque::new(),
+            slots: spare.pop().unwrap_or_default(),
             live: 0,
         });
         match bucket.slots.back() {
@@ -129,7 +137,9 @@ impl<E> EventQueue<E> {
         bucket.live -= 1;
         self.len -= 1;
         if bucket.live == 0 {
-            self.buckets.remove(&at);
+            if let Some(b) = self.buckets.remove(&at) {
+                self.recycle(b);
+            }
         } else {
             bucket.trim();
         }
@@ -157,12 +167,20 @@ impl<E> EventQueue<E> {
         bucket.live -= 1;
         self.len -= 1;
         if bucket.live == 0 {
-            entry.remove();
+            let b = entry.remove();
+            self.recycle(b);
         } else {
             bucket.trim();
         }
         // The front slot is always live (see `Bucket`).
         ev.map(|ev| ((at, seq), ev))
+    }
+
+    fn recycle(&mut self, mut b: Bucket<E>) {
+        if self.spare.len() < SPARE {
+            b.slots.clear();
+            self.spare.push(b.slots);
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -12,8 +12,9 @@ pub struct Network {
     pub latency: VecMap<(NodeId, NodeId), Millis>,
     /// Nodes cut off from every other node.
     pub isolated: VecSet<NodeId>,
-    /// Last scheduled arrival per directed link, to keep links FIFO.
-    last_arrival: VecMap<(NodeId, NodeId), Millis>,
+    /// Last scheduled arrival per directed link, to keep links FIFO, by [`link`] (every
+    /// message sent looks its link up here, so the key is one integer).
+    last_arrival: VecMap<u128, Millis>,
 }
 
 impl Network {
@@ -46,9 +47,14 @@ impl Network {
     /// When a message sent now arrives (FIFO per directed link).
     pub fn arrival(&mut self, from: NodeId, to: NodeId, now: Millis) -> Millis {
         let at = now + self.latency(from, to);
-        let last = self.last_arrival.entry((from, to)).or_insert(0);
+        let last = self.last_arrival.entry(link(from, to)).or_insert(0);
         let at = at.max(*last);
         *last = at;
         at
     }
+}
+
+/// A directed link as one integer, ordered as `(from, to)` is.
+fn link(from: NodeId, to: NodeId) -> u128 {
+    u128::from(from.rank()) << 64 | u128::from(to.rank())
 }

@@ -28,7 +28,7 @@ impl NodeId {
     /// (a broker id's sign bit flipped, so that negative ids sort first) in the low half.
     /// Message routing compares node pairs for every message (links, timeouts), and a derived
     /// `Ord` compared variant and payload one step at a time.
-    fn rank(self) -> u64 {
+    pub(crate) fn rank(self) -> u64 {
         match self {
             NodeId::Controller => 0,
             NodeId::Broker(b) => 1 << 32 | u64::from((b as u32) ^ 0x8000_0000),
