@@ -11,6 +11,7 @@ use crate::consumer::Consumer;
 pub use crate::consumer::SeekTo;
 use crate::controller::Controller;
 use crate::error::{ErrorCode, SimError, SimResult};
+use crate::event_queue::{EventQueue, KeyIndex};
 use crate::ledger::Ledger;
 use crate::message::Message;
 use crate::network::Network;
@@ -25,7 +26,6 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
-use crate::event_queue::{EventQueue, KeyIndex};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 

@@ -1037,7 +1037,7 @@ impl Consumer {
             return;
         }
         // One request per leader, in broker order, each listing its partitions in order.
-        wanted.sort_by_key(|(l, _)| *l);
+        wanted.sort_by_key_shared(|(l, _)| *l);
         for group in wanted.chunk_by(|a, b| a.0 == b.0) {
             let Some(&(leader, _)) = group.first() else {
                 continue;
