@@ -414,8 +414,13 @@ impl Cluster {
         self.seq += 1;
         if matches!(ev, Event::Deliver(_)) {
             let key = (at, self.seq);
-            let i = self.deliveries.partition_point(|k| *k < key);
-            self.deliveries.insert(i, key);
+            // Usually the latest arrival yet (links have one latency): appended.
+            if self.deliveries.back().is_none_or(|last| *last < key) {
+                self.deliveries.push_back(key);
+            } else {
+                let i = self.deliveries.partition_point(|k| *k < key);
+                self.deliveries.insert(i, key);
+            }
         }
         self.queue.insert(at, self.seq, ev);
     }
@@ -430,7 +435,10 @@ impl Cluster {
 
     /// The queued event `key` was taken off the queue.
     fn forget_delivery(&mut self, key: (Millis, u64)) {
-        if let Ok(i) = self.deliveries.binary_search(&key) {
+        // Usually the earliest: taken off the front.
+        if self.deliveries.front() == Some(&key) {
+            self.deliveries.pop_front();
+        } else if let Ok(i) = self.deliveries.binary_search(&key) {
             self.deliveries.remove(i);
         }
     }
