@@ -53,6 +53,7 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 const r1 = (x) => Math.round(x * 10) / 10;
+const r2 = (x) => Math.round(x * 100) / 100;
 
 /** Installed before any page script: notes when a broker and a partition are first visible. */
 function firstDrawProbe() {
@@ -195,7 +196,7 @@ async function scale(browser) {
       totalMs: r1(m.longTasks.reduce((a, t) => a + t.duration, 0)),
       maxMs: r1(Math.max(0, ...m.longTasks.map((t) => t.duration))),
     },
-    simSecondsPerRealSecond: r1(m.simSeconds / m.realSeconds),
+    simSecondsPerRealSecond: r2(m.simSeconds / m.realSeconds),
     // Per frame, averaged: main-thread busy time and its script, layout and style parts.
     mainThreadPerFrame: mainThread,
     dom: { ...dom, after: domAfter },
