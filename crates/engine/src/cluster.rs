@@ -140,11 +140,11 @@ pub struct InFlight {
 pub struct Cluster {
     now: Millis,
     seq: u64,
-    /// Timers (held inline, about 50 bytes each; only live ones, see `timeouts`) and messages.
-    /// A message on the wire is large, so it is behind an `Arc`: B-tree nodes shift their
-    /// values on every insert and removal, and cloning the cluster (a rewind snapshot every
-    /// few seconds) copies a pointer; a message a snapshot still shares is copied when it is
-    /// delivered.
+    /// Timers (held inline, about 50 bytes each; only live ones, see `timeouts`) and messages,
+    /// in `(time, sequence)` order (`event_queue.rs`). A message on the wire is large, so it
+    /// is behind an `Arc`: the queue moves its values as its buckets grow and compact, and
+    /// cloning the cluster (a rewind snapshot every few seconds) copies a pointer; a message
+    /// a snapshot still shares is copied when it is delivered.
     queue: EventQueue<Event>,
     /// The keys of the queue's `Deliver` events (messages on the wire), so that `in_flight`
     /// need not walk the whole queue, which mostly holds timers.
