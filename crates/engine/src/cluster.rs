@@ -1793,24 +1793,37 @@ impl Digest {
         describe(msg, topics, &mut d);
         d.0
     }
+    /// One word in: a multiply and a shift, each reversible, in 64-bit arithmetic only (the
+    /// page's wasm has no 64×64→128-bit multiply, and a folded one was a call per word).
     fn mix(&mut self, word: u64) {
-        let m = u128::from(self.0 ^ word) * 0x9e37_79b9_7f4a_7c15;
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
+        let x = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = x ^ (x >> 29);
     }
 }
 
 impl Out for Digest {
     fn text(&mut self, s: &str) {
-        for chunk in s.as_bytes().chunks(8) {
+        let bytes = s.as_bytes();
+        if bytes.len() < 8 {
+            // Most texts here are a topic name or a separator: one word, with the length
+            // (and a bit no byte of a shorter text sets) in its last byte, so that "ab" then
+            // "c" differs from "a" then "bc".
+            let mut word = [0u8; 8];
+            word.get_mut(..bytes.len())
+                .unwrap_or_default()
+                .copy_from_slice(bytes);
+            word[7] = 0x80 | bytes.len() as u8;
+            self.mix(u64::from_le_bytes(word));
+            return;
+        }
+        for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word.get_mut(..chunk.len())
                 .unwrap_or_default()
                 .copy_from_slice(chunk);
             self.mix(u64::from_le_bytes(word));
         }
-        // The length too (with a bit no number sets the same way), so that "ab" then "c"
-        // differs from "a" then "bc".
-        self.mix(s.len() as u64 ^ 0xa5a5_0000_0000_0000);
+        self.mix(bytes.len() as u64 ^ 0xa5a5_0000_0000_0000);
     }
     fn int(&mut self, n: i64) {
         self.mix(n as u64);
@@ -2072,6 +2085,24 @@ mod tests {
         y.text("a");
         y.text("bc");
         assert_ne!(x.0, y.0);
+        // Short texts (one word, the length inside it) and long ones (word by word, then the
+        // length) both see every byte and where a text ends.
+        let digest = |parts: &[&str]| {
+            let mut d = Digest(0);
+            for p in parts {
+                d.text(p);
+            }
+            d.0
+        };
+        for (a, b) in [
+            (&["events"][..], &["event", "s"][..]),
+            (&["abcdefg"], &["abcdefgh"]),
+            (&["abcdefgh", "i"], &["abcdefghi"]),
+            (&["a-long-topic-name"], &["a-long-topic-namE"]),
+            (&["", "x"], &["x", ""]),
+        ] {
+            assert_ne!(digest(a), digest(b), "{a:?} vs {b:?}");
+        }
         // A partition beyond the four the description names still changes the count shown.
         assert_ne!(
             Digest::of(&fetch(&[1, 2, 3, 4, 5], 0), &topics),
