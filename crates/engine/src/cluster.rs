@@ -11,7 +11,7 @@ use crate::consumer::Consumer;
 pub use crate::consumer::SeekTo;
 use crate::controller::Controller;
 use crate::error::{ErrorCode, SimError, SimResult};
-use crate::event_queue::{EventQueue, KeyIndex};
+use crate::event_queue::{EventQueue, KeyIndex, WordHasher};
 use crate::ledger::Ledger;
 use crate::message::Message;
 use crate::network::Network;
@@ -27,6 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
+use std::hash::Hasher as _;
 use std::sync::Arc;
 
 pub const MAX_BROKERS: usize = 12;
@@ -736,14 +737,8 @@ impl Cluster {
 
     pub fn run_until(&mut self, target: Millis) {
         self.setup = false;
-        while let Some(key) = self.queue.first_key() {
+        while let Some((key, ev)) = self.queue.pop_due(target) {
             let at = key.0;
-            if at > target {
-                break;
-            }
-            let Some((_, ev)) = self.queue.pop_first() else {
-                break;
-            };
             self.forget_delivery(key);
             self.now = at;
             self.dispatch(ev);
@@ -1783,50 +1778,24 @@ impl Out for String {
 /// Every message sent gets one, in its `Send` trace event, so that the trace hash covers what
 /// messages carried. (The text itself was never shown, and formatting and freeing it for
 /// every message was about a tenth of the engine's time at the scale preset.)
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Digest(u64);
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Digest(WordHasher);
 
 impl Digest {
     /// The digest of `msg`'s description.
     pub(crate) fn of(msg: &Message, topics: &[Arc<str>]) -> u64 {
-        let mut d = Digest(0xcbf2_9ce4_8422_2325);
+        let mut d = Digest::default();
         describe(msg, topics, &mut d);
-        d.0
-    }
-    /// One word in: a multiply and a shift, each reversible, in 64-bit arithmetic only (the
-    /// page's wasm has no 64×64→128-bit multiply, and a folded one was a call per word).
-    fn mix(&mut self, word: u64) {
-        let x = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = x ^ (x >> 29);
+        d.0.finish()
     }
 }
 
 impl Out for Digest {
     fn text(&mut self, s: &str) {
-        let bytes = s.as_bytes();
-        if bytes.len() < 8 {
-            // Most texts here are a topic name or a separator: one word, with the length
-            // (and a bit no byte of a shorter text sets) in its last byte, so that "ab" then
-            // "c" differs from "a" then "bc".
-            let mut word = [0u8; 8];
-            word.get_mut(..bytes.len())
-                .unwrap_or_default()
-                .copy_from_slice(bytes);
-            word[7] = 0x80 | bytes.len() as u8;
-            self.mix(u64::from_le_bytes(word));
-            return;
-        }
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word.get_mut(..chunk.len())
-                .unwrap_or_default()
-                .copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(word));
-        }
-        self.mix(bytes.len() as u64 ^ 0xa5a5_0000_0000_0000);
+        self.0.write(s.as_bytes());
     }
     fn int(&mut self, n: i64) {
-        self.mix(n as u64);
+        self.0.write_u64(n as u64);
     }
 }
 
@@ -2010,24 +1979,31 @@ mod tests {
     use super::*;
     use crate::message::FetchPartition;
 
-    #[test]
-    fn a_summary_names_four_partitions_then_counts_the_rest() {
-        let fetch = |n: i32| Message::Fetch {
+    /// A consumer's fetch of `topic`'s partitions 0, 1, … from these offsets.
+    fn fetch_from(topic: TopicId, offsets: &[i64]) -> Message {
+        Message::Fetch {
             corr: 1,
             replica: None,
             max_wait_ms: 500,
             min_bytes: 1,
             max_bytes: 1 << 20,
             isolation: crate::message::Isolation::HighWatermark,
-            partitions: (0..n)
-                .map(|p| FetchPartition {
-                    tp: Tp::new(0, p),
-                    fetch_offset: i64::from(p) * 10 - 5,
+            partitions: offsets
+                .iter()
+                .enumerate()
+                .map(|(p, o)| FetchPartition {
+                    tp: Tp::new(topic, p as i32),
+                    fetch_offset: *o,
                     last_fetched_epoch: None,
                     current_leader_epoch: None,
                 })
                 .collect(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_summary_names_four_partitions_then_counts_the_rest() {
+        let fetch = |n: i64| fetch_from(0, &(0..n).map(|p| p * 10 - 5).collect::<Vec<_>>());
         let topics: Vec<Arc<str>> = vec![Arc::from("events")];
         assert_eq!(
             summarize(&fetch(2), &topics),
@@ -2047,24 +2023,7 @@ mod tests {
     /// and a change to any offset, partition, topic name or partition count shown changes it.
     #[test]
     fn a_message_digest_changes_with_what_its_description_shows() {
-        let fetch = |offsets: &[i64], topic: TopicId| Message::Fetch {
-            corr: 1,
-            replica: None,
-            max_wait_ms: 500,
-            min_bytes: 1,
-            max_bytes: 1 << 20,
-            isolation: crate::message::Isolation::HighWatermark,
-            partitions: offsets
-                .iter()
-                .enumerate()
-                .map(|(p, o)| FetchPartition {
-                    tp: Tp::new(topic, p as i32),
-                    fetch_offset: *o,
-                    last_fetched_epoch: None,
-                    current_leader_epoch: None,
-                })
-                .collect(),
-        };
+        let fetch = |offsets: &[i64], topic: TopicId| fetch_from(topic, offsets);
         let topics: Vec<Arc<str>> = vec![Arc::from("events"), Arc::from("event")];
         let base = Digest::of(&fetch(&[5, 7], 0), &topics);
         assert_eq!(base, Digest::of(&fetch(&[5, 7], 0), &topics));
@@ -2079,20 +2038,20 @@ mod tests {
             assert_ne!(base, Digest::of(m, &topics), "variant {i}");
         }
         // Text boundaries count: "ab" then "c" is not "a" then "bc".
-        let (mut x, mut y) = (Digest(0), Digest(0));
+        let (mut x, mut y) = (Digest::default(), Digest::default());
         x.text("ab");
         x.text("c");
         y.text("a");
         y.text("bc");
-        assert_ne!(x.0, y.0);
+        assert_ne!(x.0.finish(), y.0.finish());
         // Short texts (one word, the length inside it) and long ones (word by word, then the
         // length) both see every byte and where a text ends.
         let digest = |parts: &[&str]| {
-            let mut d = Digest(0);
+            let mut d = Digest::default();
             for p in parts {
                 d.text(p);
             }
-            d.0
+            d.0.finish()
         };
         for (a, b) in [
             (&["events"][..], &["event", "s"][..]),

@@ -20,8 +20,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// random seed, so even its memory layout is the same on every run.
 pub(crate) type KeyIndex<K> = HashMap<K, (Millis, u64), BuildHasherDefault<WordHasher>>;
 
-/// A small deterministic hasher for keys made of a few integers: each word is folded in with
-/// one multiply. Not for untrusted keys (no flooding resistance), which these never are.
+/// A small deterministic hasher for keys made of a few integers and short strings: each
+/// 64-bit word is folded in with one multiply (64-bit arithmetic only: the page's wasm has no
+/// 64×64→128-bit multiply). Not for untrusted keys (no flooding resistance), which these never
+/// are. Also the fold behind a message's trace digest (`cluster::Digest`).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct WordHasher(u64);
 
@@ -30,7 +32,19 @@ impl WordHasher {
 }
 
 impl Hasher for WordHasher {
+    /// Bytes and where they end: under 8 bytes (a topic name, a separator) one word with the
+    /// length, and a bit no shorter input sets, in its last byte; longer ones word by word,
+    /// then the length. So "ab" then "c" differs from "a" then "bc".
     fn write(&mut self, bytes: &[u8]) {
+        if bytes.len() < 8 {
+            let mut word = [0u8; 8];
+            word.get_mut(..bytes.len())
+                .unwrap_or_default()
+                .copy_from_slice(bytes);
+            word[7] = 0x80 | bytes.len() as u8;
+            self.write_u64(u64::from_le_bytes(word));
+            return;
+        }
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word.get_mut(..chunk.len())
@@ -38,6 +52,7 @@ impl Hasher for WordHasher {
                 .copy_from_slice(chunk);
             self.write_u64(u64::from_le_bytes(word));
         }
+        self.write_u64(bytes.len() as u64 ^ 0xa5a5_0000_0000_0000);
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(26) ^ n).wrapping_mul(Self::K);
@@ -160,8 +175,16 @@ impl<E> EventQueue<E> {
 
     /// Take the next event off the queue.
     pub fn pop_first(&mut self) -> Option<((Millis, u64), E)> {
+        self.pop_due(Millis::MAX)
+    }
+
+    /// Take the next event off the queue if it is due at `until` or earlier.
+    pub fn pop_due(&mut self, until: Millis) -> Option<((Millis, u64), E)> {
         let mut entry = self.buckets.first_entry()?;
         let at = *entry.key();
+        if at > until {
+            return None;
+        }
         let bucket = entry.get_mut();
         let (seq, ev) = bucket.slots.pop_front()?;
         bucket.live -= 1;
@@ -209,6 +232,8 @@ mod tests {
         /// Remove the n-th live event (mod the count), as a cancelled timer is.
         Remove(usize),
         Pop,
+        /// Take the next event if it is due by then.
+        PopDue(u64),
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -216,6 +241,7 @@ mod tests {
             4 => (0u64..6).prop_map(Op::Insert),
             3 => any::<usize>().prop_map(Op::Remove),
             2 => Just(Op::Pop),
+            2 => (0u64..6).prop_map(Op::PopDue),
         ]
     }
 
@@ -253,6 +279,11 @@ mod tests {
                     Op::Pop => {
                         let want = model.pop_first();
                         prop_assert_eq!(q.pop_first(), want);
+                    }
+                    Op::PopDue(until) => {
+                        let due = model.first_key_value().is_some_and(|((at, _), _)| *at <= until);
+                        let want = if due { model.pop_first() } else { None };
+                        prop_assert_eq!(q.pop_due(until), want);
                     }
                 }
                 prop_assert_eq!(q.len(), model.len());
