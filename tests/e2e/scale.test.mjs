@@ -3,9 +3,14 @@
 // that the page does not redraw logs nobody sees (issue 9's frame budget). Consumers' rows do
 // the same.
 //
+// Whole sections (the topic, the groups board, the side panels…) are held the same way in a
+// large session, never in a small one.
+//
 // DOM contract: `[data-testid="topic"] .partitions[data-live="true"|"false"]`, and each
 // `[data-testid="partition"]` row's `data-hw` (its high watermark);
-// `[data-testid="consumer"][data-live="true"|"false"]` with `[data-testid="consumed"]`.
+// `[data-testid="consumer"][data-live="true"|"false"]` with `[data-testid="consumed"]`;
+// `.hold[data-live="true"|"false"]` around each section, the ledger's
+// `[data-testid="ledger-acked"]`.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openApp, waitForReady, waitForContract } from './browser.mjs';
@@ -89,6 +94,58 @@ describe('a large topic on screen and off', () => {
         [`${LAST_CONSUMER} [data-testid="consumed"]`, held],
         { timeout: 60_000 },
       );
+      assert.deepEqual(problems, [], 'the page logged errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a section scrolled away is held at scale and live again once scrolled to', { timeout: 90_000 }, async () => {
+    const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 }, '?scenario=scale');
+    const LEDGER = '.hold:has([data-testid="ledger-acked"])';
+    const acked = () => page.$eval('[data-testid="ledger-acked"]', (el) => el.textContent);
+    try {
+      await waitForReady(page, problems);
+      await waitForContract(page, LEDGER, problems, 'the ledger panel in its hold');
+      // The side column scrolls on its own: at its top, the ledger is below the consumers.
+      await page.evaluate(() => {
+        window.scrollTo(0, 0);
+        document.querySelector('.side')?.scrollTo(0, 0);
+      });
+      await page.waitForSelector(`${LEDGER}[data-live="false"]`, { state: 'attached', timeout: 10_000 });
+      // Records are acknowledged all the while, but the held ledger does not move.
+      await page.waitForTimeout(300);
+      const held = await acked();
+      await page.waitForTimeout(1_500);
+      assert.equal(await acked(), held, 'a held section was redrawn');
+
+      await page.locator('[data-testid="ledger-acked"]').scrollIntoViewIfNeeded();
+      await page.waitForSelector(`${LEDGER}[data-live="true"]`, { state: 'attached', timeout: 10_000 });
+      await page.waitForFunction(
+        (from) => document.querySelector('[data-testid="ledger-acked"]')?.textContent !== from,
+        held,
+        { timeout: 30_000 },
+      );
+      assert.deepEqual(problems, [], 'the page logged errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a small session holds nothing, wherever it is scrolled', { timeout: 30_000 }, async () => {
+    const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 });
+    try {
+      await waitForReady(page, problems);
+      await waitForContract(page, '.hold', problems, 'a section in its hold');
+      await page.evaluate(() => {
+        window.scrollTo(0, 0);
+        document.querySelector('.side')?.scrollTo(0, 0);
+      });
+      await page.waitForTimeout(1_000);
+      const held = await page.$$eval('.hold[data-live="false"]', (els) => els.length);
+      const all = await page.$$eval('.hold', (els) => els.length);
+      assert.ok(all >= 8, `only ${all} sections in holds`);
+      assert.equal(held, 0, 'a section of a small session was held');
       assert.deepEqual(problems, [], 'the page logged errors');
     } finally {
       await context.close();

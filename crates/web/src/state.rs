@@ -23,6 +23,10 @@ use yew::prelude::*;
 /// Speeds offered by the time controls (simulated ms per real ms).
 pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0];
 
+/// Partitions (in the session's own topics) above which a session is large: the page then
+/// holds sections scrolled out of view still (`components/hold.rs`).
+pub const LARGE_PARTITIONS: usize = 32;
+
 /// Longest real frame gap simulated at once (a background tab does not fast-forward).
 const MAX_FRAME_MS: f64 = 100.0;
 /// Pieces a frame's simulated time is split into (each followed by a budget check), each at
@@ -75,6 +79,9 @@ pub struct ApiOut {
     pub state_due: bool,
 }
 
+/// Cloned once per version for the components' context ([`AppContext`]): its large parts
+/// are behind `Rc`s.
+#[derive(Clone)]
 pub struct AppState {
     pub session: Rc<RefCell<Session>>,
     pub view: Rc<ClusterView>,
@@ -183,7 +190,44 @@ impl Msg {
     }
 }
 
-pub type AppContext = UseReducerHandle<AppState>;
+/// What components read from context: one state, as it was when the context was made, and
+/// the dispatcher. (Yew's reducer handle always reads the newest state, even through a clone,
+/// so it cannot be held: see `components/hold.rs`.) Two contexts are equal when their states
+/// are the same version.
+#[derive(Clone)]
+pub struct AppContext {
+    state: Rc<AppState>,
+    dispatch: Dispatch,
+}
+
+impl AppContext {
+    pub fn new(state: Rc<AppState>, dispatch: Dispatch) -> Self {
+        AppContext { state, dispatch }
+    }
+
+    pub fn dispatch(&self, msg: Msg) {
+        self.dispatch.dispatch(msg);
+    }
+
+    pub fn dispatcher(&self) -> Dispatch {
+        self.dispatch.clone()
+    }
+}
+
+impl std::ops::Deref for AppContext {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.state
+    }
+}
+
+impl PartialEq for AppContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.state.version == other.state.version
+    }
+}
+
 /// Only the dispatcher: it never changes, so a component that takes its data as props and
 /// sends commands through this is not re-rendered on every frame (the `AppContext` changes
 /// with every state).
@@ -689,6 +733,18 @@ impl AppState {
 
     pub fn error(&self, control: &str) -> Option<&String> {
         self.errors.get(control)
+    }
+
+    /// A large session (more than [`LARGE_PARTITIONS`] partitions in its own topics): the page
+    /// holds the sections scrolled out of view (`components/hold.rs`).
+    pub fn large(&self) -> bool {
+        self.view
+            .topics
+            .iter()
+            .filter(|t| !t.internal)
+            .map(|t| t.partitions.len())
+            .sum::<usize>()
+            > LARGE_PARTITIONS
     }
 
     /// Whether the controls that change the cluster are shown.

@@ -9,6 +9,7 @@ use super::export_panel::ExportPanel;
 use super::fork_panel::ForkPanel;
 use super::groups_board::GroupsBoard;
 use super::header::Header;
+use super::hold::Hold;
 use super::internal_topics::InternalTopics;
 use super::ledger_panel::LedgerPanel;
 use super::lessons::Lessons;
@@ -24,6 +25,7 @@ use crate::hooks::use_animation_frame;
 use crate::page::origin_of;
 use crate::state::{AppContext, AppState, Dispatch, Msg};
 use gloo::events::EventListener;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, MessageEvent, Window};
 use yew::prelude::*;
@@ -269,7 +271,15 @@ pub fn app() -> Html {
         let editing = editing.clone();
         Callback::from(move |()| editing.set(false))
     };
-    let ctx: AppContext = state.clone();
+    // The components' snapshot of this state (cloned once per version: its large parts are
+    // `Rc`s).
+    let ctx = {
+        let state = state.clone();
+        (*use_memo(state.version, move |_| {
+            AppContext::new(Rc::new((*state).clone()), state.dispatcher())
+        }))
+        .clone()
+    };
     let dispatch: Dispatch = state.dispatcher();
     html! {
         <ContextProvider<Dispatch> context={dispatch}>
@@ -282,23 +292,23 @@ pub fn app() -> Html {
                 <RestoreBanner />
                 <div class="layout">
                     <section class="stage" aria-label="Cluster">
-                        <NetworkView />
-                        <BrokerRow />
-                        <MetricsStrip />
-                        <>{ for topics.into_iter().map(|t| { let k = t.clone(); html! { <TopicView key={k} topic={t} /> } }) }</>
-                        <Lessons />
-                        <GroupsBoard />
-                        <InternalTopics />
+                        <Hold><NetworkView /></Hold>
+                        <Hold><BrokerRow /></Hold>
+                        <Hold><MetricsStrip /></Hold>
+                        <>{ for topics.into_iter().map(|t| { let k = t.clone(); html! { <Hold key={k}><TopicView topic={t} /></Hold> } }) }</>
+                        <Hold><Lessons /></Hold>
+                        <Hold><GroupsBoard /></Hold>
+                        <Hold><InternalTopics /></Hold>
                     </section>
                     <aside class="side" aria-label="Clients and results">
                         <TourPanel />
                         <ChallengePanel />
-                        if !readonly { <ProducerPanel /> }
-                        <ConsumerPanel />
-                        <LedgerPanel />
-                        <ForkPanel />
-                        <EventLog />
-                        <ExportPanel />
+                        if !readonly { <Hold><ProducerPanel /></Hold> }
+                        <Hold><ConsumerPanel /></Hold>
+                        <Hold><LedgerPanel /></Hold>
+                        <Hold><ForkPanel /></Hold>
+                        <Hold><EventLog /></Hold>
+                        <Hold><ExportPanel /></Hold>
                     </aside>
                 </div>
             </main>

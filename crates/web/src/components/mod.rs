@@ -14,6 +14,7 @@ pub mod fork_panel;
 pub mod group_box;
 pub mod groups_board;
 pub mod header;
+pub mod hold;
 pub mod internal_topics;
 pub mod isolation_compare;
 pub mod lag_chart;
