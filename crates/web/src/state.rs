@@ -1026,6 +1026,8 @@ impl Reducible for AppState {
                 if !self.playing {
                     return self;
                 }
+                // Whether this frame came on time decides how much the next ones may hold.
+                crate::frame::frame(real_ms);
                 let sim_ms = real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed + self.carry;
                 let whole = sim_ms.floor();
                 let (timeline, end) = self.committed_timeline();
