@@ -11,8 +11,8 @@
 //!
 //! What a frame may hold is not fixed either. The browser's own work (style, layout, paint,
 //! garbage collection) cannot be timed from the page, and it differs between machines and
-//! between sessions (about 6 ms a frame at the scale preset on the 2-core machine of
-//! BENCHMARKS.md). So the work aimed at per frame follows the frames themselves: a frame that
+//! between sessions (several milliseconds a frame at the scale preset on the 2-core machine
+//! of BENCHMARKS.md). So the work aimed at per frame follows the frames themselves: a frame that
 //! came a display interval late shrinks it, and every frame on time lets it grow a little, so
 //! that in balance about one frame in fifty is late.
 
