@@ -41,8 +41,9 @@ COMMANDS:
                    their last 60 lines; full logs go to target/xtask-logs/)
     bench [--quick]
         Measure the engine (standard workload natively with criterion, as wasm32 under Node,
-        a memcpy baseline), memory per stored record (10 million records) and the bundle,
-        and write them to BENCHMARKS.md with the machine, date and commit.
+        a memcpy baseline), memory per stored record (10 million records), the bundle, and
+        the page (first draw; frame times at the scale preset in headless Chromium), and
+        write them to BENCHMARKS.md with the machine, date and commit.
         --quick    only the bundle-size check against the regression ceiling (reuses
                    dist/ if present); fails only above the ceiling; writes nothing
     sim [--seeds N] [ARGS…]
