@@ -13,8 +13,8 @@
 //! garbage collection) cannot be timed from the page, and it differs between machines and
 //! between sessions (several milliseconds a frame at the scale preset on the 2-core machine
 //! of BENCHMARKS.md). So the work aimed at per frame follows the frames themselves: a frame that
-//! came a display interval late shrinks it, and every frame on time lets it grow a little, so
-//! that in balance about one frame in fifty is late.
+//! came half a display interval late or more (so it missed one) shrinks it, and every frame on
+//! time lets it grow a little, so that in balance about one frame in fifty is late.
 
 use std::cell::RefCell;
 
