@@ -18,34 +18,15 @@ pub fn use_visible(node: NodeRef, margin: &'static str) -> bool {
     {
         let visible = visible.clone();
         use_effect_with(node, move |node| {
-            let on_change =
-                Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    // The latest entry is the element's current state.
-                    if let Some(e) = entries
-                        .iter()
-                        .last()
-                        .and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok())
-                    {
-                        visible.set(e.is_intersecting());
-                    }
-                });
-            let init = IntersectionObserverInit::new();
-            init.set_root_margin(margin);
-            let el = node.cast::<web_sys::Element>();
-            if let Some(root) = el.as_ref().and_then(scrolling_ancestor) {
-                init.set_root(Some(&root));
-            }
-            let observer =
-                IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &init)
-                    .ok();
-            if let (Some(o), Some(el)) = (&observer, el) {
-                o.observe(&el);
-            }
+            let watch = node.cast::<web_sys::Element>().and_then(|el| {
+                let w = Watch::new(&el, margin, visible)?;
+                w.observer.observe(&el);
+                Some(w)
+            });
             move || {
-                if let Some(o) = observer {
-                    o.disconnect();
+                if let Some(w) = watch {
+                    w.observer.disconnect();
                 }
-                drop(on_change);
             }
         });
     }
@@ -106,7 +87,8 @@ pub fn use_first_child_visible(wrapper: NodeRef, margin: &'static str) -> bool {
     *visible
 }
 
-/// An observer of one element at a time, for [`use_first_child_visible`].
+/// An observer that sets a visibility state from its latest entry, and its callback (which
+/// must live as long as it). [`use_first_child_visible`] moves it from element to element.
 struct Watch {
     observer: IntersectionObserver,
     watched: Option<web_sys::Element>,
@@ -114,9 +96,10 @@ struct Watch {
 }
 
 impl Watch {
-    /// An observer within `margin` of the viewport or of `near`'s scrolling ancestor.
+    /// An observer within `margin` of the viewport or of `near`'s nearest scrolling ancestor.
     fn new(near: &web_sys::Element, margin: &str, visible: UseStateHandle<bool>) -> Option<Self> {
         let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // The latest entry is the element's current state.
             if let Some(e) = entries
                 .iter()
                 .last()
