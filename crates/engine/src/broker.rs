@@ -974,23 +974,20 @@ impl Broker {
         let Some(d) = self.delayed_produce.get_mut(&id) else {
             return;
         };
-        let mut still = Vec::new();
-        for (tp, required) in std::mem::take(&mut d.waiting) {
-            let (done, err) = match self.partitions.get(&tp) {
+        let partitions = &self.partitions;
+        let results = &mut d.results;
+        d.waiting.retain(|&(tp, required)| {
+            let (done, err) = match partitions.get(&tp) {
                 Some(p) => p.check_enough_replicas_reach_offset(required),
                 None => (true, Some(ErrorCode::NotLeaderOrFollower)),
             };
-            if done {
-                if let Some(e) = err {
-                    if let Some(r) = d.results.iter_mut().find(|r| r.tp == tp) {
-                        r.error = Some(e);
-                    }
+            if let (true, Some(e)) = (done, err) {
+                if let Some(r) = results.iter_mut().find(|r| r.tp == tp) {
+                    r.error = Some(e);
                 }
-            } else {
-                still.push((tp, required));
             }
-        }
-        d.waiting = still;
+            !done
+        });
         if d.waiting.is_empty() {
             if let Some(d) = self.delayed_produce.remove(&id) {
                 ctx.cancel_timer(Timer::DelayedProduceExpire(id));

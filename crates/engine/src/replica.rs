@@ -97,17 +97,15 @@ impl Partition {
         (self.min_isr.max(1) as usize).min(self.replicas.len().max(1))
     }
 
-    /// The ISR including a pending change's larger side (`maximalIsr`).
-    pub fn maximal_isr(&self) -> Vec<BrokerId> {
-        let mut m = self.isr.clone();
-        if let Some(p) = &self.pending_isr {
-            for b in p {
-                if !m.contains(b) {
-                    m.push(*b);
-                }
-            }
-        }
-        m
+    /// Whether `b` is in the ISR including a pending change's larger side (`maximalIsr`).
+    pub fn in_maximal_isr(&self, b: BrokerId) -> bool {
+        self.isr.contains(&b) || self.pending_isr.as_ref().is_some_and(|p| p.contains(&b))
+    }
+
+    /// The size of the maximal ISR (see [`Self::in_maximal_isr`]), without building it.
+    pub fn maximal_isr_len(&self) -> usize {
+        let pending = self.pending_isr.as_deref().unwrap_or_default();
+        self.isr.len() + pending.iter().filter(|b| !self.isr.contains(b)).count()
     }
 
     pub fn is_under_min_isr(&self) -> bool {
@@ -210,10 +208,9 @@ impl Partition {
             return false;
         }
         let leader_leo = self.log.log_end_offset();
-        let maximal = self.maximal_isr();
         let mut new_hw = leader_leo;
         for (b, st) in &self.remote {
-            let wait = maximal.contains(b)
+            let wait = self.in_maximal_isr(*b)
                 || (st.is_caught_up(leader_leo, now, lag_max_ms) && eligible(*b) && st.leo >= 0);
             if wait && st.leo < new_hw {
                 new_hw = st.leo.max(0);
@@ -297,7 +294,7 @@ impl Partition {
             return (true, Some(ErrorCode::NotLeaderOrFollower));
         }
         if self.log.high_watermark() >= required {
-            if self.effective_min_isr() <= self.maximal_isr().len() {
+            if self.effective_min_isr() <= self.maximal_isr_len() {
                 (true, None)
             } else {
                 (true, Some(ErrorCode::NotEnoughReplicasAfterAppend))
