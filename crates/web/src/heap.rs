@@ -9,9 +9,16 @@
 //! The count is exact (every allocation and free goes through [`Counting`]) and costs an add
 //! per allocation; the wasm memory's own size only grows, so it cannot say when a rewind or
 //! retention has freed memory again.
+//!
+//! In wasm the allocator underneath is `talc` rather than Rust's default (`dlmalloc`): the
+//! engine allocates a few times per simulated record, and `talc` runs the standard workload
+//! about 7 % faster in wasm and is 2 KiB smaller (BENCHMARKS.md, stop 28). Natively (the
+//! crate's native tests) it is the system allocator.
 #![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
+#[cfg(not(target_arch = "wasm32"))]
+use std::alloc::System;
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The limit unless a test sets another: 2 GiB live, half of what wasm32 can address, which
@@ -26,35 +33,40 @@ pub const REBUILD_ALLOWANCE: usize = 1 << 30;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_LIMIT);
 
-/// The system allocator, counting live bytes.
+/// The allocator underneath, counting live bytes.
 pub struct Counting;
+
+#[cfg(target_arch = "wasm32")]
+static INNER: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+#[cfg(not(target_arch = "wasm32"))]
+static INNER: System = System;
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-// SAFETY: every call is forwarded to `System` with the same arguments; only the counter is
-// added, and it is updated only when `System` succeeded.
+// SAFETY: every call is forwarded to `INNER` with the same arguments; only the counter is
+// added, and it is updated only when `INNER` succeeded.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { INNER.alloc(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { INNER.dealloc(ptr, layout) };
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { INNER.alloc_zeroed(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
         p
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { INNER.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             LIVE.fetch_add(new_size, Ordering::Relaxed);
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
