@@ -100,37 +100,45 @@ describe('a large topic on screen and off', () => {
     }
   });
 
-  test('a section scrolled away is held at scale and live again once scrolled to', { timeout: 90_000 }, async () => {
-    const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 }, '?scenario=scale');
-    const LEDGER = '.hold:has([data-testid="ledger-acked"])';
-    const acked = () => page.$eval('[data-testid="ledger-acked"]', (el) => el.textContent);
-    try {
-      await waitForReady(page, problems);
-      await waitForContract(page, LEDGER, problems, 'the ledger panel in its hold');
-      // The side column scrolls on its own: at its top, the ledger is below the consumers.
-      await page.evaluate(() => {
-        window.scrollTo(0, 0);
-        document.querySelector('.side')?.scrollTo(0, 0);
-      });
-      await page.waitForSelector(`${LEDGER}[data-live="false"]`, { state: 'attached', timeout: 10_000 });
-      // Records are acknowledged all the while, but the held ledger does not move.
-      await page.waitForTimeout(300);
-      const held = await acked();
-      await page.waitForTimeout(1_500);
-      assert.equal(await acked(), held, 'a held section was redrawn');
+  // On a phone the side column is not a scroll box of its own: it follows the stage, and the
+  // page scrolls to it.
+  for (const [name, viewport] of [
+    ['on a wide screen', { width: 1280, height: 800 }],
+    ['on a phone', { width: 390, height: 844 }],
+  ]) {
+    test(`a section scrolled away is held at scale and live again once scrolled to, ${name}`, { timeout: 90_000 }, async () => {
+      const { context, page, problems } = await openApp(browser, viewport, '?scenario=scale');
+      const LEDGER = '.hold:has([data-testid="ledger-acked"])';
+      const acked = () => page.$eval('[data-testid="ledger-acked"]', (el) => el.textContent);
+      try {
+        await waitForReady(page, problems);
+        await waitForContract(page, LEDGER, problems, 'the ledger panel in its hold');
+        // At the top of the page (and of the side column, where it scrolls on its own), the
+        // ledger is below the fold.
+        await page.evaluate(() => {
+          window.scrollTo(0, 0);
+          document.querySelector('.side')?.scrollTo(0, 0);
+        });
+        await page.waitForSelector(`${LEDGER}[data-live="false"]`, { state: 'attached', timeout: 10_000 });
+        // Records are acknowledged all the while, but the held ledger does not move.
+        await page.waitForTimeout(300);
+        const held = await acked();
+        await page.waitForTimeout(1_500);
+        assert.equal(await acked(), held, 'a held section was redrawn');
 
-      await page.locator('[data-testid="ledger-acked"]').scrollIntoViewIfNeeded();
-      await page.waitForSelector(`${LEDGER}[data-live="true"]`, { state: 'attached', timeout: 10_000 });
-      await page.waitForFunction(
-        (from) => document.querySelector('[data-testid="ledger-acked"]')?.textContent !== from,
-        held,
-        { timeout: 30_000 },
-      );
-      assert.deepEqual(problems, [], 'the page logged errors');
-    } finally {
-      await context.close();
-    }
-  });
+        await page.locator('[data-testid="ledger-acked"]').scrollIntoViewIfNeeded();
+        await page.waitForSelector(`${LEDGER}[data-live="true"]`, { state: 'attached', timeout: 10_000 });
+        await page.waitForFunction(
+          (from) => document.querySelector('[data-testid="ledger-acked"]')?.textContent !== from,
+          held,
+          { timeout: 30_000 },
+        );
+        assert.deepEqual(problems, [], 'the page logged errors');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   test('a small session holds nothing, wherever it is scrolled', { timeout: 30_000 }, async () => {
     const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 });
