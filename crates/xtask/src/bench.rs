@@ -246,6 +246,23 @@ fn wasm_opt_level_in(html: &str) -> Option<String> {
         .then(|| level.to_string())
 }
 
+/// Run wasm-opt on the bound `wasm`, in place, at web/index.html's `data-wasm-opt` level, as
+/// the page's build does after wasm-bindgen.
+fn wasm_opt_as_the_page(ctx: &Ctx, wasm: &Path) -> Result<(), String> {
+    let mut opt = ctx.command(
+        crate::tools::binaryen_dir()
+            .join("node_modules")
+            .join(".bin")
+            .join("wasm-opt"),
+    );
+    opt.arg(format!("-O{}", page_wasm_opt_level(&ctx.root)?))
+        .args(WASM_FEATURES)
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm);
+    status(&mut opt)
+}
+
 /// Build kafka-sim-bench for wasm32 with `profile`, bind it for Node and time it there.
 fn wasm_engine(
     ctx: &Ctx,
@@ -280,20 +297,7 @@ fn wasm_engine(
     // The page's build runs wasm-opt at web/index.html's `data-wasm-opt` level after
     // wasm-bindgen: the `release` row measures the engine as it ships, so it does too.
     if profile == "release" {
-        let level = page_wasm_opt_level(&ctx.root)?;
-        let bound = out.join("kafka_sim_bench_bg.wasm");
-        let mut opt = ctx.command(
-            crate::tools::binaryen_dir()
-                .join("node_modules")
-                .join(".bin")
-                .join("wasm-opt"),
-        );
-        opt.arg(format!("-O{level}"))
-            .args(WASM_FEATURES)
-            .arg(&bound)
-            .arg("-o")
-            .arg(&bound);
-        status(&mut opt)?;
+        wasm_opt_as_the_page(ctx, &out.join("kafka_sim_bench_bg.wasm"))?;
     }
     let mut node = ctx.command("node");
     node.arg(ctx.root.join("crates/bench/node/run.cjs"))
@@ -329,19 +333,7 @@ fn browser_engine(ctx: &Ctx, what: &'static str) -> Result<WasmRun, String> {
         .arg(&out)
         .arg(&wasm);
     status(&mut bindgen)?;
-    let bound = out.join("kafka_sim_bench_bg.wasm");
-    let mut opt = ctx.command(
-        crate::tools::binaryen_dir()
-            .join("node_modules")
-            .join(".bin")
-            .join("wasm-opt"),
-    );
-    opt.arg(format!("-O{}", page_wasm_opt_level(&ctx.root)?))
-        .args(WASM_FEATURES)
-        .arg(&bound)
-        .arg("-o")
-        .arg(&bound);
-    status(&mut opt)?;
+    wasm_opt_as_the_page(ctx, &out.join("kafka_sim_bench_bg.wasm"))?;
     std::fs::copy(
         ctx.root.join("crates/bench/browser/index.html"),
         out.join("index.html"),
