@@ -827,6 +827,7 @@ impl Consumer {
                         .map(|r| (tp, r)),
                 );
             }
+            polled.reserve(recs.ids.len());
             for &(offset, id) in &recs.ids {
                 ctx.ledger.on_delivered(&self.name, id, read_committed);
                 polled.push((tp, offset, id));

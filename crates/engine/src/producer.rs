@@ -1025,7 +1025,7 @@ impl Producer {
             if in_flight_to_broker >= self.settings.max_in_flight {
                 continue;
             }
-            let mut batches = Vec::new();
+            let mut batches = Vec::with_capacity(tps.len());
             for tp in tps {
                 let Some(dq) = self.accumulator.get_mut(&tp) else {
                     continue;
