@@ -246,6 +246,20 @@ fn wasm_opt_level_in(html: &str) -> Option<String> {
         .then(|| level.to_string())
 }
 
+/// Bind the last wasm32 build of kafka-sim-bench with wasm-bindgen for `target` into `out`.
+fn bind_bench(ctx: &Ctx, target: &str, out: &Path) -> Result<(), String> {
+    // Cargo puts the `bench` profile's output in `release/` too.
+    let wasm = ctx
+        .root
+        .join("target/wasm32-unknown-unknown/release/kafka_sim_bench.wasm");
+    let mut bindgen = ctx.command("wasm-bindgen");
+    bindgen
+        .args(["--target", target, "--out-dir"])
+        .arg(out)
+        .arg(&wasm);
+    status(&mut bindgen)
+}
+
 /// Run wasm-opt on the bound `wasm`, in place, at web/index.html's `data-wasm-opt` level, as
 /// the page's build does after wasm-bindgen.
 fn wasm_opt_as_the_page(ctx: &Ctx, wasm: &Path) -> Result<(), String> {
@@ -283,17 +297,8 @@ fn wasm_engine(
         profile,
     ]);
     status(&mut build)?;
-    // Cargo puts the `bench` profile's output in `release/` too.
-    let wasm = ctx
-        .root
-        .join("target/wasm32-unknown-unknown/release/kafka_sim_bench.wasm");
     let out = ctx.root.join("target/bench/wasm").join(profile);
-    let mut bindgen = ctx.command("wasm-bindgen");
-    bindgen
-        .args(["--target", "nodejs", "--out-dir"])
-        .arg(&out)
-        .arg(&wasm);
-    status(&mut bindgen)?;
+    bind_bench(ctx, "nodejs", &out)?;
     // The page's build runs wasm-opt at web/index.html's `data-wasm-opt` level after
     // wasm-bindgen: the `release` row measures the engine as it ships, so it does too.
     if profile == "release" {
@@ -323,22 +328,16 @@ fn wasm_engine(
 /// [`wasm_engine`] for `release`, whose build it binds.
 fn browser_engine(ctx: &Ctx, what: &'static str) -> Result<WasmRun, String> {
     println!("\n== engine, wasm32 in headless Chromium (profile release: {what})");
-    let wasm = ctx
-        .root
-        .join("target/wasm32-unknown-unknown/release/kafka_sim_bench.wasm");
     let out = ctx.root.join("target/bench/wasm/release-web");
-    let mut bindgen = ctx.command("wasm-bindgen");
-    bindgen
-        .args(["--target", "web", "--out-dir"])
-        .arg(&out)
-        .arg(&wasm);
-    status(&mut bindgen)?;
+    bind_bench(ctx, "web", &out)?;
     wasm_opt_as_the_page(ctx, &out.join("kafka_sim_bench_bg.wasm"))?;
-    std::fs::copy(
-        ctx.root.join("crates/bench/browser/index.html"),
-        out.join("index.html"),
-    )
-    .map_err(|e| format!("cannot copy the benchmark page: {e}"))?;
+    for (from, to) in [
+        ("crates/bench/browser/index.html", "index.html"),
+        ("crates/bench/windows.mjs", "windows.mjs"),
+    ] {
+        std::fs::copy(ctx.root.join(from), out.join(to))
+            .map_err(|e| format!("cannot copy {from} next to the benchmark: {e}"))?;
+    }
     let addr = server::serve(out).map_err(|e| format!("cannot serve the benchmark: {e}"))?;
     let mut cmd = ctx.command("node");
     cmd.arg("perf/engine.mjs")
