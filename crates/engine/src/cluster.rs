@@ -1339,16 +1339,16 @@ impl Cluster {
                 let topic = w.topic.as_str();
                 self.with_node(NodeId::Client(pidx), |n, ctx| {
                     if let NodeRefMut::Client(Client::Producer(p)) = n {
-                        for (id, (key, value)) in (first_id..).zip(batch.iter()) {
-                            let rec = crate::record::RecordRef {
+                        let records = (first_id..).zip(batch.iter()).map(|(id, (key, value))| {
+                            crate::record::RecordRef {
                                 id,
                                 timestamp,
                                 key,
                                 value: Some(value),
                                 headers: &[],
-                            };
-                            p.send(ctx, topic, None, rec);
-                        }
+                            }
+                        });
+                        p.send_all(ctx, topic, records);
                     }
                 });
             }

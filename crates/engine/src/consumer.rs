@@ -831,16 +831,20 @@ impl Consumer {
             for &(offset, id) in &recs.ids {
                 ctx.ledger.on_delivered(&self.name, id, read_committed);
                 polled.push((tp, offset, id));
+            }
+            // The last DELIVERED_KEEP deliveries are kept (those of a large poll that would
+            // be dropped at once are not pushed).
+            let keep = recs.ids.len().saturating_sub(DELIVERED_KEEP);
+            for &(offset, id) in recs.ids.get(keep..).unwrap_or_default() {
                 self.delivered.push_back(Delivered {
                     tp,
                     offset,
                     id,
                     at: ctx.now,
                 });
-                if self.delivered.len() > DELIVERED_KEEP {
-                    self.delivered.pop_front();
-                }
             }
+            let over = self.delivered.len().saturating_sub(DELIVERED_KEEP);
+            self.delivered.drain(..over);
             ctx.emit(TraceKind::Consumed {
                 client: self.name.as_str().into(),
                 topic: ctx.topic_str(tp),
@@ -872,13 +876,27 @@ impl Consumer {
         if let (CommitMode::BeforeProcessing, Some(positions)) = (self.commit_mode, &positions) {
             self.commit(ctx, positions.clone(), "commitSync before processing");
         }
-        for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
-            self.in_progress.push_back(InProgress {
-                tp,
-                offset,
-                id,
-                done_at: ctx.now + self.processing_ms * (i as u64 + 1),
-            });
+        if self.processing_ms == 0 && self.in_progress.is_empty() {
+            // Processing takes no time: each record is done now, in order, as the queue below
+            // would have it at the finish_processing just after (without queueing them).
+            if let Some(ids) = self
+                .group
+                .as_deref()
+                .and_then(|g| ctx.ledger.processed_by(g))
+            {
+                for &(_, _, id) in &polled {
+                    ids.add(id);
+                }
+            }
+        } else {
+            for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
+                self.in_progress.push_back(InProgress {
+                    tp,
+                    offset,
+                    id,
+                    done_at: ctx.now + self.processing_ms * (i as u64 + 1),
+                });
+            }
         }
         self.busy_until = ctx.now + self.processing_ms * count;
         if self.commit_mode == CommitMode::AfterProcessing {

@@ -350,6 +350,46 @@ impl Producer {
         self.waker.wake_at(ctx, now);
     }
 
+    /// `send(ctx, topic, None, r)` for each record in order, with the topic looked up once
+    /// for keyed records under the built-in partitioner (a workload's tick).
+    pub fn send_all<'a>(
+        &mut self,
+        ctx: &mut Ctx,
+        topic: &str,
+        records: impl Iterator<Item = RecordRef<'a>>,
+    ) {
+        let keyed =
+            !self.settings.ignore_keys && self.settings.partitioner == PartitionerKind::BuiltIn;
+        let known = self
+            .metadata
+            .topics
+            .get(topic)
+            .map(|info| (info.id, info.count()))
+            .filter(|&(_, n)| keyed && n > 0);
+        let Some((topic_id, n)) = known else {
+            for r in records {
+                self.send(ctx, topic, None, r);
+            }
+            return;
+        };
+        let mut any = false;
+        for r in records {
+            any = true;
+            self.stats.sent += 1;
+            match r.key {
+                Some(k) => match partition_for_key(k, n) {
+                    Some(p) => self.append_to_partition(ctx, topic_id, p, None, r),
+                    None => self.partition_and_append(ctx, topic, None, r),
+                },
+                None => self.partition_and_append(ctx, topic, None, r),
+            }
+        }
+        if any {
+            let now = ctx.now;
+            self.waker.wake_at(ctx, now);
+        }
+    }
+
     fn fail_record(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode, detail: String) {
         self.stats.failed += 1;
         *self
@@ -429,6 +469,19 @@ impl Producer {
             );
             return;
         };
+        self.append_to_partition(ctx, topic_id, p, partition, record);
+    }
+
+    /// The accumulator's append once the record's partition `p` is chosen (`partition`: the
+    /// one the caller asked for, if any).
+    fn append_to_partition(
+        &mut self,
+        ctx: &mut Ctx,
+        topic_id: TopicId,
+        p: i32,
+        partition: Option<i32>,
+        record: RecordRef<'_>,
+    ) {
         let tp = Tp::new(topic_id, p);
         ctx.ledger
             .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);

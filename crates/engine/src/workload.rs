@@ -14,17 +14,29 @@ fn push_decimal(buf: &mut Vec<u8>, n: u64) {
     buf.extend_from_slice(digits.get(i..).unwrap_or_default());
 }
 
+/// "00", "01", … "99": two digits per division.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Writes `n`'s decimal digits at the end of `digits`; returns where they start.
 fn decimal(digits: &mut [u8; 20], mut n: u64) -> usize {
     let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
+    while n >= 10 && i >= 2 {
+        let pair = (n % 100) as usize * 2;
+        if let (Some(d), Some(s)) = (digits.get_mut(i - 2..i), DIGIT_PAIRS.get(pair..pair + 2)) {
+            d.copy_from_slice(s);
         }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
+        i -= 2;
+        n /= 100;
+    }
+    if n > 0 || i == digits.len() {
+        i = i.saturating_sub(1);
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + n as u8;
         }
     }
     i
@@ -206,7 +218,11 @@ mod tests {
             u64::from(u32::MAX),
             u64::MAX - 1,
             u64::MAX,
-        ] {
+        ]
+        .into_iter()
+        .chain((0..20_000).chain((0..20).map(|e| 10u64.pow(e))))
+        .chain((1..20).map(|e| 10u64.pow(e) - 1))
+        {
             let mut buf = b"k".to_vec();
             push_decimal(&mut buf, n);
             assert_eq!(buf, format!("k{n}").into_bytes());
