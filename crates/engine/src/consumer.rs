@@ -796,7 +796,8 @@ impl Consumer {
         }
         let mut budget = self.settings.max_poll_records;
         let mut count = 0u64;
-        let mut polled: Vec<(Tp, i64, u64)> = Vec::new();
+        let buffered: usize = self.buffer.iter().map(|(_, _, r)| r.len()).sum();
+        let mut polled: Vec<(Tp, i64, u64)> = Vec::with_capacity(buffered.min(budget));
         while budget > 0 {
             let Some((tp, fetched_at, mut recs)) = self.buffer.pop_front() else {
                 break;
@@ -827,7 +828,6 @@ impl Consumer {
                         .map(|r| (tp, r)),
                 );
             }
-            polled.reserve(recs.ids.len());
             for &(offset, id) in &recs.ids {
                 ctx.ledger.on_delivered(&self.name, id, read_committed);
                 polled.push((tp, offset, id));

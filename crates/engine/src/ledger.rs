@@ -293,16 +293,21 @@ impl Packed {
         }
     }
 
+    /// A new, pending record created `created` ms after its block's base time, if it packs.
+    fn pending(producer: u32, tp: Tp, acks: Acks, created: Millis) -> Option<Packed> {
+        Some(Packed {
+            created: u32::try_from(created).ok()?,
+            topic: u16::try_from(tp.topic).ok()?,
+            partition: u16::try_from(tp.partition).ok()?,
+            producer: u8::try_from(producer).ok()?,
+            flags: Self::acks_bits(acks),
+            ..Packed::ABSENT
+        })
+    }
+
     /// `e` packed against a block starting at `base`, if it fits.
     fn pack(e: &LedgerEntry, base: Millis) -> Option<Packed> {
-        let mut p = Packed {
-            created: u32::try_from(e.created_at.checked_sub(base)?).ok()?,
-            topic: u16::try_from(e.tp.topic).ok()?,
-            partition: u16::try_from(e.tp.partition).ok()?,
-            producer: u8::try_from(e.producer).ok()?,
-            flags: Self::acks_bits(e.acks),
-            ..Packed::ABSENT
-        };
+        let mut p = Self::pending(e.producer, e.tp, e.acks, e.created_at.checked_sub(base)?)?;
         match &*e.appends {
             [] => {}
             [a] => p.set_append(e.created_at, a)?,
@@ -542,6 +547,14 @@ impl Ledger {
         let block = Arc::make_mut(block);
         if block.packed.len() <= slot {
             block.packed.resize(slot + 1, Packed::ABSENT);
+        }
+        // The common case, packed directly: an id never put before (so none is spilled).
+        if let Some(x) = block.packed.get_mut(slot).filter(|x| **x == Packed::ABSENT) {
+            let created = now.checked_sub(block.base_time);
+            if let Some(p) = created.and_then(|c| Packed::pending(producer, tp, acks, c)) {
+                *x = p;
+                return;
+            }
         }
         block.put(
             slot,
