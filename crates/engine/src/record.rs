@@ -57,6 +57,10 @@ pub struct BatchHeader {
     entry_count: u32,
     /// Which of its set's arenas holds the batch's bytes.
     arena: u32,
+    /// The batch's records' wire size, summed as they are added (0 with records: not known,
+    /// as after deserializing; [`Records::batch_size`] then sums them).
+    #[serde(skip)]
+    entries_bytes: u32,
 }
 
 /// Two headers are equal when they describe the same batch, wherever their sets keep it.
@@ -77,6 +81,7 @@ impl PartialEq for BatchHeader {
             first_entry: _,
             entry_count,
             arena: _,
+            entries_bytes: _,
         } = self;
         (
             *base_offset,
@@ -410,6 +415,7 @@ impl Records {
             first_entry: self.entries.len() as u32,
             entry_count: 0,
             arena,
+            entries_bytes: 0,
         });
     }
 
@@ -433,10 +439,11 @@ impl Records {
         self.arenas.last_mut().map(Arc::make_mut)
     }
 
-    /// Copy one record's bytes into the arena and add its entry at `offset`.
-    fn push_entry(&mut self, offset: i64, rec: RecordRef<'_>) {
+    /// Copy one record's bytes into the arena and add its entry at `offset`; returns the
+    /// record's wire size.
+    fn push_entry(&mut self, offset: i64, rec: RecordRef<'_>) -> usize {
         let Some(data) = self.last_arena_mut() else {
-            return;
+            return 0;
         };
         let data_start = data.len() as u32;
         let key_len = match rec.key {
@@ -468,8 +475,10 @@ impl Records {
             value_len,
             headers_len,
         };
-        self.size_bytes += e.size_in_bytes();
+        let size = e.size_in_bytes();
+        self.size_bytes += size;
         self.entries.push(e);
+        size
     }
 
     /// Room for `records` records of `bytes` key, value and header bytes in all.
@@ -492,10 +501,11 @@ impl Records {
         let Some(offset) = self.batches.last().map(|b| b.last_offset + 1) else {
             return;
         };
-        self.push_entry(offset, rec);
+        let size = self.push_entry(offset, rec);
         if let Some(b) = self.batches.last_mut() {
             b.last_offset = offset;
             b.entry_count += 1;
+            b.entries_bytes = b.entries_bytes.saturating_add(size as u32);
             b.max_timestamp = b.max_timestamp.max(rec.timestamp);
         }
     }
@@ -715,12 +725,14 @@ impl Records {
             self.arenas.push(Arc::clone(arena));
         }
         let entries = src.batch_entries(b);
+        let size = src.batch_size(b);
         let mut nb = b.clone();
         nb.first_entry = self.entries.len() as u32;
         nb.entry_count = entries.len() as u32;
         nb.arena = (self.arenas.len() - 1) as u32;
+        nb.entries_bytes = (size - BATCH_OVERHEAD) as u32;
         self.entries.extend_from_slice(entries);
-        self.size_bytes += BATCH_OVERHEAD + entries.iter().map(Entry::size_in_bytes).sum::<usize>();
+        self.size_bytes += size;
         self.batches.push(nb);
     }
 
@@ -735,6 +747,7 @@ impl Records {
         let first_entry = self.entries.len() as u32;
         let arena = self.open_arena();
         let mut kept = 0usize;
+        let mut bytes = 0usize;
         for e in src.batch_entries(b) {
             if !keep(e) {
                 continue;
@@ -746,7 +759,7 @@ impl Records {
             data.extend_from_slice(src.bytes_in(b, e));
             let mut ne = *e;
             ne.data_start = data_start;
-            self.size_bytes += ne.size_in_bytes();
+            bytes += ne.size_in_bytes();
             self.entries.push(ne);
             kept += 1;
         }
@@ -754,7 +767,8 @@ impl Records {
         nb.first_entry = first_entry;
         nb.entry_count = kept as u32;
         nb.arena = arena;
-        self.size_bytes += BATCH_OVERHEAD;
+        nb.entries_bytes = bytes as u32;
+        self.size_bytes += BATCH_OVERHEAD + bytes;
         self.batches.push(nb);
         kept
     }
@@ -864,6 +878,9 @@ impl Records {
     }
 
     fn batch_size(&self, b: &BatchHeader) -> usize {
+        if b.entries_bytes > 0 || b.entry_count == 0 {
+            return BATCH_OVERHEAD + b.entries_bytes as usize;
+        }
         BATCH_OVERHEAD
             + self
                 .batch_entries(b)
@@ -888,6 +905,7 @@ impl Records {
                 if let Some(bm) = self.batches.last_mut() {
                     bm.last_offset = offset - 1;
                     bm.entry_count = keep;
+                    bm.entries_bytes = 0; // not known: summed when asked
                 }
                 self.truncate_entries((first + keep) as usize);
                 break;
@@ -965,6 +983,55 @@ mod tests {
 
     fn contents(r: &Records) -> Vec<Record> {
         r.entries().iter().map(|e| r.record(e)).collect()
+    }
+
+    /// Every batch's size, as the set keeps it while records are added, copied, filtered and
+    /// truncated, and after a serde round trip (which does not carry it), equals the sum
+    /// over its records.
+    #[test]
+    fn a_batch_size_kept_as_records_are_added_equals_the_sum_over_them() {
+        fn check(r: &Records) {
+            for b in r.batches() {
+                let summed: usize = r.batch_entries(b).iter().map(Entry::size_in_bytes).sum();
+                assert_eq!(r.batch_size(b), BATCH_OVERHEAD + summed, "{b:?}");
+            }
+            let total: usize = r.batches().iter().map(|b| r.batch_size(b)).sum();
+            assert_eq!(r.size_in_bytes(), total);
+        }
+        let mut log = Records::new();
+        let mut id = 0;
+        for n in [3, 1, 4, 2] {
+            let recs: Vec<NewRecord> = (0..n)
+                .map(|i| {
+                    id += 1;
+                    rec(
+                        id,
+                        (i % 2 == 0).then_some("key"),
+                        Some(&"v".repeat(id as usize)),
+                    )
+                })
+                .collect();
+            let mut batch = Records::single_batch(&recs, ProducerStamp::NONE);
+            check(&batch);
+            let next = log.last_offset().map_or(0, |o| o + 1);
+            batch.assign_offsets(next, 0, None);
+            log.append(&batch);
+            check(&log);
+        }
+        check(&log.slice(1, 9, usize::MAX));
+        let mut filtered = Records::new();
+        for b in log.batches() {
+            filtered.append_batch_from(&log, b, |e| e.offset % 2 == 0);
+        }
+        check(&filtered);
+        let mut cut = log.clone();
+        cut.truncate_to(5);
+        check(&cut);
+        let back: Records = serde_json::from_str(&serde_json::to_string(&log).expect("serializes"))
+            .expect("parses");
+        assert!(back.batches().iter().all(|b| b.entries_bytes == 0));
+        check(&back);
+        assert_eq!(back, log);
     }
 
     /// Replication and fetches share a batch's bytes: the copy holds the same arena (no byte
