@@ -828,10 +828,12 @@ impl Consumer {
                         .map(|r| (tp, r)),
                 );
             }
-            for &(offset, id) in &recs.ids {
-                ctx.ledger.on_delivered(&self.name, id, read_committed);
-                polled.push((tp, offset, id));
+            if ctx.ledger.keeps_deliveries() {
+                for &(_, id) in &recs.ids {
+                    ctx.ledger.on_delivered(&self.name, id, read_committed);
+                }
             }
+            polled.extend(recs.ids.iter().map(|&(offset, id)| (tp, offset, id)));
             // The last DELIVERED_KEEP deliveries are kept (those of a large poll that would
             // be dropped at once are not pushed).
             let keep = recs.ids.len().saturating_sub(DELIVERED_KEEP);

@@ -668,6 +668,12 @@ impl Ledger {
     }
 
     /// A consumer's application received a record (only transactional ones are kept).
+    /// Whether [`Ledger::on_delivered`] keeps anything: only once a record was sent in a
+    /// transaction (a consumer's poll skips the calls otherwise).
+    pub fn keeps_deliveries(&self) -> bool {
+        self.any_txn
+    }
+
     pub fn on_delivered(&mut self, consumer: &str, id: RecordId, read_committed: bool) {
         if self.any_txn && self.get(id).is_some_and(|e| e.in_txn) {
             self.txn_deliveries
