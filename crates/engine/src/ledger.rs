@@ -667,13 +667,13 @@ impl Ledger {
         self.any_txn |= found;
     }
 
-    /// A consumer's application received a record (only transactional ones are kept).
     /// Whether [`Ledger::on_delivered`] keeps anything: only once a record was sent in a
     /// transaction (a consumer's poll skips the calls otherwise).
     pub fn keeps_deliveries(&self) -> bool {
         self.any_txn
     }
 
+    /// A consumer's application received a record (only transactional ones are kept).
     pub fn on_delivered(&mut self, consumer: &str, id: RecordId, read_committed: bool) {
         if self.any_txn && self.get(id).is_some_and(|e| e.in_txn) {
             self.txn_deliveries
