@@ -213,6 +213,16 @@ pub struct Consumer {
 
 const DELIVERED_KEEP: usize = 2000;
 
+/// The group's consumption ledger learns that its application processed `ids`, in order
+/// (nothing is counted without a group, or with the ledger off).
+fn count_processed(ctx: &mut Ctx, group: Option<&str>, ids: impl Iterator<Item = u64>) {
+    if let Some(processed) = group.and_then(|g| ctx.ledger.processed_by(g)) {
+        for id in ids {
+            processed.add(id);
+        }
+    }
+}
+
 /// One partition's fetched records waiting for `poll()`: each one's offset and record id, and
 /// the records themselves (key, value, headers) only for a consumer that hands them on. The
 /// simulated application reads offsets and ids, so a plain consumer keeps 16 bytes a record
@@ -769,15 +779,8 @@ impl Consumer {
             .take_while(|p| p.done_at <= now)
             .count();
         if due > 0 {
-            let mut processed = self
-                .group
-                .as_deref()
-                .and_then(|g| ctx.ledger.processed_by(g));
-            for p in self.in_progress.drain(..due) {
-                if let Some(ids) = processed.as_mut() {
-                    ids.add(p.id);
-                }
-            }
+            let done = self.in_progress.drain(..due).map(|p| p.id);
+            count_processed(ctx, self.group.as_deref(), done);
         }
         if self.in_progress.is_empty() {
             if let Some(offsets) = self.commit_after.take() {
@@ -881,15 +884,8 @@ impl Consumer {
         if self.processing_ms == 0 && self.in_progress.is_empty() {
             // Processing takes no time: each record is done now, in order, as the queue below
             // would have it at the finish_processing just after (without queueing them).
-            if let Some(ids) = self
-                .group
-                .as_deref()
-                .and_then(|g| ctx.ledger.processed_by(g))
-            {
-                for &(_, _, id) in &polled {
-                    ids.add(id);
-                }
-            }
+            let done = polled.iter().map(|&(_, _, id)| id);
+            count_processed(ctx, self.group.as_deref(), done);
         } else {
             for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
                 self.in_progress.push_back(InProgress {

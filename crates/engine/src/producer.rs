@@ -376,11 +376,8 @@ impl Producer {
         for r in records {
             any = true;
             self.stats.sent += 1;
-            match r.key {
-                Some(k) => match partition_for_key(k, n) {
-                    Some(p) => self.append_to_partition(ctx, topic_id, p, None, r),
-                    None => self.partition_and_append(ctx, topic, None, r),
-                },
+            match r.key.and_then(|k| partition_for_key(k, n)) {
+                Some(p) => self.append_to_partition(ctx, topic_id, p, None, r),
                 None => self.partition_and_append(ctx, topic, None, r),
             }
         }

@@ -185,12 +185,36 @@ struct Engine {
 struct WasmRun {
     profile: &'static str,
     what: &'static str,
-    /// Where it ran: "Node" (the budget's measure) or "headless Chromium" (the page's browser).
-    host: &'static str,
+    host: Host,
     window_ms: f64,
     /// The memory-bandwidth baseline (Node runs only).
     copy_ms: Option<f64>,
     trace_hash: String,
+}
+
+/// Where a wasm row ran.
+#[derive(Clone, Copy)]
+enum Host {
+    /// Node: the budget's measure.
+    Node,
+    /// Headless Chromium: the page's browser.
+    Chromium,
+}
+
+impl Host {
+    fn name(self) -> &'static str {
+        match self {
+            Host::Node => "Node",
+            Host::Chromium => "headless Chromium",
+        }
+    }
+    /// The table's command cell.
+    fn command(self) -> &'static str {
+        match self {
+            Host::Node => "`cargo xtask bench` (builds `crates/bench` for wasm32, runs `crates/bench/node/run.cjs`)",
+            Host::Chromium => "`cargo xtask bench` (binds the same build for the web; `crates/bench/browser/index.html` via `tests/perf/engine.mjs`)",
+        }
+    }
 }
 
 fn native_engine(ctx: &Ctx) -> Result<Engine, String> {
@@ -316,7 +340,7 @@ fn wasm_engine(
     Ok(WasmRun {
         profile,
         what,
-        host: "Node",
+        host: Host::Node,
         window_ms: median(&windows),
         copy_ms: Some(median(&json_array(&text, "copy_ms"))),
         trace_hash: json_string(&text, "trace_hash").unwrap_or_default(),
@@ -353,7 +377,7 @@ fn browser_engine(ctx: &Ctx, what: &'static str) -> Result<WasmRun, String> {
     Ok(WasmRun {
         profile: "release",
         what,
-        host: "headless Chromium",
+        host: Host::Chromium,
         window_ms: median(&windows),
         copy_ms: None,
         trace_hash: json_string(&text, "trace_hash").unwrap_or_default(),
@@ -711,22 +735,18 @@ fn render(
         let _ = writeln!(
             s,
             "| wasm32 in {}, `{}` profile ({}) | {:.1} ms | {} = **{:.2}× native** ({same}) | {} | {} |",
-            w.host,
+            w.host.name(),
             w.profile,
             w.what,
             w.window_ms,
             fmt_rate(r),
             ratio,
-            if w.host == "Node" {
-                format!("≥ 0.5× native: {}", met(ratio >= WASM_RATIO_BUDGET))
-            } else {
-                "— (the budget is measured in Node; this is the page's browser)".to_string()
+            match w.host {
+                Host::Node => format!("≥ 0.5× native: {}", met(ratio >= WASM_RATIO_BUDGET)),
+                Host::Chromium =>
+                    "— (the budget is measured in Node; this is the page's browser)".to_string(),
             },
-            if w.host == "Node" {
-                "`cargo xtask bench` (builds `crates/bench` for wasm32, runs `crates/bench/node/run.cjs`)"
-            } else {
-                "`cargo xtask bench` (binds the same build for the web; `crates/bench/browser/index.html` via `tests/perf/engine.mjs`)"
-            }
+            w.host.command()
         );
     }
     let payload = e.records * 104;
