@@ -840,14 +840,20 @@ impl Consumer {
             // The last DELIVERED_KEEP deliveries are kept (those of a large poll that would
             // be dropped at once are not pushed).
             let keep = recs.ids.len().saturating_sub(DELIVERED_KEEP);
-            for &(offset, id) in recs.ids.get(keep..).unwrap_or_default() {
-                self.delivered.push_back(Delivered {
-                    tp,
-                    offset,
-                    id,
-                    at: ctx.now,
-                });
-            }
+            let now = ctx.now;
+            self.delivered
+                .extend(
+                    recs.ids
+                        .get(keep..)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&(offset, id)| Delivered {
+                            tp,
+                            offset,
+                            id,
+                            at: now,
+                        }),
+                );
             let over = self.delivered.len().saturating_sub(DELIVERED_KEEP);
             self.delivered.drain(..over);
             ctx.emit(TraceKind::Consumed {
