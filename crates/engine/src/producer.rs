@@ -377,7 +377,7 @@ impl Producer {
             any = true;
             self.stats.sent += 1;
             match r.key.and_then(|k| partition_for_key(k, n)) {
-                Some(p) => self.append_to_partition(ctx, topic_id, p, None, r),
+                Some(p) => self.append_to_partition(ctx, topic_id, p, false, r),
                 None => self.partition_and_append(ctx, topic, None, r),
             }
         }
@@ -466,17 +466,22 @@ impl Producer {
             );
             return;
         };
-        self.append_to_partition(ctx, topic_id, p, partition, record);
+        let by_sticky = partition.is_none()
+            && key.is_none()
+            && self.settings.partitioner == PartitionerKind::BuiltIn;
+        self.append_to_partition(ctx, topic_id, p, by_sticky, record);
     }
 
-    /// The accumulator's append once the record's partition `p` is chosen (`partition`: the
-    /// one the caller asked for, if any).
+    /// The accumulator's append once the record's partition `p` is chosen. `by_sticky`: the
+    /// built-in partitioner chose it (no partition asked for, and no key, or keys ignored),
+    /// so the record's bytes count toward switching the sticky partition, as in Kafka's
+    /// `RecordAccumulator.append`; a keyed record's do not.
     fn append_to_partition(
         &mut self,
         ctx: &mut Ctx,
         topic_id: TopicId,
         p: i32,
-        partition: Option<i32>,
+        by_sticky: bool,
         record: RecordRef<'_>,
     ) {
         let tp = Tp::new(topic_id, p);
@@ -526,7 +531,7 @@ impl Producer {
             }
         }
         let all_full = dq.back().is_none_or(|b| b.full);
-        if partition.is_none() && self.settings.partitioner == PartitionerKind::BuiltIn {
+        if by_sticky {
             if let Some(sp) = self.sticky.get_mut(&topic_id) {
                 if sp.current() == Some(p) {
                     sp.update(size, all_full);

@@ -50,3 +50,59 @@ fn produce_and_replicate() {
         println!("{:?}", e);
     }
 }
+
+/// Kafka's `RecordAccumulator.append` updates the built-in (sticky) partitioner only for a
+/// record it placed itself (`partition == UNKNOWN_PARTITION`: no key, or
+/// `partitioner.ignore.keys`); a keyed record counts toward its batch, not toward the sticky
+/// partition's bytes. So a burst of keyed records into the sticky partition does not move
+/// the keyless records that follow. (Over several seeds: a partitioner that did switch would
+/// draw the same partition again now and then.)
+#[test]
+fn keyed_records_do_not_move_the_sticky_partition() {
+    for seed in 1..=8 {
+        let spec = ClusterSpec {
+            seed,
+            ..ClusterSpec::default()
+        };
+        let mut c = Cluster::new(&spec).unwrap();
+        c.create_topic("t", 4, 1, &cfg(&[]), None).unwrap();
+        // A sticky partition switches after batch.size bytes with a full batch, or twice that.
+        c.add_producer("p", &cfg(&[("batch.size", "1000")]))
+            .unwrap();
+        let value = "v".repeat(100);
+        let ends = |c: &Cluster| -> Vec<i64> {
+            (0..4)
+                .map(|p| {
+                    let tp = c.tp("t", p).unwrap();
+                    let leader = c.leader_of(tp).unwrap();
+                    c.brokers[&leader].partitions[&tp].log.log_end_offset()
+                })
+                .collect()
+        };
+        c.advance(1000);
+        c.produce("p", "t", None, Some(&value), None, &[], 1)
+            .unwrap();
+        c.advance(1000);
+        let after_first = ends(&c);
+        assert_eq!(after_first.iter().sum::<i64>(), 1);
+        let sticky = after_first.iter().position(|&n| n == 1).unwrap() as i32;
+        // 30 keyed records (about 3.5 KB, well over twice batch.size) into that partition.
+        let key = (0..)
+            .map(|i| format!("k{i}"))
+            .find(|k| kafka_sim::partitioner::partition_for_key(k.as_bytes(), 4) == Some(sticky))
+            .unwrap();
+        c.produce("p", "t", Some(&key), Some(&value), None, &[], 30)
+            .unwrap();
+        c.advance(1000);
+        // Four more keyless records, each sent on its own (about 440 bytes in all).
+        for _ in 0..4 {
+            c.produce("p", "t", None, Some(&value), None, &[], 1)
+                .unwrap();
+            c.advance(100);
+        }
+        c.advance(1000);
+        let mut expected = vec![0; 4];
+        expected[sticky as usize] = 35;
+        assert_eq!(ends(&c), expected, "seed {seed}, sticky partition {sticky}");
+    }
+}
