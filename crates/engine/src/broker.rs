@@ -1742,11 +1742,20 @@ impl Broker {
                 Isolation::HighWatermark => p.log.high_watermark(),
                 Isolation::Committed => p.log.last_stable_offset(),
             };
-            if upper > fp.fetch_offset {
-                bytes += 1;
-            }
             if fp.fetch_offset > p.log.log_end_offset() {
                 return true;
+            }
+            if upper > fp.fetch_offset {
+                // Kafka's `DelayedFetch.tryComplete`: the readable bytes, at most the
+                // partition's fetch size. Any record is at least one byte, so with the
+                // default `fetch.min.bytes` (1) there is no need to size them.
+                bytes += if d.min_bytes <= 1 {
+                    1
+                } else {
+                    p.log
+                        .read(fp.fetch_offset, upper, d.max_bytes)
+                        .map_or(0, |r| r.size_in_bytes().min(d.max_bytes))
+                };
             }
         }
         bytes >= d.min_bytes.max(1)

@@ -106,3 +106,42 @@ fn keyed_records_do_not_move_the_sticky_partition() {
         assert_eq!(ends(&c), expected, "seed {seed}, sticky partition {sticky}");
     }
 }
+
+/// A parked fetch completes once `fetch.min.bytes` of records are readable (Kafka's
+/// `DelayedFetch.tryComplete` sums each partition's readable bytes, capped by its fetch
+/// size), not only at `fetch.max.wait.ms`.
+#[test]
+fn a_parked_fetch_completes_once_fetch_min_bytes_have_arrived() {
+    let mut c = Cluster::new(&ClusterSpec::default()).unwrap();
+    c.create_topic("t", 1, 1, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(&[("linger.ms", "0")])).unwrap();
+    c.add_consumer(
+        "c1",
+        None,
+        &["t".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("fetch.min.bytes", "1024"),
+            ("fetch.max.wait.ms", "5000"),
+        ]),
+        0,
+    )
+    .unwrap();
+    // The consumer catches up with the empty log and parks a fetch for up to 5 s.
+    c.advance(3000);
+    let tp = c.tp("t", 0).unwrap();
+    let value = "v".repeat(200);
+    // Ten records of about 200 bytes, one every 20 ms: 1024 bytes after the fifth or so.
+    for _ in 0..10 {
+        c.produce("p", "t", None, Some(&value), None, &[], 1)
+            .unwrap();
+        c.advance(20);
+    }
+    c.advance(100);
+    let position = c.consumer("c1").unwrap().position(tp).unwrap_or(0);
+    assert!(
+        (4..10).contains(&position),
+        "the parked fetch should have returned once about 1 KB had arrived, well before \
+         fetch.max.wait.ms (5 s), and before all ten records: position {position}"
+    );
+}
