@@ -13,6 +13,7 @@ use crate::record::{NewRecord, ProducerStamp, RecordRef, Records, NO_PRODUCER_ID
 use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
+use crate::transaction_manager::TxnPhase;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
 use crate::vecmap::{VecMap, VecSet};
 use rand_core::RngCore;
@@ -1024,6 +1025,12 @@ impl Producer {
         let mut per_broker: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
         let mut next_wake: Option<Millis> = None;
         let mut wake = |t: Millis| next_wake = Some(next_wake.map_or(t, |n: Millis| n.min(t)));
+        // Kafka's `TransactionManager.isCompleting`: while a commit or abort waits for the
+        // batches, none lingers (`RecordAccumulator.batchReady`'s `transactionCompleting`).
+        let completing = self
+            .txn
+            .as_ref()
+            .is_some_and(|t| matches!(t.phase, TxnPhase::Committing | TxnPhase::Aborting));
         // Every partition with a batch, in one walk of the accumulator (looking each one up
         // again was a tenth of the engine's time at 100 partitions).
         for (&tp, dq) in self.accumulator.iter() {
@@ -1037,10 +1044,11 @@ impl Producer {
             if self.txn.as_ref().is_some_and(|t| !t.allows(tp)) {
                 continue;
             }
-            // Ready: a full batch, linger elapsed, or a retry whose backoff elapsed.
+            // Ready: a full batch, linger elapsed, a transaction completing, or a retry whose
+            // backoff elapsed.
             let ready_at = if front.attempts > 0 {
                 front.next_attempt_at
-            } else if front.full || dq.len() > 1 {
+            } else if front.full || dq.len() > 1 || completing {
                 now
             } else {
                 front.created_at + self.settings.linger_ms

@@ -343,3 +343,35 @@ fn abort_is_refused_while_a_commit_is_completing_and_the_commit_goes_on() {
     let recs = c.records("out", 0, None, 0, 10);
     assert_eq!(recs[3].control.as_deref(), Some("COMMIT"));
 }
+
+/// `commitTransaction()` sends what is still lingering at once: Kafka's
+/// `RecordAccumulator.batchReady` counts a batch as sendable while the transaction is
+/// completing (`TransactionManager.isCompleting`), whatever `linger.ms` says.
+#[test]
+fn a_commit_does_not_wait_out_linger_ms() {
+    let mut c = cluster();
+    c.add_producer(
+        "p",
+        &cfg(&[("transactional.id", "tx-1"), ("linger.ms", "20000")]),
+    )
+    .unwrap();
+    reader(&mut c, "rc", "read_committed");
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("1"), Some(0), &[], 3)
+        .unwrap();
+    c.advance(500);
+    assert_eq!(
+        c.partition_view(c.tp("out", 0).unwrap()).log_end_offset,
+        0,
+        "before the commit the batch lingers"
+    );
+    c.commit_txn("p").unwrap();
+    c.advance(1_000);
+    assert_eq!(
+        c.producer("p").unwrap().txn.as_ref().unwrap().committed,
+        1,
+        "the commit completed within a second, not after linger.ms (20 s)"
+    );
+    assert_eq!(c.consumer("rc").unwrap().delivered_total, 3);
+}
