@@ -14,24 +14,29 @@ use serde::{Deserialize, Serialize};
 pub struct ReplicaState {
     /// The follower's log end offset as of its last fetch (-1 = unknown).
     pub leo: i64,
-    pub last_caught_up_ms: Millis,
+    /// `None`: never (Kafka resets these to 0, the Unix epoch on its wall clock; simulated
+    /// time starts at 0, where 0 would read as "just now").
+    pub last_caught_up_ms: Option<Millis>,
     pub last_fetch_leader_leo: i64,
-    pub last_fetch_ms: Millis,
+    pub last_fetch_ms: Option<Millis>,
 }
 
 impl ReplicaState {
     fn reset(in_isr: bool, now: Millis) -> Self {
         ReplicaState {
             leo: -1,
-            last_caught_up_ms: if in_isr { now } else { 0 },
+            last_caught_up_ms: in_isr.then_some(now),
             last_fetch_leader_leo: -1,
-            last_fetch_ms: 0,
+            last_fetch_ms: None,
         }
     }
 
     /// `isCaughtUp`: at the leader's end, or caught up within the lag time.
     pub fn is_caught_up(&self, leader_leo: i64, now: Millis, lag_max_ms: Millis) -> bool {
-        self.leo == leader_leo || now.saturating_sub(self.last_caught_up_ms) <= lag_max_ms
+        self.leo == leader_leo
+            || self
+                .last_caught_up_ms
+                .is_some_and(|t| now.saturating_sub(t) <= lag_max_ms)
     }
 }
 
@@ -181,7 +186,7 @@ impl Partition {
             return false;
         };
         let caught_up = if fetch_offset >= leader_leo {
-            st.last_caught_up_ms.max(now)
+            st.last_caught_up_ms.max(Some(now))
         } else if fetch_offset >= st.last_fetch_leader_leo {
             st.last_caught_up_ms.max(st.last_fetch_ms)
         } else {
@@ -191,7 +196,7 @@ impl Partition {
         st.last_caught_up_ms = caught_up;
         st.leo = fetch_offset;
         st.last_fetch_leader_leo = leader_leo.max(st.last_fetch_leader_leo);
-        st.last_fetch_ms = now;
+        st.last_fetch_ms = Some(now);
         changed
     }
 
@@ -376,6 +381,24 @@ mod tests {
             p.check_min_isr_for_append(false),
             Ok(()),
             "acks=1 never checks min ISR"
+        );
+    }
+
+    /// Kafka resets a replica outside the ISR to `lastCaughtUpTimeMs = 0` and
+    /// `lastFetchTimeMs = 0`, which against the wall clock means "never". Simulated time
+    /// starts at 0, so here that must not read as "caught up within replica.lag.time.max.ms"
+    /// during the first 30 s.
+    #[test]
+    fn a_follower_outside_the_isr_that_never_caught_up_does_not_hold_the_hw_early_on() {
+        let mut p = leader_with(10, 1, &[1, 2]);
+        // Broker 3 is outside the ISR and fetches far behind, 5 s into the simulation.
+        p.update_follower_fetch_state(2, 10, 10, 5_000);
+        p.update_follower_fetch_state(3, 1, 10, 5_000);
+        assert!(p.maybe_increment_hw(5_000, 30_000, ALWAYS));
+        assert_eq!(
+            p.log.high_watermark(),
+            10,
+            "the HW waits for the ISR (brokers 1 and 2) only"
         );
     }
 
