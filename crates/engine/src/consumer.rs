@@ -955,7 +955,8 @@ impl Consumer {
                     ),
                 );
             }
-            return;
+            // A partition with an explicit reset (a seek to the beginning, the end or a
+            // time) still asks for it below: the policy only decides the others.
         }
         let policy = match self.settings.auto_offset_reset {
             OffsetReset::Earliest => Some(-2),

@@ -145,3 +145,35 @@ fn a_parked_fetch_completes_once_fetch_min_bytes_have_arrived() {
          fetch.max.wait.ms (5 s), and before all ten records: position {position}"
     );
 }
+
+/// `seekToBeginning` asks for the earliest offset whatever `auto.offset.reset` says (Kafka's
+/// `SubscriptionState.requestOffsetReset` with an explicit strategy), so it works with
+/// `auto.offset.reset=none` too, which only decides what happens without a position.
+#[test]
+fn seek_to_beginning_works_with_auto_offset_reset_none() {
+    let mut c = Cluster::new(&ClusterSpec::default()).unwrap();
+    c.create_topic("t", 1, 1, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(&[])).unwrap();
+    c.produce("p", "t", Some("k"), Some("v"), None, &[], 5)
+        .unwrap();
+    c.add_consumer(
+        "c1",
+        Some("g"),
+        &["t".into()],
+        &cfg(&[("auto.offset.reset", "none")]),
+        0,
+    )
+    .unwrap();
+    c.advance(6000);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(
+        c.consumer("c1").unwrap().position(tp),
+        None,
+        "no committed offset and auto.offset.reset=none: no position"
+    );
+    c.seek("c1", "t", 0, kafka_sim::consumer::SeekTo::Beginning)
+        .unwrap();
+    c.advance(2000);
+    assert_eq!(c.consumer("c1").unwrap().position(tp), Some(5));
+    assert_eq!(c.consumer("c1").unwrap().delivered_total, 5);
+}
