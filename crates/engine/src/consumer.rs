@@ -233,11 +233,15 @@ pub(crate) struct Fetched {
     ids: Vec<(i64, u64)>,
     /// Parallel to `ids` when the records were kept; empty otherwise.
     records: Vec<Record>,
+    /// The offset after everything the fetch covered, past trailing control batches and
+    /// aborted records (`CompletedFetch.nextFetchOffset` once it is drained).
+    end: i64,
 }
 
 impl Fetched {
     fn with_capacity(n: usize, with_records: bool) -> Self {
         Fetched {
+            end: 0,
             ids: Vec::with_capacity(n),
             records: if with_records {
                 Vec::with_capacity(n)
@@ -268,6 +272,7 @@ impl Fetched {
         Fetched {
             ids: self.ids.split_off(at.min(self.ids.len())),
             records,
+            end: self.end,
         }
     }
 }
@@ -701,6 +706,7 @@ impl Consumer {
                 }
             }
             if !out.is_empty() {
+                out.end = next;
                 self.buffer.push_back((tp, pos, out));
             } else if next > pos {
                 // Only control or aborted records: the position moves past them.
@@ -814,14 +820,30 @@ impl Consumer {
             }
             let pos = fetched_at;
             if recs.is_empty() {
+                // Only what follows the records a previous poll drained (a transaction's
+                // marker): the position moves past it, with no record returned.
+                if recs.end > pos {
+                    state.position = Some(recs.end);
+                }
                 continue;
             }
             let take = recs.len().min(budget);
-            let rest = recs.split_off(take);
+            let mut rest = recs.split_off(take);
             let first = recs.ids.first().map_or(pos, |r| r.0);
             let last = recs.ids.last().map_or(pos, |r| r.0);
             state.position = Some(last + 1);
             budget -= take;
+            // The fetch's last records taken: like Kafka's `CompletedFetch.fetchRecords`, a
+            // poll with room for more reads on past a trailing marker or aborted batch, and
+            // one without leaves that to the next poll.
+            if rest.is_empty() && recs.end > last + 1 {
+                if budget > 0 {
+                    state.position = Some(recs.end);
+                } else {
+                    self.buffer.push_front((tp, last + 1, rest));
+                    rest = Fetched::default();
+                }
+            }
             count += take as u64;
             let read_committed = self.settings.isolation == Isolation::Committed;
             if self.handoff {

@@ -375,3 +375,52 @@ fn a_commit_does_not_wait_out_linger_ms() {
     );
     assert_eq!(c.consumer("rc").unwrap().delivered_total, 3);
 }
+
+/// A read_committed consumer reads past the COMMIT marker that ends what it fetched: Kafka's
+/// `CompletedFetch.fetchRecords` goes on through the trailing control batch while the poll
+/// has room (`nextFetchOffset`), so the position, and the offset a commit after processing
+/// takes from it, is after the marker and the group's lag is 0, not 1.
+#[test]
+fn a_consumer_reads_past_the_marker_after_the_last_record_of_a_transaction() {
+    let mut c = cluster();
+    tx_producer(&mut c, "p");
+    c.add_consumer_with(
+        "rc",
+        Some("g"),
+        &["out".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("isolation.level", "read_committed"),
+            ("enable.auto.commit", "false"),
+        ]),
+        0,
+        Some("after_processing"),
+    )
+    .unwrap();
+    c.advance(5_000);
+    c.begin_txn("p").unwrap();
+    c.produce("p", "out", Some("a"), Some("1"), Some(0), &[], 10)
+        .unwrap();
+    c.advance(500);
+    c.commit_txn("p").unwrap();
+    c.advance(5_000);
+    let tp = c.tp("out", 0).unwrap();
+    assert_eq!(
+        c.partition_view(tp).log_end_offset,
+        11,
+        "10 records and a marker"
+    );
+    assert_eq!(c.consumer("rc").unwrap().delivered_total, 10);
+    assert_eq!(c.consumer("rc").unwrap().position(tp), Some(11));
+    let committed = c.group_view("g").and_then(|g| {
+        g.committed
+            .iter()
+            .find(|x| x.partition == 0)
+            .map(|x| x.offset)
+    });
+    assert_eq!(
+        committed,
+        Some(11),
+        "the commit after processing is past the marker"
+    );
+}
