@@ -453,6 +453,21 @@ impl Producer {
                         .sticky
                         .entry(topic_id)
                         .or_insert_with(|| StickyPartitioner::new(batch_size));
+                    // `RecordAccumulator.partitionChanged`: a switch held back while the
+                    // sticky partition had an open batch is due once it has none (its last
+                    // batch is full, or every batch was sent).
+                    if let Some(cur) = sp.current() {
+                        let open = self
+                            .accumulator
+                            .get(&Tp::new(topic_id, cur))
+                            .and_then(|dq| dq.back())
+                            .is_some_and(|b| {
+                                !b.full && b.base_sequence.is_none() && b.attempts == 0
+                            });
+                        if !open {
+                            sp.update(0, true);
+                        }
+                    }
                     sp.peek(&info.available(), n, ctx.rng as &mut dyn RngCore)
                 }
             },

@@ -177,3 +177,50 @@ fn seek_to_beginning_works_with_auto_offset_reset_none() {
     assert_eq!(c.consumer("c1").unwrap().position(tp), Some(5));
     assert_eq!(c.consumer("c1").unwrap().delivered_total, 5);
 }
+
+/// Kafka's `RecordAccumulator.partitionChanged`: before a keyless append, if the sticky
+/// partition's queue has no open batch (every batch full, or all sent), the partitioner may
+/// switch at `batch.size` bytes. With `linger.ms=0` each record's batch is sent before the
+/// next record, so the switch comes after batch.size bytes, not after twice that (the limit
+/// that applies while a batch is still open).
+#[test]
+fn with_linger_zero_the_sticky_partition_switches_after_batch_size_bytes() {
+    let mut switched_at_ten = 0;
+    for seed in 1..=4 {
+        let spec = ClusterSpec {
+            seed,
+            ..ClusterSpec::default()
+        };
+        let mut c = Cluster::new(&spec).unwrap();
+        c.create_topic("t", 4, 1, &cfg(&[]), None).unwrap();
+        c.add_producer("p", &cfg(&[("batch.size", "1000"), ("linger.ms", "0")]))
+            .unwrap();
+        c.advance(1000);
+        let value = "v".repeat(100);
+        let mut partitions = Vec::new();
+        for _ in 0..25 {
+            let ids = c
+                .produce("p", "t", None, Some(&value), None, &[], 1)
+                .unwrap();
+            c.advance(50);
+            for id in ids {
+                partitions.push(c.ledger.get(id).unwrap().tp.partition);
+            }
+        }
+        // 108 bytes a record: a switch is due once 10 records (1,080 bytes) are in, so the
+        // partition may change only before the 11th and the 21st record (a new draw may
+        // pick the same partition again).
+        for (i, w) in partitions.windows(2).enumerate() {
+            let at = i + 1;
+            assert!(
+                w[0] == w[1] || at == 10 || at == 20,
+                "seed {seed}: the partition changed at index {at}: {partitions:?}"
+            );
+        }
+        switched_at_ten += usize::from(partitions[9] != partitions[10]);
+    }
+    assert!(
+        switched_at_ten > 0,
+        "some seed moved to another partition after 10 records"
+    );
+}
