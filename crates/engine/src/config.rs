@@ -111,6 +111,7 @@ pub const BROKER_CONFIGS: &[ConfigDef] = &[
     int("replica.fetch.wait.max.ms", "500", 0, "How long a follower's fetch waits at the leader for new data."),
     int("replica.fetch.min.bytes", "1", 0, "Minimum bytes a follower fetch waits for."),
     int("broker.session.timeout.ms", "9000", 1, "The controller fences a broker that has not heartbeated for this long."),
+    long("unclean.leader.election.interval.ms", "300000", 1, "How often the controller looks for partitions without a leader and elects an out-of-sync replica where the topic allows unclean election (so turning unclean.leader.election.enable on acts within this time)."),
     int("broker.heartbeat.interval.ms", "2000", 1, "How often brokers heartbeat to the active controller."),
     int("offsets.topic.num.partitions", "50", 1, "Partitions of __consumer_offsets."),
     int("offsets.topic.replication.factor", "3", 1, "Replication factor of __consumer_offsets."),
@@ -155,7 +156,7 @@ pub const TOPIC_CONFIGS: &[ConfigDef] = &[
     int("segment.bytes", "1073741824", 14, "Roll a new segment when the active one reaches this size."),
     long("segment.ms", "604800000", 1, "Roll a new segment when the active one is this old."),
     int("min.insync.replicas", "1", 1, "With acks=all, refuse writes when the ISR is smaller than this."),
-    boolean("unclean.leader.election.enable", "false", "Allow an out-of-sync replica to become leader when no ISR member is alive (may lose acknowledged data)."),
+    boolean("unclean.leader.election.enable", "false", "Allow an out-of-sync replica to become leader when no ISR member is alive (may lose acknowledged data). Turned on for a partition already offline, it acts at the controller's next look (unclean.leader.election.interval.ms, 5 min)."),
     long("delete.retention.ms", "86400000", 0, "How long a tombstone survives after compaction first keeps it."),
     ConfigDef {
         name: "min.cleanable.dirty.ratio",

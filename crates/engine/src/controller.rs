@@ -36,6 +36,12 @@ pub struct Controller {
     brokers: VecMap<BrokerId, Liveness>,
     pub config: Props,
     session_timeout_ms: Millis,
+    /// `unclean.leader.election.interval.ms`.
+    unclean_interval_ms: Millis,
+    /// When the next look for leaderless partitions to elect unclean leaders for is due
+    /// (`QuorumController.maybeScheduleNextElectUncleanLeaders`): set after a metadata write
+    /// while some partition has no leader.
+    unclean_check_at: Option<Millis>,
     pub alive: bool,
 }
 
@@ -44,12 +50,17 @@ impl Controller {
         let session_timeout_ms = config
             .i64(BROKER_CONFIGS, "broker.session.timeout.ms")
             .max(1) as Millis;
+        let unclean_interval_ms = config
+            .i64(BROKER_CONFIGS, "unclean.leader.election.interval.ms")
+            .max(1) as Millis;
         Controller {
             image: MetadataImage::default(),
             log: Vec::new(),
             brokers: VecMap::new(),
             config,
             session_timeout_ms,
+            unclean_interval_ms,
+            unclean_check_at: None,
             alive: true,
         }
     }
@@ -91,6 +102,38 @@ impl Controller {
             self.append_local(r.clone());
         }
         self.broadcast(ctx, from, recs);
+        if self.unclean_check_at.is_none()
+            && self.image.partitions.values().any(|r| !r.has_leader())
+        {
+            self.unclean_check_at = Some(ctx.now + self.unclean_interval_ms);
+        }
+    }
+
+    /// `ReplicationControlManager.maybeElectUncleanLeaders`: elect a leader for every
+    /// partition without one whose topic allows unclean election (the setting may have been
+    /// turned on after the partition went offline). Looks again an interval later while any
+    /// partition is still leaderless.
+    fn maybe_elect_unclean_leaders(&mut self, ctx: &mut Ctx) {
+        self.unclean_check_at = None;
+        let parts: Vec<(Tp, PartitionRegistration)> = self
+            .image
+            .partitions
+            .iter()
+            .filter(|(tp, r)| !r.has_leader() && self.topic_settings(tp.topic).unclean_election)
+            .map(|(tp, r)| (*tp, r.clone()))
+            .collect();
+        let mut recs = Vec::new();
+        for (tp, reg) in parts {
+            if let Some(next) = self.change(ctx, tp, &reg, reg.isr.clone(), true) {
+                recs.push(MetadataRecord::Partition { tp, reg: next });
+            }
+        }
+        self.append(ctx, recs);
+        if self.unclean_check_at.is_none()
+            && self.image.partitions.values().any(|r| !r.has_leader())
+        {
+            self.unclean_check_at = Some(ctx.now + self.unclean_interval_ms);
+        }
     }
 
     pub fn is_fenced(&self, b: BrokerId) -> bool {
@@ -197,6 +240,9 @@ impl Controller {
                 l.registered = false;
             }
             self.fence(ctx, b);
+        }
+        if self.unclean_check_at.is_some_and(|at| now >= at) {
+            self.maybe_elect_unclean_leaders(ctx);
         }
         ctx.set_timer(TICK_MS, Timer::ControllerTick);
     }

@@ -213,6 +213,34 @@ fn clean_election_keeps_the_partition_offline() {
     assert_eq!(c.metrics().offline_partitions_count, 1);
 }
 
+/// Turning `unclean.leader.election.enable` on for a partition that is already offline
+/// brings it back: the controller looks for leaderless partitions every
+/// `unclean.leader.election.interval.ms` (Kafka's `maybeElectUncleanLeaders`, scheduled
+/// while some partition has no leader), not only when a broker comes or goes.
+#[test]
+fn enabling_unclean_election_later_recovers_an_offline_partition_within_the_interval() {
+    let mut c = lose_isr_then_leader(false);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(c.controller.image.partition(tp).unwrap().leader, -1);
+    let on: BTreeMap<String, String> = [(
+        "unclean.leader.election.enable".to_string(),
+        "true".to_string(),
+    )]
+    .into();
+    c.set_topic_config("t", &on).unwrap();
+    c.advance(5_000);
+    assert_eq!(
+        c.controller.image.partition(tp).unwrap().leader,
+        -1,
+        "not at once: the next look is up to an interval (5 min) away"
+    );
+    c.advance(300_000);
+    let reg = c.controller.image.partition(tp).unwrap();
+    assert_eq!(reg.leader, 2, "the live, out-of-sync replica was elected");
+    assert_eq!(reg.isr, vec![2]);
+    assert_eq!(c.durability().lost_acked, 3);
+}
+
 #[test]
 fn unclean_election_loses_acknowledged_acks_all_records() {
     let mut c = lose_isr_then_leader(true);
