@@ -102,11 +102,29 @@ impl Controller {
             self.append_local(r.clone());
         }
         self.broadcast(ctx, from, recs);
+        self.schedule_unclean_check(ctx.now);
+    }
+
+    /// `maybeScheduleNextElectUncleanLeaders`: while some partition has no leader, look again
+    /// an interval from now (unless a look is already due).
+    fn schedule_unclean_check(&mut self, now: Millis) {
         if self.unclean_check_at.is_none()
             && self.image.partitions.values().any(|r| !r.has_leader())
         {
-            self.unclean_check_at = Some(ctx.now + self.unclean_interval_ms);
+            self.unclean_check_at = Some(now + self.unclean_interval_ms);
         }
+    }
+
+    /// Elect a leader for each of `parts` where one can be (`PartitionChangeBuilder`), in one
+    /// metadata write.
+    fn elect_leaders(&mut self, ctx: &mut Ctx, parts: Vec<(Tp, PartitionRegistration)>) {
+        let mut recs = Vec::new();
+        for (tp, reg) in parts {
+            if let Some(next) = self.change(ctx, tp, &reg, reg.isr.clone(), true) {
+                recs.push(MetadataRecord::Partition { tp, reg: next });
+            }
+        }
+        self.append(ctx, recs);
     }
 
     /// `ReplicationControlManager.maybeElectUncleanLeaders`: elect a leader for every
@@ -122,18 +140,8 @@ impl Controller {
             .filter(|(tp, r)| !r.has_leader() && self.topic_settings(tp.topic).unclean_election)
             .map(|(tp, r)| (*tp, r.clone()))
             .collect();
-        let mut recs = Vec::new();
-        for (tp, reg) in parts {
-            if let Some(next) = self.change(ctx, tp, &reg, reg.isr.clone(), true) {
-                recs.push(MetadataRecord::Partition { tp, reg: next });
-            }
-        }
-        self.append(ctx, recs);
-        if self.unclean_check_at.is_none()
-            && self.image.partitions.values().any(|r| !r.has_leader())
-        {
-            self.unclean_check_at = Some(ctx.now + self.unclean_interval_ms);
-        }
+        self.elect_leaders(ctx, parts);
+        self.schedule_unclean_check(ctx.now);
     }
 
     pub fn is_fenced(&self, b: BrokerId) -> bool {
@@ -489,13 +497,7 @@ impl Controller {
             .filter(|(_, r)| r.replicas.contains(&b) && !r.has_leader())
             .map(|(tp, r)| (*tp, r.clone()))
             .collect();
-        let mut recs = Vec::new();
-        for (tp, reg) in parts {
-            if let Some(next) = self.change(ctx, tp, &reg, reg.isr.clone(), true) {
-                recs.push(MetadataRecord::Partition { tp, reg: next });
-            }
-        }
-        self.append(ctx, recs);
+        self.elect_leaders(ctx, parts);
     }
 
     /// `PartitionChangeBuilder`: apply a target ISR and, if asked, elect a leader. Returns the
