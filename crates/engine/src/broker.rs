@@ -22,6 +22,10 @@ use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// Broker settings read once from the cluster's broker config.
+/// `replica.fetch.max.bytes`: what a follower's fetch asks for from each partition (the
+/// whole response is `replica.fetch.response.max.bytes`, [`BrokerSettings`]).
+const REPLICA_FETCH_MAX_BYTES: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BrokerSettings {
     pub replica_lag_time_max_ms: Millis,
@@ -82,6 +86,7 @@ pub(crate) struct DelayedFetch {
     isolation: Isolation,
     min_bytes: usize,
     max_bytes: usize,
+    partition_max_bytes: usize,
     partitions: Vec<FetchPartition>,
 }
 
@@ -460,6 +465,7 @@ impl Broker {
                 max_wait_ms,
                 min_bytes,
                 max_bytes,
+                partition_max_bytes,
                 isolation,
                 partitions,
             } => {
@@ -470,6 +476,7 @@ impl Broker {
                     isolation,
                     min_bytes,
                     max_bytes,
+                    partition_max_bytes,
                     partitions,
                 };
                 self.handle_fetch(ctx, d, max_wait_ms);
@@ -1584,7 +1591,6 @@ impl Broker {
         let mut out = Vec::with_capacity(d.partitions.len());
         let mut bytes = 0usize;
         let mut follow_up = Vec::new();
-        let per_partition_max = d.max_bytes;
         for fp in &d.partitions {
             let mut pd = FetchPartitionData {
                 tp: fp.tp,
@@ -1650,14 +1656,15 @@ impl Broker {
                 Isolation::HighWatermark => hw,
                 Isolation::Committed => lso,
             };
-            match p.log.read(
-                fp.fetch_offset,
-                upper,
-                per_partition_max.saturating_sub(bytes).max(1),
-            ) {
+            // `ReplicaManager.readFromLog`: each partition reads up to its own limit within
+            // what is left of the response's; until one partition has returned data, a batch
+            // larger than that is returned whole (`minOneMessage`), after that it waits for
+            // the next fetch.
+            let limit = d.partition_max_bytes.min(d.max_bytes.saturating_sub(bytes));
+            match p.log.read_within(fp.fetch_offset, upper, limit, bytes == 0) {
                 Ok(records) => {
                     bytes += records.size_in_bytes();
-                    if d.isolation == Isolation::Committed {
+                    if d.isolation == Isolation::Committed && !records.is_empty() {
                         pd.aborted = p
                             .log
                             .aborted_txns_in(fp.fetch_offset, upper)
@@ -1753,8 +1760,8 @@ impl Broker {
                     1
                 } else {
                     p.log
-                        .read(fp.fetch_offset, upper, d.max_bytes)
-                        .map_or(0, |r| r.size_in_bytes().min(d.max_bytes))
+                        .read(fp.fetch_offset, upper, d.partition_max_bytes)
+                        .map_or(0, |r| r.size_in_bytes().min(d.partition_max_bytes))
                 };
             }
         }
@@ -1974,6 +1981,7 @@ impl Broker {
                     max_wait_ms: self.settings.replica_fetch_wait_max_ms,
                     min_bytes: 1,
                     max_bytes: self.settings.replica_fetch_max_bytes,
+                    partition_max_bytes: REPLICA_FETCH_MAX_BYTES,
                     isolation: Isolation::LogEnd,
                     partitions: parts,
                 },

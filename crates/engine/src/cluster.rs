@@ -1986,7 +1986,8 @@ mod tests {
             replica: None,
             max_wait_ms: 500,
             min_bytes: 1,
-            max_bytes: 1 << 20,
+            max_bytes: 50 << 20,
+            partition_max_bytes: 1 << 20,
             isolation: crate::message::Isolation::HighWatermark,
             partitions: offsets
                 .iter()

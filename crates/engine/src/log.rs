@@ -591,8 +591,21 @@ impl Log {
     }
 
     /// Read from `from` up to (not including) `upper` (the HW, LSO or LEO), whole batches,
-    /// about `max_bytes` (at least one batch). `OFFSET_OUT_OF_RANGE` outside `[start, LEO]`.
+    /// at most `max_bytes` but at least one batch. `OFFSET_OUT_OF_RANGE` outside
+    /// `[start, LEO]`.
     pub fn read(&self, from: i64, upper: i64, max_bytes: usize) -> Result<Records, ErrorCode> {
+        self.read_within(from, upper, max_bytes, true)
+    }
+
+    /// [`Log::read`]; without `min_one`, a first batch larger than `max_bytes` is not taken
+    /// either (Kafka's `minOneMessage`: a fetch's partitions after the first with data).
+    pub fn read_within(
+        &self,
+        from: i64,
+        upper: i64,
+        max_bytes: usize,
+        min_one: bool,
+    ) -> Result<Records, ErrorCode> {
         if from < self.log_start_offset || from > self.log_end_offset {
             return Err(ErrorCode::OffsetOutOfRange);
         }
@@ -619,14 +632,18 @@ impl Log {
                 }
                 let remaining = max_bytes.saturating_sub(size);
                 let was_empty = plans.is_empty();
-                let plan = chunk.slice_plan(
+                // Only the read's first batch may be larger than what is left.
+                let may_exceed = min_one && was_empty;
+                let plan = chunk.slice_plan_within(
                     from.max(last.map_or(from, |l| l + 1)),
                     upper,
                     if was_empty { max_bytes } else { remaining },
+                    may_exceed,
                 );
                 if plan.batches() == 0 {
                     if chunk.last_offset().is_some_and(|l| l >= upper)
                         || (!was_empty && remaining == 0)
+                        || (!may_exceed && !chunk.is_empty())
                     {
                         break 'outer;
                     }
@@ -1049,6 +1066,36 @@ mod tests {
         let all = log.read(0, 5, usize::MAX).unwrap();
         let offsets: Vec<i64> = all.entries().iter().map(|e| e.offset).collect();
         assert_eq!(offsets, vec![0, 1, 2, 3, 4]);
+    }
+
+    /// Only a read's first batch may make it larger than `max_bytes`, and only with
+    /// `min_one` (Kafka's `minOneMessage`); batches after it, in the same chunk or a later
+    /// one, are taken only while they fit.
+    #[test]
+    fn a_read_stays_within_max_bytes_after_its_first_batch() {
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        for _ in 0..3 {
+            log.append_as_leader(batch(3, ProducerStamp::NONE), 0, 1, false)
+                .unwrap();
+        }
+        let size = batch(3, ProducerStamp::NONE).size_in_bytes();
+        let leo = log.log_end_offset();
+        let count = |r: Result<Records, ErrorCode>| r.unwrap().record_count();
+        assert_eq!(count(log.read(0, leo, size + size / 2)), 3);
+        assert_eq!(count(log.read(0, leo, 2 * size)), 6);
+        assert_eq!(
+            count(log.read(0, leo, size / 2)),
+            3,
+            "the first batch, whole"
+        );
+        assert_eq!(count(log.read_within(0, leo, size / 2, true)), 3);
+        assert_eq!(count(log.read_within(0, leo, size / 2, false)), 0);
+        assert_eq!(count(log.read_within(3, leo, size, false)), 3);
+        assert_eq!(
+            log.read_within(99, leo, 0, false),
+            Err(ErrorCode::OffsetOutOfRange),
+            "the range is checked even with no room"
+        );
     }
 
     #[test]

@@ -242,7 +242,11 @@ pub enum Message {
         replica: Option<BrokerId>,
         max_wait_ms: u64,
         min_bytes: usize,
+        /// The whole response's limit (`fetch.max.bytes`; a follower's
+        /// `replica.fetch.response.max.bytes`).
         max_bytes: usize,
+        /// Each partition's limit (`max.partition.fetch.bytes`; `replica.fetch.max.bytes`).
+        partition_max_bytes: usize,
         isolation: Isolation,
         partitions: Vec<FetchPartition>,
     },

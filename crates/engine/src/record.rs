@@ -810,6 +810,18 @@ impl Records {
     /// reader spanning several sets plans them all, reserves once ([`Records::reserve_for`])
     /// and then appends ([`Records::append_planned`]).
     pub fn slice_plan(&self, from: i64, to: i64, max_bytes: usize) -> SlicePlan {
+        self.slice_plan_within(from, to, max_bytes, true)
+    }
+
+    /// [`Records::slice_plan`], taking a first batch larger than `max_bytes` only if
+    /// `min_one`.
+    pub fn slice_plan_within(
+        &self,
+        from: i64,
+        to: i64,
+        max_bytes: usize,
+        min_one: bool,
+    ) -> SlicePlan {
         let start = self.batches.partition_point(|b| b.last_offset < from);
         let (mut size, mut n) = (0usize, 0usize);
         for b in self.batches.iter().skip(start) {
@@ -817,7 +829,7 @@ impl Records {
                 break;
             }
             let bs = self.batch_size(b);
-            if n > 0 && size + bs > max_bytes {
+            if (n > 0 || !min_one) && size + bs > max_bytes {
                 break;
             }
             size += bs;

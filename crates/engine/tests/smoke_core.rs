@@ -224,3 +224,54 @@ fn with_linger_zero_the_sticky_partition_switches_after_batch_size_bytes() {
         "some seed moved to another partition after 10 records"
     );
 }
+
+/// A consumer's fetch asks for up to `max.partition.fetch.bytes` from each partition and
+/// `fetch.max.bytes` in all (Kafka's `AbstractFetch` and `ReplicaManager.readFromLog`): a
+/// consumer catching up on three partitions of one leader gets about 1 MiB of each per
+/// fetch, not 1 MiB of the first and a batch of each of the others.
+#[test]
+fn a_fetch_reads_up_to_max_partition_fetch_bytes_from_every_partition() {
+    let spec = ClusterSpec {
+        brokers: 1,
+        ..ClusterSpec::default()
+    };
+    let mut c = Cluster::new(&spec).unwrap();
+    c.create_topic("t", 3, 1, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(&[])).unwrap();
+    let value = "v".repeat(1000);
+    for p in 0..3 {
+        c.produce("p", "t", None, Some(&value), Some(p), &[], 2500)
+            .unwrap();
+    }
+    c.advance(10_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 7500);
+    c.add_consumer(
+        "c1",
+        None,
+        &["t".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("max.poll.records", "100000"),
+        ]),
+        0,
+    )
+    .unwrap();
+    let mut waited = 0;
+    while c.consumer("c1").unwrap().delivered_total == 0 && waited < 10_000 {
+        c.advance(5);
+        waited += 5;
+    }
+    let positions: Vec<i64> = (0..3)
+        .map(|p| {
+            let tp = c.tp("t", p).unwrap();
+            c.consumer("c1").unwrap().position(tp).unwrap_or(0)
+        })
+        .collect();
+    // About 1 MiB of 1-KB records from each partition (whole batches, so a little less).
+    for (p, &n) in positions.iter().enumerate() {
+        assert!(
+            (900..=1100).contains(&n),
+            "partition {p} after the first fetch: {positions:?}"
+        );
+    }
+}
