@@ -21,11 +21,11 @@ use crate::types::{BrokerId, Millis, NodeId, Tp};
 use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 
-/// Broker settings read once from the cluster's broker config.
 /// `replica.fetch.max.bytes`: what a follower's fetch asks for from each partition (the
 /// whole response is `replica.fetch.response.max.bytes`, [`BrokerSettings`]).
 const REPLICA_FETCH_MAX_BYTES: usize = 1024 * 1024;
 
+/// Broker settings read once from the cluster's broker config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BrokerSettings {
     pub replica_lag_time_max_ms: Millis,

@@ -828,21 +828,17 @@ impl Consumer {
                 continue;
             }
             let take = recs.len().min(budget);
-            let mut rest = recs.split_off(take);
+            let rest = recs.split_off(take);
             let first = recs.ids.first().map_or(pos, |r| r.0);
             let last = recs.ids.last().map_or(pos, |r| r.0);
             state.position = Some(last + 1);
             budget -= take;
             // The fetch's last records taken: like Kafka's `CompletedFetch.fetchRecords`, a
             // poll with room for more reads on past a trailing marker or aborted batch, and
-            // one without leaves that to the next poll.
-            if rest.is_empty() && recs.end > last + 1 {
-                if budget > 0 {
-                    state.position = Some(recs.end);
-                } else {
-                    self.buffer.push_front((tp, last + 1, rest));
-                    rest = Fetched::default();
-                }
+            // one without leaves that to the next poll (`rest`, empty, is kept for it).
+            let skip_left = rest.is_empty() && rest.end > last + 1;
+            if skip_left && budget > 0 {
+                state.position = Some(rest.end);
             }
             count += take as u64;
             let read_committed = self.settings.isolation == Isolation::Committed;
@@ -886,7 +882,7 @@ impl Consumer {
                 last_offset: last,
                 count: take,
             });
-            if !rest.is_empty() {
+            if !rest.is_empty() || (skip_left && budget == 0) {
                 self.buffer.push_front((tp, last + 1, rest));
             }
         }

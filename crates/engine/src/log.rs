@@ -634,7 +634,7 @@ impl Log {
                 let was_empty = plans.is_empty();
                 // Only the read's first batch may be larger than what is left.
                 let may_exceed = min_one && was_empty;
-                let plan = chunk.slice_plan_within(
+                let plan = chunk.slice_plan(
                     from.max(last.map_or(from, |l| l + 1)),
                     upper,
                     if was_empty { max_bytes } else { remaining },

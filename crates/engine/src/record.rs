@@ -808,20 +808,9 @@ impl Records {
 
     /// Which of this set's batches `slice(from, to, max_bytes)` takes, without taking them: a
     /// reader spanning several sets plans them all, reserves once ([`Records::reserve_for`])
-    /// and then appends ([`Records::append_planned`]).
-    pub fn slice_plan(&self, from: i64, to: i64, max_bytes: usize) -> SlicePlan {
-        self.slice_plan_within(from, to, max_bytes, true)
-    }
-
-    /// [`Records::slice_plan`], taking a first batch larger than `max_bytes` only if
-    /// `min_one`.
-    pub fn slice_plan_within(
-        &self,
-        from: i64,
-        to: i64,
-        max_bytes: usize,
-        min_one: bool,
-    ) -> SlicePlan {
+    /// and then appends ([`Records::append_planned`]). A first batch larger than `max_bytes`
+    /// is taken only if `min_one` (as `slice` always does).
+    pub fn slice_plan(&self, from: i64, to: i64, max_bytes: usize, min_one: bool) -> SlicePlan {
         let start = self.batches.partition_point(|b| b.last_offset < from);
         let (mut size, mut n) = (0usize, 0usize);
         for b in self.batches.iter().skip(start) {
@@ -1272,7 +1261,7 @@ mod tests {
             let mut a = Records::single_batch(&[rec(99, None, Some("z"))], ProducerStamp::NONE);
             let mut b = a.clone();
             a.append(&log.slice(from, to, max));
-            let plan = log.slice_plan(from, to, max);
+            let plan = log.slice_plan(from, to, max, true);
             b.reserve_for(&[(&log, plan)]);
             let n = b.append_planned(&log, plan);
             assert_eq!(a, b, "{from} {to} {max}");

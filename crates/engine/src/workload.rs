@@ -31,10 +31,9 @@ fn decimal(digits: &mut [u8; 20], n: u64) -> usize {
     decimal_before(digits, 20, n)
 }
 
-/// Writes `n`'s decimal digits into `buf` to end just before `end`; returns where they start.
-/// (`buf` must have room: up to 20 digits.)
-fn decimal_before(buf: &mut [u8], end: usize, mut n: u64) -> usize {
-    let digits = buf;
+/// Writes `n`'s decimal digits into `digits` to end just before `end`; returns where they
+/// start. (`digits` must have room: up to 20 digits.)
+fn decimal_before(digits: &mut [u8], end: usize, mut n: u64) -> usize {
     let mut i = end;
     while n >= 10 && i >= 2 {
         let pair = (n % 100) as usize * 2;

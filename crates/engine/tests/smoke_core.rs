@@ -51,6 +51,18 @@ fn produce_and_replicate() {
     }
 }
 
+/// A cluster with `seed`, topic `t` of 4 partitions (RF 1) and producer `p` with `config`.
+fn four_partitions_and_a_producer(seed: u64, config: &[(&str, &str)]) -> Cluster {
+    let spec = ClusterSpec {
+        seed,
+        ..ClusterSpec::default()
+    };
+    let mut c = Cluster::new(&spec).unwrap();
+    c.create_topic("t", 4, 1, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(config)).unwrap();
+    c
+}
+
 /// Kafka's `RecordAccumulator.append` updates the built-in (sticky) partitioner only for a
 /// record it placed itself (`partition == UNKNOWN_PARTITION`: no key, or
 /// `partitioner.ignore.keys`); a keyed record counts toward its batch, not toward the sticky
@@ -60,15 +72,8 @@ fn produce_and_replicate() {
 #[test]
 fn keyed_records_do_not_move_the_sticky_partition() {
     for seed in 1..=8 {
-        let spec = ClusterSpec {
-            seed,
-            ..ClusterSpec::default()
-        };
-        let mut c = Cluster::new(&spec).unwrap();
-        c.create_topic("t", 4, 1, &cfg(&[]), None).unwrap();
         // A sticky partition switches after batch.size bytes with a full batch, or twice that.
-        c.add_producer("p", &cfg(&[("batch.size", "1000")]))
-            .unwrap();
+        let mut c = four_partitions_and_a_producer(seed, &[("batch.size", "1000")]);
         let value = "v".repeat(100);
         let ends = |c: &Cluster| -> Vec<i64> {
             (0..4)
@@ -187,14 +192,8 @@ fn seek_to_beginning_works_with_auto_offset_reset_none() {
 fn with_linger_zero_the_sticky_partition_switches_after_batch_size_bytes() {
     let mut switched_at_ten = 0;
     for seed in 1..=4 {
-        let spec = ClusterSpec {
-            seed,
-            ..ClusterSpec::default()
-        };
-        let mut c = Cluster::new(&spec).unwrap();
-        c.create_topic("t", 4, 1, &cfg(&[]), None).unwrap();
-        c.add_producer("p", &cfg(&[("batch.size", "1000"), ("linger.ms", "0")]))
-            .unwrap();
+        let mut c =
+            four_partitions_and_a_producer(seed, &[("batch.size", "1000"), ("linger.ms", "0")]);
         c.advance(1000);
         let value = "v".repeat(100);
         let mut partitions = Vec::new();
