@@ -149,12 +149,18 @@ impl Consumer {
         }
     }
 
-    /// Can the application poll? Eager members hold nothing while rebalancing; the classic
-    /// consumer's poll() also blocks while the group has not completed a join.
+    /// Can the application poll? The classic consumer's poll() does not wait for a rebalance
+    /// to complete: it fetches whatever the member still owns (`ClassicKafkaConsumer.poll`).
+    /// An eager member gave up everything when it rejoined; a cooperative one keeps consuming
+    /// the partitions it owns until the assignment takes some of them away.
     pub(crate) fn can_poll(&self) -> bool {
         match &self.membership {
             None => true,
-            Some(m) => m.state == MemberState::Stable,
+            Some(m) => {
+                m.state == MemberState::Stable
+                    || (m.rebalance_protocol == RebalanceProtocol::Cooperative
+                        && matches!(m.state, MemberState::Joining | MemberState::Syncing))
+            }
         }
     }
 
@@ -225,11 +231,14 @@ impl Consumer {
         }
         let coordinator = m.coordinator.unwrap_or(0);
         // 2. Join when needed (and the topics' metadata is known, so the leader can assign).
+        // The classic consumer joins from the application's poll(), not from its heartbeat
+        // thread: a member still processing its last batch holds up the whole rebalance.
         let topics_known = self.topics.iter().all(|t| self.metadata.topic(t).is_some());
         if m.rejoin_needed
             && m.join_in_flight.is_none()
             && m.sync_in_flight.is_none()
             && topics_known
+            && now >= self.busy_until
         {
             self.send_join(ctx, coordinator);
             return;
@@ -465,10 +474,20 @@ impl Consumer {
         let Some(m) = self.membership.as_ref() else {
             return;
         };
-        let Some(coord) = m.coordinator else { return };
         if offsets.is_empty() {
             return;
         }
+        // The classic consumer commits only with a stable generation (`generationIfStable`):
+        // while it rebalances, the commit fails at once with RebalanceInProgressException.
+        if matches!(m.state, MemberState::Joining | MemberState::Syncing) {
+            self.error(
+                ctx,
+                ErrorCode::RebalanceInProgress,
+                format!("{why} failed: the consumer is rebalancing; the offsets stay uncommitted"),
+            );
+            return;
+        }
+        let Some(coord) = m.coordinator else { return };
         let named: Vec<(TopicPartition, i64)> = offsets
             .iter()
             .filter_map(|(tp, o)| tp_name(self, *tp).map(|n| (n, *o)))
@@ -779,11 +798,19 @@ impl Consumer {
                         m.last_reason =
                             "the coordinator answered a heartbeat with REBALANCE_IN_PROGRESS"
                                 .into();
-                        self.group_event(
-                            ctx,
-                            "heartbeat: REBALANCE_IN_PROGRESS → rejoining".into(),
-                        );
+                        let event = if self.busy_until > ctx.now {
+                            format!(
+                                "heartbeat: REBALANCE_IN_PROGRESS → rejoins at its next poll(), \
+                                 after {} ms of processing; the group waits",
+                                self.busy_until - ctx.now
+                            )
+                        } else {
+                            "heartbeat: REBALANCE_IN_PROGRESS → rejoining".into()
+                        };
+                        self.group_event(ctx, event);
                     }
+                    // Already rejoining: the member joins from its next poll().
+                    Some(ErrorCode::RebalanceInProgress) => {}
                     Some(ErrorCode::UnknownMemberId) => self.reset_generation(
                         ctx,
                         true,
@@ -965,14 +992,6 @@ impl Consumer {
             .filter(|tp| !self.assignment.contains(tp))
             .copied()
             .collect();
-        if cooperative && !revoked.is_empty() && self.commit_mode == CommitMode::Auto {
-            let positions: Vec<(Tp, i64)> = self
-                .consumed_positions()
-                .into_iter()
-                .filter(|(tp, _)| revoked.contains(tp))
-                .collect();
-            self.commit(ctx, positions, "auto-commit of revoked partitions");
-        }
         let names = |c: &Consumer, v: &[Tp]| -> String {
             let s: Vec<String> = v
                 .iter()

@@ -5,6 +5,7 @@
 
 use kafka_sim::action::Action;
 use kafka_sim::cluster::{ResetTo, SeekTo};
+use kafka_sim::consumer_coordinator::MemberState;
 use kafka_sim::view::GroupView;
 use kafka_sim::{Cluster, ClusterSpec, ErrorCode};
 use std::collections::BTreeMap;
@@ -616,4 +617,141 @@ fn lag_in_time_is_the_age_of_the_oldest_record_not_committed_past() {
         g.lag_ms
     );
     assert_eq!(g.committed[0].lag_ms, g.lag_ms);
+}
+
+/// What a rebalance did to c1 (fast), in a group with c2 (5 s per poll's batch) on six
+/// partitions under a steady workload, with `strategy` and `commit` mode, when c3 joins.
+struct Rebalance {
+    /// Records c1's application was handed while c1 itself was rebalancing (JoinGroup or
+    /// SyncGroup in flight).
+    handed: u64,
+    /// How long c1 was rebalancing.
+    rebalancing_ms: u64,
+    /// Commits c1 had refused while it was rebalancing.
+    refused_commits: u64,
+    /// Records the group processed more than once.
+    duplicates: u64,
+}
+
+fn rebalance_while_c2_is_busy(strategy: &str, commit: &str) -> Rebalance {
+    let mut c = cluster(6);
+    let mut conf = cfg(EARLIEST);
+    conf.extend(cfg(&[
+        ("partition.assignment.strategy", strategy),
+        ("max.poll.records", "100"),
+        ("auto.commit.interval.ms", "100"),
+    ]));
+    if commit != "auto" {
+        conf.insert("enable.auto.commit".into(), "false".into());
+    }
+    for (name, processing_ms) in [("c1", 1), ("c2", 50)] {
+        c.add_consumer_with(
+            name,
+            Some("g"),
+            &["t".into()],
+            &conf,
+            processing_ms,
+            Some(commit),
+        )
+        .unwrap();
+    }
+    c.apply(&Action::StartWorkload {
+        producer: "p".into(),
+        topic: "t".into(),
+        rate_per_sec: 500.0,
+        keys: Some(100),
+        key_prefix: None,
+        value_bytes: None,
+        duration_ms: None,
+    })
+    .unwrap();
+    c.advance(10_000);
+    c.add_consumer_with("c3", Some("g"), &["t".into()], &conf, 1, Some(commit))
+        .unwrap();
+    let rebalancing = |c: &Cluster| {
+        let k = c.consumer("c1").unwrap();
+        let state = k.membership.as_ref().unwrap().state;
+        (
+            matches!(state, MemberState::Joining | MemberState::Syncing),
+            k.delivered_total,
+        )
+    };
+    let (mut handed, mut rebalancing_ms) = (0, 0);
+    for _ in 0..1_000 {
+        let (was, before) = rebalancing(&c);
+        c.advance(10);
+        let (is, after) = rebalancing(&c);
+        // Steps that begin and end inside the rebalance.
+        if was && is {
+            handed += after - before;
+            rebalancing_ms += 10;
+        }
+    }
+    let refused_commits = c
+        .consumer("c1")
+        .unwrap()
+        .stats
+        .errors
+        .get(&"REBALANCE_IN_PROGRESS".to_string())
+        .copied()
+        .unwrap_or(0);
+    Rebalance {
+        handed,
+        rebalancing_ms,
+        refused_commits,
+        duplicates: group(&c, "g").duplicates,
+    }
+}
+
+/// Kafka's classic consumer rejoins from `poll()`, so a rebalance waits for the member that
+/// is still processing its last batch (c2 here, up to 5 s). Eager members hold nothing in
+/// the meantime; cooperative members go on consuming the partitions they own
+/// (`ClassicKafkaConsumer.poll` fetches whatever `updateAssignmentMetadataIfNeeded` left).
+#[test]
+fn a_cooperative_member_keeps_consuming_while_a_slow_member_holds_up_the_rebalance() {
+    let eager = rebalance_while_c2_is_busy("range", "auto");
+    let coop = rebalance_while_c2_is_busy("cooperative-sticky", "auto");
+    assert!(
+        eager.rebalancing_ms >= 500 && coop.rebalancing_ms >= 500,
+        "the rebalance waits for the busy member: eager {} ms, cooperative {} ms",
+        eager.rebalancing_ms,
+        coop.rebalancing_ms
+    );
+    assert_eq!(
+        eager.handed, 0,
+        "an eager member owns nothing while it rebalances"
+    );
+    assert!(
+        coop.handed > 100,
+        "a cooperative member keeps consuming what it owns: {} records in {} ms",
+        coop.handed,
+        coop.rebalancing_ms
+    );
+}
+
+/// The classic consumer commits only with a stable generation (`generationIfStable`): a
+/// commitSync while it rebalances fails with RebalanceInProgressException. And unlike the
+/// KIP-848 consumer it does not auto-commit what a cooperative rebalance revokes, so what a
+/// member read from those partitions during the rebalance is read again by their new owner.
+#[test]
+fn a_classic_cooperative_member_cannot_commit_while_rebalancing_so_revoked_reads_repeat() {
+    let after = rebalance_while_c2_is_busy("cooperative-sticky", "after_processing");
+    assert!(
+        after.refused_commits > 0,
+        "commits after processing fail with REBALANCE_IN_PROGRESS while c1 rebalances"
+    );
+    let eager = rebalance_while_c2_is_busy("range", "auto");
+    let coop = rebalance_while_c2_is_busy("cooperative-sticky", "auto");
+    assert_eq!(
+        eager.refused_commits, 0,
+        "auto-commit waits for a stable generation"
+    );
+    assert_eq!(
+        eager.duplicates, 0,
+        "eager: committed before revoking, read nothing after"
+    );
+    assert!(
+        coop.duplicates > 0,
+        "records c1 read from a revoked partition during the rebalance are processed again"
+    );
 }
