@@ -53,6 +53,10 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../../static/scenarios/partitions-and-consumers.json"),
     },
     Preset {
+        id: "eager-vs-cooperative",
+        json: include_str!("../../../static/scenarios/eager-vs-cooperative.json"),
+    },
+    Preset {
         id: "delivery-semantics",
         json: include_str!("../../../static/scenarios/delivery-semantics.json"),
     },
