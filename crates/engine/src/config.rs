@@ -112,6 +112,8 @@ pub const BROKER_CONFIGS: &[ConfigDef] = &[
     int("replica.fetch.min.bytes", "1", 0, "Minimum bytes a follower fetch waits for."),
     int("broker.session.timeout.ms", "9000", 1, "The controller fences a broker that has not heartbeated for this long."),
     long("unclean.leader.election.interval.ms", "300000", 1, "How often the controller looks for partitions without a leader and elects an out-of-sync replica where the topic allows unclean election (so turning unclean.leader.election.enable on acts within this time)."),
+    boolean("auto.leader.rebalance.enable", "true", "While some partition is not led by its preferred replica (the first in its replica list), the controller moves leadership back to it, where that replica is in the ISR, every leader.imbalance.check.interval.seconds."),
+    long("leader.imbalance.check.interval.seconds", "300", 1, "How often the controller looks for partitions not led by their preferred replica (auto.leader.rebalance.enable)."),
     int("broker.heartbeat.interval.ms", "2000", 1, "How often brokers heartbeat to the active controller."),
     int("offsets.topic.num.partitions", "50", 1, "Partitions of __consumer_offsets."),
     int("offsets.topic.replication.factor", "3", 1, "Replication factor of __consumer_offsets."),

@@ -42,8 +42,21 @@ pub struct Controller {
     /// (`QuorumController.maybeScheduleNextElectUncleanLeaders`): set after a metadata write
     /// while some partition has no leader.
     unclean_check_at: Option<Millis>,
+    /// `leader.imbalance.check.interval.seconds` in ms when `auto.leader.rebalance.enable`.
+    balance_interval_ms: Option<Millis>,
+    /// When the next preferred-leader balance is due (`maybeScheduleNextBalancePartitionLeaders`):
+    /// set after a metadata write while some partition is not led by its preferred replica.
+    balance_check_at: Option<Millis>,
+    /// The last balance stopped at [`MAX_ELECTIONS_PER_IMBALANCE`]: the next one is due at once.
+    balance_again_at_once: bool,
     pub alive: bool,
 }
+
+/// `ReplicationControlManager.MAX_ELECTIONS_PER_IMBALANCE`: preferred elections per balance.
+const MAX_ELECTIONS_PER_IMBALANCE: usize = 1000;
+
+/// How soon a balance that stopped at its cap runs again (`QuorumController`'s 10 ms).
+const BALANCE_AGAIN_MS: Millis = 10;
 
 impl Controller {
     pub fn new(config: Props) -> Self {
@@ -53,6 +66,14 @@ impl Controller {
         let unclean_interval_ms = config
             .i64(BROKER_CONFIGS, "unclean.leader.election.interval.ms")
             .max(1) as Millis;
+        let balance_interval_ms = config
+            .bool(BROKER_CONFIGS, "auto.leader.rebalance.enable")
+            .then(|| {
+                (config
+                    .i64(BROKER_CONFIGS, "leader.imbalance.check.interval.seconds")
+                    .max(1) as Millis)
+                    .saturating_mul(1000)
+            });
         Controller {
             image: MetadataImage::default(),
             log: Vec::new(),
@@ -61,6 +82,9 @@ impl Controller {
             session_timeout_ms,
             unclean_interval_ms,
             unclean_check_at: None,
+            balance_interval_ms,
+            balance_check_at: None,
+            balance_again_at_once: false,
             alive: true,
         }
     }
@@ -103,6 +127,49 @@ impl Controller {
         }
         self.broadcast(ctx, from, recs);
         self.schedule_unclean_check(ctx.now);
+        self.schedule_balance_check(ctx.now);
+    }
+
+    /// `maybeScheduleNextBalancePartitionLeaders`: while some partition is not led by its
+    /// preferred replica, balance an interval from now (at once after a balance that hit its
+    /// cap), unless a balance is already due.
+    fn schedule_balance_check(&mut self, now: Millis) {
+        let Some(interval) = self.balance_interval_ms else {
+            return;
+        };
+        if self.balance_check_at.is_none()
+            && self
+                .image
+                .partitions
+                .values()
+                .any(|r| !r.has_preferred_leader())
+        {
+            let delay = if self.balance_again_at_once {
+                BALANCE_AGAIN_MS
+            } else {
+                interval
+            };
+            self.balance_check_at = Some(now.saturating_add(delay));
+        }
+    }
+
+    /// `ReplicationControlManager.maybeBalancePartitionLeaders`: a preferred election
+    /// (`PartitionChangeBuilder`, `Election.PREFERRED`) for up to
+    /// [`MAX_ELECTIONS_PER_IMBALANCE`] partitions whose preferred replica is in the ISR and
+    /// unfenced but not leading. Looks again an interval later while any partition is still
+    /// not led by its preferred replica.
+    fn maybe_balance_partition_leaders(&mut self, ctx: &mut Ctx) {
+        self.balance_check_at = None;
+        let n = self.elect_preferred_upto(ctx, MAX_ELECTIONS_PER_IMBALANCE);
+        if n > 0 {
+            ctx.emit(TraceKind::Note {
+                text: format!(
+                    "controller: auto.leader.rebalance.enable moved the leadership of {n} partition(s) back to their preferred replica"
+                ),
+            });
+        }
+        self.balance_again_at_once = n >= MAX_ELECTIONS_PER_IMBALANCE;
+        self.schedule_balance_check(ctx.now);
     }
 
     /// `maybeScheduleNextElectUncleanLeaders`: while some partition has no leader, look again
@@ -251,6 +318,9 @@ impl Controller {
         }
         if self.unclean_check_at.is_some_and(|at| now >= at) {
             self.maybe_elect_unclean_leaders(ctx);
+        }
+        if self.balance_check_at.is_some_and(|at| now >= at) {
+            self.maybe_balance_partition_leaders(ctx);
         }
         ctx.set_timer(TICK_MS, Timer::ControllerTick);
     }
@@ -576,14 +646,23 @@ impl Controller {
     /// Move leadership back to the preferred replica where it is in the ISR and alive
     /// (`kafka-leader-election.sh --election-type PREFERRED`).
     pub fn elect_preferred(&mut self, ctx: &mut Ctx) -> usize {
+        self.elect_preferred_upto(ctx, usize::MAX)
+    }
+
+    /// Preferred elections for up to `max` partitions, in one metadata write.
+    fn elect_preferred_upto(&mut self, ctx: &mut Ctx, max: usize) -> usize {
         let parts: Vec<(Tp, PartitionRegistration)> = self
             .image
             .partitions
             .iter()
+            .filter(|(_, r)| !r.has_preferred_leader())
             .map(|(t, r)| (*t, r.clone()))
             .collect();
         let mut recs = Vec::new();
         for (tp, reg) in parts {
+            if recs.len() >= max {
+                break;
+            }
             let Some(&pref) = reg.replicas.first() else {
                 continue;
             };

@@ -23,6 +23,10 @@ impl PartitionRegistration {
     pub fn has_leader(&self) -> bool {
         self.leader != NO_LEADER
     }
+    /// Led by its preferred replica, the first of its replicas (`hasPreferredLeader`).
+    pub fn has_preferred_leader(&self) -> bool {
+        self.replicas.first().map_or(NO_LEADER, |r| *r) == self.leader
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

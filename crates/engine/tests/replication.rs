@@ -538,3 +538,94 @@ fn the_ledger_counts_what_every_preset_producer_was_told() {
     }
     assert!(checked >= 10, "only {checked} presets");
 }
+
+/// Six partitions with replicas [1,2,3], [2,3,1], [3,1,2], … so each broker is the preferred
+/// leader (first replica) of two; `broker_cfg` is the brokers' configuration.
+fn six_preferred(broker_cfg: &[(&str, &str)]) -> Cluster {
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 7,
+        config: cfg(broker_cfg),
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    let rotations = vec![
+        vec![1, 2, 3],
+        vec![2, 3, 1],
+        vec![3, 1, 2],
+        vec![1, 3, 2],
+        vec![2, 1, 3],
+        vec![3, 2, 1],
+    ];
+    c.create_topic("t", 6, 3, &cfg(&[]), Some(rotations))
+        .unwrap();
+    c.advance(100);
+    c
+}
+
+/// Partitions led by their preferred replica (the first in their replica list).
+fn preferred_leaders(c: &Cluster) -> usize {
+    (0..6)
+        .filter(|&p| {
+            let tp = c.tp("t", p).unwrap();
+            let v = c.partition_view(tp);
+            v.leader.is_some() && v.leader == v.replicas.first().map(|r| r.broker)
+        })
+        .count()
+}
+
+/// Broker 1 dies and comes back: it rejoins every ISR but leads nothing. KRaft's controller
+/// moves leadership back to preferred replicas `leader.imbalance.check.interval.seconds`
+/// after the metadata write that unbalanced them (`QuorumControllerTest`'s
+/// `testBalancePartitionLeaders`), unless `auto.leader.rebalance.enable` is off.
+#[test]
+fn auto_leader_rebalance_hands_leadership_back_to_the_preferred_replica() {
+    for (enabled, interval_s) in [(true, 300), (true, 60), (false, 300)] {
+        let mut c = six_preferred(&[
+            (
+                "auto.leader.rebalance.enable",
+                if enabled { "true" } else { "false" },
+            ),
+            (
+                "leader.imbalance.check.interval.seconds",
+                &interval_s.to_string(),
+            ),
+        ]);
+        assert_eq!(preferred_leaders(&c), 6);
+        c.apply(&Action::StopBroker {
+            broker: Some(1),
+            leader_of: None,
+        })
+        .unwrap();
+        c.advance(15_000);
+        assert_eq!(preferred_leaders(&c), 4, "broker 1's two partitions moved");
+        let moved_at = c.now();
+        c.apply(&Action::StartBroker {
+            broker: Some(1),
+            leader_of: None,
+        })
+        .unwrap();
+        c.advance(10_000);
+        let tp = c.tp("t", 0).unwrap();
+        assert!(
+            c.partition_view(tp).isr.contains(&1),
+            "broker 1 is back in the ISR"
+        );
+        assert_eq!(
+            preferred_leaders(&c),
+            4,
+            "a returning broker leads nothing at first"
+        );
+        // The balance is due an interval after the write that moved the leaders (at most
+        // the session timeout after the crash).
+        let interval_ms = interval_s * 1000;
+        c.advance(moved_at + interval_ms - 10_000 - c.now());
+        assert_eq!(preferred_leaders(&c), 4, "not before the interval");
+        c.advance(20_000);
+        let want = if enabled { 6 } else { 4 };
+        assert_eq!(
+            preferred_leaders(&c),
+            want,
+            "enabled={enabled} interval={interval_s}s"
+        );
+    }
+}
