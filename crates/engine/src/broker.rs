@@ -31,6 +31,9 @@ pub struct BrokerSettings {
     pub replica_lag_time_max_ms: Millis,
     pub replica_fetch_wait_max_ms: Millis,
     pub heartbeat_interval_ms: Millis,
+    /// `broker.session.timeout.ms`: the cap of the registration backoff.
+    #[serde(default)]
+    pub session_timeout_ms: Millis,
     pub retention_check_interval_ms: Millis,
     pub replica_fetch_backoff_ms: Millis,
     pub replica_socket_timeout_ms: Millis,
@@ -44,6 +47,7 @@ impl BrokerSettings {
             replica_lag_time_max_ms: p.i64(b, "replica.lag.time.max.ms").max(0) as Millis,
             replica_fetch_wait_max_ms: p.i64(b, "replica.fetch.wait.max.ms").max(0) as Millis,
             heartbeat_interval_ms: p.i64(b, "broker.heartbeat.interval.ms").max(1) as Millis,
+            session_timeout_ms: p.i64(b, "broker.session.timeout.ms").max(1) as Millis,
             retention_check_interval_ms: p.i64(b, "log.retention.check.interval.ms").max(1)
                 as Millis,
             replica_fetch_backoff_ms: 1000,
@@ -97,6 +101,13 @@ pub struct Broker {
     pub alive: bool,
     /// Bumped on every start and stop; timers of an earlier incarnation are ignored.
     pub incarnation: u32,
+    /// The controller accepted this incarnation's registration; until then it does not
+    /// heartbeat (`BrokerLifecycleManager.registered`).
+    pub registered: bool,
+    /// Registrations the controller refused in a row (for the backoff).
+    registration_failures: u32,
+    /// When this incarnation last sent its registration.
+    registration_sent_at: Millis,
     pub metadata: MetadataImage,
     pub fenced: bool,
     pub partitions: VecMap<Tp, Partition>,
@@ -153,6 +164,9 @@ impl Broker {
             rack,
             alive: false,
             incarnation: 0,
+            registered: false,
+            registration_failures: 0,
+            registration_sent_at: 0,
             metadata: MetadataImage::default(),
             fenced: true,
             partitions: VecMap::new(),
@@ -215,13 +229,9 @@ impl Broker {
             p.pending_isr = None;
             p.remote.clear();
         }
-        ctx.send(
-            NodeId::Controller,
-            Message::BrokerRegistration {
-                broker: self.id,
-                rack: self.rack.clone(),
-            },
-        );
+        self.registered = false;
+        self.registration_failures = 0;
+        self.send_registration(ctx);
         ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
         ctx.set_timer(
             (self.settings.replica_lag_time_max_ms / 2).max(1),
@@ -240,10 +250,34 @@ impl Broker {
         ctx.set_timer(backoff, Timer::LogCleaner);
     }
 
+    fn send_registration(&mut self, ctx: &mut Ctx) {
+        self.registration_sent_at = ctx.now;
+        ctx.send(
+            NodeId::Controller,
+            Message::BrokerRegistration {
+                broker: self.id,
+                rack: self.rack.clone(),
+                incarnation: self.incarnation,
+            },
+        );
+    }
+
+    fn send_heartbeat(&self, ctx: &mut Ctx) {
+        ctx.send(
+            NodeId::Controller,
+            Message::BrokerHeartbeat {
+                broker: self.id,
+                metadata_offset: self.metadata.offset,
+                incarnation: self.incarnation,
+            },
+        );
+    }
+
     /// Bootstrap at cluster creation: the metadata is already known (as if replayed).
     pub fn bootstrap(&mut self, ctx: &mut Ctx, records: &[MetadataRecord]) {
         self.alive = true;
         self.incarnation += 1;
+        self.registered = true;
         self.apply_metadata(ctx, 0, records);
         self.fenced = false;
         ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
@@ -332,15 +366,15 @@ impl Broker {
         }
         match timer {
             Timer::BrokerHeartbeat => {
-                ctx.send(
-                    NodeId::Controller,
-                    Message::BrokerHeartbeat {
-                        broker: self.id,
-                        metadata_offset: self.metadata.offset,
-                    },
-                );
+                if self.registered {
+                    self.send_heartbeat(ctx);
+                } else if ctx.now >= self.registration_sent_at + self.settings.session_timeout_ms {
+                    // No answer to the registration (it was lost): send it again.
+                    self.send_registration(ctx);
+                }
                 ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
             }
+            Timer::BrokerRegistrationRetry if !self.registered => self.send_registration(ctx),
             Timer::IsrExpiration => {
                 self.isr_expiration(ctx);
                 ctx.set_timer(
@@ -418,6 +452,28 @@ impl Broker {
             } => {
                 self.apply_metadata(ctx, from_offset, &records);
                 self.fenced = fenced;
+            }
+            Message::BrokerRegistrationResponse { incarnation, error } => {
+                if incarnation != self.incarnation || self.registered {
+                    return;
+                }
+                match error {
+                    None => {
+                        // Kafka's broker heartbeats at once here; this one waits for its
+                        // heartbeat timer (at most broker.heartbeat.interval.ms), which keeps
+                        // the recorded fuzz findings' timing (seed 4032).
+                        self.registered = true;
+                        self.registration_failures = 0;
+                    }
+                    Some(_) => {
+                        // `ExponentialBackoff(100, 2, broker.session.timeout.ms)`, without
+                        // its 2 % jitter.
+                        let delay = (100u64 << self.registration_failures.min(20))
+                            .min(self.settings.session_timeout_ms.max(100));
+                        self.registration_failures += 1;
+                        ctx.set_timer(delay, Timer::BrokerRegistrationRetry);
+                    }
+                }
             }
             Message::AlterPartitionResponse { tp, result } => {
                 self.pending_since.remove(&tp);

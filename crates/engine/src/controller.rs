@@ -27,6 +27,9 @@ struct Liveness {
     registered: bool,
     /// Metadata offset the broker reached at registration + caught up ⇒ unfence.
     caught_up_offset: u64,
+    /// The process that registered (`incarnationId`); a bootstrapped broker's is learned
+    /// from its first heartbeat.
+    incarnation: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +100,7 @@ impl Controller {
                 last_heartbeat: 0,
                 registered: true,
                 caught_up_offset: 0,
+                incarnation: None,
             },
         );
         self.append_local(MetadataRecord::Broker(BrokerRegistration {
@@ -327,7 +331,36 @@ impl Controller {
 
     pub fn handle(&mut self, ctx: &mut Ctx, from: NodeId, msg: Message) {
         match msg {
-            Message::BrokerRegistration { broker, rack } => {
+            Message::BrokerRegistration {
+                broker,
+                rack,
+                incarnation,
+            } => {
+                // `ClusterControlManager.registerBroker`: a new process may not take over a
+                // broker id while the previous one's session is valid (unfenced, and heard
+                // from within broker.session.timeout.ms).
+                if let Some(l) = self.brokers.get(&broker) {
+                    let valid_session = l.registered
+                        && !self.is_fenced(broker)
+                        && ctx.now.saturating_sub(l.last_heartbeat) <= self.session_timeout_ms;
+                    if valid_session && l.incarnation != Some(incarnation) {
+                        let expires = l.last_heartbeat + self.session_timeout_ms;
+                        ctx.emit(TraceKind::Note {
+                            text: format!(
+                                "controller: broker-{broker} registered again, but its previous process still has a valid session until {expires} ms (broker.session.timeout.ms={}): DUPLICATE_BROKER_REGISTRATION, it retries",
+                                self.session_timeout_ms
+                            ),
+                        });
+                        ctx.send(
+                            from,
+                            Message::BrokerRegistrationResponse {
+                                incarnation,
+                                error: Some(ErrorCode::DuplicateBrokerRegistration),
+                            },
+                        );
+                        return;
+                    }
+                }
                 let offset = self.image.offset;
                 self.brokers.insert(
                     broker,
@@ -335,6 +368,7 @@ impl Controller {
                         last_heartbeat: ctx.now,
                         registered: true,
                         caught_up_offset: offset,
+                        incarnation: Some(incarnation),
                     },
                 );
                 // A registered broker starts fenced until it has caught up with the metadata.
@@ -363,14 +397,27 @@ impl Controller {
                         fenced: true,
                     },
                 );
+                ctx.send(
+                    from,
+                    Message::BrokerRegistrationResponse {
+                        incarnation,
+                        error: None,
+                    },
+                );
             }
             Message::BrokerHeartbeat {
                 broker,
                 metadata_offset,
+                incarnation,
             } => {
                 let Some(l) = self.brokers.get_mut(&broker) else {
                     return;
                 };
+                // A heartbeat from an earlier process of this broker id (sent before it died).
+                if l.incarnation.is_some_and(|i| i != incarnation) {
+                    return;
+                }
+                l.incarnation = Some(incarnation);
                 if !l.registered {
                     // Fenced for missing heartbeats: it must register again (as a restarted
                     // KRaft broker would after its session expired).

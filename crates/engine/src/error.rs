@@ -62,6 +62,8 @@ pub enum ErrorCode {
     BrokerNotAvailable,
     GroupMaxSizeReached,
     UnreleasedInstanceId,
+    /// KRaft: another incarnation of this broker id still has a valid session.
+    DuplicateBrokerRegistration,
     /// KIP-848: the member's epoch is not the one the coordinator knows; it must rejoin.
     FencedMemberEpoch,
     /// KIP-848: an offset commit carries a member epoch other than the member's current one.
@@ -133,6 +135,7 @@ impl ErrorCode {
             BrokerNotAvailable => "BROKER_NOT_AVAILABLE",
             GroupMaxSizeReached => "GROUP_MAX_SIZE_REACHED",
             UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
+            DuplicateBrokerRegistration => "DUPLICATE_BROKER_REGISTRATION",
             FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
             StaleMemberEpoch => "STALE_MEMBER_EPOCH",
             UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
@@ -199,6 +202,7 @@ impl ErrorCode {
             InvalidRecord => "the record is invalid for this topic (e.g. a keyless record on a compacted topic)",
             FencedMemberEpoch => "the member's epoch is not the one the coordinator knows: it gives up its partitions and rejoins with epoch 0",
             StaleMemberEpoch => "the offset commit carries an older member epoch than the member's current one",
+            DuplicateBrokerRegistration => "the controller still holds a valid session (broker.session.timeout.ms) for an earlier process with this broker id; the broker retries",
             UnreleasedInstanceId => "another member with this group.instance.id is still in the group and has not left",
             GroupIdNotFound => "the group does not exist, or is not a group of the protocol the request belongs to",
             InvalidRecordState => "the records are not acquired by this share group member (its acquisition lock expired, or another member holds them)",

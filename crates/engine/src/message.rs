@@ -189,13 +189,21 @@ pub struct ShareFetchPartitionData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Message {
     // --- KRaft: brokers ↔ active controller ---
+    /// `incarnation` tells a restarted process from the one before it (Kafka's
+    /// `incarnationId`).
     BrokerRegistration {
         broker: BrokerId,
         rack: Option<String>,
+        incarnation: u32,
+    },
+    BrokerRegistrationResponse {
+        incarnation: u32,
+        error: Option<ErrorCode>,
     },
     BrokerHeartbeat {
         broker: BrokerId,
         metadata_offset: u64,
+        incarnation: u32,
     },
     /// Metadata records from `from_offset` on (a heartbeat response or a push).
     MetadataUpdate {
@@ -527,6 +535,7 @@ impl Message {
     pub fn name(&self) -> &'static str {
         match self {
             Message::BrokerRegistration { .. } => "BrokerRegistration",
+            Message::BrokerRegistrationResponse { .. } => "BrokerRegistrationResponse",
             Message::BrokerHeartbeat { .. } => "BrokerHeartbeat",
             Message::MetadataUpdate { .. } => "MetadataUpdate",
             Message::AlterPartition { .. } => "AlterPartition",

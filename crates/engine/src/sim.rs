@@ -17,6 +17,8 @@ pub enum Timer {
     ControllerTick,
     // broker
     BrokerHeartbeat,
+    /// Registration again after the controller refused it (`BrokerLifecycleManager`'s backoff).
+    BrokerRegistrationRetry,
     IsrExpiration,
     FetcherBackoff(BrokerId),
     FetcherRequestTimeout {

@@ -629,3 +629,50 @@ fn auto_leader_rebalance_hands_leadership_back_to_the_preferred_replica() {
         );
     }
 }
+
+/// KRaft's controller refuses the registration of a new process under a broker id while the
+/// previous process's session is valid (`ClusterControlManager.registerBroker`,
+/// DUPLICATE_BROKER_REGISTRATION). A broker restarted within broker.session.timeout.ms keeps
+/// its leaderships, offline, until the controller fences the old session; then it registers.
+#[test]
+fn a_broker_restarted_within_its_session_waits_for_the_session_to_expire() {
+    let mut c = cluster(&[], &[]);
+    let tp = c.tp("t", 0).unwrap();
+    c.advance(5_000);
+    assert_eq!(c.leader_of(tp), Some(1));
+    let crashed_at = c.now();
+    c.apply(&Action::StopBroker {
+        broker: Some(1),
+        leader_of: None,
+    })
+    .unwrap();
+    c.advance(500);
+    let before = c.trace.len();
+    c.apply(&Action::StartBroker {
+        broker: Some(1),
+        leader_of: None,
+    })
+    .unwrap();
+    c.advance(3_000);
+    assert!(!c.brokers[&1].registered, "the controller refused it");
+    assert_eq!(
+        c.leader_of(tp),
+        Some(1),
+        "the old session is valid: the partition stays with broker 1"
+    );
+    let refused = c.trace.since(before).any(|e| {
+        matches!(&e.kind, kafka_sim::trace::TraceKind::Note { text }
+            if text.contains("DUPLICATE_BROKER_REGISTRATION"))
+    });
+    assert!(refused, "the refusal is in the trace");
+    // broker.session.timeout.ms (9 s) after the last heartbeat, at the controller's next
+    // tick, the old session is fenced and the leadership moves; the new process registers.
+    c.advance(crashed_at + 9_000 + 1_000 - c.now());
+    assert_ne!(c.leader_of(tp), Some(1), "fenced: the leadership moved");
+    c.advance(10_000);
+    assert!(c.brokers[&1].registered);
+    assert!(
+        c.partition_view(tp).isr.contains(&1),
+        "the restarted broker caught up and rejoined the ISR"
+    );
+}
