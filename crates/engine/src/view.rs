@@ -79,6 +79,10 @@ pub struct BrokerView {
     pub fenced: bool,
     pub isolated: bool,
     pub fetchers_paused: bool,
+    /// Running, but the controller has not accepted its registration yet (a restarted
+    /// process waits for its predecessor's session to expire).
+    #[serde(default)]
+    pub registering: bool,
     pub leaders: usize,
     pub replicas: usize,
 }
@@ -742,6 +746,7 @@ impl Cluster {
                     .isolated
                     .contains(&crate::types::NodeId::Broker(b.id)),
                 fetchers_paused: b.fetch_paused,
+                registering: b.alive && !b.registered,
                 leaders: b.leader_count(),
                 replicas: b.partitions.len(),
             })

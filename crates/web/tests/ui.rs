@@ -61,7 +61,7 @@ async fn an_invalid_producer_setting_is_reported_next_to_the_control() {
 }
 
 #[wasm_bindgen_test]
-async fn stopping_a_broker_shows_it_stopped() {
+async fn stopping_a_broker_shows_it_stopped_and_a_quick_restart_registering() {
     let root = mount().await;
     click(
         &root,
@@ -72,6 +72,24 @@ async fn stopping_a_broker_shows_it_stopped() {
         "[data-testid='broker'][data-broker='2'][data-status='stopped']",
     )
     .await;
+    // Restarted within broker.session.timeout.ms (9 s simulated): the controller refuses the
+    // new process until the old session expires.
+    click(
+        &root,
+        "[data-testid='broker'][data-broker='2'] [data-action='start']",
+    );
+    let card = wait_for(
+        &root,
+        "[data-testid='broker'][data-broker='2'][data-status='registering']",
+    )
+    .await;
+    let pill = card.query_selector(".pill").unwrap().unwrap();
+    assert!(
+        pill.get_attribute("title")
+            .unwrap_or_default()
+            .contains("broker.session.timeout.ms"),
+        "the pill says why"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -36,6 +36,8 @@ pub fn broker_card(props: &Props) -> Html {
     let id = b.id;
     let (status, class) = if !b.alive {
         ("stopped", "down")
+    } else if b.registering {
+        ("registering", "warn")
     } else if b.isolated {
         ("isolated", "warn")
     } else if b.fenced {
@@ -73,7 +75,9 @@ pub fn broker_card(props: &Props) -> Html {
             aria-label={format!("Broker {id}, {status}")}>
             <header>
                 <span class="broker-name">{ format!("Broker {id}") }</span>
-                <span class={classes!("pill", class)}>{ status }</span>
+                <span class={classes!("pill", class)} title={b.registering.then_some(
+                    "The controller refuses this new process while the previous one's session is valid \
+                     (broker.session.timeout.ms): its partitions stay with the old, dead process until then")}>{ status }</span>
             </header>
             <dl class="broker-stats">
                 <div title="partitions this broker leads, internal topics (__consumer_offsets, __transaction_state) included"><dt>{ "leads" }</dt><dd>{ b.leaders }</dd></div>
