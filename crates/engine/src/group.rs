@@ -78,8 +78,10 @@ pub struct ClassicGroup {
     pub leader: Option<String>,
     /// Members in join order.
     pub members: Vec<Member>,
-    /// Member ids handed out with MEMBER_ID_REQUIRED and not yet used.
-    pub pending: Vec<String>,
+    /// Member ids handed out with MEMBER_ID_REQUIRED and not yet used, with when each
+    /// expires: a pending member that does not join within its session timeout is dropped
+    /// (`addPendingMemberExpiration`).
+    pub pending: Vec<(String, Millis)>,
     pub new_member_added: bool,
     /// `InitialDelayedJoin` remaining budget, when the initial delay is running.
     initial_remaining: Option<Millis>,
@@ -183,7 +185,18 @@ pub struct GroupRecord {
     pub generation: i32,
     pub protocol: Option<String>,
     pub leader: Option<String>,
-    pub members: Vec<(String, Option<String>, Vec<TopicPartition>)>,
+    pub members: Vec<MemberRecord>,
+}
+
+/// A member in a group's record (`GroupMetadataValue.MemberMetadata`): a coordinator that
+/// loads the group after a failover expires it on its own session timeout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub id: String,
+    pub instance: Option<String>,
+    pub assignment: Vec<TopicPartition>,
+    pub session_timeout_ms: Millis,
+    pub rebalance_timeout_ms: Millis,
 }
 
 pub fn offset_key(group: &str, tp: &TopicPartition) -> String {
@@ -259,15 +272,15 @@ impl GroupCoordinator {
                 g.members = rec
                     .members
                     .into_iter()
-                    .map(|(id, instance, assignment)| Member {
-                        member_id: id,
-                        instance_id: instance,
+                    .map(|m| Member {
+                        member_id: m.id,
+                        instance_id: m.instance,
                         client_id: String::new(),
                         node: NodeId::Controller,
-                        session_timeout_ms: 45_000,
-                        rebalance_timeout_ms: 300_000,
+                        session_timeout_ms: m.session_timeout_ms,
+                        rebalance_timeout_ms: m.rebalance_timeout_ms,
                         protocols: Vec::new(),
-                        assignment,
+                        assignment: m.assignment,
                         awaiting_join: None,
                         awaiting_sync: None,
                         last_heartbeat: now,
@@ -352,15 +365,22 @@ impl GroupCoordinator {
             fx.push(reply(e, member_id.to_string()));
             return fx;
         }
-        self.next_member += 1;
-        let fresh_id = format!(
-            "{client_id}-{:08x}",
-            self.next_member.wrapping_mul(0x9E37_79B9) & 0xffff_ffff
-        );
         let g = self
             .groups
             .entry(group.to_string())
             .or_insert_with(|| ClassicGroup::new(group, now));
+        // Kafka's member ids carry a random UUID; these are deterministic, so an id another
+        // coordinator minted (a group loaded after a failover) is skipped.
+        let fresh_id = loop {
+            self.next_member += 1;
+            let id = format!(
+                "{client_id}-{:08x}",
+                self.next_member.wrapping_mul(0x9E37_79B9) & 0xffff_ffff
+            );
+            if g.member(&id).is_none() && !g.pending.iter().any(|(p, _)| *p == id) {
+                break id;
+            }
+        };
         if g.state == GroupState::Dead {
             fx.push(reply(
                 ErrorCode::CoordinatorNotAvailable,
@@ -441,15 +461,17 @@ impl GroupCoordinator {
                 member_id = fresh_id;
             } else {
                 // KIP-394: the first JoinGroup of a dynamic member only gets an id.
-                g.pending.push(fresh_id.clone());
+                g.pending
+                    .push((fresh_id.clone(), now.saturating_add(session_timeout_ms)));
                 fx.push(reply(ErrorCode::MemberIdRequired, fresh_id));
                 return fx;
             }
-        } else if g.member(&member_id).is_none() && !g.pending.contains(&member_id) {
+        } else if g.member(&member_id).is_none() && !g.pending.iter().any(|(p, _)| *p == member_id)
+        {
             fx.push(reply(ErrorCode::UnknownMemberId, member_id));
             return fx;
         }
-        g.pending.retain(|p| *p != member_id);
+        g.pending.retain(|(p, _)| *p != member_id);
         let is_new = g.member(&member_id).is_none();
         if is_new {
             g.members.push(Member {
@@ -711,12 +733,12 @@ impl GroupCoordinator {
             members: g
                 .members
                 .iter()
-                .map(|m| {
-                    (
-                        m.member_id.clone(),
-                        m.instance_id.clone(),
-                        m.assignment.clone(),
-                    )
+                .map(|m| MemberRecord {
+                    id: m.member_id.clone(),
+                    instance: m.instance_id.clone(),
+                    assignment: m.assignment.clone(),
+                    session_timeout_ms: m.session_timeout_ms,
+                    rebalance_timeout_ms: m.rebalance_timeout_ms,
                 })
                 .collect(),
         };
@@ -945,6 +967,12 @@ impl GroupCoordinator {
         let mut fx = Vec::new();
         let delay = self.initial_rebalance_delay_ms;
         for g in self.groups.values_mut() {
+            // Pending members (MEMBER_ID_REQUIRED) that never joined.
+            let before = g.pending.len();
+            g.pending.retain(|(_, until)| now < *until);
+            if g.pending.len() < before {
+                Self::maybe_complete_join(g, now, &mut fx);
+            }
             let expired: Vec<(String, Millis)> = g
                 .members
                 .iter()

@@ -89,7 +89,9 @@ fn set_assignment_forgets_handed_records_of_revoked_partitions() {
 /// Seed 43: the group coordinator moved to another broker while a transaction held offsets
 /// for the group; loading `__consumer_offsets` took the transactional offset commit as
 /// committed, so after the old instance's transaction was aborted the group had committed
-/// past inputs whose output was aborted (lost).
+/// past inputs whose output was aborted (lost). The file runs to 24 s: its restarted broker
+/// now waits for its old session to expire, and the new coordinator keeps the processor's old
+/// member until that member's own 10 s session expires.
 #[test]
 fn coordinator_failover_keeps_offsets_of_open_transactions_pending() {
     let r = replay("seed-43-exactly_once_pipeline.json");
@@ -799,4 +801,28 @@ fn a_consumer_group_member_learns_its_epoch_only_from_committed_records() {
         "the member joined once the records committed"
     );
     assert_eq!(c.consumer("c").unwrap().assignment.len(), 2);
+}
+
+/// Seed 3741 (CI campaign of stop 31): group g0's coordinator failed over while its only
+/// member had crashed. The new coordinator loaded the member with default timeouts (45 s
+/// session, 300 s rebalance) instead of its own, and minted for the next joiner the same
+/// deterministic id the old coordinator had given the crashed member; that joiner closed
+/// before using it, and a MEMBER_ID_REQUIRED id never expired, so the next rebalance waited
+/// for it forever. Kafka stores each member's timeouts in the group record, uses random
+/// member ids, and expires pending members after their session timeout.
+#[test]
+fn a_failed_over_group_expires_loaded_and_pending_members() {
+    let name = "seed-3741-liveness_every_group_stable.json";
+    let r = replay(name);
+    assert_holds(&r, invariants::LIVE_GROUPS);
+    assert!(r.live_at.is_some(), "the group never settled");
+
+    let mut s = Session::new(finding(name), None).unwrap();
+    // The crashed member's session is 1477 ms: the loaded copy expires within seconds of the
+    // failover, and the member that joins at 9.79 s gets every partition.
+    s.advance_to(20_000);
+    let g = s.cluster.group_view("g0").unwrap();
+    assert_eq!(g.state, "Stable", "{g:?}");
+    assert_eq!(g.members.len(), 1, "{g:?}");
+    assert_eq!(g.members[0].assignment.len(), 3, "{g:?}");
 }
