@@ -157,6 +157,16 @@ struct InFlight {
     batches: Vec<Batch>,
 }
 
+impl InFlight {
+    /// When its oldest batch reaches `delivery.timeout.ms`.
+    fn expires_at(&self, delivery_timeout_ms: Millis) -> Option<Millis> {
+        self.batches
+            .iter()
+            .map(|b| b.created_at + delivery_timeout_ms)
+            .min()
+    }
+}
+
 /// Produce requests awaiting a response, by correlation id, with how many of their batches
 /// are for each partition (the ordering rules ask for every ready partition; counting over
 /// every request in flight each time was a tenth of the engine's time at 100 partitions).
@@ -192,6 +202,37 @@ impl InFlightRequests {
     }
     fn batches_for(&self, tp: Tp) -> usize {
         self.batches_per_tp.get(&tp).copied().unwrap_or(0)
+    }
+    /// Take out the batches that reached `delivery.timeout.ms` (`Sender.getExpiredInflightBatches`);
+    /// their requests stay in flight, so a late response is recognised and ignored.
+    fn take_expired(&mut self, now: Millis, delivery_timeout_ms: Millis) -> Vec<Batch> {
+        let mut out = Vec::new();
+        for f in self.by_corr.values_mut() {
+            if f.expires_at(delivery_timeout_ms).is_none_or(|t| t > now) {
+                continue;
+            }
+            let (gone, kept) = std::mem::take(&mut f.batches)
+                .into_iter()
+                .partition(|b| b.created_at + delivery_timeout_ms <= now);
+            f.batches = kept;
+            out.extend::<Vec<Batch>>(gone);
+        }
+        for b in &out {
+            if let Some(n) = self.batches_per_tp.get_mut(&b.tp) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.batches_per_tp.remove(&b.tp);
+                }
+            }
+        }
+        out
+    }
+    /// When the next in-flight batch reaches `delivery.timeout.ms`.
+    fn next_expiry(&self, delivery_timeout_ms: Millis) -> Option<Millis> {
+        self.by_corr
+            .values()
+            .filter_map(|f| f.expires_at(delivery_timeout_ms))
+            .min()
     }
     fn values(&self) -> impl Iterator<Item = &InFlight> {
         self.by_corr.values()
@@ -242,6 +283,10 @@ pub struct Producer {
     pub(crate) inflight_sequences: VecMap<Tp, VecSet<i32>>,
     /// The last sequence the broker acknowledged per partition (`lastAckedSequence`).
     pub(crate) last_acked_sequence: VecMap<Tp, i32>,
+    /// Partitions where a retried batch expired in flight, so whether the broker wrote it is
+    /// unknown (`partitionsWithUnresolvedSequences`): no new batch goes to them until every
+    /// batch sent before is answered.
+    unresolved: VecSet<Tp>,
     pub stats: ProducerStats,
     pub last_error: Option<ClientError>,
     pub(crate) next_corr: u64,
@@ -275,6 +320,7 @@ impl Producer {
             next_sequence: VecMap::new(),
             inflight_sequences: VecMap::new(),
             last_acked_sequence: VecMap::new(),
+            unresolved: VecSet::new(),
             stats: ProducerStats::default(),
             last_error: None,
             next_corr: 0,
@@ -318,6 +364,7 @@ impl Producer {
             self.producer_epoch = -1;
             self.next_sequence.clear();
             self.last_acked_sequence.clear();
+            self.unresolved.clear();
         }
         self.settings = settings;
         self.config = config;
@@ -635,6 +682,7 @@ impl Producer {
                     self.producer_epoch = producer_epoch;
                     self.next_sequence.clear();
                     self.last_acked_sequence.clear();
+                    self.unresolved.clear();
                     ctx.emit(TraceKind::Note {
                         text: format!(
                             "{} got producer id {producer_id}, epoch {producer_epoch}",
@@ -865,10 +913,30 @@ impl Producer {
             self.fail_batches(ctx, vec![b], e, detail);
         }
         if bump_epoch {
+            self.bump_idempotent_epoch(ctx, &bump_tps);
+        }
+        // The batches that revealed the gap go back first in their partition's queue (they
+        // are its oldest), to be sent with the new epoch; retries and delivery.timeout.ms
+        // still bound them.
+        for (mut b, e, detail) in renumber.into_iter().rev() {
+            if b.base_sequence.take().is_some() {
+                for r in b.records.entries() {
+                    ctx.ledger.mark_renumbered(r.id);
+                }
+            }
+            self.retry_or_fail(ctx, vec![b], e, detail, true);
+        }
+    }
+
+    /// KIP-360's local epoch bump of an idempotent producer: a new epoch, sequences from 0;
+    /// the queued batches of `bump_tps` lose their sequence numbers (renumbered when sent).
+    fn bump_idempotent_epoch(&mut self, ctx: &mut Ctx, bump_tps: &VecSet<Tp>) {
+        {
             self.producer_epoch = self.producer_epoch.saturating_add(1);
             self.next_sequence.clear();
             self.inflight_sequences.clear();
             self.last_acked_sequence.clear();
+            self.unresolved.clear();
             // Only the partition that revealed the gap is renumbered under the new epoch
             // (`TransactionManager.bumpIdempotentProducerEpoch` rewrites the sequences of
             // `partitionsToRewriteSequences` only). A retrying batch of another partition keeps
@@ -888,17 +956,6 @@ impl Producer {
                     }
                 }
             }
-        }
-        // The batches that revealed the gap go back first in their partition's queue (they
-        // are its oldest), to be sent with the new epoch; retries and delivery.timeout.ms
-        // still bound them.
-        for (mut b, e, detail) in renumber.into_iter().rev() {
-            if b.base_sequence.take().is_some() {
-                for r in b.records.entries() {
-                    ctx.ledger.mark_renumbered(r.id);
-                }
-            }
-            self.retry_or_fail(ctx, vec![b], e, detail, true);
         }
     }
 
@@ -1033,6 +1090,69 @@ impl Producer {
             let detail = format!("delivery.timeout.ms={timeout} expired before the batch was sent");
             self.finish_failed(ctx, b, ErrorCode::TimeoutException, detail);
         }
+        // Batches in flight expire too: delivery.timeout.ms bounds the time to report success
+        // or failure after send(), whatever the request is waiting for.
+        for b in self.in_flight.take_expired(now, timeout) {
+            // A retried batch's fate is unknown: it may have been written while a response
+            // was lost (`Sender.sendProducerData` marks its sequence unresolved).
+            if b.attempts > 0
+                && b.base_sequence.is_some()
+                && b.producer_epoch == self.producer_epoch
+                && self.settings.transactional_id.is_none()
+            {
+                self.unresolved.insert(b.tp);
+            }
+            let detail = format!(
+                "delivery.timeout.ms={timeout} expired while the batch was in flight ({} ms after it was created; the broker may still write it)",
+                now.saturating_sub(b.created_at)
+            );
+            self.finish_failed(ctx, b, ErrorCode::TimeoutException, detail);
+        }
+        if let Some(t) = self.in_flight.next_expiry(timeout) {
+            self.waker.wake_at(ctx, t);
+        }
+        self.maybe_resolve_sequences(ctx);
+    }
+
+    /// `TransactionManager.maybeResolveSequences`: once every batch sent to an unresolved
+    /// partition is answered, either the broker acknowledged up to the last sequence handed
+    /// out (the expired batch was written after all) or there is a gap, and an idempotent
+    /// producer bumps its epoch and starts the partition's sequences from 0.
+    fn maybe_resolve_sequences(&mut self, ctx: &mut Ctx) {
+        if self.unresolved.is_empty() {
+            return;
+        }
+        let mut gaps = VecSet::new();
+        let tps: Vec<Tp> = self.unresolved.iter().copied().collect();
+        for tp in tps {
+            let sequenced_waiting = self
+                .accumulator
+                .get(&tp)
+                .is_some_and(|dq| dq.iter().any(|b| b.base_sequence.is_some()));
+            if self.in_flight.batches_for(tp) > 0 || sequenced_waiting {
+                continue;
+            }
+            self.unresolved.remove(&tp);
+            let next = self.next_sequence.get(&tp).copied().unwrap_or(0);
+            let last = self.last_acked_sequence.get(&tp).copied().unwrap_or(-1);
+            if next.wrapping_sub(last) != 1 {
+                gaps.insert(tp);
+            }
+        }
+        if !gaps.is_empty() {
+            let names: Vec<String> = gaps
+                .iter()
+                .map(|tp| format!("{}-{}", ctx.topic_name(*tp), tp.partition))
+                .collect();
+            ctx.emit(TraceKind::Note {
+                text: format!(
+                    "{}: a batch to {} expired unanswered and later sequences were not acknowledged: bumps its epoch and starts their sequences from 0",
+                    self.name,
+                    names.join(", ")
+                ),
+            });
+            self.bump_idempotent_epoch(ctx, &gaps);
+        }
     }
 
     fn drain(&mut self, ctx: &mut Ctx) {
@@ -1070,6 +1190,10 @@ impl Producer {
             };
             if ready_at > now {
                 wake(ready_at);
+                continue;
+            }
+            // No new batch while earlier sequences are unresolved (`shouldStopDrainBatchesForPartition`).
+            if front.base_sequence.is_none() && self.unresolved.contains(&tp) {
                 continue;
             }
             // Ordering rules.

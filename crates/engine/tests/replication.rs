@@ -676,3 +676,62 @@ fn a_broker_restarted_within_its_session_waits_for_the_session_to_expire() {
         "the restarted broker caught up and rejoined the ISR"
     );
 }
+
+/// delivery.timeout.ms is "an upper bound on the time to report success or failure after a
+/// call to send() returns" (`ProducerConfig`). A batch whose retry is still in flight at that
+/// moment fails then (`Sender.getExpiredInflightBatches`), not when the request times out.
+/// The idempotent producer cannot know whether the broker wrote it: the partition's
+/// sequences are unresolved until every earlier batch is answered, and then it goes on.
+#[test]
+fn delivery_timeout_fails_a_batch_even_while_its_retry_is_in_flight() {
+    use kafka_sim::ledger::Outcome;
+    let mut c = cluster(
+        &[],
+        &[
+            ("delivery.timeout.ms", "6000"),
+            ("request.timeout.ms", "5000"),
+            ("linger.ms", "0"),
+        ],
+    );
+    // Followers stop fetching but stay in the ISR (replica.lag.time.max.ms is 30 s), so an
+    // acks=all write waits in purgatory until the request times out, and so does its retry.
+    c.set_fetchers_paused(2, true).unwrap();
+    c.set_fetchers_paused(3, true).unwrap();
+    c.advance(600);
+    c.produce("p", "t", None, Some("stuck"), None, &[], 1)
+        .unwrap();
+    c.advance(20_000);
+    let e = c.ledger.entries().last().unwrap();
+    let Outcome::Failed { error, at } = e.outcome else {
+        panic!("{:?}", e.outcome);
+    };
+    assert_eq!(error, ErrorCode::TimeoutException);
+    assert!(
+        at <= e.created_at + 6_000 + 5,
+        "reported {} ms after send(), past delivery.timeout.ms",
+        at - e.created_at
+    );
+    assert!(
+        errors(&c, "p").contains_key("REQUEST_TIMED_OUT"),
+        "the first attempt timed out"
+    );
+    // Replication resumes: the producer resolves the partition's sequences and carries on.
+    c.set_fetchers_paused(2, false).unwrap();
+    c.set_fetchers_paused(3, false).unwrap();
+    c.advance(2_000);
+    c.produce("p", "t", None, Some("after"), None, &[], 1)
+        .unwrap();
+    c.advance(5_000);
+    let last = c.ledger.entries().last().unwrap();
+    assert!(
+        matches!(last.outcome, Outcome::Acked { .. }),
+        "{:?}",
+        last.outcome
+    );
+    assert_eq!(c.durability().duplicates, 0);
+    assert_eq!(
+        c.producer("p").unwrap().producer_epoch,
+        1,
+        "sequence 0 was never acknowledged: a gap, so the epoch was bumped"
+    );
+}
