@@ -847,6 +847,7 @@ impl Producer {
 
     fn complete(&mut self, ctx: &mut Ctx, f: InFlight, results: Vec<ProducePartitionResult>) {
         let mut retry = Vec::new();
+        let mut retry_as_is = Vec::new();
         let mut bump_epoch = false;
         let mut bump_tps: VecSet<Tp> = VecSet::new();
         let mut renumber = Vec::new();
@@ -875,13 +876,26 @@ impl Producer {
                     // TransactionManager.canRetry: only a batch that is the next sequence
                     // after the last acknowledged one reveals a real gap. An older batch
                     // (its response was lost while later ones were acknowledged) is not
-                    // re-sequenced under a new epoch, which would write it twice: it fails
-                    // below as Kafka's does once its retries expire (simulation harness
-                    // finding, issue 8).
+                    // re-sequenced under a new epoch, which would write it twice (simulation
+                    // harness finding, issue 8): it is retried as it is, until the broker
+                    // recognises it (DUPLICATE_SEQUENCE_NUMBER) or delivery.timeout.ms
+                    // expires.
                     let next = b.base_sequence.is_some_and(|s| {
                         s.wrapping_sub(self.last_acked_sequence.get(&b.tp).copied().unwrap_or(-1))
                             == 1
                     });
+                    if e == ErrorCode::OutOfOrderSequenceNumber
+                        && !next
+                        && !self.unresolved.contains(&b.tp)
+                    {
+                        let detail = format!(
+                            "{} from {}; not the next sequence after the last acknowledged one, so no gap yet",
+                            e.explain(),
+                            NodeId::Broker(f.broker)
+                        );
+                        retry_as_is.push((b, e, detail));
+                        continue;
+                    }
                     if e == ErrorCode::OutOfOrderSequenceNumber
                         && self.settings.transactional_id.is_none()
                         && next
@@ -911,6 +925,9 @@ impl Producer {
         }
         for (b, e, detail) in retry {
             self.fail_batches(ctx, vec![b], e, detail);
+        }
+        for (b, e, detail) in retry_as_is {
+            self.retry_or_fail(ctx, vec![b], e, detail, true);
         }
         if bump_epoch {
             self.bump_idempotent_epoch(ctx, &bump_tps);
@@ -1412,5 +1429,128 @@ mod tests {
         r.clear();
         assert_eq!((r.batches_for(a), r.len()), (0, 0));
         assert!(r.batches_per_tp.is_empty());
+    }
+
+    #[test]
+    fn expired_in_flight_batches_leave_their_request_and_the_counts() {
+        let (a, b) = (Tp::new(0, 0), Tp::new(0, 1));
+        let at = |tp: Tp, created_at: Millis| Batch {
+            created_at,
+            ..batch(tp)
+        };
+        let mut r = InFlightRequests::default();
+        r.insert(
+            1,
+            InFlight {
+                broker: 1,
+                batches: vec![at(a, 0), at(b, 500)],
+            },
+        );
+        assert_eq!(r.next_expiry(1_000), Some(1_000));
+        assert!(r.take_expired(999, 1_000).is_empty());
+        let gone = r.take_expired(1_000, 1_000);
+        assert_eq!(gone.iter().map(|b| b.tp).collect::<Vec<_>>(), vec![a]);
+        assert_eq!((r.batches_for(a), r.batches_for(b)), (0, 1));
+        assert_eq!(r.len(), 1, "the request stays in flight for its response");
+        assert_eq!(r.next_expiry(1_000), Some(1_500));
+    }
+
+    /// A producer (idempotent, producer id 7, epoch 0) with one request in flight holding a
+    /// batch of partition `tp` with base sequence `base`, after the broker acknowledged up to
+    /// sequence `last_acked`; the broker answers OUT_OF_ORDER_SEQUENCE_NUMBER.
+    fn out_of_order(transactional: bool, base: i32, last_acked: i32) -> Producer {
+        use rand_chacha::rand_core::SeedableRng;
+        let tp = Tp::new(0, 0);
+        let mut raw = std::collections::BTreeMap::new();
+        if transactional {
+            raw.insert("transactional.id".to_string(), "tx".to_string());
+        }
+        let props = Props::parse(PRODUCER_CONFIGS, &raw, "producer").unwrap();
+        let mut p = Producer::new("p".into(), 0, props, vec![1]).unwrap();
+        p.producer_id = 7;
+        p.producer_epoch = 0;
+        p.next_sequence.insert(tp, base + 1);
+        p.last_acked_sequence.insert(tp, last_acked);
+        p.inflight_sequences.entry(tp).or_default().insert(base);
+        p.in_flight.insert(
+            1,
+            InFlight {
+                broker: 1,
+                batches: vec![Batch {
+                    base_sequence: Some(base),
+                    producer_id: 7,
+                    producer_epoch: 0,
+                    records: Records::new(),
+                    ..batch(tp)
+                }],
+            },
+        );
+        let (mut rng, mut trace, mut ledger) = (
+            rand_chacha::ChaCha8Rng::seed_from_u64(1),
+            crate::trace::Trace::new(100),
+            crate::ledger::Ledger::new(),
+        );
+        let (mut out, mut timers, mut cancels) = (Vec::new(), Vec::new(), Vec::new());
+        let names: Vec<std::sync::Arc<str>> = vec!["t".into()];
+        let mut ctx = Ctx {
+            now: 100,
+            wall: 100,
+            me: NodeId::Client(0),
+            rng: &mut rng,
+            trace: &mut trace,
+            ledger: &mut ledger,
+            out: &mut out,
+            timers: &mut timers,
+            cancels: &mut cancels,
+            topic_names: &names,
+        };
+        let f = p.in_flight.remove(&1).unwrap();
+        let result = ProducePartitionResult {
+            tp,
+            error: Some(ErrorCode::OutOfOrderSequenceNumber),
+            base_offset: -1,
+            log_append_time: None,
+        };
+        p.complete(&mut ctx, f, vec![result]);
+        p
+    }
+
+    fn queued(p: &Producer) -> Vec<(Option<i32>, u32)> {
+        p.accumulator
+            .values()
+            .flat_map(|d| d.iter())
+            .map(|b| (b.base_sequence, b.attempts))
+            .collect()
+    }
+
+    /// `TransactionManager.canRetry`: an OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not
+    /// the next after the last acknowledged sequence reveals no gap yet, so the batch is
+    /// retried as it is, with its epoch and sequence.
+    #[test]
+    fn out_of_order_for_a_batch_that_is_not_next_retries_it_unchanged() {
+        for transactional in [false, true] {
+            let p = out_of_order(transactional, 5, 9);
+            assert_eq!(p.stats.failed, 0, "transactional={transactional}");
+            assert_eq!(
+                queued(&p),
+                vec![(Some(5), 1)],
+                "transactional={transactional}"
+            );
+            assert_eq!(p.producer_epoch, 0);
+        }
+    }
+
+    /// The next batch after the last acknowledged one: a real gap. The idempotent producer
+    /// bumps its epoch and retries the batch renumbered (KIP-360); the transactional one
+    /// fails it (the transaction must abort).
+    #[test]
+    fn out_of_order_for_the_next_batch_bumps_or_fails() {
+        let p = out_of_order(false, 5, 4);
+        assert_eq!(p.producer_epoch, 1);
+        assert_eq!(queued(&p), vec![(None, 1)]);
+        let p = out_of_order(true, 5, 4);
+        assert_eq!(p.stats.failed, 0, "an empty batch fails no record");
+        assert!(queued(&p).is_empty(), "the batch failed");
+        assert_eq!(p.producer_epoch, 0);
     }
 }
