@@ -1022,9 +1022,8 @@ impl Consumer {
         if let Some(m) = self.membership.as_mut() {
             m.state = MemberState::Stable;
             m.next_heartbeat = now + self.settings.heartbeat_interval_ms;
-            if m.next_auto_commit == 0 {
-                m.next_auto_commit = now + self.settings.auto_commit_interval_ms;
-            }
+            // "Reschedule the auto commit starting from now" (`onJoinComplete`).
+            m.next_auto_commit = now + self.settings.auto_commit_interval_ms;
             if cooperative && !revoked.is_empty() {
                 // Partitions revoked in a cooperative rebalance go to their new owner in a
                 // follow-up rebalance.

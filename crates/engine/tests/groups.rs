@@ -755,3 +755,52 @@ fn a_classic_cooperative_member_cannot_commit_while_rebalancing_so_revoked_reads
         "records c1 read from a revoked partition during the rebalance are processed again"
     );
 }
+
+/// `ConsumerCoordinator.onJoinComplete` reschedules the auto-commit "starting from now":
+/// after every rebalance, the next auto-commit is auto.commit.interval.ms after the
+/// assignment, not on the schedule of the first join.
+#[test]
+fn every_assignment_restarts_the_auto_commit_interval() {
+    use kafka_sim::trace::TraceKind;
+    let mut c = cluster(2);
+    join(&mut c, "c1", "g", &[("auto.commit.interval.ms", "5000")]);
+    c.apply(&Action::StartWorkload {
+        producer: "p".into(),
+        topic: "t".into(),
+        rate_per_sec: 20.0,
+        keys: Some(10),
+        key_prefix: None,
+        value_bytes: None,
+        duration_ms: None,
+    })
+    .unwrap();
+    c.advance(7_300);
+    join(&mut c, "c2", "g", &[("auto.commit.interval.ms", "5000")]);
+    c.advance(15_000);
+    let events: Vec<(u64, String)> = c
+        .trace
+        .notable_newest_first()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Group { event, .. } if event.starts_with("c1: ") => {
+                Some((e.t, event.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let assigned = events
+        .iter()
+        .filter(|(_, ev)| ev.contains("generation 2: assigned"))
+        .map(|(t, _)| *t)
+        .min()
+        .expect("c1 got generation 2's assignment");
+    let next_auto = events
+        .iter()
+        .filter(|(t, ev)| *t > assigned && ev.ends_with("(auto-commit)"))
+        .map(|(t, _)| *t)
+        .min()
+        .expect("c1 auto-committed after the rebalance");
+    assert!(
+        next_auto >= assigned + 5_000,
+        "assigned at {assigned} ms, next auto-commit at {next_auto} ms"
+    );
+}
