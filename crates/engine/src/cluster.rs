@@ -1425,11 +1425,19 @@ impl Cluster {
     pub fn seek(&mut self, name: &str, topic: &str, partition: i32, to: SeekTo) -> SimResult<()> {
         let idx = self.consumer_index(name)?;
         let tp = self.tp(topic, partition)?;
-        let ok = self.with_consumer(idx, |c, _| match to {
-            SeekTo::Offset(o) => c.seek(tp, o),
-            SeekTo::Beginning => c.seek_by_list_offsets(tp, -2),
-            SeekTo::End => c.seek_by_list_offsets(tp, -1),
-            SeekTo::Timestamp(ts) => c.seek_by_list_offsets(tp, ts.max(0)),
+        let ok = self.with_consumer(idx, |c, ctx| {
+            let ok = match to {
+                SeekTo::Offset(o) => c.seek(tp, o),
+                SeekTo::Beginning => c.seek_by_list_offsets(tp, -2),
+                SeekTo::End => c.seek_by_list_offsets(tp, -1),
+                SeekTo::Timestamp(ts) => c.seek_by_list_offsets(tp, ts.max(0)),
+            };
+            // The application's next poll acts on it: an idle consumer has no timer due that
+            // would, so it runs now.
+            if ok {
+                c.run(ctx);
+            }
+            ok
         });
         if ok == Some(true) {
             Ok(())
