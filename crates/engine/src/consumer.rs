@@ -97,6 +97,12 @@ pub struct PartitionState {
     pub needs_committed: bool,
     pub fetching_committed: bool,
     pub error: Option<ErrorCode>,
+    /// The leader epoch of the last batch fetched, and the offset after it
+    /// (`FetchPosition.offsetEpoch`): it applies while the position is still that offset (a
+    /// seek or reset forgets it). A fetch carries it so the leader can say where its log
+    /// diverged from what was read (KIP-320's truncation detection).
+    #[serde(default)]
+    pub epoch_at: Option<(i64, i32)>,
 }
 
 /// Where `seek` moves a consumer.
@@ -397,6 +403,7 @@ impl Consumer {
                 needs_committed: in_group,
                 fetching_committed: false,
                 error: None,
+                epoch_at: None,
             });
         }
         self.assignment = tps;
@@ -661,6 +668,35 @@ impl Consumer {
             s.last_stable_offset = pd.last_stable_offset;
             s.log_start_offset = pd.log_start_offset;
             let Some(pos) = s.position else { continue };
+            // KIP-320 (`SubscriptionState.maybeCompleteValidation`): the leader's log ends the
+            // epoch of the last fetched batch below the position: what was read past that
+            // point was truncated away, and the leader may hold other records there.
+            if let Some(div) = pd.diverging_epoch {
+                let topic = ctx.topic_name(tp);
+                if div.end_offset >= pos {
+                    s.epoch_at = Some((pos, div.epoch));
+                } else if self.settings.auto_offset_reset == OffsetReset::None {
+                    s.error = Some(ErrorCode::LogTruncation);
+                    self.error(
+                        ctx,
+                        ErrorCode::LogTruncation,
+                        format!(
+                            "{topic}-{}: truncation detected at offset {pos}: the leader's log diverges from offset {} (epoch {}), and auto.offset.reset=none",
+                            tp.partition, div.end_offset, div.epoch
+                        ),
+                    );
+                } else {
+                    s.position = Some(div.end_offset);
+                    s.epoch_at = Some((div.end_offset, div.epoch));
+                    ctx.emit(TraceKind::Note {
+                        text: format!(
+                            "{}: truncation detected for {topic}-{} at offset {pos}; resetting to the first offset known to diverge, {} (epoch {})",
+                            self.name, tp.partition, div.end_offset, div.epoch
+                        ),
+                    });
+                }
+                continue;
+            }
             let read_committed = self.settings.isolation == Isolation::Committed;
             let mut aborted: Vec<(i64, i64)> = pd
                 .aborted
@@ -704,6 +740,16 @@ impl Consumer {
                         next = next.max(e.offset + 1);
                     }
                 }
+            }
+            if let Some(e) = pd
+                .records
+                .batches()
+                .iter()
+                .filter(|b| b.last_offset >= pos)
+                .map(|b| b.partition_leader_epoch)
+                .max()
+            {
+                s.epoch_at = Some((next, e));
             }
             if !out.is_empty() {
                 out.end = next;
@@ -1070,7 +1116,7 @@ impl Consumer {
                 FetchPartition {
                     tp: *tp,
                     fetch_offset: pos,
-                    last_fetched_epoch: None,
+                    last_fetched_epoch: s.epoch_at.filter(|(at, _)| *at == pos).map(|(_, e)| e),
                     current_leader_epoch: Some(p.leader_epoch),
                 },
             ));

@@ -78,6 +78,9 @@ pub enum ErrorCode {
     ConfigException,
     /// Client side: `TimeoutException` (e.g. `delivery.timeout.ms` expired before an ack).
     TimeoutException,
+    /// Client side: `LogTruncationException` (KIP-320): the log was truncated below the
+    /// consumer's position and auto.offset.reset=none.
+    LogTruncation,
 }
 
 impl ErrorCode {
@@ -143,6 +146,7 @@ impl ErrorCode {
             NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
             ConfigException => "CONFIG_EXCEPTION",
             TimeoutException => "TIMEOUT_EXCEPTION",
+            LogTruncation => "LOG_TRUNCATION_EXCEPTION",
         }
     }
 
@@ -190,6 +194,7 @@ impl ErrorCode {
             InvalidProducerEpoch => "the producer's epoch is older than the broker's: a newer instance has taken over",
             ProducerFenced => "a newer producer with the same transactional.id has fenced this one",
             NoOffsetForPartition => "auto.offset.reset=none and the group has no committed offset",
+            LogTruncation => "the leader's log was truncated below the consumer's position (an unclean election); with auto.offset.reset=none the application must seek",
             IllegalGeneration => "the request carries a generation older than the group's current one",
             UnknownMemberId => "the coordinator does not know this member (it was removed, e.g. after a session timeout)",
             RebalanceInProgress => "the group is rebalancing; the member must rejoin",

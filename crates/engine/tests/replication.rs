@@ -735,3 +735,82 @@ fn delivery_timeout_fails_a_batch_even_while_its_retry_is_in_flight() {
         "sequence 0 was never acknowledged: a gap, so the epoch was bumped"
     );
 }
+
+/// An unclean election truncates what a consumer has already read, and the new leader then
+/// writes other records at those offsets. KIP-320: the consumer's fetch carries the epoch of
+/// what it last read, the leader answers where that epoch ends in its log, and the consumer
+/// moves back there (`maybeCompleteValidation`: "Truncation detected … resetting offset to
+/// the first offset known to diverge") instead of reading on from its position and silently
+/// skipping the new leader's records; with auto.offset.reset=none it raises
+/// LogTruncationException instead.
+#[test]
+fn a_consumer_detects_truncation_after_an_unclean_election() {
+    for reset in ["earliest", "none"] {
+        let mut c = cluster(
+            &[("unclean.leader.election.enable", "true")],
+            &[("acks", "all")],
+        );
+        c.add_consumer(
+            "k",
+            None,
+            &["t".into()],
+            &cfg(&[("auto.offset.reset", reset)]),
+            0,
+        )
+        .unwrap();
+        c.advance(200); // the consumer learns its partitions from metadata
+        c.seek("k", "t", 0, kafka_sim::cluster::SeekTo::Beginning)
+            .unwrap();
+        c.produce("p", "t", None, Some("early"), None, &[], 2)
+            .unwrap();
+        c.advance(1_000);
+        // The followers stop fetching; three records reach only the leader, and after
+        // replica.lag.time.max.ms the ISR is {1}, so the high watermark covers them.
+        c.set_fetchers_paused(2, true).unwrap();
+        c.set_fetchers_paused(3, true).unwrap();
+        c.advance(1_000); // fetches already parked at the leader return empty
+        c.add_producer(
+            "p2",
+            &cfg(&[("enable.idempotence", "false"), ("acks", "1")]),
+        )
+        .unwrap();
+        c.produce("p2", "t", None, Some("late"), None, &[], 3)
+            .unwrap();
+        c.advance(50_000);
+        assert_eq!(
+            c.consumer("k").unwrap().delivered_total,
+            5,
+            "read up to offset 5"
+        );
+        c.stop_broker(1).unwrap();
+        c.set_fetchers_paused(2, false).unwrap();
+        c.set_fetchers_paused(3, false).unwrap();
+        c.advance(15_000);
+        let tp = c.tp("t", 0).unwrap();
+        let leader = c.leader_of(tp);
+        assert!(
+            matches!(leader, Some(2 | 3)),
+            "unclean election: {leader:?}"
+        );
+        // Six new records on the new leader: offsets 2..8 in its new epoch.
+        c.produce("p2", "t", None, Some("new"), None, &[], 6)
+            .unwrap();
+        c.advance(5_000);
+        assert_eq!(c.partition_view(tp).log_end_offset, 8);
+        let k = c.consumer("k").unwrap();
+        if reset == "earliest" {
+            let offsets: Vec<i64> = k.delivered.iter().map(|d| d.offset).collect();
+            assert_eq!(
+                offsets,
+                vec![0, 1, 2, 3, 4, 2, 3, 4, 5, 6, 7],
+                "back to offset 2, where the logs diverge: every new record is read"
+            );
+        } else {
+            assert_eq!(k.delivered_total, 5, "nothing more is read");
+            assert_eq!(
+                k.last_error.as_ref().map(|e| e.error),
+                Some(ErrorCode::LogTruncation)
+            );
+        }
+    }
+}
