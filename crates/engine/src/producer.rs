@@ -174,12 +174,16 @@ impl InFlight {
 struct InFlightRequests {
     by_corr: VecMap<u64, InFlight>,
     batches_per_tp: VecMap<Tp, usize>,
+    /// No batch in flight was created before this (exact after an expiry scan, lower after
+    /// answered requests left): expiry checks skip the scan until it is due.
+    oldest: Option<Millis>,
 }
 
 impl InFlightRequests {
     fn insert(&mut self, corr: u64, f: InFlight) {
         for b in &f.batches {
             *self.batches_per_tp.entry(b.tp).or_insert(0) += 1;
+            self.oldest = Some(self.oldest.map_or(b.created_at, |o| o.min(b.created_at)));
         }
         if let Some(old) = self.by_corr.insert(corr, f) {
             self.forget(&old);
@@ -188,6 +192,9 @@ impl InFlightRequests {
     fn remove(&mut self, corr: &u64) -> Option<InFlight> {
         let f = self.by_corr.remove(corr)?;
         self.forget(&f);
+        if self.by_corr.is_empty() {
+            self.oldest = None;
+        }
         Some(f)
     }
     fn forget(&mut self, f: &InFlight) {
@@ -207,6 +214,12 @@ impl InFlightRequests {
     /// their requests stay in flight, so a late response is recognised and ignored.
     fn take_expired(&mut self, now: Millis, delivery_timeout_ms: Millis) -> Vec<Batch> {
         let mut out = Vec::new();
+        if self
+            .oldest
+            .is_none_or(|o| o.saturating_add(delivery_timeout_ms) > now)
+        {
+            return out;
+        }
         for f in self.by_corr.values_mut() {
             if f.expires_at(delivery_timeout_ms).is_none_or(|t| t > now) {
                 continue;
@@ -217,6 +230,12 @@ impl InFlightRequests {
             f.batches = kept;
             out.extend::<Vec<Batch>>(gone);
         }
+        self.oldest = self
+            .by_corr
+            .values()
+            .flat_map(|f| f.batches.iter())
+            .map(|b| b.created_at)
+            .min();
         for b in &out {
             if let Some(n) = self.batches_per_tp.get_mut(&b.tp) {
                 *n = n.saturating_sub(1);
@@ -229,10 +248,10 @@ impl InFlightRequests {
     }
     /// When the next in-flight batch reaches `delivery.timeout.ms`.
     fn next_expiry(&self, delivery_timeout_ms: Millis) -> Option<Millis> {
-        self.by_corr
-            .values()
-            .filter_map(|f| f.expires_at(delivery_timeout_ms))
-            .min()
+        if self.by_corr.is_empty() {
+            return None;
+        }
+        self.oldest.map(|o| o.saturating_add(delivery_timeout_ms))
     }
     fn values(&self) -> impl Iterator<Item = &InFlight> {
         self.by_corr.values()
@@ -243,6 +262,7 @@ impl InFlightRequests {
     fn clear(&mut self) {
         self.by_corr.clear();
         self.batches_per_tp.clear();
+        self.oldest = None;
     }
 }
 
