@@ -707,10 +707,12 @@ impl Consumer {
             let mut aborted_pids: VecSet<i64> = VecSet::new();
             let mut out = Fetched::with_capacity(pd.records.record_count(), with_bytes);
             let mut next = pos;
+            let mut last_epoch = None;
             for b in pd.records.batches() {
                 if b.last_offset < pos {
                     continue;
                 }
+                last_epoch = last_epoch.max(Some(b.partition_leader_epoch));
                 // CompletedFetch: an aborted transaction's first offset puts its producer
                 // in the aborted set until its ABORT marker.
                 if read_committed {
@@ -741,14 +743,7 @@ impl Consumer {
                     }
                 }
             }
-            if let Some(e) = pd
-                .records
-                .batches()
-                .iter()
-                .filter(|b| b.last_offset >= pos)
-                .map(|b| b.partition_leader_epoch)
-                .max()
-            {
+            if let Some(e) = last_epoch {
                 s.epoch_at = Some((next, e));
             }
             if !out.is_empty() {

@@ -968,27 +968,25 @@ impl Producer {
     /// KIP-360's local epoch bump of an idempotent producer: a new epoch, sequences from 0;
     /// the queued batches of `bump_tps` lose their sequence numbers (renumbered when sent).
     fn bump_idempotent_epoch(&mut self, ctx: &mut Ctx, bump_tps: &VecSet<Tp>) {
-        {
-            self.producer_epoch = self.producer_epoch.saturating_add(1);
-            self.next_sequence.clear();
-            self.inflight_sequences.clear();
-            self.last_acked_sequence.clear();
-            self.unresolved.clear();
-            // Only the partition that revealed the gap is renumbered under the new epoch
-            // (`TransactionManager.bumpIdempotentProducerEpoch` rewrites the sequences of
-            // `partitionsToRewriteSequences` only). A retrying batch of another partition keeps
-            // its epoch and sequence, so the broker still recognises it if it was written
-            // (DUPLICATE_SEQUENCE_NUMBER) or refuses it (INVALID_PRODUCER_EPOCH); renumbering
-            // it would append it a second time (simulation harness finding, issue 8).
-            for (tp, dq) in self.accumulator.iter_mut() {
-                if bump_tps.contains(tp) {
-                    for b in dq.iter_mut() {
-                        // A batch that was sent with a sequence may already be in the log
-                        // under the old epoch; the ledger notes that it gets a new identity.
-                        if b.base_sequence.take().is_some() {
-                            for r in b.records.entries() {
-                                ctx.ledger.mark_renumbered(r.id);
-                            }
+        self.producer_epoch = self.producer_epoch.saturating_add(1);
+        self.next_sequence.clear();
+        self.inflight_sequences.clear();
+        self.last_acked_sequence.clear();
+        self.unresolved.clear();
+        // Only the partition that revealed the gap is renumbered under the new epoch
+        // (`TransactionManager.bumpIdempotentProducerEpoch` rewrites the sequences of
+        // `partitionsToRewriteSequences` only). A retrying batch of another partition keeps
+        // its epoch and sequence, so the broker still recognises it if it was written
+        // (DUPLICATE_SEQUENCE_NUMBER) or refuses it (INVALID_PRODUCER_EPOCH); renumbering
+        // it would append it a second time (simulation harness finding, issue 8).
+        for (tp, dq) in self.accumulator.iter_mut() {
+            if bump_tps.contains(tp) {
+                for b in dq.iter_mut() {
+                    // A batch that was sent with a sequence may already be in the log
+                    // under the old epoch; the ledger notes that it gets a new identity.
+                    if b.base_sequence.take().is_some() {
+                        for r in b.records.entries() {
+                            ctx.ledger.mark_renumbered(r.id);
                         }
                     }
                 }
