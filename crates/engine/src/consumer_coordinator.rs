@@ -61,6 +61,13 @@ pub struct Membership {
 }
 
 impl Membership {
+    /// JoinGroup or SyncGroup in flight (`AbstractCoordinator.rebalanceInProgress`).
+    fn rebalancing(&self) -> bool {
+        matches!(self.state, MemberState::Joining | MemberState::Syncing)
+    }
+}
+
+impl Membership {
     pub fn new(group: &str, settings: &ConsumerSettings) -> SimResult<Self> {
         if group.trim().is_empty() {
             return Err(SimError::command("group.id must not be empty"));
@@ -158,8 +165,7 @@ impl Consumer {
             None => true,
             Some(m) => {
                 m.state == MemberState::Stable
-                    || (m.rebalance_protocol == RebalanceProtocol::Cooperative
-                        && matches!(m.state, MemberState::Joining | MemberState::Syncing))
+                    || (m.rebalance_protocol == RebalanceProtocol::Cooperative && m.rebalancing())
             }
         }
     }
@@ -479,7 +485,7 @@ impl Consumer {
         }
         // The classic consumer commits only with a stable generation (`generationIfStable`):
         // while it rebalances, the commit fails at once with RebalanceInProgressException.
-        if matches!(m.state, MemberState::Joining | MemberState::Syncing) {
+        if m.rebalancing() {
             self.error(
                 ctx,
                 ErrorCode::RebalanceInProgress,

@@ -95,6 +95,11 @@ pub struct ClassicGroup {
 }
 
 impl ClassicGroup {
+    /// A member id handed out with MEMBER_ID_REQUIRED and not yet used.
+    fn is_pending(&self, member_id: &str) -> bool {
+        self.pending.iter().any(|(p, _)| p == member_id)
+    }
+
     fn new(group_id: &str, now: Millis) -> Self {
         ClassicGroup {
             group_id: group_id.to_string(),
@@ -377,7 +382,7 @@ impl GroupCoordinator {
                 "{client_id}-{:08x}",
                 self.next_member.wrapping_mul(0x9E37_79B9) & 0xffff_ffff
             );
-            if g.member(&id).is_none() && !g.pending.iter().any(|(p, _)| *p == id) {
+            if g.member(&id).is_none() && !g.is_pending(&id) {
                 break id;
             }
         };
@@ -466,8 +471,7 @@ impl GroupCoordinator {
                 fx.push(reply(ErrorCode::MemberIdRequired, fresh_id));
                 return fx;
             }
-        } else if g.member(&member_id).is_none() && !g.pending.iter().any(|(p, _)| *p == member_id)
-        {
+        } else if g.member(&member_id).is_none() && !g.is_pending(&member_id) {
             fx.push(reply(ErrorCode::UnknownMemberId, member_id));
             return fx;
         }
