@@ -2140,10 +2140,9 @@ impl Broker {
                     });
                 }
             }
-            let new_hw = pd.high_watermark.min(p.log.log_end_offset());
-            if new_hw > p.log.high_watermark() {
-                p.log.update_high_watermark(new_hw);
-            }
+            // `UnifiedLog.maybeUpdateHighWatermark`: the leader's HW clamped to this log,
+            // lower than before too (a new leader that had not learned its predecessor's).
+            p.log.update_high_watermark(pd.high_watermark);
             if pd.log_start_offset > p.log.log_start_offset() {
                 p.log.advance_log_start(pd.log_start_offset);
             }

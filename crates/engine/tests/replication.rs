@@ -814,3 +814,59 @@ fn a_consumer_detects_truncation_after_an_unclean_election() {
         }
     }
 }
+
+/// `UnifiedLog.maybeUpdateHighWatermark`: a follower takes the leader's high watermark as it
+/// comes, clamped to its own log, even when it is lower than the one it had
+/// (ReplicaFetcherThread, `processPartitionData`). A new leader starts from the HW it had as a
+/// follower and cannot move it while an ISR member has not fetched from it
+/// (`Partition.maybeIncrementLeaderHW`), so a follower that had learned the old leader's HW
+/// goes back to the new leader's.
+#[test]
+fn a_follower_takes_a_new_leaders_lower_high_watermark() {
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 7,
+        brokers: 4,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    // Broker 3 is second in the replica list: the clean election after broker 1 prefers it.
+    c.create_topic("t", 1, 4, &cfg(&[]), Some(vec![vec![1, 3, 2, 4]]))
+        .unwrap();
+    c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
+    c.advance(100);
+    let tp = c.tp("t", 0).unwrap();
+    let hw = |c: &Cluster, b: i32| c.brokers[&b].partitions[&tp].log.high_watermark();
+    c.produce("p", "t", None, Some("x"), None, &[], 2).unwrap();
+    // The leader's HW reaches 2 once every follower has fetched past the records; the
+    // followers learn it only from their next fetch responses.
+    let mut waited = 0;
+    while hw(&c, 1) < 2 {
+        c.advance(1);
+        waited += 1;
+        assert!(waited < 5_000, "the leader's HW never reached 2");
+    }
+    assert_eq!(hw(&c, 3), 0, "broker 3 has the records but not yet the new HW");
+    // Broker 3 misses the response that would tell it; broker 2 gets its own.
+    c.isolate(kafka_sim::types::NodeId::Broker(3));
+    c.advance(1_000);
+    assert_eq!((leo(&c, 3), hw(&c, 3)), (2, 0));
+    assert_eq!(hw(&c, 2), 2, "broker 2 learned the leader's HW");
+    c.heal();
+    // Broker 4 stays in the ISR (its lag is far under replica.lag.time.max.ms) but stops
+    // fetching, so the next leader cannot move its HW.
+    c.set_fetchers_paused(4, true).unwrap();
+    c.stop_broker(1).unwrap();
+    c.advance(15_000);
+    assert_eq!(c.leader_of(tp), Some(3));
+    assert_eq!(
+        c.controller.image.partition(tp).unwrap().isr,
+        vec![3, 2, 4],
+        "broker 4 is still in the ISR"
+    );
+    assert_eq!(hw(&c, 3), 0, "the new leader waits for broker 4");
+    assert_eq!(leo(&c, 2), 2);
+    assert_eq!(hw(&c, 2), 0, "broker 2 took the new leader's lower HW");
+    c.set_fetchers_paused(4, false).unwrap();
+    c.advance(2_000);
+    assert_eq!((hw(&c, 3), hw(&c, 2)), (2, 2), "both move on once broker 4 fetched");
+}
