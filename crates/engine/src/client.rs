@@ -118,6 +118,15 @@ impl ClientMetadata {
         self.avoid_until.insert(b, until);
     }
 
+    /// Until when broker `b` is avoided after it refused a connection, if that is still
+    /// ahead (`NetworkClient`'s reconnect backoff: `isUnavailable`).
+    pub fn unavailable_until(&self, b: BrokerId, now: Millis) -> Option<Millis> {
+        if self.avoid_until.is_empty() {
+            return None;
+        }
+        self.avoid_until.get(&b).copied().filter(|t| *t > now)
+    }
+
     /// Send a metadata request if one is needed and none is in flight. Returns its corr.
     pub fn maybe_request(
         &mut self,

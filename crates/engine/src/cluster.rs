@@ -593,6 +593,19 @@ impl Cluster {
         }
     }
 
+    /// Whether `to` takes messages from `from`. A restarted broker opens its listeners only
+    /// once it is registered and has the metadata (Kafka's `BrokerServer.startup` waits for
+    /// the initial metadata catch-up before `enableRequestProcessing`); until then clients and
+    /// other brokers are refused, and only the controller reaches it.
+    fn listening(&self, from: NodeId, to: NodeId) -> bool {
+        match to {
+            NodeId::Broker(b) => {
+                from == NodeId::Controller || self.brokers.get(&b).is_some_and(|x| x.registered)
+            }
+            _ => true,
+        }
+    }
+
     fn dispatch(&mut self, ev: Event) {
         match ev {
             Event::Deliver(d) => {
@@ -614,7 +627,8 @@ impl Cluster {
                     }
                     return;
                 }
-                if !self.node_up(to) {
+                let up = self.node_up(to);
+                if !up || !self.listening(from, to) {
                     if self.trace.messages {
                         self.trace.push(
                             self.now,
@@ -623,7 +637,11 @@ impl Cluster {
                                 from,
                                 to,
                                 name: crate::trace::Str::from_static(msg.name()),
-                                reason: format!("{to} is down"),
+                                reason: if up {
+                                    format!("{to} is starting: not yet registered with the controller and caught up with the metadata")
+                                } else {
+                                    format!("{to} is down")
+                                },
                             },
                         );
                     }

@@ -1077,6 +1077,7 @@ impl Consumer {
         }
         let mut topic: Option<(TopicId, Option<&crate::client::TopicInfo>)> = None;
         let mut wanted: Vec<(BrokerId, FetchPartition)> = Vec::with_capacity(16);
+        let mut retry_at = None;
         for (tp, s) in &self.partitions {
             let Some(pos) = s.position else { continue };
             if s.error.is_some() {
@@ -1106,6 +1107,11 @@ impl Consumer {
             if has_fetch || buffered.contains(tp) {
                 continue;
             }
+            // `AbstractFetch.prepareFetchRequests` skips a node awaiting reconnect backoff.
+            if let Some(t) = self.metadata.unavailable_until(l, ctx.now) {
+                retry_at = Some(retry_at.map_or(t, |r: Millis| r.min(t)));
+                continue;
+            }
             wanted.push((
                 l,
                 FetchPartition {
@@ -1115,6 +1121,9 @@ impl Consumer {
                     current_leader_epoch: Some(p.leader_epoch),
                 },
             ));
+        }
+        if let Some(t) = retry_at {
+            self.waker.wake_at(ctx, t);
         }
         if wanted.is_empty() {
             return;

@@ -870,3 +870,74 @@ fn a_follower_takes_a_new_leaders_lower_high_watermark() {
     c.advance(2_000);
     assert_eq!((hw(&c, 3), hw(&c, 2)), (2, 2), "both move on once broker 4 fetched");
 }
+
+/// A restarted broker opens its listeners only once it is registered and has replayed the
+/// metadata (`BrokerServer.startup` waits for the initial catch-up before
+/// `enableRequestProcessing`). Before that, clients that still send to it (its old session
+/// keeps it the leader in their metadata) are refused a connection and back off; it never
+/// answers with an empty metadata image, so nobody is told the topic does not exist.
+#[test]
+fn a_restarting_broker_refuses_connections_until_it_has_the_metadata() {
+    use kafka_sim::trace::TraceKind;
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 7,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("t", 3, 3, &cfg(&[]), None).unwrap();
+    c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
+    c.add_consumer(
+        "k",
+        Some("g"),
+        &["t".into()],
+        &cfg(&[("auto.offset.reset", "earliest")]),
+        0,
+    )
+    .unwrap();
+    c.advance(5_000);
+    c.apply(&Action::StopBroker {
+        broker: Some(1),
+        leader_of: None,
+    })
+    .unwrap();
+    c.advance(500);
+    let before = c.trace.len();
+    c.apply(&Action::StartBroker {
+        broker: Some(1),
+        leader_of: None,
+    })
+    .unwrap();
+    for i in 0..60 {
+        c.produce("p", "t", Some(&format!("k{i}")), Some("x"), None, &[], 1)
+            .unwrap();
+        c.advance(200);
+    }
+    c.advance(10_000);
+    assert!(c.brokers[&1].registered, "it registered after the old session");
+    let mut refused_fetches = 0;
+    for e in c.trace.since(before) {
+        match &e.kind {
+            TraceKind::ClientError { error, .. } => assert_ne!(
+                &**error, "UNKNOWN_TOPIC_OR_PARTITION",
+                "at {} ms a client was told the topic does not exist",
+                e.t
+            ),
+            TraceKind::Drop { to, name, reason, .. }
+                if *to == kafka_sim::types::NodeId::Broker(1) && reason.contains("is starting") =>
+            {
+                refused_fetches += usize::from(&**name == "Fetch");
+            }
+            _ => {}
+        }
+    }
+    assert!(refused_fetches > 0, "the consumer's fetches were refused");
+    // Refused, the consumer backs off (retry.backoff.ms) before fetching from it again
+    // rather than once per round trip: the refusal window is about 9 s.
+    assert!(
+        refused_fetches < 100,
+        "{refused_fetches} refused fetches: no reconnect backoff"
+    );
+    assert_eq!(c.consumer("k").unwrap().delivered_total, 60);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 60);
+}
+
