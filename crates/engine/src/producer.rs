@@ -646,6 +646,7 @@ impl Producer {
                     return;
                 }
                 if let Some(f) = self.in_flight.remove(&corr) {
+                    let broker = f.broker;
                     self.metadata.request_update();
                     self.fail_batches(
                         ctx,
@@ -653,10 +654,43 @@ impl Producer {
                         ErrorCode::RequestTimedOut,
                         "no response within request.timeout.ms".into(),
                     );
+                    self.close_timed_out_connection(ctx, broker);
                     self.run(ctx);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `NetworkClient.handleTimedOutRequests`: a request that timed out closes its
+    /// connection, and every other request in flight on it is answered as timed out too,
+    /// oldest first (`cancelInFlightRequests`); the node is then in reconnect backoff.
+    fn close_timed_out_connection(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+        self.metadata
+            .avoid(broker, ctx.now + self.settings.retry_backoff_ms.max(100));
+        if self.metadata.in_flight.is_some_and(|(_, b)| b == broker) {
+            if let Some((c, _)) = self.metadata.in_flight {
+                ctx.cancel_timer(Timer::RequestTimeout(c));
+                self.metadata.failed(c);
+            }
+        }
+        let same_connection: Vec<u64> = self
+            .in_flight
+            .by_corr
+            .iter()
+            .filter(|(_, f)| f.broker == broker)
+            .map(|(c, _)| *c)
+            .collect();
+        for c in same_connection {
+            if let Some(f) = self.in_flight.remove(&c) {
+                ctx.cancel_timer(Timer::RequestTimeout(c));
+                self.fail_batches(
+                    ctx,
+                    f.batches,
+                    ErrorCode::RequestTimedOut,
+                    format!("disconnected from broker-{broker} due to another request's timeout"),
+                );
+            }
         }
     }
 

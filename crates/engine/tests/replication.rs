@@ -941,3 +941,46 @@ fn a_restarting_broker_refuses_connections_until_it_has_the_metadata() {
     assert_eq!(c.producer("p").unwrap().stats.acked, 60);
 }
 
+/// `NetworkClient.handleTimedOutRequests`: when a request times out, the client closes the
+/// connection, and every other request in flight on it is answered as timed out at the same
+/// moment (`cancelInFlightRequests`), not each at its own request.timeout.ms.
+#[test]
+fn a_request_timeout_closes_the_connection_and_fails_its_other_requests() {
+    let mut c = cluster(
+        &[],
+        &[
+            ("acks", "1"),
+            ("enable.idempotence", "false"),
+            ("retries", "0"),
+            ("request.timeout.ms", "5000"),
+            ("delivery.timeout.ms", "120000"),
+        ],
+    );
+    // One record first, so the producer has the topic's metadata.
+    c.produce("p", "t", None, Some("first"), None, &[], 1)
+        .unwrap();
+    c.advance(1_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 1);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(c.leader_of(tp), Some(1));
+    // The leader's answers stop arriving; three requests go out a second apart.
+    c.isolate(kafka_sim::types::NodeId::Broker(1));
+    let start = c.now();
+    for i in 0..3 {
+        c.produce("p", "t", None, Some(&format!("v{i}")), None, &[], 1)
+            .unwrap();
+        c.advance(1_000);
+    }
+    // The first request times out 5 s after it was sent; the other two go with it.
+    c.advance(start + 5_000 + 50 - c.now());
+    let p = c.producer("p").unwrap();
+    assert_eq!(
+        p.stats.failed, 3,
+        "every request on the connection failed when the first timed out"
+    );
+    assert_eq!(
+        p.stats.errors.get("REQUEST_TIMED_OUT").copied(),
+        Some(3),
+        "as timed out"
+    );
+}
