@@ -1847,10 +1847,21 @@ impl Broker {
         } else {
             p.log.high_watermark()
         };
+        // `Partition.fetchOffsetForTimestamp` (KIP-207): while a new leader's HW lags the
+        // start of its epoch, the end of the log, and a timestamp found at or past it, are
+        // OFFSET_NOT_AVAILABLE rather than an offset that may go back.
+        let lagging = p
+            .leader_epoch_start_offset
+            .is_some_and(|start| start > p.log.high_watermark());
         match ts {
             -2 => Ok((p.log.log_start_offset(), -1)),
+            -1 if lagging => Err(ErrorCode::OffsetNotAvailable),
             -1 => Ok((upper, -1)),
-            t if t >= 0 => Ok(p.log.offset_for_timestamp(t, upper).unwrap_or((-1, -1))),
+            t if t >= 0 => match p.log.offset_for_timestamp(t, upper) {
+                Some(found) => Ok(found),
+                None if lagging => Err(ErrorCode::OffsetNotAvailable),
+                None => Ok((-1, -1)),
+            },
             _ => Err(ErrorCode::InvalidRequest),
         }
     }

@@ -103,6 +103,10 @@ pub struct PartitionState {
     /// diverged from what was read (KIP-320's truncation detection).
     #[serde(default)]
     pub epoch_at: Option<(i64, i32)>,
+    /// A failed ListOffsets is retried from this time on (`SubscriptionState.requestFailed`,
+    /// retry.backoff.ms later).
+    #[serde(default)]
+    pub reset_retry_at: Millis,
 }
 
 /// Where `seek` moves a consumer.
@@ -404,6 +408,7 @@ impl Consumer {
                 fetching_committed: false,
                 error: None,
                 epoch_at: None,
+                reset_retry_at: 0,
             });
         }
         self.assignment = tps;
@@ -521,6 +526,8 @@ impl Consumer {
             }
             Message::ListOffsetsResponse { corr, partitions } => {
                 self.list_offsets.remove(&corr);
+                let mut retry_at = None;
+                let mut not_available = Vec::new();
                 for (tp, res) in partitions {
                     let Some(s) = self.partitions.get_mut(&tp) else {
                         continue;
@@ -539,6 +546,11 @@ impl Consumer {
                             }
                         }
                         Err(e) => {
+                            s.reset_retry_at = ctx.now + self.settings.retry_backoff_ms;
+                            retry_at = Some(s.reset_retry_at);
+                            if e == ErrorCode::OffsetNotAvailable {
+                                not_available.push(tp);
+                            }
                             if matches!(
                                 e,
                                 ErrorCode::NotLeaderOrFollower | ErrorCode::UnknownTopicOrPartition
@@ -547,6 +559,19 @@ impl Consumer {
                             }
                         }
                     }
+                }
+                for tp in not_available {
+                    let e = ErrorCode::OffsetNotAvailable;
+                    let detail = format!(
+                        "ListOffsets for {}-{}: {}",
+                        ctx.topic_name(tp),
+                        tp.partition,
+                        e.explain()
+                    );
+                    self.error(ctx, e, detail);
+                }
+                if let Some(t) = retry_at {
+                    self.waker.wake_at(ctx, t);
                 }
             }
             Message::FetchResponse { corr, partitions } => {
@@ -977,6 +1002,7 @@ impl Consumer {
                 || s.error.is_some()
                 || s.needs_committed
                 || s.fetching_committed
+                || s.reset_retry_at > ctx.now
             {
                 continue;
             }

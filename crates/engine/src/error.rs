@@ -81,6 +81,9 @@ pub enum ErrorCode {
     /// Client side: `LogTruncationException` (KIP-320): the log was truncated below the
     /// consumer's position and auto.offset.reset=none.
     LogTruncation,
+    /// A new leader's high watermark has not yet reached the start of its leader epoch
+    /// (KIP-207): it cannot answer ListOffsets for the end of the log yet.
+    OffsetNotAvailable,
 }
 
 impl ErrorCode {
@@ -147,6 +150,7 @@ impl ErrorCode {
             ConfigException => "CONFIG_EXCEPTION",
             TimeoutException => "TIMEOUT_EXCEPTION",
             LogTruncation => "LOG_TRUNCATION_EXCEPTION",
+            OffsetNotAvailable => "OFFSET_NOT_AVAILABLE",
         }
     }
 
@@ -172,6 +176,7 @@ impl ErrorCode {
                 | ConcurrentTransactions
                 | UnstableOffsetCommit
                 | TimeoutException
+                | OffsetNotAvailable
         )
     }
 
@@ -195,6 +200,7 @@ impl ErrorCode {
             ProducerFenced => "a newer producer with the same transactional.id has fenced this one",
             NoOffsetForPartition => "auto.offset.reset=none and the group has no committed offset",
             LogTruncation => "the leader's log was truncated below the consumer's position (an unclean election); with auto.offset.reset=none the application must seek",
+            OffsetNotAvailable => "the partition's new leader has not yet moved its high watermark to the start of its epoch (it waits for its followers): the end offset is not known yet; the client retries",
             IllegalGeneration => "the request carries a generation older than the group's current one",
             UnknownMemberId => "the coordinator does not know this member (it was removed, e.g. after a session timeout)",
             RebalanceInProgress => "the group is rebalancing; the member must rejoin",

@@ -815,14 +815,11 @@ fn a_consumer_detects_truncation_after_an_unclean_election() {
     }
 }
 
-/// `UnifiedLog.maybeUpdateHighWatermark`: a follower takes the leader's high watermark as it
-/// comes, clamped to its own log, even when it is lower than the one it had
-/// (ReplicaFetcherThread, `processPartitionData`). A new leader starts from the HW it had as a
-/// follower and cannot move it while an ISR member has not fetched from it
-/// (`Partition.maybeIncrementLeaderHW`), so a follower that had learned the old leader's HW
-/// goes back to the new leader's.
-#[test]
-fn a_follower_takes_a_new_leaders_lower_high_watermark() {
+/// 4 brokers, topic `t` on replicas [1, 3, 2, 4] with two records. Broker 3 has them but
+/// missed the leader's HW; broker 2 learned it (2). Broker 4 stops fetching and broker 1
+/// stops: broker 3 leads with HW 0, below its epoch's start offset (2), and cannot move it
+/// while broker 4, still in the ISR, has not fetched from it.
+fn new_leader_with_a_lagging_hw() -> (Cluster, kafka_sim::types::Tp) {
     let mut c = Cluster::new(&ClusterSpec {
         seed: 7,
         brokers: 4,
@@ -864,11 +861,59 @@ fn a_follower_takes_a_new_leaders_lower_high_watermark() {
         "broker 4 is still in the ISR"
     );
     assert_eq!(hw(&c, 3), 0, "the new leader waits for broker 4");
+    (c, tp)
+}
+
+/// `UnifiedLog.maybeUpdateHighWatermark`: a follower takes the leader's high watermark as it
+/// comes, clamped to its own log, even when it is lower than the one it had
+/// (ReplicaFetcherThread, `processPartitionData`). A new leader starts from the HW it had as a
+/// follower and cannot move it while an ISR member has not fetched from it
+/// (`Partition.maybeIncrementLeaderHW`), so a follower that had learned the old leader's HW
+/// goes back to the new leader's.
+#[test]
+fn a_follower_takes_a_new_leaders_lower_high_watermark() {
+    let (mut c, tp) = new_leader_with_a_lagging_hw();
+    let hw = |c: &Cluster, b: i32| c.brokers[&b].partitions[&tp].log.high_watermark();
     assert_eq!(leo(&c, 2), 2);
     assert_eq!(hw(&c, 2), 0, "broker 2 took the new leader's lower HW");
     c.set_fetchers_paused(4, false).unwrap();
     c.advance(2_000);
     assert_eq!((hw(&c, 3), hw(&c, 2)), (2, 2), "both move on once broker 4 fetched");
+}
+
+/// KIP-207 (`Partition.fetchOffsetForTimestamp`): while a new leader's HW lags the start of
+/// its epoch, ListOffsets for the end of the log answers OFFSET_NOT_AVAILABLE, and the
+/// consumer retries after retry.backoff.ms, instead of taking the lagging HW as the end and
+/// reading records from before the reset.
+#[test]
+fn latest_is_not_available_while_a_new_leaders_hw_lags_its_epoch_start() {
+    let (mut c, tp) = new_leader_with_a_lagging_hw();
+    c.add_consumer(
+        "k",
+        None,
+        &["t".into()],
+        &cfg(&[("auto.offset.reset", "latest")]),
+        0,
+    )
+    .unwrap();
+    c.advance(2_000);
+    let k = c.consumer("k").unwrap();
+    assert_eq!(k.position(tp), None, "no position while the end is unknown");
+    let refusals = k.stats.errors.get("OFFSET_NOT_AVAILABLE").copied().unwrap_or(0);
+    assert!(
+        (2..=40).contains(&refusals),
+        "retried every retry.backoff.ms (100 ms): {refusals} answers in 2 s"
+    );
+    c.set_fetchers_paused(4, false).unwrap();
+    c.advance(2_000);
+    assert_eq!(c.consumer("k").unwrap().position(tp), Some(2), "the end, once known");
+    c.produce("p", "t", None, Some("y"), None, &[], 3).unwrap();
+    c.advance(3_000);
+    assert_eq!(
+        c.consumer("k").unwrap().delivered_total,
+        3,
+        "only the records written after the reset"
+    );
 }
 
 /// A restarted broker opens its listeners only once it is registered and has replayed the
