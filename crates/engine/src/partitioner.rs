@@ -76,6 +76,18 @@ pub struct StickyPartitioner {
     sticky_batch_size: usize,
     current: Option<i32>,
     produced_bytes: usize,
+    /// KIP-794's adaptive partitioning (`BuiltInPartitioner.PartitionLoadStats`): a
+    /// cumulative frequency table over the partitions with a leader, each weighted by how
+    /// much shorter its queue of batches is than the longest; `None` draws uniformly.
+    #[serde(default)]
+    load: Option<LoadStats>,
+}
+
+/// A cumulative frequency table and the partitions it ranges over, in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadStats {
+    cft: Vec<u32>,
+    ids: Vec<i32>,
 }
 
 impl StickyPartitioner {
@@ -85,7 +97,39 @@ impl StickyPartitioner {
             sticky_batch_size: batch_size.max(1),
             current: None,
             produced_bytes: 0,
+            load: None,
         }
+    }
+
+    /// `BuiltInPartitioner.updatePartitionLoadStats`. `queues` are (partition, batches
+    /// queued) for the partitions that have a leader, in partition order, out of `known`
+    /// partitions in the accumulator; `None` when adaptive partitioning is off or not every
+    /// partition has had a batch yet. Uniform draws when fewer than two partitions are known,
+    /// none has a leader, or every queue is the same length and none was left out.
+    pub fn update_load_stats(&mut self, queues: Option<&[(i32, u32)]>, known: usize) {
+        self.load = None;
+        let Some(queues) = queues else { return };
+        if queues.is_empty() || known < 2 {
+            return;
+        }
+        let longest = queues.iter().map(|(_, q)| *q).max().unwrap_or(0);
+        let all_equal = queues.iter().all(|(_, q)| *q == longest);
+        if all_equal && queues.len() == known {
+            return;
+        }
+        // Each queue inverted against the longest one plus one, then summed as it goes.
+        let mut sum = 0u32;
+        let cft = queues
+            .iter()
+            .map(|(_, q)| {
+                sum = sum.saturating_add(longest + 1 - q);
+                sum
+            })
+            .collect();
+        self.load = Some(LoadStats {
+            cft,
+            ids: queues.iter().map(|(p, _)| *p).collect(),
+        });
     }
 
     /// The partition for the next keyless record; `available` are the partitions with a
@@ -104,7 +148,10 @@ impl StickyPartitioner {
                 return Some(p);
             }
         }
-        let p = Self::draw(available, num_partitions, rng);
+        let p = match &self.load {
+            Some(load) => load.draw(rng),
+            None => Self::draw(available, num_partitions, rng),
+        };
         self.current = Some(p);
         self.produced_bytes = 0;
         Some(p)
@@ -136,6 +183,18 @@ impl StickyPartitioner {
 
     pub fn current(&self) -> Option<i32> {
         self.current
+    }
+}
+
+impl LoadStats {
+    /// `BuiltInPartitioner.nextPartition` with load stats: a uniform number below the table's
+    /// last value, mapped to the first entry strictly greater than it.
+    fn draw(&self, rng: &mut dyn RngCore) -> i32 {
+        let random = to_positive(rng.next_u32() as i32) as u32;
+        let total = self.cft.last().copied().unwrap_or(1).max(1);
+        let weighted = random % total;
+        let i = self.cft.partition_point(|c| *c <= weighted);
+        self.ids.get(i).or(self.ids.last()).copied().unwrap_or(0)
     }
 }
 
@@ -232,6 +291,69 @@ mod tests {
             sp.update(600, false),
             "at 2x batch.size it switches unconditionally"
         );
+    }
+
+    /// `BuiltInPartitionerTest.SequentialPartitioner`: "random" numbers 0, 1, 2, …
+    struct Sequential(u32);
+    impl RngCore for Sequential {
+        fn next_u32(&mut self) -> u32 {
+            self.0 += 1;
+            self.0 - 1
+        }
+        fn next_u64(&mut self) -> u64 {
+            u64::from(self.next_u32())
+        }
+        fn fill_bytes(&mut self, dst: &mut [u8]) {
+            dst.fill(0);
+        }
+    }
+
+    /// `BuiltInPartitionerTest.adaptivePartitionsTest`: with queue sizes 5, 0, 3, 0, 1 and
+    /// sequential draws over two cycles of the table, each partition is chosen
+    /// (max + 1 − its queue size) times per cycle.
+    #[test]
+    fn adaptive_partitioning_chooses_partitions_reciprocally_to_their_queues() {
+        let queues = [5u32, 0, 3, 0, 1];
+        let mut sp = StickyPartitioner::new(1);
+        let table: Vec<(i32, u32)> = queues
+            .iter()
+            .enumerate()
+            .map(|(p, q)| (p as i32, *q))
+            .collect();
+        sp.update_load_stats(Some(&table), queues.len());
+        let range_end = 6 * 5 - (5 + 3 + 1);
+        let mut rng = Sequential(0);
+        let mut chosen = [0u32; 5];
+        for _ in 0..range_end * 2 {
+            let p = sp.peek(&[0, 1, 2, 3, 4], 5, &mut rng).unwrap();
+            chosen[p as usize] += 1;
+            sp.update(1, true);
+        }
+        let expected: Vec<u32> = queues.iter().map(|q| (6 - q) * 2).collect();
+        assert_eq!(chosen.to_vec(), expected);
+    }
+
+    /// `updatePartitionLoadStats` keeps uniform draws when every queue is the same length
+    /// and no partition was left out, when fewer than two partitions are known, and when the
+    /// stats are off; a partition without a leader (left out) makes the table apply even
+    /// with equal queues, and it is never drawn.
+    #[test]
+    fn adaptive_partitioning_falls_back_to_uniform_draws() {
+        let mut sp = StickyPartitioner::new(1);
+        sp.update_load_stats(Some(&[(0, 2), (1, 2), (2, 2)]), 3);
+        assert_eq!(sp.load, None, "equal queues");
+        sp.update_load_stats(Some(&[(0, 4)]), 1);
+        assert_eq!(sp.load, None, "one partition");
+        sp.update_load_stats(None, 3);
+        assert_eq!(sp.load, None, "off");
+        sp.update_load_stats(Some(&[(0, 2), (2, 2)]), 3);
+        assert!(sp.load.is_some(), "partition 1 has no leader: left out");
+        let mut rng = Sequential(0);
+        for _ in 0..20 {
+            let p = sp.peek(&[0, 2], 3, &mut rng).unwrap();
+            assert_ne!(p, 1);
+            sp.update(1, true);
+        }
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct ProducerSettings {
     pub max_in_flight: usize,
     pub partitioner: PartitionerKind,
     pub ignore_keys: bool,
+    /// `partitioner.adaptive.partitioning.enable` (KIP-794).
+    pub adaptive_partitioning: bool,
     pub transactional_id: Option<String>,
     pub transaction_timeout_ms: i64,
     pub max_block_ms: Millis,
@@ -119,6 +121,7 @@ impl ProducerSettings {
             max_in_flight,
             partitioner,
             ignore_keys: p.bool(d, "partitioner.ignore.keys"),
+            adaptive_partitioning: p.bool(d, "partitioner.adaptive.partitioning.enable"),
             transactional_id,
             transaction_timeout_ms: p.i64(d, "transaction.timeout.ms"),
             max_block_ms: p.i64(d, "max.block.ms").max(0) as Millis,
@@ -294,6 +297,9 @@ pub struct Producer {
     accumulator: VecMap<Tp, VecDeque<Batch>>,
     waiting: VecDeque<PendingSend>,
     sticky: VecMap<TopicId, StickyPartitioner>,
+    /// The partitions of each topic that ever had a batch: the keys of Kafka's
+    /// `TopicInfo.batches`, whose entries stay when their queue empties.
+    batched: VecMap<TopicId, VecSet<i32>>,
     round_robin: VecMap<TopicId, RoundRobin>,
     in_flight: InFlightRequests,
     pub producer_id: i64,
@@ -332,6 +338,7 @@ impl Producer {
             accumulator: VecMap::new(),
             waiting: VecDeque::new(),
             sticky: VecMap::new(),
+            batched: VecMap::new(),
             round_robin: VecMap::new(),
             in_flight: InFlightRequests::default(),
             producer_id: NO_PRODUCER_ID,
@@ -587,6 +594,10 @@ impl Producer {
         if need_new {
             if let Some(b) = dq.back_mut() {
                 b.full = true;
+            }
+            let seen = self.batched.entry(topic_id).or_default();
+            if !seen.contains(&p) {
+                seen.insert(p);
             }
             dq.push_back(Batch {
                 tp,
@@ -1224,7 +1235,41 @@ impl Producer {
         }
     }
 
+    /// `RecordAccumulator.partitionReady`'s queue sizes, handed to each topic's built-in
+    /// partitioner (`updatePartitionLoadStats`): once every partition of the topic has had a
+    /// batch, the queued batches of each partition with a leader, in partition order.
+    fn update_partition_load_stats(&mut self) {
+        for (topic_id, sp) in self.sticky.iter_mut() {
+            let count = self
+                .metadata
+                .topics
+                .values()
+                .find(|t| t.id == *topic_id)
+                .map_or(0, |t| t.count().max(0) as usize);
+            let seen = self.batched.get(topic_id);
+            let known = seen.map_or(0, |s| s.len());
+            if !self.settings.adaptive_partitioning || known == 0 || known < count {
+                sp.update_load_stats(None, known);
+                continue;
+            }
+            let queues: Vec<(i32, u32)> = seen
+                .into_iter()
+                .flat_map(|s| s.iter())
+                .filter_map(|&p| {
+                    let tp = Tp::new(*topic_id, p);
+                    self.metadata.leader(tp)?;
+                    let queued = self.accumulator.get(&tp).map_or(0, |dq| dq.len());
+                    Some((p, u32::try_from(queued).unwrap_or(u32::MAX)))
+                })
+                .collect();
+            sp.update_load_stats(Some(&queues), known);
+        }
+    }
+
     fn drain(&mut self, ctx: &mut Ctx) {
+        if !self.sticky.is_empty() {
+            self.update_partition_load_stats();
+        }
         let now = ctx.now;
         let mut per_broker: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
         let mut next_wake: Option<Millis> = None;

@@ -842,7 +842,11 @@ fn new_leader_with_a_lagging_hw() -> (Cluster, kafka_sim::types::Tp) {
         waited += 1;
         assert!(waited < 5_000, "the leader's HW never reached 2");
     }
-    assert_eq!(hw(&c, 3), 0, "broker 3 has the records but not yet the new HW");
+    assert_eq!(
+        hw(&c, 3),
+        0,
+        "broker 3 has the records but not yet the new HW"
+    );
     // Broker 3 misses the response that would tell it; broker 2 gets its own.
     c.isolate(kafka_sim::types::NodeId::Broker(3));
     c.advance(1_000);
@@ -878,7 +882,11 @@ fn a_follower_takes_a_new_leaders_lower_high_watermark() {
     assert_eq!(hw(&c, 2), 0, "broker 2 took the new leader's lower HW");
     c.set_fetchers_paused(4, false).unwrap();
     c.advance(2_000);
-    assert_eq!((hw(&c, 3), hw(&c, 2)), (2, 2), "both move on once broker 4 fetched");
+    assert_eq!(
+        (hw(&c, 3), hw(&c, 2)),
+        (2, 2),
+        "both move on once broker 4 fetched"
+    );
 }
 
 /// KIP-207 (`Partition.fetchOffsetForTimestamp`): while a new leader's HW lags the start of
@@ -899,14 +907,23 @@ fn latest_is_not_available_while_a_new_leaders_hw_lags_its_epoch_start() {
     c.advance(2_000);
     let k = c.consumer("k").unwrap();
     assert_eq!(k.position(tp), None, "no position while the end is unknown");
-    let refusals = k.stats.errors.get("OFFSET_NOT_AVAILABLE").copied().unwrap_or(0);
+    let refusals = k
+        .stats
+        .errors
+        .get("OFFSET_NOT_AVAILABLE")
+        .copied()
+        .unwrap_or(0);
     assert!(
         (2..=40).contains(&refusals),
         "retried every retry.backoff.ms (100 ms): {refusals} answers in 2 s"
     );
     c.set_fetchers_paused(4, false).unwrap();
     c.advance(2_000);
-    assert_eq!(c.consumer("k").unwrap().position(tp), Some(2), "the end, once known");
+    assert_eq!(
+        c.consumer("k").unwrap().position(tp),
+        Some(2),
+        "the end, once known"
+    );
     c.produce("p", "t", None, Some("y"), None, &[], 3).unwrap();
     c.advance(3_000);
     assert_eq!(
@@ -958,7 +975,10 @@ fn a_restarting_broker_refuses_connections_until_it_has_the_metadata() {
         c.advance(200);
     }
     c.advance(10_000);
-    assert!(c.brokers[&1].registered, "it registered after the old session");
+    assert!(
+        c.brokers[&1].registered,
+        "it registered after the old session"
+    );
     let mut refused_fetches = 0;
     for e in c.trace.since(before) {
         match &e.kind {
@@ -967,9 +987,9 @@ fn a_restarting_broker_refuses_connections_until_it_has_the_metadata() {
                 "at {} ms a client was told the topic does not exist",
                 e.t
             ),
-            TraceKind::Drop { to, name, reason, .. }
-                if *to == kafka_sim::types::NodeId::Broker(1) && reason.contains("is starting") =>
-            {
+            TraceKind::Drop {
+                to, name, reason, ..
+            } if *to == kafka_sim::types::NodeId::Broker(1) && reason.contains("is starting") => {
                 refused_fetches += usize::from(&**name == "Fetch");
             }
             _ => {}

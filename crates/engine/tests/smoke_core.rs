@@ -112,6 +112,64 @@ fn keyed_records_do_not_move_the_sticky_partition() {
     }
 }
 
+/// KIP-794's adaptive partitioning (`partitioner.adaptive.partitioning.enable`, on by
+/// default): when the built-in partitioner switches, it weights each partition by how much
+/// shorter its queue of batches is than the longest (`BuiltInPartitioner.nextPartition`).
+/// With the link to one leader slow, its partition's batches queue up and keyless records
+/// go elsewhere; with it off, a third of them still join that queue.
+#[test]
+fn adaptive_partitioning_steers_keyless_records_away_from_a_slow_leader() {
+    let run = |adaptive: &str| {
+        let mut c = Cluster::new(&ClusterSpec {
+            seed: 7,
+            ..ClusterSpec::default()
+        })
+        .unwrap();
+        c.create_topic("t", 3, 1, &cfg(&[]), Some(vec![vec![1], vec![2], vec![3]]))
+            .unwrap();
+        c.add_producer(
+            "p",
+            &cfg(&[
+                ("acks", "1"),
+                ("partitioner.adaptive.partitioning.enable", adaptive),
+            ]),
+        )
+        .unwrap();
+        c.advance(100);
+        c.apply(&kafka_sim::action::Action::SetLatency {
+            from: "p".into(),
+            to: "broker-1".into(),
+            latency_ms: 200,
+        })
+        .unwrap();
+        let value = "x".repeat(1000);
+        for _ in 0..1000 {
+            c.produce("p", "t", None, Some(&value), None, &[], 20)
+                .unwrap();
+            c.advance(10);
+        }
+        let slow = c.tp("t", 0).unwrap();
+        let entries: Vec<_> = c.ledger.entries().collect();
+        let to_slow = entries.iter().filter(|e| e.tp == slow).count() as f64;
+        let acked = c.producer("p").unwrap().stats.acked as f64;
+        (to_slow / entries.len() as f64, acked / entries.len() as f64)
+    };
+    let (on_share, on_acked) = run("true");
+    let (off_share, off_acked) = run("false");
+    assert!(
+        (0.28..0.39).contains(&off_share),
+        "uniform: about a third to the slow partition, {off_share:.3}"
+    );
+    assert!(
+        on_share < 0.15,
+        "adaptive: {on_share:.3} to the slow partition"
+    );
+    assert!(
+        on_acked > 0.95 && off_acked < 0.8,
+        "acknowledged within the run: adaptive {on_acked:.3}, uniform {off_acked:.3}"
+    );
+}
+
 /// A parked fetch completes once `fetch.min.bytes` of records are readable (Kafka's
 /// `DelayedFetch.tryComplete` sums each partition's readable bytes, capped by its fetch
 /// size), not only at `fetch.max.wait.ms`.
