@@ -58,12 +58,16 @@ pub struct ClientMetadata {
     next_node: usize,
     /// Brokers that recently refused a connection, and until when to avoid them.
     avoid_until: VecMap<BrokerId, Millis>,
+    /// `bootstrap.servers`, for a rebootstrap.
+    #[serde(default)]
+    bootstrap: Vec<BrokerId>,
 }
 
 impl ClientMetadata {
     pub fn new(bootstrap: Vec<BrokerId>) -> Self {
         ClientMetadata {
-            brokers: bootstrap,
+            brokers: bootstrap.clone(),
+            bootstrap,
             needs_update: true,
             ..Default::default()
         }
@@ -96,10 +100,19 @@ impl ClientMetadata {
     }
 
     /// `leastLoadedNode`, simplified: rotate through known brokers, skipping ones that
-    /// refused a connection recently.
+    /// refused a connection recently. When every known broker is unavailable and the
+    /// bootstrap list names others, the client rebootstraps (`metadata.recovery.strategy`,
+    /// `rebootstrap` by default since Kafka 4.0: `NetworkClient` goes back to
+    /// `bootstrap.servers`).
     pub fn pick_node(&mut self, now: Millis) -> Option<BrokerId> {
         if self.brokers.is_empty() {
             return None;
+        }
+        let unavailable = |b: &BrokerId| self.avoid_until.get(b).is_some_and(|t| *t > now);
+        if self.brokers.iter().all(unavailable)
+            && self.bootstrap.iter().any(|b| !self.brokers.contains(b))
+        {
+            self.brokers = self.bootstrap.clone();
         }
         for _ in 0..self.brokers.len() {
             let i = self.next_node % self.brokers.len();

@@ -1049,3 +1049,43 @@ fn a_request_timeout_closes_the_connection_and_fails_its_other_requests() {
         "as timed out"
     );
 }
+
+/// `metadata.recovery.strategy=rebootstrap` (the default since Kafka 4.0, KIP-899/KIP-1102):
+/// a client whose known brokers all refuse connections goes back to `bootstrap.servers`.
+/// Here the producer learned the cluster while broker 3 was down, so it knows brokers 1
+/// and 2; broker 3 comes back and takes over when 1 and 2 stop. Without rebootstrapping the
+/// producer would ask only the two dead brokers, forever.
+#[test]
+fn a_client_that_knows_only_dead_brokers_rebootstraps() {
+    let mut c = Cluster::new(&ClusterSpec {
+        seed: 7,
+        ..ClusterSpec::default()
+    })
+    .unwrap();
+    c.create_topic("t", 1, 3, &cfg(&[]), Some(vec![vec![1, 2, 3]]))
+        .unwrap();
+    c.stop_broker(3).unwrap();
+    c.advance(15_000);
+    c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
+    c.produce("p", "t", None, Some("a"), None, &[], 1).unwrap();
+    c.advance(1_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 1);
+    assert_eq!(
+        c.producer("p").unwrap().metadata.brokers,
+        vec![1, 2],
+        "it learned the live brokers"
+    );
+    c.start_broker(3).unwrap();
+    c.advance(20_000);
+    let tp = c.tp("t", 0).unwrap();
+    assert!(c.partition_view(tp).isr.contains(&3), "broker 3 caught up");
+    c.stop_broker(1).unwrap();
+    c.stop_broker(2).unwrap();
+    c.advance(15_000);
+    assert_eq!(c.leader_of(tp), Some(3));
+    c.produce("p", "t", None, Some("b"), None, &[], 1).unwrap();
+    c.advance(20_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(p.stats.acked, 2, "the record reached broker 3");
+    assert!(p.metadata.brokers.contains(&3), "{:?}", p.metadata.brokers);
+}
