@@ -124,9 +124,11 @@ pub const INVARIANTS: &[InvariantDef] = &[
         doc: "In a consumer group, a partition is owned by at most one member per generation: \
               (a) a classic coordinator never assigns a partition to two members; (b) a KIP-848 \
               coordinator never gives a partition to a member while another still holds it \
-              (assigned ∪ pending revocation are disjoint); (c) running consumers that are in the \
-              same group and the same generation (classic) or that the coordinator knows at \
-              their current member epoch (KIP-848) own disjoint partitions.",
+              (assigned ∪ pending revocation are disjoint); (c) running consumers that the \
+              group's coordinator knows, in the same group and the same generation (classic) or \
+              at their current member epoch (KIP-848), own disjoint partitions. A member the \
+              coordinator no longer knows (a zombie) keeps what it owned until it learns so, as \
+              in Kafka; only its commits are fenced.",
     },
     InvariantDef {
         name: COMMIT_GENERATION,
@@ -742,6 +744,18 @@ impl Checker {
             let slot = if let Some(m) = &k.membership {
                 use crate::consumer_coordinator::MemberState;
                 if matches!(m.state, MemberState::Unjoined | MemberState::Left) {
+                    continue;
+                }
+                // Only members the group's coordinator knows. One it lost track of (removed
+                // while cut off, or unknown to a new coordinator that loaded the group from
+                // before its generation's record was written) keeps what it owned until it
+                // hears so, as Kafka's consumer does, and its generation number can be
+                // handed out again for another membership; its commits are fenced
+                // (COMMIT_GENERATION checks that), its fetches are not.
+                let known = c
+                    .group_coordinator(&m.group)
+                    .is_none_or(|(_, g)| g.members.iter().any(|x| x.member_id == m.member_id));
+                if !known {
                     continue;
                 }
                 (m.group.clone(), m.generation)

@@ -826,3 +826,78 @@ fn a_failed_over_group_expires_loaded_and_pending_members() {
     assert_eq!(g.members.len(), 1, "{g:?}");
     assert_eq!(g.members[0].assignment.len(), 3, "{g:?}");
 }
+
+/// Seed 552158: the group coordinator (broker 1) was cut off while generation 3's sync waited
+/// for its group record to replicate. Broker 2 took over and loaded generation 2; its own
+/// generation 3 gave every partition to c01, while c02, which had joined broker 1's
+/// generation 3 and kept its partitions during that cooperative rebalance, still owned them
+/// until it reached the new coordinator. That is Kafka's zombie member (the consumer keeps
+/// what it owns until a coordinator tells it otherwise, and generation numbers are handed
+/// out again after such a failover); its commits are fenced. The checker compared the
+/// generation numbers alone. It now compares members the coordinator knows.
+#[test]
+fn a_member_unknown_to_a_new_coordinator_is_a_zombie_not_a_second_owner() {
+    use kafka_sim::cluster::Client;
+    let name = "seed-552158-one_owner_per_partition.json";
+    let r = replay(name);
+    assert_holds(&r, invariants::ONE_OWNER);
+
+    let mut s = Session::new(finding(name), None).unwrap();
+    s.advance_to(6_500);
+    let member = |c: &Cluster, name: &str| {
+        c.consumer(name)
+            .unwrap()
+            .membership
+            .as_ref()
+            .map(|m| (m.member_id.clone(), m.generation))
+            .unwrap()
+    };
+    let (c01_id, c01_gen) = member(&s.cluster, "c01");
+    let (c02_id, c02_gen) = member(&s.cluster, "c02");
+    assert_eq!((c01_gen, c02_gen), (3, 3), "the same generation number");
+    let t = s.cluster.tp("events", 0).unwrap();
+    assert!(s.cluster.consumer("c01").unwrap().assignment.contains(&t));
+    assert!(s.cluster.consumer("c02").unwrap().assignment.contains(&t));
+    let (coordinator, g) = s.cluster.group_coordinator("g0").unwrap();
+    assert_eq!(coordinator, 2);
+    let ids: Vec<&str> = g.members.iter().map(|m| m.member_id.as_str()).collect();
+    assert_eq!(ids, vec![c01_id.as_str()], "c02 ({c02_id}) is not a member");
+    // Once it reaches the new coordinator it loses them and joins again.
+    s.advance_to(7_000);
+    assert!(
+        !s.cluster.consumer("c02").unwrap().assignment.contains(&t),
+        "c02 gave up events-0"
+    );
+
+    // The checker still reports two members the coordinator knows that own one partition.
+    let mut c = Cluster::new(&ClusterSpec::default()).unwrap();
+    c.create_topic("t", 2, 1, &cfg(&[]), None).unwrap();
+    for name in ["a", "b"] {
+        c.add_consumer(name, Some("g"), &["t".into()], &cfg(&[]), 0)
+            .unwrap();
+    }
+    c.advance(10_000);
+    let mut checker = kafka_sim::invariants::Checker::new();
+    checker.after_event(&c);
+    assert!(checker.is_clean(), "{:?}", checker.violations());
+    let a_owns = c.consumer("a").unwrap().assignment.clone();
+    assert_eq!(a_owns.len(), 1);
+    for client in &mut c.clients {
+        if let Client::Consumer(k) = client {
+            if k.name == "b" {
+                for tp in a_owns.iter() {
+                    k.assignment.insert(*tp);
+                }
+            }
+        }
+    }
+    checker.after_event(&c);
+    assert!(
+        checker
+            .violations()
+            .iter()
+            .any(|v| v.invariant == invariants::ONE_OWNER),
+        "{:?}",
+        checker.violations()
+    );
+}
