@@ -748,7 +748,8 @@ impl Broker {
                         .topics
                         .get(&tp.topic)
                         .map_or(1, |t| t.partitions);
-                    self.groups.unload(|g| group::partition_for(g, parts) != n);
+                    let fx = self.groups.unload(|g| group::partition_for(g, parts) != n);
+                    self.run_effects(ctx, fx);
                 }
             }
         }

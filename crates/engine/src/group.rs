@@ -300,10 +300,43 @@ impl GroupCoordinator {
         }
     }
 
-    /// Forget the groups of a partition this broker no longer leads.
-    pub fn unload(&mut self, keep: impl Fn(&str) -> bool) {
+    /// Forget the groups of a partition this broker no longer leads. JoinGroup and SyncGroup
+    /// requests parked in them are answered NOT_COORDINATOR, so their members look for the
+    /// new coordinator at once (`GroupMetadataManager.onUnloaded`) instead of waiting out
+    /// the JoinGroup's rebalance timeout.
+    pub fn unload(&mut self, keep: impl Fn(&str) -> bool) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for g in self.groups.values().filter(|g| !keep(&g.group_id)) {
+            for m in &g.members {
+                if let Some(corr) = m.awaiting_join {
+                    fx.push(Effect::Send(
+                        m.node,
+                        Message::JoinGroupResponse {
+                            corr,
+                            error: Some(ErrorCode::NotCoordinator),
+                            generation: -1,
+                            protocol: None,
+                            leader: String::new(),
+                            member_id: m.member_id.clone(),
+                            members: vec![],
+                        },
+                    ));
+                }
+                if let Some(corr) = m.awaiting_sync {
+                    fx.push(Effect::Send(
+                        m.node,
+                        Message::SyncGroupResponse {
+                            corr,
+                            error: Some(ErrorCode::NotCoordinator),
+                            assignment: vec![],
+                        },
+                    ));
+                }
+            }
+        }
         self.groups.retain(|g, _| keep(g));
         self.consumer.groups.retain(|g, _| keep(g));
+        fx
     }
 
     fn set_state(g: &mut ClassicGroup, s: GroupState, now: Millis, fx: &mut Vec<Effect>) {

@@ -901,3 +901,31 @@ fn a_member_unknown_to_a_new_coordinator_is_a_zombie_not_a_second_owner() {
         checker.violations()
     );
 }
+
+/// Seed 552197: a processor's JoinGroup was parked at its coordinator, broker 1, waiting for
+/// a crashed member. Broker 1 was cut off and lost the leadership of `__consumer_offsets-0`;
+/// when it learned so it dropped the group without answering, and the consumer waited out the
+/// JoinGroup's timeout (max.poll.interval.ms + 5 s, 305 s) before looking for the new
+/// coordinator. Kafka's `GroupMetadataManager.onUnloaded` answers every parked JoinGroup and
+/// SyncGroup with NOT_COORDINATOR, so the member moves at once.
+#[test]
+fn an_unloaded_group_answers_its_parked_join_with_not_coordinator() {
+    let name = "seed-552197-liveness_every_group_stable.json";
+    let r = replay(name);
+    assert_holds(&r, invariants::LIVE_GROUPS);
+    assert!(
+        r.live_at.is_some_and(|t| t < 20_000),
+        "settled at {:?}",
+        r.live_at
+    );
+
+    let mut s = Session::new(finding(name), None).unwrap();
+    s.advance_to(15_000);
+    let g = s.cluster.group_view("proc-group").unwrap();
+    assert_eq!(g.state, "Stable", "{g:?}");
+    let told = s.cluster.trace.notable_newest_first().any(|e| {
+        matches!(&e.kind, kafka_sim::trace::TraceKind::Group { event, .. }
+            if event.contains("proc-consumer") && event.contains("NOT_COORDINATOR"))
+    });
+    assert!(told, "the parked JoinGroup was answered NOT_COORDINATOR");
+}
