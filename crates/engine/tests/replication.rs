@@ -14,13 +14,37 @@ fn cfg(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// 3 brokers, topic `t` with one partition on brokers [1, 2, 3] (broker 1 leads).
-fn cluster(topic_cfg: &[(&str, &str)], producer_cfg: &[(&str, &str)]) -> Cluster {
-    let mut c = Cluster::new(&ClusterSpec {
+/// `brokers` brokers, seed 7, nothing else.
+fn seeded(brokers: usize) -> Cluster {
+    Cluster::new(&ClusterSpec {
         seed: 7,
+        brokers,
         ..ClusterSpec::default()
     })
+    .unwrap()
+}
+
+/// Crash broker 1 and start it again 500 ms later, within its session; returns the trace
+/// position just before the start.
+fn crash_and_restart_broker_1(c: &mut Cluster) -> u64 {
+    c.apply(&Action::StopBroker {
+        broker: Some(1),
+        leader_of: None,
+    })
     .unwrap();
+    c.advance(500);
+    let before = c.trace.len();
+    c.apply(&Action::StartBroker {
+        broker: Some(1),
+        leader_of: None,
+    })
+    .unwrap();
+    before
+}
+
+/// 3 brokers, topic `t` with one partition on brokers [1, 2, 3] (broker 1 leads).
+fn cluster(topic_cfg: &[(&str, &str)], producer_cfg: &[(&str, &str)]) -> Cluster {
+    let mut c = seeded(3);
     c.create_topic("t", 1, 3, &cfg(topic_cfg), Some(vec![vec![1, 2, 3]]))
         .unwrap();
     c.add_producer("p", &cfg(producer_cfg)).unwrap();
@@ -641,18 +665,7 @@ fn a_broker_restarted_within_its_session_waits_for_the_session_to_expire() {
     c.advance(5_000);
     assert_eq!(c.leader_of(tp), Some(1));
     let crashed_at = c.now();
-    c.apply(&Action::StopBroker {
-        broker: Some(1),
-        leader_of: None,
-    })
-    .unwrap();
-    c.advance(500);
-    let before = c.trace.len();
-    c.apply(&Action::StartBroker {
-        broker: Some(1),
-        leader_of: None,
-    })
-    .unwrap();
+    let before = crash_and_restart_broker_1(&mut c);
     c.advance(3_000);
     assert!(!c.brokers[&1].registered, "the controller refused it");
     assert_eq!(
@@ -820,12 +833,7 @@ fn a_consumer_detects_truncation_after_an_unclean_election() {
 /// stops: broker 3 leads with HW 0, below its epoch's start offset (2), and cannot move it
 /// while broker 4, still in the ISR, has not fetched from it.
 fn new_leader_with_a_lagging_hw() -> (Cluster, kafka_sim::types::Tp) {
-    let mut c = Cluster::new(&ClusterSpec {
-        seed: 7,
-        brokers: 4,
-        ..ClusterSpec::default()
-    })
-    .unwrap();
+    let mut c = seeded(4);
     // Broker 3 is second in the replica list: the clean election after broker 1 prefers it.
     c.create_topic("t", 1, 4, &cfg(&[]), Some(vec![vec![1, 3, 2, 4]]))
         .unwrap();
@@ -941,11 +949,7 @@ fn latest_is_not_available_while_a_new_leaders_hw_lags_its_epoch_start() {
 #[test]
 fn a_restarting_broker_refuses_connections_until_it_has_the_metadata() {
     use kafka_sim::trace::TraceKind;
-    let mut c = Cluster::new(&ClusterSpec {
-        seed: 7,
-        ..ClusterSpec::default()
-    })
-    .unwrap();
+    let mut c = seeded(3);
     c.create_topic("t", 3, 3, &cfg(&[]), None).unwrap();
     c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
     c.add_consumer(
@@ -957,18 +961,7 @@ fn a_restarting_broker_refuses_connections_until_it_has_the_metadata() {
     )
     .unwrap();
     c.advance(5_000);
-    c.apply(&Action::StopBroker {
-        broker: Some(1),
-        leader_of: None,
-    })
-    .unwrap();
-    c.advance(500);
-    let before = c.trace.len();
-    c.apply(&Action::StartBroker {
-        broker: Some(1),
-        leader_of: None,
-    })
-    .unwrap();
+    let before = crash_and_restart_broker_1(&mut c);
     for i in 0..60 {
         c.produce("p", "t", Some(&format!("k{i}")), Some("x"), None, &[], 1)
             .unwrap();
@@ -1057,11 +1050,7 @@ fn a_request_timeout_closes_the_connection_and_fails_its_other_requests() {
 /// producer would ask only the two dead brokers, forever.
 #[test]
 fn a_client_that_knows_only_dead_brokers_rebootstraps() {
-    let mut c = Cluster::new(&ClusterSpec {
-        seed: 7,
-        ..ClusterSpec::default()
-    })
-    .unwrap();
+    let mut c = seeded(3);
     c.create_topic("t", 1, 3, &cfg(&[]), Some(vec![vec![1, 2, 3]]))
         .unwrap();
     c.stop_broker(3).unwrap();
