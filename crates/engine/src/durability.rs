@@ -43,6 +43,9 @@ struct Stamp {
     history: usize,
     rewrites: u64,
     partitions: Vec<(Tp, PartitionStamp)>,
+    /// Every other replica's log start, records missing below its end (compaction) and log
+    /// end: a loss's explanation reads what a past leader's log holds at the lost offset.
+    followers: Vec<(Tp, BrokerId, i64, i64, i64)>,
 }
 
 /// A partition's leader and the parts of its log a settled entry was judged by.
@@ -80,6 +83,12 @@ impl Stamp {
                         && a.log_end <= b.log_end
                         && a.high_watermark <= b.high_watermark
                 })
+            && self.followers.len() == now.followers.len()
+            && self
+                .followers
+                .iter()
+                .zip(&now.followers)
+                .all(|(a, b)| (a.0, a.1, a.2, a.3) == (b.0, b.1, b.2, b.3) && a.4 <= b.4)
     }
 }
 
@@ -227,11 +236,27 @@ impl Cluster {
                 (*tp, stamp)
             })
             .collect();
+        let mut followers = Vec::new();
+        for (tp, reg) in &self.controller.image.partitions {
+            for &r in reg.replicas.iter().filter(|r| **r != reg.leader) {
+                let (start, holes, end) = self
+                    .brokers
+                    .get(&r)
+                    .and_then(|b| b.partitions.get(tp))
+                    .map_or((-1, -1, -1), |p| {
+                        let log = &p.log;
+                        let (start, end) = (log.log_start_offset(), log.log_end_offset());
+                        (start, end - start - log.record_count() as i64, end)
+                    });
+                followers.push((*tp, r, start, holes, end));
+            }
+        }
         Stamp {
             broker_stops: self.ledger.broker_stops.len(),
             history: self.ledger.history.values().map(Vec::len).sum(),
             rewrites: self.ledger.rewrites(),
             partitions,
+            followers,
         }
     }
 }

@@ -929,3 +929,28 @@ fn an_unloaded_group_answers_its_parked_join_with_not_coordinator() {
     });
     assert!(told, "the parked JoinGroup was answered NOT_COORDINATOR");
 }
+
+/// Seed 601211 (30,000 events): a lost record's explanation reads what a past leader's log
+/// holds at the lost offset ("its offset 441 held another record … which took this one's
+/// place"). That broker, now a follower, compacted the offset away; the incremental summary
+/// watched only the current leaders' logs, so it kept the old explanation while a full scan
+/// dropped the clause. It now also watches every other replica's log start, compaction holes
+/// and log end.
+#[test]
+fn the_durability_summary_sees_a_past_leaders_log_compacted() {
+    let mut s = Session::new(
+        finding("seed-601211-ledger_summary_matches_full_scan.json"),
+        None,
+    )
+    .unwrap();
+    s.advance_to(22_400);
+    let _ = s.cluster.durability();
+    for t in 22_401..=22_600 {
+        s.advance_to(t);
+        assert_eq!(
+            s.cluster.durability(),
+            s.cluster.durability_full(),
+            "at {t} ms"
+        );
+    }
+}
