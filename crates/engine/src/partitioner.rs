@@ -122,7 +122,7 @@ impl StickyPartitioner {
         let cft = queues
             .iter()
             .map(|(_, q)| {
-                sum = sum.saturating_add(longest + 1 - q);
+                sum = sum.saturating_add(longest.saturating_add(1).saturating_sub(*q));
                 sum
             })
             .collect();
