@@ -108,8 +108,10 @@ impl ClientMetadata {
         if self.brokers.is_empty() {
             return None;
         }
-        let unavailable = |b: &BrokerId| self.avoid_until.get(b).is_some_and(|t| *t > now);
-        if self.brokers.iter().all(unavailable)
+        if self
+            .brokers
+            .iter()
+            .all(|b| self.unavailable_until(*b, now).is_some())
             && self.bootstrap.iter().any(|b| !self.brokers.contains(b))
         {
             self.brokers = self.bootstrap.clone();
@@ -118,7 +120,7 @@ impl ClientMetadata {
             let i = self.next_node % self.brokers.len();
             self.next_node = self.next_node.wrapping_add(1);
             let b = self.brokers.get(i).copied()?;
-            if self.avoid_until.get(&b).is_none_or(|t| *t <= now) {
+            if self.unavailable_until(b, now).is_none() {
                 return Some(b);
             }
         }

@@ -151,6 +151,34 @@ pub enum Effect {
     Note(String),
 }
 
+/// A JoinGroup answered with `error`: no generation, no members.
+fn join_error(to: NodeId, corr: u64, error: ErrorCode, member_id: String) -> Effect {
+    Effect::Send(
+        to,
+        Message::JoinGroupResponse {
+            corr,
+            error: Some(error),
+            generation: -1,
+            protocol: None,
+            leader: String::new(),
+            member_id,
+            members: vec![],
+        },
+    )
+}
+
+/// A SyncGroup answered with `error`: no assignment.
+fn sync_error(to: NodeId, corr: u64, error: ErrorCode) -> Effect {
+    Effect::Send(
+        to,
+        Message::SyncGroupResponse {
+            corr,
+            error: Some(error),
+            assignment: vec![],
+        },
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AfterAppend {
     OffsetCommit {
@@ -309,28 +337,11 @@ impl GroupCoordinator {
         for g in self.groups.values().filter(|g| !keep(&g.group_id)) {
             for m in &g.members {
                 if let Some(corr) = m.awaiting_join {
-                    fx.push(Effect::Send(
-                        m.node,
-                        Message::JoinGroupResponse {
-                            corr,
-                            error: Some(ErrorCode::NotCoordinator),
-                            generation: -1,
-                            protocol: None,
-                            leader: String::new(),
-                            member_id: m.member_id.clone(),
-                            members: vec![],
-                        },
-                    ));
+                    let member = m.member_id.clone();
+                    fx.push(join_error(m.node, corr, ErrorCode::NotCoordinator, member));
                 }
                 if let Some(corr) = m.awaiting_sync {
-                    fx.push(Effect::Send(
-                        m.node,
-                        Message::SyncGroupResponse {
-                            corr,
-                            error: Some(ErrorCode::NotCoordinator),
-                            assignment: vec![],
-                        },
-                    ));
+                    fx.push(sync_error(m.node, corr, ErrorCode::NotCoordinator));
                 }
             }
         }
@@ -368,20 +379,7 @@ impl GroupCoordinator {
         protocols: Vec<(String, Subscription)>,
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
-        let reply = |error: ErrorCode, member: String| {
-            Effect::Send(
-                from,
-                Message::JoinGroupResponse {
-                    corr,
-                    error: Some(error),
-                    generation: -1,
-                    protocol: None,
-                    leader: String::new(),
-                    member_id: member,
-                    members: vec![],
-                },
-            )
-        };
+        let reply = |error: ErrorCode, member: String| join_error(from, corr, error, member);
         if session_timeout_ms < self.min_session_timeout_ms
             || session_timeout_ms > self.max_session_timeout_ms
         {
@@ -623,14 +621,7 @@ impl GroupCoordinator {
         // Members waiting for a sync are told to rejoin.
         for m in g.members.iter_mut() {
             if let Some(c) = m.awaiting_sync.take() {
-                fx.push(Effect::Send(
-                    m.node,
-                    Message::SyncGroupResponse {
-                        corr: c,
-                        error: Some(ErrorCode::RebalanceInProgress),
-                        assignment: vec![],
-                    },
-                ));
+                fx.push(sync_error(m.node, c, ErrorCode::RebalanceInProgress));
             }
         }
         let was_empty = g.state == GroupState::Empty;
@@ -793,16 +784,7 @@ impl GroupCoordinator {
         assignments: Vec<(String, Vec<TopicPartition>)>,
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
-        let reply = |e: ErrorCode| {
-            Effect::Send(
-                from,
-                Message::SyncGroupResponse {
-                    corr,
-                    error: Some(e),
-                    assignment: vec![],
-                },
-            )
-        };
+        let reply = |e: ErrorCode| sync_error(from, corr, e);
         let Some(g) = self.groups.get_mut(group) else {
             fx.push(reply(ErrorCode::UnknownMemberId));
             return fx;

@@ -595,10 +595,7 @@ impl Producer {
             if let Some(b) = dq.back_mut() {
                 b.full = true;
             }
-            let seen = self.batched.entry(topic_id).or_default();
-            if !seen.contains(&p) {
-                seen.insert(p);
-            }
+            self.batched.entry(topic_id).or_default().insert(p);
             dq.push_back(Batch {
                 tp,
                 // Room for a batch.size of records like this one (Kafka allocates the whole
@@ -679,8 +676,8 @@ impl Producer {
     fn close_timed_out_connection(&mut self, ctx: &mut Ctx, broker: BrokerId) {
         self.metadata
             .avoid(broker, ctx.now + self.settings.retry_backoff_ms.max(100));
-        if self.metadata.in_flight.is_some_and(|(_, b)| b == broker) {
-            if let Some((c, _)) = self.metadata.in_flight {
+        if let Some((c, b)) = self.metadata.in_flight {
+            if b == broker {
                 ctx.cancel_timer(Timer::RequestTimeout(c));
                 self.metadata.failed(c);
             }
@@ -1240,6 +1237,10 @@ impl Producer {
     /// batch, the queued batches of each partition with a leader, in partition order.
     fn update_partition_load_stats(&mut self) {
         for (topic_id, sp) in self.sticky.iter_mut() {
+            if !self.settings.adaptive_partitioning {
+                sp.update_load_stats(None, 0);
+                continue;
+            }
             let count = self
                 .metadata
                 .topics
@@ -1248,7 +1249,7 @@ impl Producer {
                 .map_or(0, |t| t.count().max(0) as usize);
             let seen = self.batched.get(topic_id);
             let known = seen.map_or(0, |s| s.len());
-            if !self.settings.adaptive_partitioning || known == 0 || known < count {
+            if known == 0 || known < count {
                 sp.update_load_stats(None, known);
                 continue;
             }
