@@ -215,7 +215,8 @@ pub struct Consumer {
     pub(crate) buffer: VecDeque<(Tp, i64, Fetched)>,
     /// The fetch in flight to each broker, and the offset it asked for per partition.
     fetches: VecMap<BrokerId, InFlightFetch>,
-    list_offsets: VecMap<u64, Vec<Tp>>,
+    /// ListOffsets requests in flight: the leader asked and the partitions being reset.
+    list_offsets: VecMap<u64, (BrokerId, Vec<Tp>)>,
     pub(crate) busy_until: Millis,
     pub(crate) next_corr: u64,
     pub(crate) waker: Waker,
@@ -479,22 +480,67 @@ impl Consumer {
             }
             Timer::MetadataBackoff | Timer::Heartbeat | Timer::AutoCommit => self.run(ctx),
             Timer::RequestTimeout(corr) => {
-                if self.metadata.failed(corr) {
-                    self.run(ctx);
-                    return;
-                }
-                self.fetches.retain(|_, f| f.corr != corr);
-                self.group_request_failed(ctx, corr);
-                if let Some(tps) = self.list_offsets.remove(&corr) {
-                    for tp in tps {
-                        if let Some(s) = self.partitions.get_mut(&tp) {
-                            s.resetting = false;
-                        }
-                    }
+                // Fetch, ListOffsets and Metadata share one connection per broker; group
+                // requests go over the coordinator's own connection (`AbstractCoordinator`
+                // connects to node `Integer.MAX_VALUE - id`), which losing the coordinator
+                // closes.
+                let broker = match self.metadata.in_flight {
+                    Some((c, b)) if c == corr => Some(b),
+                    _ => self
+                        .fetches
+                        .iter()
+                        .find(|(_, f)| f.corr == corr)
+                        .map(|(b, _)| *b)
+                        .or_else(|| self.list_offsets.get(&corr).map(|(b, _)| *b)),
+                };
+                match broker {
+                    Some(b) => self.close_timed_out_connection(ctx, b),
+                    None => self.group_request_failed(ctx, corr),
                 }
                 self.run(ctx);
             }
             _ => {}
+        }
+    }
+
+    /// `NetworkClient.handleTimedOutRequests`: a request that timed out closes its
+    /// connection. Every other request in flight on it fails with it
+    /// (`cancelInFlightRequests`), the node is in reconnect backoff, and the client asks for
+    /// new metadata: "the disconnect may be the result of stale metadata"
+    /// (`DefaultMetadataUpdater.handleServerDisconnect`).
+    fn close_timed_out_connection(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+        self.metadata
+            .avoid(broker, ctx.now + self.settings.retry_backoff_ms.max(100));
+        if let Some((c, b)) = self.metadata.in_flight {
+            if b == broker {
+                ctx.cancel_timer(Timer::RequestTimeout(c));
+                self.metadata.failed(c);
+            }
+        }
+        if let Some(f) = self.fetches.remove(&broker) {
+            ctx.cancel_timer(Timer::RequestTimeout(f.corr));
+        }
+        let same_connection: Vec<u64> = self
+            .list_offsets
+            .iter()
+            .filter(|(_, (b, _))| *b == broker)
+            .map(|(c, _)| *c)
+            .collect();
+        for c in same_connection {
+            ctx.cancel_timer(Timer::RequestTimeout(c));
+            self.list_offsets_failed(c);
+        }
+        self.metadata.request_update();
+    }
+
+    /// A ListOffsets request got no answer: its partitions may be reset again.
+    fn list_offsets_failed(&mut self, corr: u64) {
+        if let Some((_, tps)) = self.list_offsets.remove(&corr) {
+            for tp in tps {
+                if let Some(s) = self.partitions.get_mut(&tp) {
+                    s.resetting = false;
+                }
+            }
         }
     }
 
@@ -598,13 +644,7 @@ impl Consumer {
                 if let Some(c) = corr {
                     self.metadata.failed(c);
                     self.group_request_failed(ctx, c);
-                    if let Some(tps) = self.list_offsets.remove(&c) {
-                        for tp in tps {
-                            if let Some(s) = self.partitions.get_mut(&tp) {
-                                s.resetting = false;
-                            }
-                        }
-                    }
+                    self.list_offsets_failed(c);
                 }
                 self.metadata.request_update();
             }
@@ -1080,7 +1120,7 @@ impl Consumer {
                 self.settings.request_timeout_ms,
                 Timer::RequestTimeout(corr),
             );
-            self.list_offsets.insert(corr, tps);
+            self.list_offsets.insert(corr, (leader, tps));
         }
     }
 

@@ -1078,3 +1078,50 @@ fn a_client_that_knows_only_dead_brokers_rebootstraps() {
     assert_eq!(p.stats.acked, 2, "the record reached broker 3");
     assert!(p.metadata.brokers.contains(&3), "{:?}", p.metadata.brokers);
 }
+
+/// `NetworkClient.handleTimedOutRequests`, for a consumer: a fetch that times out closes the
+/// connection and asks for new metadata (`DefaultMetadataUpdater.handleServerDisconnect`), so
+/// a consumer whose leader went silent finds the new leader after request.timeout.ms, not
+/// after metadata.max.age.ms; until its reconnect backoff passes it does not fetch from the
+/// silent broker again.
+#[test]
+fn a_consumer_fetch_timeout_closes_the_connection_and_refreshes_metadata() {
+    let mut c = cluster(&[], &[("acks", "1"), ("request.timeout.ms", "5000")]);
+    c.add_consumer(
+        "k",
+        None,
+        &["t".into()],
+        &cfg(&[
+            ("auto.offset.reset", "earliest"),
+            ("request.timeout.ms", "10000"),
+        ]),
+        0,
+    )
+    .unwrap();
+    c.produce("p", "t", None, Some("before"), None, &[], 1)
+        .unwrap();
+    c.advance(2_000);
+    let tp = c.tp("t", 0).unwrap();
+    assert_eq!(c.consumer("k").unwrap().position(tp), Some(1));
+    // The leader goes silent; the controller fences it and broker 2 or 3 leads.
+    c.isolate(kafka_sim::types::NodeId::Broker(1));
+    let start = c.now();
+    c.advance(15_000);
+    let leader = c.leader_of(tp).unwrap();
+    assert_ne!(leader, 1, "a new leader was elected");
+    c.produce("p", "t", None, Some("after"), None, &[], 1)
+        .unwrap();
+    // The fetch parked at broker 1 when it went silent timed out at start + 10 s; the
+    // consumer asked for metadata then and fetches from the new leader.
+    c.advance(start + 25_000 - c.now());
+    let k = c.consumer("k").unwrap();
+    assert_eq!(
+        k.position(tp),
+        Some(2),
+        "the consumer read the record from the new leader, broker {leader}"
+    );
+    assert!(
+        k.metadata.unavailable_until(1, c.now()).is_none(),
+        "the backoff after the timeout has passed"
+    );
+}
