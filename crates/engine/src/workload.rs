@@ -169,13 +169,16 @@ impl Workload {
             data: Vec::with_capacity(n as usize * per_record),
             spans: Vec::with_capacity(n as usize),
         };
+        // The key's digits, then `v` and the counter's digits, written backwards to end at
+        // `HEAD`, followed by the padding, already in place: each record is copied once (a
+        // copy is a call in the page's size-optimised build). Only bytes before `HEAD` are
+        // ever written, so the padding stays.
+        const HEAD: usize = 41;
+        let mut head = [b'.'; HEAD + DOTS.len()];
         for _ in 0..n {
             self.counter += 1;
             let start = out.data.len();
-            // The key's digits, then `v` and the counter's digits, written backwards into one
-            // buffer and copied once (each copy is a call in the page's size-optimised build).
-            let mut head = [0u8; 41];
-            let v_at = decimal_before(&mut head, 41, self.counter).saturating_sub(1);
+            let v_at = decimal_before(&mut head, HEAD, self.counter).saturating_sub(1);
             if let Some(v) = head.get_mut(v_at) {
                 *v = b'v';
             }
@@ -189,12 +192,12 @@ impl Workload {
                 }
                 None => (v_at, None),
             };
+            // The value so far: `v` and the counter's digits.
+            let mut pad = self.value_bytes.saturating_sub(HEAD - v_at);
+            let inline = pad.min(DOTS.len());
             out.data
-                .extend_from_slice(head.get(from..).unwrap_or_default());
-            let value_start = start + key_len.unwrap_or(0);
-            let mut pad = self
-                .value_bytes
-                .saturating_sub(out.data.len() - value_start);
+                .extend_from_slice(head.get(from..HEAD + inline).unwrap_or_default());
+            pad -= inline;
             while pad > 0 {
                 // Copied from a constant rather than `resize`d: the page's size-optimised
                 // build fills a `resize` a byte at a time.
