@@ -859,7 +859,7 @@ fn a_member_unknown_to_a_new_coordinator_is_a_zombie_not_a_second_owner() {
     assert!(checker.is_clean(), "{:?}", checker.violations());
     let a_owns = c.consumer("a").unwrap().assignment.clone();
     assert_eq!(a_owns.len(), 1);
-    let mut give_b_a_partition = |c: &mut Cluster, member_id: Option<&str>| {
+    let give_b_a_partition = |c: &mut Cluster, member_id: Option<&str>| {
         for client in &mut c.clients {
             if let Client::Consumer(k) = client {
                 if k.name == "b" {
