@@ -1345,7 +1345,17 @@ impl Cluster {
         // As `produce(name, topic, key, value, None, &[], 1)` once per record (errors ignored),
         // without its per-record string work: the checks cannot change between the records
         // of one tick, so they run once.
-        let batch = w.next_records(&mut self.rng);
+        // An application blocked in send() (buffer.memory is full) makes no records until it
+        // returns.
+        let blocked = matches!(
+            self.clients.get(idx as usize),
+            Some(Client::Producer(p)) if p.blocked_sends() > 0
+        );
+        let batch = if blocked {
+            Default::default()
+        } else {
+            w.next_records(&mut self.rng)
+        };
         if !batch.is_empty() {
             if let Ok(pidx) = self.producer_for_send(&name, &w.topic) {
                 // One visit to the producer for the whole tick: its send() calls set no

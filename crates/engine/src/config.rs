@@ -204,7 +204,8 @@ pub const PRODUCER_CONFIGS: &[ConfigDef] = &[
     },
     string("transactional.id", "", "Enables transactions; fences older producers with the same id."),
     int("transaction.timeout.ms", "60000", 1, "The coordinator aborts a transaction open for longer than this."),
-    long("max.block.ms", "60000", 0, "How long send() may block waiting for metadata."),
+    long("max.block.ms", "60000", 0, "How long send() may block: waiting for the topic's metadata, or for room in buffer.memory."),
+    long("buffer.memory", "33554432", 0, "Memory for batches not yet acknowledged: each new batch takes batch.size of it (more for a larger record) until it completes. When it is used up, send() blocks (and the application with it) for up to max.block.ms, then fails with BufferExhaustedException."),
     long("metadata.max.age.ms", "300000", 0, "Refresh metadata at least this often."),
     ConfigDef {
         name: "compression.type",
@@ -217,7 +218,6 @@ pub const PRODUCER_CONFIGS: &[ConfigDef] = &[
     unmodeled("client.id", "A logical name for the client."),
     unmodeled("key.serializer", "Keys are UTF-8 strings (StringSerializer)."),
     unmodeled("value.serializer", "Values are UTF-8 strings (StringSerializer)."),
-    unmodeled("buffer.memory", "Memory for buffering records (not modeled)."),
     unmodeled("max.request.size", "Largest request (not modeled)."),
 ];
 

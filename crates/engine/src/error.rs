@@ -84,6 +84,9 @@ pub enum ErrorCode {
     /// A new leader's high watermark has not yet reached the start of its leader epoch
     /// (KIP-207): it cannot answer ListOffsets for the end of the log yet.
     OffsetNotAvailable,
+    /// Client side: `BufferExhaustedException` (a `TimeoutException`): `send()` waited
+    /// max.block.ms for room in buffer.memory.
+    BufferExhausted,
 }
 
 impl ErrorCode {
@@ -151,6 +154,7 @@ impl ErrorCode {
             TimeoutException => "TIMEOUT_EXCEPTION",
             LogTruncation => "LOG_TRUNCATION_EXCEPTION",
             OffsetNotAvailable => "OFFSET_NOT_AVAILABLE",
+            BufferExhausted => "BUFFER_EXHAUSTED_EXCEPTION",
         }
     }
 
@@ -177,6 +181,7 @@ impl ErrorCode {
                 | UnstableOffsetCommit
                 | TimeoutException
                 | OffsetNotAvailable
+                | BufferExhausted
         )
     }
 
@@ -200,6 +205,7 @@ impl ErrorCode {
             ProducerFenced => "a newer producer with the same transactional.id has fenced this one",
             NoOffsetForPartition => "auto.offset.reset=none and the group has no committed offset",
             LogTruncation => "the leader's log was truncated below the consumer's position (an unclean election); with auto.offset.reset=none the application must seek",
+            BufferExhausted => "send() blocked for max.block.ms waiting for room in buffer.memory, which is full of batches the brokers have not acknowledged; the application gets the exception and the record is not sent",
             OffsetNotAvailable => "the partition's new leader has not yet moved its high watermark to the start of its epoch (it waits for its followers): the end offset is not known yet; the client retries",
             IllegalGeneration => "the request carries a generation older than the group's current one",
             UnknownMemberId => "the coordinator does not know this member (it was removed, e.g. after a session timeout)",

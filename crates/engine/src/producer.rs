@@ -39,6 +39,8 @@ pub struct ProducerSettings {
     pub transactional_id: Option<String>,
     pub transaction_timeout_ms: i64,
     pub max_block_ms: Millis,
+    /// `buffer.memory`: the `BufferPool` new batches are allocated from.
+    pub buffer_memory: usize,
 }
 
 impl ProducerSettings {
@@ -125,6 +127,7 @@ impl ProducerSettings {
             transactional_id,
             transaction_timeout_ms: p.i64(d, "transaction.timeout.ms"),
             max_block_ms: p.i64(d, "max.block.ms").max(0) as Millis,
+            buffer_memory: p.i64(d, "buffer.memory").clamp(0, i64::from(u32::MAX)) as usize,
         })
     }
 }
@@ -150,6 +153,18 @@ pub struct Batch {
 struct PendingSend {
     topic: String,
     partition: Option<i32>,
+    record: NewRecord,
+    since: Millis,
+}
+
+/// A `send()` blocked in `BufferPool.allocate`: its partition is chosen and its batch needs
+/// memory that buffer.memory does not have. The application's thread waits in it, so the
+/// sends after it wait too (in order); `since` is when this one started waiting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct BlockedSend {
+    topic_id: TopicId,
+    partition: i32,
+    by_sticky: bool,
     record: NewRecord,
     since: Millis,
 }
@@ -296,6 +311,12 @@ pub struct Producer {
     pub metadata: ClientMetadata,
     accumulator: VecMap<Tp, VecDeque<Batch>>,
     waiting: VecDeque<PendingSend>,
+    /// Sends blocked waiting for buffer.memory, oldest first.
+    blocked: VecDeque<BlockedSend>,
+    /// At least the buffer.memory the batches hold: what new batches took since it was last
+    /// counted exactly ([`Producer::buffer_in_use`]). Counted again only when it would refuse
+    /// a batch, so completing a batch needs no bookkeeping.
+    buffer_bound: usize,
     sticky: VecMap<TopicId, StickyPartitioner>,
     /// The partitions of each topic that ever had a batch: the keys of Kafka's
     /// `TopicInfo.batches`, whose entries stay when their queue empties.
@@ -337,6 +358,8 @@ impl Producer {
             metadata: ClientMetadata::new(bootstrap),
             accumulator: VecMap::new(),
             waiting: VecDeque::new(),
+            blocked: VecDeque::new(),
+            buffer_bound: 0,
             sticky: VecMap::new(),
             batched: VecMap::new(),
             round_robin: VecMap::new(),
@@ -364,6 +387,7 @@ impl Producer {
     /// Records accepted by `send()` and not yet acknowledged or failed.
     pub fn pending_records(&self) -> usize {
         self.waiting.len()
+            + self.blocked.len()
             + self
                 .accumulator
                 .values()
@@ -566,7 +590,138 @@ impl Producer {
     /// built-in partitioner chose it (no partition asked for, and no key, or keys ignored),
     /// so the record's bytes count toward switching the sticky partition, as in Kafka's
     /// `RecordAccumulator.append`; a keyed record's do not.
+    /// Whether `record` fits in its partition's open batch, or buffer.memory has room for a
+    /// new one (`BufferPool.allocate` of `max(batch.size, the record's size)`), which is then
+    /// taken.
+    fn reserve_batch_memory(&mut self, tp: Tp, record: RecordRef<'_>) -> bool {
+        let size = record.size_in_bytes();
+        let batch_size = self.settings.batch_size.max(1);
+        let fits_open_batch = self
+            .accumulator
+            .get(&tp)
+            .and_then(|dq| dq.back())
+            .is_some_and(|b| {
+                !b.full
+                    && b.base_sequence.is_none()
+                    && b.attempts == 0
+                    && b.size_bytes + size <= batch_size
+            });
+        if fits_open_batch {
+            return true;
+        }
+        let need = batch_size.max(crate::record::BATCH_OVERHEAD + size);
+        if self.buffer_bound + need > self.settings.buffer_memory {
+            self.buffer_bound = self.buffer_in_use();
+            if self.buffer_bound + need > self.settings.buffer_memory {
+                return false;
+            }
+        }
+        self.buffer_bound += need;
+        true
+    }
+
+    /// The buffer.memory its batches hold: each took `max(batch.size, its size)` when it was
+    /// created, and gives it back when it completes (`RecordAccumulator.deallocate`).
+    pub fn buffer_in_use(&self) -> usize {
+        let batch_size = self.settings.batch_size.max(1);
+        self.accumulator
+            .values()
+            .flat_map(|d| d.iter())
+            .chain(self.in_flight.values().flat_map(|f| f.batches.iter()))
+            .map(|b| batch_size.max(b.size_bytes))
+            .sum()
+    }
+
+    /// Sends blocked waiting for buffer.memory.
+    pub fn blocked_sends(&self) -> usize {
+        self.blocked.len()
+    }
+
+    /// The blocked sends, oldest first: each goes on once its batch has room, or fails with
+    /// BufferExhaustedException once it has waited max.block.ms; the next one's wait starts
+    /// when the one before it returns (the application calls send() again).
+    fn unblock(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        let max_block = self.settings.max_block_ms;
+        while let Some((tp, since, record)) = self
+            .blocked
+            .front()
+            .map(|f| (Tp::new(f.topic_id, f.partition), f.since, f.record.clone()))
+        {
+            if self.reserve_batch_memory(tp, record.as_ref()) {
+                if let Some(b) = self.blocked.pop_front() {
+                    self.append_reserved(
+                        ctx,
+                        b.topic_id,
+                        b.partition,
+                        b.by_sticky,
+                        b.record.as_ref(),
+                    );
+                }
+                self.waker.wake_at(ctx, now);
+            } else if now >= since + max_block {
+                let detail = format!(
+                    "Failed to allocate {} bytes within the configured max blocking time {max_block} ms. Total memory: {} bytes. Available memory: {} bytes. Poolable size: {} bytes",
+                    self.settings
+                        .batch_size
+                        .max(crate::record::BATCH_OVERHEAD + record.size_in_bytes()),
+                    self.settings.buffer_memory,
+                    self.settings
+                        .buffer_memory
+                        .saturating_sub(self.buffer_bound),
+                    self.settings.batch_size,
+                );
+                self.blocked.pop_front();
+                // The ledger counts what producers were told: this send() threw.
+                ctx.ledger
+                    .on_create(record.id, self.idx, tp, self.settings.acks, now);
+                self.fail_record(ctx, record.id, ErrorCode::BufferExhausted, detail);
+                // `KafkaProducer.doSend`: an ApiException from send() makes the transaction
+                // abortable (`maybeTransitionToErrorState`).
+                if let Some(t) = self.txn_mut() {
+                    if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
+                        t.phase = TxnPhase::Abortable(ErrorCode::BufferExhausted);
+                    }
+                }
+            } else {
+                self.waker.wake_at(ctx, since + max_block);
+                return;
+            }
+            if let Some(next) = self.blocked.front_mut() {
+                next.since = now;
+            }
+        }
+    }
+
     fn append_to_partition(
+        &mut self,
+        ctx: &mut Ctx,
+        topic_id: TopicId,
+        p: i32,
+        by_sticky: bool,
+        record: RecordRef<'_>,
+    ) {
+        let tp = Tp::new(topic_id, p);
+        if !self.blocked.is_empty() || !self.reserve_batch_memory(tp, record) {
+            if self.blocked.is_empty() {
+                let at = ctx.now + self.settings.max_block_ms;
+                self.waker.wake_at(ctx, at);
+            }
+            self.blocked.push_back(BlockedSend {
+                topic_id,
+                partition: p,
+                by_sticky,
+                record: record.to_owned(),
+                since: ctx.now,
+            });
+            return;
+        }
+        self.append_reserved(ctx, topic_id, p, by_sticky, record);
+    }
+
+    /// Append `record` to its partition's batches, buffer.memory for a new batch being
+    /// reserved ([`Producer::reserve_batch_memory`]).
+    fn append_reserved(
         &mut self,
         ctx: &mut Ctx,
         topic_id: TopicId,
@@ -1102,6 +1257,10 @@ impl Producer {
             let at = w.since + max_block;
             self.waker.wake_at(ctx, at);
         }
+        // Sends waiting for buffer.memory that completed batches gave back.
+        if !self.blocked.is_empty() {
+            self.unblock(ctx);
+        }
         // Metadata.
         let corr = self.next_corr + 1;
         if self
@@ -1145,6 +1304,9 @@ impl Producer {
             return;
         }
         self.expire_batches(ctx);
+        if !self.blocked.is_empty() {
+            self.unblock(ctx);
+        }
         self.drain(ctx);
     }
 
@@ -1441,6 +1603,7 @@ impl Producer {
             ids.push(w.record.id);
         }
         self.waiting.clear();
+        ids.extend(self.blocked.drain(..).map(|b| b.record.id));
         for id in &ids {
             ctx.ledger.on_fail(*id, ErrorCode::InvalidTxnState, ctx.now);
         }
@@ -1465,12 +1628,15 @@ impl Producer {
         for w in &self.waiting {
             ids.push(w.record.id);
         }
+        ids.extend(self.blocked.iter().map(|b| b.record.id));
         for id in ids {
             ctx.ledger.on_fail(id, ErrorCode::NetworkException, ctx.now);
         }
         self.accumulator.clear();
         self.in_flight.clear();
         self.waiting.clear();
+        self.blocked.clear();
+        self.buffer_bound = 0;
         self.waker.reset();
     }
 }

@@ -350,6 +350,12 @@ pub enum Check {
         #[serde(flatten)]
         bound: Bound,
     },
+    /// send() calls of a producer blocked waiting for buffer.memory.
+    BlockedSends {
+        producer: String,
+        #[serde(flatten)]
+        bound: Bound,
+    },
     /// Records a consumer's application received.
     Consumed {
         consumer: String,
@@ -590,6 +596,7 @@ impl Scenario {
                 | Check::LostAcked { bound, .. }
                 | Check::Duplicates { bound, .. }
                 | Check::ClientErrors { bound, .. }
+                | Check::BlockedSends { bound, .. }
                 | Check::Consumed { bound, .. }
                 | Check::Position { bound, .. }
                 | Check::GroupGeneration { bound, .. }
@@ -1084,6 +1091,16 @@ pub fn evaluate(c: &Cluster, check: &Check) -> Result<String, String> {
             bound(
                 format!("duplicate records{}", scope(producer, topic)),
                 d.duplicates as i64,
+                b,
+            )
+        }
+        Check::BlockedSends { producer, bound: b } => {
+            let p = c
+                .producer(producer)
+                .ok_or_else(|| format!("no producer {producer}"))?;
+            bound(
+                format!("send() calls blocked at {producer}"),
+                p.blocked_sends() as i64,
                 b,
             )
         }

@@ -120,7 +120,7 @@ impl TransactionManager {
 }
 
 impl Producer {
-    fn txn_mut(&mut self) -> Option<&mut TransactionManager> {
+    pub(crate) fn txn_mut(&mut self) -> Option<&mut TransactionManager> {
         self.txn.as_mut()
     }
 

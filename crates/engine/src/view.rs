@@ -107,6 +107,14 @@ pub struct ProducerView {
     pub failed: u64,
     pub retries: u64,
     pub pending: usize,
+    /// buffer.memory held by batches not yet completed, and the limit.
+    #[serde(default)]
+    pub buffer_used: u64,
+    #[serde(default)]
+    pub buffer_memory: u64,
+    /// send() calls blocked waiting for buffer.memory.
+    #[serde(default)]
+    pub blocked: usize,
     pub errors: VecMap<String, u64>,
     pub last_error: Option<ClientErrorView>,
     pub config: BTreeMap<String, String>,
@@ -789,6 +797,9 @@ impl Cluster {
                     failed: p.stats.failed,
                     retries: p.stats.retries,
                     pending: p.pending_records(),
+                    buffer_used: p.buffer_in_use() as u64,
+                    buffer_memory: p.settings.buffer_memory as u64,
+                    blocked: p.blocked_sends(),
                     errors: p.stats.errors.clone(),
                     last_error: p.last_error.as_ref().map(|e| ClientErrorView {
                         error: e.error.name().to_string(),

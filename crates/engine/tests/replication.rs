@@ -1125,3 +1125,103 @@ fn a_consumer_fetch_timeout_closes_the_connection_and_refreshes_metadata() {
         "the backoff after the timeout has passed"
     );
 }
+
+/// `BufferPool.allocate` (Kafka's `BufferPoolTest` and `KafkaProducer.doSend`): a new batch
+/// takes batch.size of buffer.memory until it completes. With the memory held by batches
+/// the brokers have not acknowledged, send() blocks, and the sends after it wait behind it;
+/// after max.block.ms the blocked one fails with BufferExhaustedException and the next one
+/// starts waiting; when batches complete, the rest go on.
+#[test]
+fn a_full_buffer_blocks_send_until_batches_complete_or_max_block_ms_passes() {
+    let mut c = cluster(
+        &[],
+        &[
+            ("acks", "all"),
+            ("batch.size", "16384"),
+            // Room for three batches.
+            ("buffer.memory", "49152"),
+            ("max.block.ms", "5000"),
+        ],
+    );
+    // One record a batch: two of these do not fit in 16384 bytes.
+    let big = "x".repeat(10_000);
+    c.produce("p", "t", None, Some("warm-up"), None, &[], 1)
+        .unwrap();
+    c.advance(1_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 1);
+    // The followers stop fetching: acks=all requests wait, their batches hold the memory.
+    c.set_fetchers_paused(2, true).unwrap();
+    c.set_fetchers_paused(3, true).unwrap();
+    c.produce("p", "t", None, Some(&big), None, &[], 5).unwrap();
+    c.advance(100);
+    let p = c.producer("p").unwrap();
+    assert_eq!(
+        p.blocked_sends(),
+        2,
+        "the fourth send() blocks, the fifth waits behind it"
+    );
+    assert_eq!(p.buffer_in_use(), 3 * 16_384);
+    assert_eq!(p.stats.failed, 0);
+    // The fourth times out 5 s after it blocked; the fifth's wait starts then.
+    c.advance(5_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(p.stats.failed, 1);
+    assert_eq!(
+        p.stats.errors.get("BUFFER_EXHAUSTED_EXCEPTION").copied(),
+        Some(1)
+    );
+    assert_eq!(p.blocked_sends(), 1, "the fifth send() is still waiting");
+    // The followers fetch again: the three batches complete, and the fifth record goes on.
+    c.set_fetchers_paused(2, false).unwrap();
+    c.set_fetchers_paused(3, false).unwrap();
+    c.advance(2_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(p.blocked_sends(), 0);
+    assert_eq!(p.stats.acked, 1 + 3 + 1);
+    assert_eq!(p.stats.failed, 1);
+    assert_eq!(p.buffer_in_use(), 0);
+    assert_eq!(leo(&c, 1), 5, "warm-up, three, and the fifth");
+}
+
+/// An application blocked in send() makes no records: a workload stops while its
+/// producer's buffer is full, and goes on when it empties.
+#[test]
+fn a_workload_pauses_while_its_producer_is_blocked() {
+    let mut c = cluster(
+        &[],
+        &[
+            ("acks", "all"),
+            ("batch.size", "16384"),
+            ("buffer.memory", "65536"),
+            ("linger.ms", "5"),
+        ],
+    );
+    c.start_workload(
+        "p",
+        kafka_sim::workload::Workload::new("t", 2_000.0, Some(10), "", 200, None),
+    )
+    .unwrap();
+    c.advance(1_000);
+    assert!(c.producer("p").unwrap().stats.acked > 1_000);
+    c.set_fetchers_paused(2, true).unwrap();
+    c.set_fetchers_paused(3, true).unwrap();
+    c.advance(2_000);
+    let p = c.producer("p").unwrap();
+    // The tick's send() calls after the blocked one wait behind it.
+    let blocked = p.blocked_sends();
+    assert!(blocked >= 1);
+    let sent = p.stats.sent;
+    c.advance(2_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(
+        (p.stats.sent, p.blocked_sends()),
+        (sent, blocked),
+        "the application made no records while blocked"
+    );
+    c.set_fetchers_paused(2, false).unwrap();
+    c.set_fetchers_paused(3, false).unwrap();
+    c.advance(2_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!(p.blocked_sends(), 0);
+    assert!(p.stats.sent > sent + 1_000, "the workload went on");
+}

@@ -424,3 +424,49 @@ fn a_consumer_reads_past_the_marker_after_the_last_record_of_a_transaction() {
         "the commit after processing is past the marker"
     );
 }
+
+/// `KafkaProducer.doSend`: a send() that fails with BufferExhaustedException makes the
+/// transaction abortable (`maybeTransitionToErrorState`), so commitTransaction() is refused
+/// and the records sent before it cannot be committed without it.
+#[test]
+fn a_send_that_exhausts_the_buffer_makes_the_transaction_abortable() {
+    let mut c = cluster();
+    c.add_producer(
+        "p",
+        &cfg(&[
+            ("transactional.id", "tx-1"),
+            ("batch.size", "16384"),
+            ("buffer.memory", "32768"),
+            ("max.block.ms", "2000"),
+        ]),
+    )
+    .unwrap();
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    // The followers of out-0 stop fetching: acks=all batches hold the memory.
+    let tp = c.tp("out", 0).unwrap();
+    let leader = c.leader_of(tp).unwrap();
+    for b in [1, 2, 3] {
+        if b != leader {
+            c.set_fetchers_paused(b, true).unwrap();
+        }
+    }
+    let big = "x".repeat(10_000);
+    c.produce("p", "out", Some("k"), Some(&big), Some(0), &[], 3)
+        .unwrap();
+    c.advance(2_500);
+    let p = c.producer("p").unwrap();
+    assert_eq!(
+        p.stats.errors.get("BUFFER_EXHAUSTED_EXCEPTION").copied(),
+        Some(1)
+    );
+    let phase = p.txn.as_ref().unwrap().phase;
+    assert!(
+        matches!(
+            phase,
+            kafka_sim::transaction_manager::TxnPhase::Abortable(_)
+        ),
+        "{phase:?}"
+    );
+    assert!(c.commit_txn("p").is_err(), "commit is refused");
+}

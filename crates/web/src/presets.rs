@@ -45,6 +45,10 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../../static/scenarios/min-isr-refusal.json"),
     },
     Preset {
+        id: "producer-backpressure",
+        json: include_str!("../../../static/scenarios/producer-backpressure.json"),
+    },
+    Preset {
         id: "unclean-election",
         json: include_str!("../../../static/scenarios/unclean-election.json"),
     },

@@ -229,7 +229,22 @@ pub fn producer_panel() -> Html {
                 <div><dt>{ "failed" }</dt><dd>{ p.failed }</dd></div>
                 <div><dt>{ "retries" }</dt><dd>{ p.retries }</dd></div>
                 <div><dt>{ "in flight" }</dt><dd>{ p.pending }</dd></div>
+                <div title={format!("buffer.memory: {} of {} held by batches not yet acknowledged", bytes(p.buffer_used), bytes(p.buffer_memory))}>
+                    <dt>{ "buffer" }</dt><dd data-testid="producer-buffer">{ format!("{}%", buffer_percent(p.buffer_used, p.buffer_memory)) }</dd>
+                </div>
             </dl>
+            if p.blocked > 0 {
+                <p class="client-error" role="status" data-testid="producer-blocked">
+                    <code>{ "send() blocked" }</code>
+                    { format!(
+                        ": buffer.memory is full ({} of {}) with batches the brokers have not acknowledged; {} send{} waiting. Each fails with BufferExhaustedException after max.block.ms; the application makes no records meanwhile.",
+                        bytes(p.buffer_used),
+                        bytes(p.buffer_memory),
+                        p.blocked,
+                        if p.blocked == 1 { "" } else { "s" },
+                    ) }
+                </p>
+            }
             <super::producer_state::ProducerState producer={p.clone()} />
             if let Some(e) = &p.last_error {
                 <p class="client-error" role="status" data-testid="producer-error">
@@ -237,5 +252,43 @@ pub fn producer_panel() -> Html {
                 </p>
             }
         </section>
+    }
+}
+
+/// How much of buffer.memory is in use, in whole percent (rounded up: any use shows).
+fn buffer_percent(used: u64, total: u64) -> u64 {
+    if total == 0 {
+        return if used > 0 { 100 } else { 0 };
+    }
+    used.saturating_mul(100).div_ceil(total).min(100)
+}
+
+/// A byte count as people read it (KiB, MiB).
+fn bytes(n: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let f = n as f64;
+    if f >= KIB * KIB {
+        format!("{:.1} MiB", f / (KIB * KIB))
+    } else if f >= KIB {
+        format!("{:.1} KiB", f / KIB)
+    } else {
+        format!("{n} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffer_use_reads_in_percent_and_binary_units() {
+        assert_eq!(buffer_percent(0, 33_554_432), 0);
+        assert_eq!(buffer_percent(1, 33_554_432), 1, "any use shows");
+        assert_eq!(buffer_percent(49_152, 49_152), 100);
+        assert_eq!(buffer_percent(16_384, 49_152), 34);
+        assert_eq!(buffer_percent(5, 0), 100);
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(49_152), "48.0 KiB");
+        assert_eq!(bytes(33_554_432), "32.0 MiB");
     }
 }
