@@ -962,3 +962,29 @@ async fn stopping_a_replay_keeps_the_rest_of_its_timeline_ahead() {
     let max = q(&root, "#timeline").unwrap().get_attribute("max").unwrap();
     assert_eq!(max, "1000");
 }
+
+/// The backpressure preset: once the stalled followers leave the producer's buffer.memory
+/// full, its card says send() is blocked and why, and after max.block.ms it shows the
+/// BufferExhaustedException.
+#[wasm_bindgen_test]
+async fn a_full_producer_buffer_shows_send_blocked_and_then_buffer_exhausted() {
+    let root = mount_preset("producer-backpressure").await;
+    wait_for(&root, "[data-testid='producer-buffer']").await;
+    select(&root, "#speed", "10");
+    if !playing(&root) {
+        click(&root, "#play-toggle");
+    }
+    let blocked = "[data-testid='producer-blocked']";
+    wait_until(&root, "send() to block", || q(&root, blocked).is_some()).await;
+    assert!(text(&root, blocked).contains("buffer.memory is full"));
+    assert_eq!(text(&root, "[data-testid='producer-buffer']"), "100%");
+    wait_until(&root, "the BufferExhaustedException", || {
+        q(&root, "[data-testid='producer-error']").is_some_and(|e| {
+            e.text_content()
+                .unwrap_or_default()
+                .contains("BUFFER_EXHAUSTED_EXCEPTION")
+        })
+    })
+    .await;
+    click(&root, "#play-toggle");
+}
