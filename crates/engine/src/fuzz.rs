@@ -430,10 +430,20 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
         cfg
     };
     let n_producers = g.rng.range(1, 2);
+    // A small buffer.memory, so that outages block send() (backpressure). Drawn from a
+    // stream of its own: the plans of seeds from before buffer.memory was modeled are
+    // otherwise unchanged.
+    let mut buffer_rng = Rng(ChaCha8Rng::seed_from_u64(
+        seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xb0ff_e7ed,
+    ));
     for i in 0..n_producers {
         let id = format!("p{i}");
         let weak = i == 0 && matches!(profile, Profile::Acks1 | Profile::NoIdempotence);
-        let cfg = producer_cfg(&mut g, weak);
+        let mut cfg = producer_cfg(&mut g, weak);
+        if buffer_rng.chance(30) {
+            cfg["buffer.memory"] = json!(16_384 * buffer_rng.range(2, 8));
+            cfg["max.block.ms"] = json!(buffer_rng.range(500, 4_000));
+        }
         producers.push(json!({"id": id, "config": cfg}));
         g.producers.push(id.clone());
         g.producer_configs.insert(id.clone(), cfg);
