@@ -592,10 +592,26 @@ impl Producer {
     /// `RecordAccumulator.append`; a keyed record's do not.
     /// Whether `record` fits in its partition's open batch, or buffer.memory has room for a
     /// new one (`BufferPool.allocate` of `max(batch.size, the record's size)`), which is then
-    /// taken.
-    fn reserve_batch_memory(&mut self, tp: Tp, record: RecordRef<'_>) -> bool {
-        let size = record.size_in_bytes();
+    /// taken. While the running bound has room, every record is counted as if it opened a
+    /// batch, without looking its batch up (an upper bound either way); the batches are
+    /// looked at only once the bound is used up.
+    #[inline(always)]
+    fn reserve_batch_memory(&mut self, tp: Tp, size: usize) -> bool {
         let batch_size = self.settings.batch_size.max(1);
+        let need = batch_size.max(crate::record::BATCH_OVERHEAD + size);
+        if self.buffer_bound + need <= self.settings.buffer_memory {
+            self.buffer_bound += need;
+            return true;
+        }
+        self.reserve_batch_memory_counted(tp, size, need)
+    }
+
+    /// [`Producer::reserve_batch_memory`] once the running bound is used up: the open batch,
+    /// then the memory counted exactly.
+    #[inline(never)]
+    fn reserve_batch_memory_counted(&mut self, tp: Tp, size: usize, need: usize) -> bool {
+        let batch_size = self.settings.batch_size.max(1);
+        let limit = self.settings.buffer_memory;
         let fits_open_batch = self
             .accumulator
             .get(&tp)
@@ -609,12 +625,9 @@ impl Producer {
         if fits_open_batch {
             return true;
         }
-        let need = batch_size.max(crate::record::BATCH_OVERHEAD + size);
-        if self.buffer_bound + need > self.settings.buffer_memory {
-            self.buffer_bound = self.buffer_in_use();
-            if self.buffer_bound + need > self.settings.buffer_memory {
-                return false;
-            }
+        self.buffer_bound = self.buffer_in_use();
+        if self.buffer_bound + need > limit {
+            return false;
         }
         self.buffer_bound += need;
         true
@@ -648,15 +661,10 @@ impl Producer {
             .front()
             .map(|f| (Tp::new(f.topic_id, f.partition), f.since, f.record.clone()))
         {
-            if self.reserve_batch_memory(tp, record.as_ref()) {
+            let size = record.size_in_bytes();
+            if self.reserve_batch_memory(tp, size) {
                 if let Some(b) = self.blocked.pop_front() {
-                    self.append_reserved(
-                        ctx,
-                        b.topic_id,
-                        b.partition,
-                        b.by_sticky,
-                        b.record.as_ref(),
-                    );
+                    self.append_reserved(ctx, tp, b.by_sticky, b.record.as_ref(), size);
                 }
                 self.waker.wake_at(ctx, now);
             } else if now >= since + max_block {
@@ -702,7 +710,8 @@ impl Producer {
         record: RecordRef<'_>,
     ) {
         let tp = Tp::new(topic_id, p);
-        if !self.blocked.is_empty() || !self.reserve_batch_memory(tp, record) {
+        let size = record.size_in_bytes();
+        if !self.blocked.is_empty() || !self.reserve_batch_memory(tp, size) {
             if self.blocked.is_empty() {
                 let at = ctx.now + self.settings.max_block_ms;
                 self.waker.wake_at(ctx, at);
@@ -716,24 +725,25 @@ impl Producer {
             });
             return;
         }
-        self.append_reserved(ctx, topic_id, p, by_sticky, record);
+        self.append_reserved(ctx, tp, by_sticky, record, size);
     }
 
-    /// Append `record` to its partition's batches, buffer.memory for a new batch being
-    /// reserved ([`Producer::reserve_batch_memory`]).
+    /// Append `record` (of wire size `size`) to its partition's batches, buffer.memory for a
+    /// new batch being reserved ([`Producer::reserve_batch_memory`]). (Inlined: it is every
+    /// record's path.)
+    #[inline(always)]
     fn append_reserved(
         &mut self,
         ctx: &mut Ctx,
-        topic_id: TopicId,
-        p: i32,
+        tp: Tp,
         by_sticky: bool,
         record: RecordRef<'_>,
+        size: usize,
     ) {
-        let tp = Tp::new(topic_id, p);
+        let (topic_id, p) = (tp.topic, tp.partition);
         ctx.ledger
             .on_create(record.id, self.idx, tp, self.settings.acks, ctx.now);
         self.txn_note_partition(ctx, tp, record.id);
-        let size = record.size_in_bytes();
         let batch_size = self.settings.batch_size.max(1);
         let now = ctx.now;
         let dq = self.accumulator.entry(tp).or_default();
