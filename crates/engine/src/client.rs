@@ -221,6 +221,18 @@ impl ClientMetadata {
         self.needs_update = true;
     }
 
+    /// The connection to `broker` was closed after a request on it timed out: the node is in
+    /// reconnect backoff until `until`, and a metadata request in flight on it fails.
+    pub fn connection_closed(&mut self, ctx: &mut Ctx, broker: BrokerId, until: Millis) {
+        self.avoid(broker, until);
+        if let Some((c, b)) = self.in_flight {
+            if b == broker {
+                ctx.cancel_timer(Timer::RequestTimeout(c));
+                self.failed(c);
+            }
+        }
+    }
+
     /// The request in flight failed or timed out.
     pub fn failed(&mut self, corr: u64) -> bool {
         if self.in_flight.map(|(c, _)| c) == Some(corr) {

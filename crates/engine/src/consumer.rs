@@ -509,14 +509,8 @@ impl Consumer {
     /// new metadata: "the disconnect may be the result of stale metadata"
     /// (`DefaultMetadataUpdater.handleServerDisconnect`).
     fn close_timed_out_connection(&mut self, ctx: &mut Ctx, broker: BrokerId) {
-        self.metadata
-            .avoid(broker, ctx.now + self.settings.retry_backoff_ms.max(100));
-        if let Some((c, b)) = self.metadata.in_flight {
-            if b == broker {
-                ctx.cancel_timer(Timer::RequestTimeout(c));
-                self.metadata.failed(c);
-            }
-        }
+        let until = ctx.now + self.settings.retry_backoff_ms.max(100);
+        self.metadata.connection_closed(ctx, broker, until);
         if let Some(f) = self.fetches.remove(&broker) {
             ctx.cancel_timer(Timer::RequestTimeout(f.corr));
         }

@@ -839,14 +839,8 @@ impl Producer {
     /// connection, and every other request in flight on it is answered as timed out too,
     /// oldest first (`cancelInFlightRequests`); the node is then in reconnect backoff.
     fn close_timed_out_connection(&mut self, ctx: &mut Ctx, broker: BrokerId) {
-        self.metadata
-            .avoid(broker, ctx.now + self.settings.retry_backoff_ms.max(100));
-        if let Some((c, b)) = self.metadata.in_flight {
-            if b == broker {
-                ctx.cancel_timer(Timer::RequestTimeout(c));
-                self.metadata.failed(c);
-            }
-        }
+        let until = ctx.now + self.settings.retry_backoff_ms.max(100);
+        self.metadata.connection_closed(ctx, broker, until);
         let same_connection: Vec<u64> = self
             .in_flight
             .by_corr
