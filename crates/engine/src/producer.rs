@@ -586,10 +586,6 @@ impl Producer {
         self.append_to_partition(ctx, topic_id, p, by_sticky, record);
     }
 
-    /// The accumulator's append once the record's partition `p` is chosen. `by_sticky`: the
-    /// built-in partitioner chose it (no partition asked for, and no key, or keys ignored),
-    /// so the record's bytes count toward switching the sticky partition, as in Kafka's
-    /// `RecordAccumulator.append`; a keyed record's do not.
     /// Whether `record` fits in its partition's open batch, or buffer.memory has room for a
     /// new one (`BufferPool.allocate` of `max(batch.size, the record's size)`), which is then
     /// taken. While the running bound has room, every record is counted as if it opened a
@@ -701,6 +697,11 @@ impl Producer {
         }
     }
 
+    /// The accumulator's append once the record's partition `p` is chosen. `by_sticky`: the
+    /// built-in partitioner chose it (no partition asked for, and no key, or keys ignored),
+    /// so the record's bytes count toward switching the sticky partition, as in Kafka's
+    /// `RecordAccumulator.append`; a keyed record's do not.
+    /// With buffer.memory used up (or sends already blocked), the send blocks instead.
     fn append_to_partition(
         &mut self,
         ctx: &mut Ctx,
