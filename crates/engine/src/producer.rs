@@ -148,6 +148,17 @@ pub struct Batch {
     pub producer_epoch: i16,
 }
 
+impl Batch {
+    /// Whether a record of `size` bytes goes into this batch (`ProducerBatch.tryAppend`): it
+    /// is still open (not full, never sent with a sequence, not retried) and has room.
+    fn has_room_for(&self, size: usize, batch_size: usize) -> bool {
+        !self.full
+            && self.base_sequence.is_none()
+            && self.attempts == 0
+            && self.size_bytes + size <= batch_size
+    }
+}
+
 /// A record waiting for its topic's metadata before it can be partitioned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct PendingSend {
@@ -612,12 +623,7 @@ impl Producer {
             .accumulator
             .get(&tp)
             .and_then(|dq| dq.back())
-            .is_some_and(|b| {
-                !b.full
-                    && b.base_sequence.is_none()
-                    && b.attempts == 0
-                    && b.size_bytes + size <= batch_size
-            });
+            .is_some_and(|b| b.has_room_for(size, batch_size));
         if fits_open_batch {
             return true;
         }
@@ -652,34 +658,37 @@ impl Producer {
     fn unblock(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
         let max_block = self.settings.max_block_ms;
-        while let Some((tp, since, record)) = self
-            .blocked
-            .front()
-            .map(|f| (Tp::new(f.topic_id, f.partition), f.since, f.record.clone()))
-        {
-            let size = record.size_in_bytes();
+        while let Some((tp, since, size)) = self.blocked.front().map(|f| {
+            (
+                Tp::new(f.topic_id, f.partition),
+                f.since,
+                f.record.size_in_bytes(),
+            )
+        }) {
             if self.reserve_batch_memory(tp, size) {
                 if let Some(b) = self.blocked.pop_front() {
                     self.append_reserved(ctx, tp, b.by_sticky, b.record.as_ref(), size);
                 }
                 self.waker.wake_at(ctx, now);
             } else if now >= since + max_block {
+                let Some(b) = self.blocked.pop_front() else {
+                    return;
+                };
                 let detail = format!(
                     "Failed to allocate {} bytes within the configured max blocking time {max_block} ms. Total memory: {} bytes. Available memory: {} bytes. Poolable size: {} bytes",
                     self.settings
                         .batch_size
-                        .max(crate::record::BATCH_OVERHEAD + record.size_in_bytes()),
+                        .max(crate::record::BATCH_OVERHEAD + size),
                     self.settings.buffer_memory,
                     self.settings
                         .buffer_memory
                         .saturating_sub(self.buffer_bound),
                     self.settings.batch_size,
                 );
-                self.blocked.pop_front();
                 // The ledger counts what producers were told: this send() threw.
                 ctx.ledger
-                    .on_create(record.id, self.idx, tp, self.settings.acks, now);
-                self.fail_record(ctx, record.id, ErrorCode::BufferExhausted, detail);
+                    .on_create(b.record.id, self.idx, tp, self.settings.acks, now);
+                self.fail_record(ctx, b.record.id, ErrorCode::BufferExhausted, detail);
                 // `KafkaProducer.doSend`: an ApiException from send() makes the transaction
                 // abortable (`maybeTransitionToErrorState`).
                 if let Some(t) = self.txn_mut() {
@@ -748,15 +757,7 @@ impl Producer {
         let batch_size = self.settings.batch_size.max(1);
         let now = ctx.now;
         let dq = self.accumulator.entry(tp).or_default();
-        let need_new = match dq.back() {
-            None => true,
-            Some(b) => {
-                b.full
-                    || b.base_sequence.is_some()
-                    || b.attempts > 0
-                    || b.size_bytes + size > batch_size
-            }
-        };
+        let need_new = !dq.back().is_some_and(|b| b.has_room_for(size, batch_size));
         if need_new {
             if let Some(b) = dq.back_mut() {
                 b.full = true;
