@@ -874,6 +874,18 @@ impl Broker {
                 });
                 continue;
             }
+            // `UnifiedLog.analyzeAndValidateRecords`, before the records are validated: a
+            // batch larger than the topic's max.message.bytes is refused (followers never
+            // check; the leader accepted it).
+            if records.largest_batch_bytes() > settings.max_message_bytes {
+                results.push(ProducePartitionResult {
+                    tp,
+                    error: Some(ErrorCode::MessageTooLarge),
+                    base_offset: -1,
+                    log_append_time: None,
+                });
+                continue;
+            }
             if settings.compact && records.entries().iter().any(|e| !e.has_key()) {
                 results.push(ProducePartitionResult {
                     tp,

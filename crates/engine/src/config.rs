@@ -142,6 +142,7 @@ pub const BROKER_CONFIGS: &[ConfigDef] = &[
     boolean("unclean.leader.election.enable", "false", "Cluster default of the topic config unclean.leader.election.enable."),
     long("log.retention.ms", "604800000", -1, "Cluster default of retention.ms."),
     int("offsets.retention.minutes", "10080", 1, "Committed offsets of an empty group expire after this long."),
+    int("message.max.bytes", "1048588", 0, "Cluster default of the topic config max.message.bytes."),
 ];
 
 /// Topic-level configuration (`kafka-configs.sh --entity-type topics`).
@@ -170,7 +171,7 @@ pub const TOPIC_CONFIGS: &[ConfigDef] = &[
     long("min.compaction.lag.ms", "0", 0, "A record stays uncompacted for at least this long."),
     long("max.compaction.lag.ms", "9223372036854775807", 1, "A record becomes eligible for compaction after at most this long."),
     choice("message.timestamp.type", "CreateTime", &["CreateTime", "LogAppendTime"], "Whose clock stamps records: the producer's or the broker's."),
-    int("max.message.bytes", "1048588", 0, "Largest record batch the topic accepts."),
+    int("max.message.bytes", "1048588", 0, "Largest record batch the topic accepts: the leader refuses a larger one with MESSAGE_TOO_LARGE, and the producer splits it (one record too large fails)."),
     long("file.delete.delay.ms", "60000", 0, "Delay before deleted segment files are removed from disk."),
 ];
 
@@ -218,7 +219,7 @@ pub const PRODUCER_CONFIGS: &[ConfigDef] = &[
     unmodeled("client.id", "A logical name for the client."),
     unmodeled("key.serializer", "Keys are UTF-8 strings (StringSerializer)."),
     unmodeled("value.serializer", "Values are UTF-8 strings (StringSerializer)."),
-    unmodeled("max.request.size", "Largest request (not modeled)."),
+    int("max.request.size", "1048576", 0, "Largest produce request: a record larger than this fails in send() (RecordTooLargeException), and a request carries batches up to this size."),
 ];
 
 pub const DEFAULT_ASSIGNMENT_STRATEGY: &str =
@@ -708,7 +709,10 @@ impl TopicSettings {
             min_compaction_lag_ms: topic.i64(t, "min.compaction.lag.ms"),
             max_compaction_lag_ms: topic.i64(t, "max.compaction.lag.ms"),
             log_append_time: topic.raw(t, "message.timestamp.type") == "LogAppendTime",
-            max_message_bytes: topic.i64(t, "max.message.bytes").max(0) as usize,
+            max_message_bytes: with_broker_default("max.message.bytes", "message.max.bytes")
+                .trim()
+                .parse::<usize>()
+                .unwrap_or(1_048_588),
         }
     }
 }

@@ -87,6 +87,10 @@ pub enum ErrorCode {
     /// Client side: `BufferExhaustedException` (a `TimeoutException`): `send()` waited
     /// max.block.ms for room in buffer.memory.
     BufferExhausted,
+    /// `MESSAGE_TOO_LARGE` (`RecordTooLargeException`): a record batch larger than the
+    /// topic's max.message.bytes (broker), or a record larger than the producer's
+    /// max.request.size or buffer.memory (client, before it is sent).
+    MessageTooLarge,
 }
 
 impl ErrorCode {
@@ -155,6 +159,7 @@ impl ErrorCode {
             LogTruncation => "LOG_TRUNCATION_EXCEPTION",
             OffsetNotAvailable => "OFFSET_NOT_AVAILABLE",
             BufferExhausted => "BUFFER_EXHAUSTED_EXCEPTION",
+            MessageTooLarge => "MESSAGE_TOO_LARGE",
         }
     }
 
@@ -206,6 +211,7 @@ impl ErrorCode {
             NoOffsetForPartition => "auto.offset.reset=none and the group has no committed offset",
             LogTruncation => "the leader's log was truncated below the consumer's position (an unclean election); with auto.offset.reset=none the application must seek",
             BufferExhausted => "send() blocked for max.block.ms waiting for room in buffer.memory, which is full of batches the brokers have not acknowledged; the application gets the exception and the record is not sent",
+            MessageTooLarge => "the record batch is larger than the topic's max.message.bytes (a producer splits a batch of several records and sends the parts again; a single record fails), or the record is larger than the producer's max.request.size or buffer.memory",
             OffsetNotAvailable => "the partition's new leader has not yet moved its high watermark to the start of its epoch (it waits for its followers): the end offset is not known yet; the client retries",
             IllegalGeneration => "the request carries a generation older than the group's current one",
             UnknownMemberId => "the coordinator does not know this member (it was removed, e.g. after a session timeout)",

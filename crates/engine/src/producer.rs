@@ -41,6 +41,9 @@ pub struct ProducerSettings {
     pub max_block_ms: Millis,
     /// `buffer.memory`: the `BufferPool` new batches are allocated from.
     pub buffer_memory: usize,
+    /// `max.request.size`: the largest record send() takes, and what one produce request
+    /// carries.
+    pub max_request_size: usize,
 }
 
 impl ProducerSettings {
@@ -128,6 +131,7 @@ impl ProducerSettings {
             transaction_timeout_ms: p.i64(d, "transaction.timeout.ms"),
             max_block_ms: p.i64(d, "max.block.ms").max(0) as Millis,
             buffer_memory: p.i64(d, "buffer.memory").clamp(0, i64::from(u32::MAX)) as usize,
+            max_request_size: p.i64(d, "max.request.size").max(0) as usize,
         })
     }
 }
@@ -665,7 +669,11 @@ impl Producer {
                 f.record.size_in_bytes(),
             )
         }) {
-            if self.reserve_batch_memory(tp, size) {
+            if crate::record::BATCH_OVERHEAD + size > self.max_record_bytes() {
+                if let Some(b) = self.blocked.pop_front() {
+                    self.refuse_too_large(ctx, tp, b.record.id, size);
+                }
+            } else if self.reserve_batch_memory(tp, size) {
                 if let Some(b) = self.blocked.pop_front() {
                     self.append_reserved(ctx, tp, b.by_sticky, b.record.as_ref(), size);
                 }
@@ -706,6 +714,40 @@ impl Producer {
         }
     }
 
+    /// The largest record (with a batch's overhead) send() takes: `KafkaProducer`'s
+    /// `ensureValidRecordSize` checks max.request.size and buffer.memory.
+    fn max_record_bytes(&self) -> usize {
+        self.settings
+            .max_request_size
+            .min(self.settings.buffer_memory)
+    }
+
+    /// `ensureValidRecordSize` failed: send() returns the RecordTooLargeException (it is an
+    /// `ApiException`, so the callback gets it and a transaction becomes abortable).
+    #[inline(never)]
+    fn refuse_too_large(&mut self, ctx: &mut Ctx, tp: Tp, id: u64, size: usize) {
+        let bytes = crate::record::BATCH_OVERHEAD + size;
+        let detail = if bytes > self.settings.max_request_size {
+            format!(
+                "The message is {bytes} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
+                self.settings.max_request_size
+            )
+        } else {
+            format!(
+                "The message is {bytes} bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration."
+            )
+        };
+        // The ledger counts what producers were told: this send() threw.
+        ctx.ledger
+            .on_create(id, self.idx, tp, self.settings.acks, ctx.now);
+        self.fail_record(ctx, id, ErrorCode::MessageTooLarge, detail);
+        if let Some(t) = self.txn_mut() {
+            if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
+                t.phase = TxnPhase::Abortable(ErrorCode::MessageTooLarge);
+            }
+        }
+    }
+
     /// The accumulator's append once the record's partition `p` is chosen. `by_sticky`: the
     /// built-in partitioner chose it (no partition asked for, and no key, or keys ignored),
     /// so the record's bytes count toward switching the sticky partition, as in Kafka's
@@ -721,6 +763,12 @@ impl Producer {
     ) {
         let tp = Tp::new(topic_id, p);
         let size = record.size_in_bytes();
+        // (Behind a blocked send, the application has not called this send() yet.)
+        if self.blocked.is_empty() && crate::record::BATCH_OVERHEAD + size > self.max_record_bytes()
+        {
+            self.refuse_too_large(ctx, tp, record.id, size);
+            return;
+        }
         if !self.blocked.is_empty() || !self.reserve_batch_memory(tp, size) {
             if self.blocked.is_empty() {
                 let at = ctx.now + self.settings.max_block_ms;
@@ -1037,7 +1085,12 @@ impl Producer {
                 self.finish_failed(ctx, b, err, why);
             }
         }
-        // Re-enqueue at the front; with sequence numbers, in sequence order.
+        self.reenqueue(requeue);
+    }
+
+    /// Put `requeue` back at the front of their partitions' queues; with sequence numbers,
+    /// in sequence order.
+    fn reenqueue(&mut self, mut requeue: Vec<Batch>) {
         requeue.sort_by_key_shared(|b| std::cmp::Reverse(b.base_sequence));
         for b in requeue {
             let dq = self.accumulator.entry(b.tp).or_default();
@@ -1051,6 +1104,99 @@ impl Producer {
                 dq.push_front(b);
             }
         }
+    }
+
+    /// `Sender.completeBatch` on MESSAGE_TOO_LARGE for a batch of several records: the batch
+    /// is split into batches of up to batch.size (`ProducerBatch.split`: each takes records
+    /// while they fit, the first always), which keep its creation time, start with no
+    /// attempts, and take consecutive sequence numbers from its base sequence; they go back
+    /// at the front of the partition's queue (`RecordAccumulator.splitAndReenqueue`). The
+    /// records are not failed and the retries not counted. A part still too large is split
+    /// again; a single record too large fails.
+    #[inline(never)]
+    fn split_and_reenqueue(&mut self, ctx: &mut Ctx, big: Batch, broker: BrokerId) {
+        let batch_size = self.settings.batch_size;
+        let now = ctx.now;
+        let mut parts: Vec<(Batch, usize)> = Vec::new();
+        for (_, e) in big.records.iter() {
+            let rec = big.records.record(e);
+            let r = RecordRef {
+                id: rec.id,
+                timestamp: rec.timestamp,
+                key: rec.key.as_deref(),
+                value: rec.value.as_deref(),
+                headers: &rec.headers,
+            };
+            let size = r.size_in_bytes();
+            let room = parts
+                .last()
+                .is_some_and(|(b, limit)| b.size_bytes + size <= *limit);
+            if !room {
+                parts.push((
+                    Batch {
+                        tp: big.tp,
+                        records: Records::new(),
+                        size_bytes: crate::record::BATCH_OVERHEAD,
+                        full: true,
+                        created_at: big.created_at,
+                        attempts: 0,
+                        next_attempt_at: now,
+                        base_sequence: None,
+                        producer_id: big.producer_id,
+                        producer_epoch: big.producer_epoch,
+                    },
+                    batch_size.max(crate::record::BATCH_OVERHEAD + size),
+                ));
+            }
+            if let Some((b, _)) = parts.last_mut() {
+                b.records.push_record(r);
+                b.size_bytes += size;
+            }
+        }
+        let mut parts: Vec<Batch> = parts.into_iter().map(|(b, _)| b).collect();
+        if let Some(mut seq) = big.base_sequence {
+            let set = self.inflight_sequences.entry(big.tp).or_default();
+            set.remove(&seq);
+            for b in &mut parts {
+                b.base_sequence = Some(seq);
+                set.insert(seq);
+                seq = seq.wrapping_add(b.records.record_count() as i32);
+                if seq < 0 {
+                    seq -= i32::MIN;
+                }
+            }
+        }
+        let error = ErrorCode::MessageTooLarge;
+        *self
+            .stats
+            .errors
+            .entry(error.name().to_string())
+            .or_default() += 1;
+        let detail = format!(
+            "{}-{}: a batch of {} records ({} bytes) is larger than the topic's max.message.bytes at {}: split into {} batches and sent again",
+            ctx.topic_name(big.tp),
+            big.tp.partition,
+            big.records.record_count(),
+            big.size_bytes,
+            NodeId::Broker(broker),
+            parts.len()
+        );
+        self.last_error = Some(ClientError {
+            error,
+            detail: detail.clone(),
+            at: now,
+        });
+        ctx.emit(TraceKind::ClientError {
+            client: self.name.as_str().into(),
+            error: error.name().into(),
+            detail,
+        });
+        if big.base_sequence.is_none() {
+            // Without sequence numbers each goes to the front: the last part first.
+            parts.reverse();
+        }
+        self.reenqueue(parts);
+        self.waker.wake_at(ctx, now);
     }
 
     fn finish_failed(&mut self, ctx: &mut Ctx, b: Batch, error: ErrorCode, detail: String) {
@@ -1074,6 +1220,7 @@ impl Producer {
         let mut bump_epoch = false;
         let mut bump_tps: VecSet<Tp> = VecSet::new();
         let mut renumber = Vec::new();
+        let mut split = Vec::new();
         for b in f.batches {
             let res = results.iter().find(|r| r.tp == b.tp);
             let error = match res {
@@ -1084,6 +1231,9 @@ impl Producer {
                 None | Some(ErrorCode::DuplicateSequenceNumber) => {
                     let base = res.map_or(-1, |r| r.base_offset);
                     self.finish_acked(ctx, b, base);
+                }
+                Some(ErrorCode::MessageTooLarge) if b.records.record_count() > 1 => {
+                    split.push(b);
                 }
                 Some(e) => {
                     self.txn_produce_error(ctx, e);
@@ -1145,6 +1295,9 @@ impl Producer {
                     retry.push((b, e, detail));
                 }
             }
+        }
+        for b in split {
+            self.split_and_reenqueue(ctx, b, f.broker);
         }
         for (b, e, detail) in retry {
             self.fail_batches(ctx, vec![b], e, detail);
@@ -1511,10 +1664,21 @@ impl Producer {
                 continue;
             }
             let mut batches = Vec::with_capacity(tps.len());
+            // `RecordAccumulator.drainBatchesForOneNode`: a request takes batches up to
+            // max.request.size (the first one whatever its size); the rest go in the next.
+            let mut request_bytes = 0usize;
             for tp in tps {
                 let Some(dq) = self.accumulator.get_mut(&tp) else {
                     continue;
                 };
+                let Some(size) = dq.front().map(|b| b.size_bytes) else {
+                    continue;
+                };
+                if !batches.is_empty() && request_bytes + size > self.settings.max_request_size {
+                    wake(now);
+                    break;
+                }
+                request_bytes += size;
                 let Some(mut b) = dq.pop_front() else {
                     continue;
                 };
@@ -1729,30 +1893,45 @@ mod tests {
     /// batch of partition `tp` with base sequence `base`, after the broker acknowledged up to
     /// sequence `last_acked`; the broker answers OUT_OF_ORDER_SEQUENCE_NUMBER.
     fn out_of_order(transactional: bool, base: i32, last_acked: i32) -> Producer {
-        use rand_chacha::rand_core::SeedableRng;
-        let tp = Tp::new(0, 0);
         let mut raw = std::collections::BTreeMap::new();
         if transactional {
             raw.insert("transactional.id".to_string(), "tx".to_string());
         }
+        let b = Batch {
+            base_sequence: Some(base),
+            producer_id: 7,
+            producer_epoch: 0,
+            records: Records::new(),
+            ..batch(Tp::new(0, 0))
+        };
+        answered(raw, b, last_acked, ErrorCode::OutOfOrderSequenceNumber)
+    }
+
+    /// A producer configured by `raw` (idempotent, producer id 7, epoch 0) with one request
+    /// in flight holding `b` (with its base sequence), after the broker acknowledged up to
+    /// sequence `last_acked`; the broker answers `error` for it.
+    fn answered(
+        raw: std::collections::BTreeMap<String, String>,
+        b: Batch,
+        last_acked: i32,
+        error: ErrorCode,
+    ) -> Producer {
+        use rand_chacha::rand_core::SeedableRng;
+        let tp = b.tp;
+        let base = b.base_sequence.unwrap_or(0);
         let props = Props::parse(PRODUCER_CONFIGS, &raw, "producer").unwrap();
         let mut p = Producer::new("p".into(), 0, props, vec![1]).unwrap();
         p.producer_id = 7;
         p.producer_epoch = 0;
-        p.next_sequence.insert(tp, base + 1);
+        p.next_sequence
+            .insert(tp, base + b.records.record_count().max(1) as i32);
         p.last_acked_sequence.insert(tp, last_acked);
         p.inflight_sequences.entry(tp).or_default().insert(base);
         p.in_flight.insert(
             1,
             InFlight {
                 broker: 1,
-                batches: vec![Batch {
-                    base_sequence: Some(base),
-                    producer_id: 7,
-                    producer_epoch: 0,
-                    records: Records::new(),
-                    ..batch(tp)
-                }],
+                batches: vec![b],
             },
         );
         let (mut rng, mut trace, mut ledger) = (
@@ -1777,7 +1956,7 @@ mod tests {
         let f = p.in_flight.remove(&1).unwrap();
         let result = ProducePartitionResult {
             tp,
-            error: Some(ErrorCode::OutOfOrderSequenceNumber),
+            error: Some(error),
             base_offset: -1,
             log_append_time: None,
         };
@@ -1822,5 +2001,95 @@ mod tests {
         assert_eq!(p.stats.failed, 0, "an empty batch fails no record");
         assert!(queued(&p).is_empty(), "the batch failed");
         assert_eq!(p.producer_epoch, 0);
+    }
+
+    /// `ProducerBatch.split` and `RecordAccumulator.splitAndReenqueue` (as in Kafka's
+    /// `RecordAccumulatorTest.testSplitAndReenqueue` and `SenderTest.testSplitBatchAndSend`):
+    /// a batch the broker refused with MESSAGE_TOO_LARGE comes back as batches of up to
+    /// batch.size, in record order, with consecutive sequence numbers from its base, no
+    /// attempts, and its creation time; no record fails and no retry is counted.
+    #[test]
+    fn message_too_large_splits_a_batch_into_batch_size_parts_with_consecutive_sequences() {
+        let tp = Tp::new(0, 0);
+        let value = vec![b'v'; 291];
+        let mut records = Records::new();
+        for id in 1..=10u64 {
+            records.push_record(RecordRef {
+                id,
+                timestamp: 50,
+                key: Some(b"k"),
+                value: Some(&value),
+                headers: &[],
+            });
+        }
+        // Each record is 300 bytes on the wire (as `Entry::size_in_bytes` counts it: 8 + key + value).
+        assert!(records.entries().iter().all(|e| e.size_in_bytes() == 300));
+        let size_bytes = crate::record::BATCH_OVERHEAD + 10 * 300;
+        let big = Batch {
+            records,
+            size_bytes,
+            full: true,
+            created_at: 40,
+            attempts: 2,
+            base_sequence: Some(5),
+            producer_id: 7,
+            producer_epoch: 0,
+            ..batch(tp)
+        };
+        let mut raw = std::collections::BTreeMap::new();
+        raw.insert("batch.size".to_string(), "1000".to_string());
+        let p = answered(raw, big, 4, ErrorCode::MessageTooLarge);
+        // 61 bytes of batch header and three 300-byte records fit in 1000; a fourth does not.
+        let parts: Vec<(Option<i32>, u32, Millis, Vec<u64>)> = p.accumulator[&tp]
+            .iter()
+            .map(|b| {
+                (
+                    b.base_sequence,
+                    b.attempts,
+                    b.created_at,
+                    b.records.entries().iter().map(|e| e.id).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                (Some(5), 0, 40, vec![1, 2, 3]),
+                (Some(8), 0, 40, vec![4, 5, 6]),
+                (Some(11), 0, 40, vec![7, 8, 9]),
+                (Some(14), 0, 40, vec![10]),
+            ]
+        );
+        assert!(p.accumulator[&tp]
+            .iter()
+            .all(|b| b.producer_id == 7 && b.producer_epoch == 0 && b.full));
+        let inflight: Vec<i32> = p.inflight_sequences[&tp].iter().copied().collect();
+        assert_eq!(inflight, vec![5, 8, 11, 14]);
+        assert_eq!((p.stats.failed, p.stats.retries), (0, 0));
+        assert_eq!(p.stats.errors.get("MESSAGE_TOO_LARGE").copied(), Some(1));
+    }
+
+    /// A batch of one record that is too large cannot be split: it fails, not retried.
+    #[test]
+    fn message_too_large_fails_a_single_record_batch() {
+        let tp = Tp::new(0, 0);
+        let mut records = Records::new();
+        records.push_record(RecordRef {
+            id: 1,
+            timestamp: 50,
+            key: None,
+            value: Some(b"v"),
+            headers: &[],
+        });
+        let b = Batch {
+            records,
+            base_sequence: Some(0),
+            producer_id: 7,
+            producer_epoch: 0,
+            ..batch(tp)
+        };
+        let p = answered(Default::default(), b, -1, ErrorCode::MessageTooLarge);
+        assert!(queued(&p).is_empty());
+        assert_eq!((p.stats.failed, p.stats.retries), (1, 0));
     }
 }

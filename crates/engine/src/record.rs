@@ -525,6 +525,15 @@ impl Records {
     pub fn batches(&self) -> &[BatchHeader] {
         &self.batches
     }
+    /// The wire size of the largest batch (what a broker checks against the topic's
+    /// max.message.bytes); 0 without batches.
+    pub fn largest_batch_bytes(&self) -> usize {
+        self.batches
+            .iter()
+            .map(|b| self.batch_size(b))
+            .max()
+            .unwrap_or(0)
+    }
     pub fn batches_mut(&mut self) -> &mut [BatchHeader] {
         &mut self.batches
     }

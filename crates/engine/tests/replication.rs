@@ -1225,3 +1225,127 @@ fn a_workload_pauses_while_its_producer_is_blocked() {
     assert_eq!(p.blocked_sends(), 0);
     assert!(p.stats.sent > sent + 1_000, "the workload went on");
 }
+
+/// `UnifiedLog.analyzeAndValidateRecords`: the leader refuses a batch larger than the topic's
+/// max.message.bytes with MESSAGE_TOO_LARGE. A batch of one record cannot be split, so the
+/// record fails at once (RecordTooLargeException is not retriable); the producer goes on.
+#[test]
+fn a_record_larger_than_max_message_bytes_fails_with_message_too_large() {
+    let mut c = cluster(&[("max.message.bytes", "1000")], &[("acks", "all")]);
+    let big = "x".repeat(2_000);
+    c.produce("p", "t", None, Some(&big), None, &[], 1).unwrap();
+    c.advance(1_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!((p.stats.acked, p.stats.failed, p.stats.retries), (0, 1, 0));
+    assert_eq!(
+        errors(&c, "p"),
+        BTreeMap::from([("MESSAGE_TOO_LARGE".to_string(), 1)])
+    );
+    assert_eq!(leo(&c, 1), 0, "nothing was appended");
+    c.produce("p", "t", None, Some("small"), None, &[], 2)
+        .unwrap();
+    c.advance(1_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 2);
+    assert_eq!(leo(&c, 1), 2);
+}
+
+/// Without compression a batch outgrows max.message.bytes only when batch.size is larger
+/// than it, and `ProducerBatch.split` splits by batch.size: every part is the batch again.
+/// The producer splits and resends until delivery.timeout.ms fails the records. With
+/// batch.size below max.message.bytes the same records are written.
+#[test]
+fn a_batch_size_above_max_message_bytes_splits_until_the_delivery_timeout() {
+    let producer = |batch_size: &'static str| {
+        vec![
+            ("acks", "all"),
+            ("linger.ms", "100"),
+            ("batch.size", batch_size),
+            ("request.timeout.ms", "1000"),
+            ("delivery.timeout.ms", "3000"),
+        ]
+    };
+    let value = "v".repeat(200);
+    let mut c = cluster(&[("max.message.bytes", "3000")], &producer("16384"));
+    c.produce("p", "t", None, Some(&value), None, &[], 30)
+        .unwrap();
+    c.advance(5_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!((p.stats.acked, p.stats.failed), (0, 30));
+    let errs = errors(&c, "p");
+    assert_eq!(errs.get("TIMEOUT_EXCEPTION"), Some(&30));
+    assert!(
+        errs.get("MESSAGE_TOO_LARGE").is_some_and(|n| *n > 1),
+        "split and sent again, more than once: {errs:?}"
+    );
+    assert_eq!(leo(&c, 1), 0);
+
+    let mut c = cluster(&[("max.message.bytes", "3000")], &producer("2000"));
+    c.produce("p", "t", None, Some(&value), None, &[], 30)
+        .unwrap();
+    c.advance(5_000);
+    assert_eq!(c.producer("p").unwrap().stats.acked, 30);
+    assert!(errors(&c, "p").is_empty());
+    assert_eq!(leo(&c, 1), 30);
+}
+
+/// `KafkaProducer.ensureValidRecordSize`: a record larger than max.request.size, or than all
+/// of buffer.memory, fails in send() at once with RecordTooLargeException; it neither blocks
+/// for max.block.ms nor reaches a broker.
+#[test]
+fn a_record_larger_than_max_request_size_or_buffer_memory_fails_in_send() {
+    for (limit, value) in [("max.request.size", 1_000), ("buffer.memory", 20_000)] {
+        let mut c = cluster(&[], &[("acks", "all"), (limit, &value.to_string())]);
+        let big = "x".repeat(value + 1);
+        c.produce("p", "t", None, Some(&big), None, &[], 1).unwrap();
+        // Long enough for the topic's metadata, far shorter than max.block.ms.
+        c.advance(200);
+        let p = c.producer("p").unwrap();
+        assert_eq!((p.stats.failed, p.blocked_sends()), (1, 0), "{limit}");
+        assert_eq!(
+            p.last_error.as_ref().map(|e| e.error.name()),
+            Some("MESSAGE_TOO_LARGE")
+        );
+        assert!(
+            p.last_error
+                .as_ref()
+                .is_some_and(|e| e.detail.contains(limit)),
+            "{limit}: {:?}",
+            p.last_error
+        );
+        assert_eq!(p.stats.requests, 0, "{limit}: no request carried it");
+        c.advance(1_000);
+        assert_eq!(leo(&c, 1), 0);
+    }
+}
+
+/// `RecordAccumulator.drainBatchesForOneNode`: one produce request carries batches up to
+/// max.request.size (the first whatever its size); the other ready batches go in the next.
+#[test]
+fn a_produce_request_carries_batches_up_to_max_request_size() {
+    let requests = |max_request_size: &str| {
+        let mut c = seeded(1);
+        c.create_topic("four", 4, 1, &cfg(&[]), None).unwrap();
+        c.add_producer(
+            "p",
+            &cfg(&[
+                ("acks", "1"),
+                ("linger.ms", "50"),
+                ("max.request.size", max_request_size),
+            ]),
+        )
+        .unwrap();
+        c.advance(100);
+        let value = "v".repeat(600);
+        for partition in 0..4 {
+            c.produce("p", "four", None, Some(&value), Some(partition), &[], 1)
+                .unwrap();
+        }
+        c.advance(1_000);
+        let p = c.producer("p").unwrap();
+        assert_eq!(p.stats.acked, 4);
+        p.stats.requests
+    };
+    // Four batches of about 670 bytes: all in one request, or two to a request of 1500.
+    assert_eq!(requests("1048576"), 1);
+    assert_eq!(requests("1500"), 2);
+}
