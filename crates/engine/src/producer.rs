@@ -1172,14 +1172,22 @@ impl Producer {
             .errors
             .entry(error.name().to_string())
             .or_default() += 1;
+        let outcome = if parts.len() > 1 {
+            format!("split into {} batches and sent again", parts.len())
+        } else {
+            // Without compression a batch is never larger than batch.size (but for one big
+            // record), so the split gives the same batch back.
+            format!(
+                "split by batch.size ({batch_size} bytes) it stays whole, and is sent again until delivery.timeout.ms: batch.size must not exceed max.message.bytes"
+            )
+        };
         let detail = format!(
-            "{}-{}: a batch of {} records ({} bytes) is larger than the topic's max.message.bytes at {}: split into {} batches and sent again",
+            "{}-{}: a batch of {} records ({} bytes) is larger than the topic's max.message.bytes at {}: {outcome}",
             ctx.topic_name(big.tp),
             big.tp.partition,
             big.records.record_count(),
             big.size_bytes,
             NodeId::Broker(broker),
-            parts.len()
         );
         self.last_error = Some(ClientError {
             error,
