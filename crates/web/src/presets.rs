@@ -49,6 +49,10 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../../static/scenarios/producer-backpressure.json"),
     },
     Preset {
+        id: "large-records",
+        json: include_str!("../../../static/scenarios/large-records.json"),
+    },
+    Preset {
         id: "unclean-election",
         json: include_str!("../../../static/scenarios/unclean-election.json"),
     },

@@ -988,3 +988,23 @@ async fn a_full_producer_buffer_shows_send_blocked_and_then_buffer_exhausted() {
     .await;
     click(&root, "#play-toggle");
 }
+
+/// The large-records preset: the producer's card shows the RecordTooLargeException that
+/// send() returned, with the limit that refused the record.
+#[wasm_bindgen_test]
+async fn a_record_over_max_request_size_shows_message_too_large_on_the_producer() {
+    let root = mount_preset("large-records").await;
+    wait_for(&root, "[data-testid='producer-panel']").await;
+    select(&root, "#speed", "10");
+    if !playing(&root) {
+        click(&root, "#play-toggle");
+    }
+    wait_until(&root, "the RecordTooLargeException", || {
+        q(&root, "[data-testid='producer-error']").is_some_and(|e| {
+            let t = e.text_content().unwrap_or_default();
+            t.contains("MESSAGE_TOO_LARGE") && t.contains("max.request.size")
+        })
+    })
+    .await;
+    click(&root, "#play-toggle");
+}
