@@ -281,10 +281,17 @@ pub const RESTORE_FIRST_MS: f64 = 250.0;
 /// Real time a replay in progress gets per frame: the page still answers clicks within a
 /// frame or so, and drawing each frame (the view, the render) adds about a third to the
 /// replay's time in one go (see BENCHMARKS.md, stop 24).
-const RESTORE_FRAME_MS: f64 = 40.0;
+pub const RESTORE_FRAME_MS: f64 = 40.0;
 
 thread_local! {
     static FIRST_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(RESTORE_FIRST_MS) };
+    static FRAME_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(RESTORE_FRAME_MS) };
+}
+
+/// Tests: each later frame's replay time (small: a replay goes on across several frames
+/// however fast the machine, so a test can see it in progress).
+pub fn set_restore_frame_ms(ms: f64) {
+    FRAME_MS.with(|f| f.set(ms));
 }
 
 /// Tests: the first frame's replay time (0: every replay but the shortest goes on across
@@ -684,12 +691,13 @@ impl AppState {
             return self.next();
         };
         let start = crate::frame::real_now();
+        let budget = FRAME_MS.with(std::cell::Cell::get);
         let result = {
             let mut s = self.session.borrow_mut();
             self.history
                 .borrow_mut()
                 .resume_while(&mut s, &self.timeline, r.until, &mut || {
-                    crate::frame::real_now() - start < RESTORE_FRAME_MS && !crate::heap::over()
+                    crate::frame::real_now() - start < budget && !crate::heap::over()
                 })
         };
         let mut next = self.next();

@@ -803,6 +803,7 @@ async fn mount_heavy(now_ms: u64, playing: bool, headroom: usize) -> Element {
     let path = set_address(&format!("#{fragment}"));
     use kafka_playground::heap;
     heap::set_limit(heap::live() + headroom);
+    kafka_playground::state::set_restore_frame_ms(kafka_playground::state::RESTORE_FRAME_MS);
     let root = mount_replaying().await;
     restore_address(&path);
     root
@@ -916,6 +917,9 @@ fn heavy_link(now_ms: u64) -> (String, u64) {
 async fn mount_link_replaying(fragment: &str) -> Element {
     let path = set_address(&format!("#{fragment}"));
     kafka_playground::state::set_restore_first_ms(0.0);
+    // A few milliseconds a frame: the replay is still in progress when the test first looks,
+    // even if a frame comes before it does (every mount puts the default back).
+    kafka_playground::state::set_restore_frame_ms(2.0);
     let root = mount_replaying().await;
     kafka_playground::state::set_restore_first_ms(kafka_playground::state::RESTORE_FIRST_MS);
     restore_address(&path);

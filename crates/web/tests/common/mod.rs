@@ -20,6 +20,8 @@ thread_local! {
 /// A fresh app in its own div, with no saved workspace, once a link in the address has been
 /// replayed (a replay longer than a quarter second goes on across frames: `state::Restoring`).
 pub async fn mount() -> Element {
+    // A test that slowed replays down (`set_restore_frame_ms`) may have ended early.
+    kafka_playground::state::set_restore_frame_ms(kafka_playground::state::RESTORE_FRAME_MS);
     let root = mount_replaying().await;
     for _ in 0..2_400 {
         if root
