@@ -669,7 +669,7 @@ impl Producer {
                 f.record.size_in_bytes(),
             )
         }) {
-            if crate::record::BATCH_OVERHEAD + size > self.max_record_bytes() {
+            if self.too_large(size) {
                 if let Some(b) = self.blocked.pop_front() {
                     self.refuse_too_large(ctx, tp, b.record.id, size);
                 }
@@ -693,17 +693,7 @@ impl Producer {
                         .saturating_sub(self.buffer_bound),
                     self.settings.batch_size,
                 );
-                // The ledger counts what producers were told: this send() threw.
-                ctx.ledger
-                    .on_create(b.record.id, self.idx, tp, self.settings.acks, now);
-                self.fail_record(ctx, b.record.id, ErrorCode::BufferExhausted, detail);
-                // `KafkaProducer.doSend`: an ApiException from send() makes the transaction
-                // abortable (`maybeTransitionToErrorState`).
-                if let Some(t) = self.txn_mut() {
-                    if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
-                        t.phase = TxnPhase::Abortable(ErrorCode::BufferExhausted);
-                    }
-                }
+                self.send_threw(ctx, tp, b.record.id, ErrorCode::BufferExhausted, detail);
             } else {
                 self.waker.wake_at(ctx, since + max_block);
                 return;
@@ -714,12 +704,29 @@ impl Producer {
         }
     }
 
-    /// The largest record (with a batch's overhead) send() takes: `KafkaProducer`'s
-    /// `ensureValidRecordSize` checks max.request.size and buffer.memory.
-    fn max_record_bytes(&self) -> usize {
-        self.settings
-            .max_request_size
-            .min(self.settings.buffer_memory)
+    /// Whether a record of `size` bytes is too large for send(): `KafkaProducer`'s
+    /// `ensureValidRecordSize` checks it (with a batch's overhead) against max.request.size
+    /// and buffer.memory.
+    fn too_large(&self, size: usize) -> bool {
+        crate::record::BATCH_OVERHEAD + size
+            > self
+                .settings
+                .max_request_size
+                .min(self.settings.buffer_memory)
+    }
+
+    /// send() threw `error` for record `id` (an `ApiException`): the ledger counts what
+    /// producers were told, and the transaction becomes abortable (`KafkaProducer.doSend`'s
+    /// `maybeTransitionToErrorState`).
+    fn send_threw(&mut self, ctx: &mut Ctx, tp: Tp, id: u64, error: ErrorCode, detail: String) {
+        ctx.ledger
+            .on_create(id, self.idx, tp, self.settings.acks, ctx.now);
+        self.fail_record(ctx, id, error, detail);
+        if let Some(t) = self.txn_mut() {
+            if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
+                t.phase = TxnPhase::Abortable(error);
+            }
+        }
     }
 
     /// `ensureValidRecordSize` failed: send() returns the RecordTooLargeException (it is an
@@ -737,15 +744,7 @@ impl Producer {
                 "The message is {bytes} bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration."
             )
         };
-        // The ledger counts what producers were told: this send() threw.
-        ctx.ledger
-            .on_create(id, self.idx, tp, self.settings.acks, ctx.now);
-        self.fail_record(ctx, id, ErrorCode::MessageTooLarge, detail);
-        if let Some(t) = self.txn_mut() {
-            if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
-                t.phase = TxnPhase::Abortable(ErrorCode::MessageTooLarge);
-            }
-        }
+        self.send_threw(ctx, tp, id, ErrorCode::MessageTooLarge, detail);
     }
 
     /// The accumulator's append once the record's partition `p` is chosen. `by_sticky`: the
@@ -764,8 +763,7 @@ impl Producer {
         let tp = Tp::new(topic_id, p);
         let size = record.size_in_bytes();
         // (Behind a blocked send, the application has not called this send() yet.)
-        if self.blocked.is_empty() && crate::record::BATCH_OVERHEAD + size > self.max_record_bytes()
-        {
+        if self.blocked.is_empty() && self.too_large(size) {
             self.refuse_too_large(ctx, tp, record.id, size);
             return;
         }

@@ -974,10 +974,7 @@ async fn stopping_a_replay_keeps_the_rest_of_its_timeline_ahead() {
 async fn a_full_producer_buffer_shows_send_blocked_and_then_buffer_exhausted() {
     let root = mount_preset("producer-backpressure").await;
     wait_for(&root, "[data-testid='producer-buffer']").await;
-    select(&root, "#speed", "10");
-    if !playing(&root) {
-        click(&root, "#play-toggle");
-    }
+    play_at(&root, "10");
     let blocked = "[data-testid='producer-blocked']";
     wait_until(&root, "send() to block", || q(&root, blocked).is_some()).await;
     assert!(text(&root, blocked).contains("buffer.memory is full"));
@@ -999,10 +996,7 @@ async fn a_full_producer_buffer_shows_send_blocked_and_then_buffer_exhausted() {
 async fn a_record_over_max_request_size_shows_message_too_large_on_the_producer() {
     let root = mount_preset("large-records").await;
     wait_for(&root, "[data-testid='producer-panel']").await;
-    select(&root, "#speed", "10");
-    if !playing(&root) {
-        click(&root, "#play-toggle");
-    }
+    play_at(&root, "10");
     wait_until(&root, "the RecordTooLargeException", || {
         q(&root, "[data-testid='producer-error']").is_some_and(|e| {
             let t = e.text_content().unwrap_or_default();

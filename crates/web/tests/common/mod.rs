@@ -166,3 +166,11 @@ pub async fn pause(root: &Element) {
     }
     TimeoutFuture::new(0).await;
 }
+
+/// Run the clock at `speed` (playing, whatever it was doing).
+pub fn play_at(root: &Element, speed: &str) {
+    select(root, "#speed", speed);
+    if attr(root, "#play-toggle", "aria-pressed") != "true" {
+        click(root, "#play-toggle");
+    }
+}
