@@ -721,6 +721,12 @@ impl Producer {
     fn send_threw(&mut self, ctx: &mut Ctx, tp: Tp, id: u64, error: ErrorCode, detail: String) {
         ctx.ledger
             .on_create(id, self.idx, tp, self.settings.acks, ctx.now);
+        self.send_failed(ctx, id, error, detail);
+    }
+
+    /// send() threw `error` for record `id` before it had a partition (the ledger, which
+    /// follows records by partition, has no entry for it).
+    fn send_failed(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode, detail: String) {
         self.fail_record(ctx, id, error, detail);
         if let Some(t) = self.txn_mut() {
             if matches!(t.phase, TxnPhase::InTransaction | TxnPhase::Committing) {
@@ -1038,6 +1044,7 @@ impl Producer {
         retriable: bool,
     ) {
         let mut requeue: Vec<Batch> = Vec::new();
+        let mut bump_tps: VecSet<Tp> = VecSet::new();
         for mut b in batches {
             let expired = ctx.now >= b.created_at + self.settings.delivery_timeout_ms;
             if retriable && b.attempts < self.settings.retries && !expired {
@@ -1080,10 +1087,44 @@ impl Producer {
                 } else {
                     detail.clone()
                 };
+                if self.sequence_gap_needs_bump(&b, error) {
+                    bump_tps.insert(b.tp);
+                }
                 self.finish_failed(ctx, b, err, why);
             }
         }
         self.reenqueue(requeue);
+        if !bump_tps.is_empty() {
+            let names: Vec<String> = bump_tps
+                .iter()
+                .map(|tp| format!("{}-{}", ctx.topic_name(*tp), tp.partition))
+                .collect();
+            ctx.emit(TraceKind::Note {
+                text: format!(
+                    "{}: a batch to {} failed, leaving a gap in its sequence numbers: bumps its epoch and starts their sequences from 0",
+                    self.name,
+                    names.join(", ")
+                ),
+            });
+            self.bump_idempotent_epoch(ctx, &bump_tps);
+        }
+    }
+
+    /// `TransactionManager.handleFailedBatch` for an idempotent producer without a
+    /// transaction: a batch that failed on a response leaves a gap in its partition's
+    /// sequence numbers, and the broker would refuse every later batch with
+    /// OUT_OF_ORDER_SEQUENCE_NUMBER. So the producer requests an epoch bump for the partition
+    /// (`requestEpochBumpForPartition`), which starts its sequences from 0. It does not when
+    /// the batch used up its retries (`Sender.completeBatch` passes `adjustSequenceNumbers =
+    /// attempts < retries`: the broker may have written an earlier attempt), unless the error
+    /// was OUT_OF_ORDER_SEQUENCE_NUMBER itself. A batch of an earlier epoch leaves no gap in
+    /// the current one. A transactional producer instead aborts the transaction and bumps
+    /// its epoch then (`txn_sequenced_batch_failed`).
+    fn sequence_gap_needs_bump(&self, b: &Batch, error: ErrorCode) -> bool {
+        self.settings.transactional_id.is_none()
+            && b.base_sequence.is_some()
+            && b.producer_epoch == self.producer_epoch
+            && (b.attempts < self.settings.retries || error == ErrorCode::OutOfOrderSequenceNumber)
     }
 
     /// Put `requeue` back at the front of their partitions' queues; with sequence numbers,
@@ -1396,23 +1437,13 @@ impl Producer {
         let mut still = VecDeque::new();
         for w in std::mem::take(&mut self.waiting) {
             if now >= w.since + max_block {
+                // `KafkaProducer.waitOnMetadata` throws TimeoutException from send(); it is
+                // an `ApiException`, so a transaction becomes abortable.
                 let detail = format!(
                     "topic {} not present in metadata after {max_block} ms",
                     w.topic
                 );
-                ctx.ledger
-                    .on_fail(w.record.id, ErrorCode::TimeoutException, now);
-                self.stats.failed += 1;
-                self.last_error = Some(ClientError {
-                    error: ErrorCode::TimeoutException,
-                    detail: detail.clone(),
-                    at: now,
-                });
-                ctx.emit(TraceKind::ClientError {
-                    client: self.name.as_str().into(),
-                    error: "TIMEOUT_EXCEPTION".into(),
-                    detail,
-                });
+                self.send_failed(ctx, w.record.id, ErrorCode::TimeoutException, detail);
             } else {
                 still.push_back(w);
             }
@@ -1922,6 +1953,18 @@ mod tests {
         last_acked: i32,
         error: ErrorCode,
     ) -> Producer {
+        answered_with_queue(raw, b, Vec::new(), last_acked, error)
+    }
+
+    /// As `answered`, with `queue` waiting in the accumulator behind the batch in flight
+    /// (with sequences that follow it, if it has one).
+    fn answered_with_queue(
+        raw: std::collections::BTreeMap<String, String>,
+        b: Batch,
+        queue: Vec<Batch>,
+        last_acked: i32,
+        error: ErrorCode,
+    ) -> Producer {
         use rand_chacha::rand_core::SeedableRng;
         let tp = b.tp;
         let base = b.base_sequence.unwrap_or(0);
@@ -1929,8 +1972,14 @@ mod tests {
         let mut p = Producer::new("p".into(), 0, props, vec![1]).unwrap();
         p.producer_id = 7;
         p.producer_epoch = 0;
-        p.next_sequence
-            .insert(tp, base + b.records.record_count().max(1) as i32);
+        let mut next = base + b.records.record_count().max(1) as i32;
+        for q in queue {
+            if let Some(s) = q.base_sequence {
+                next = s + q.records.record_count().max(1) as i32;
+            }
+            p.accumulator.entry(q.tp).or_default().push_back(q);
+        }
+        p.next_sequence.insert(tp, next);
         p.last_acked_sequence.insert(tp, last_acked);
         p.inflight_sequences.entry(tp).or_default().insert(base);
         p.in_flight.insert(
@@ -2073,6 +2122,58 @@ mod tests {
         assert_eq!(inflight, vec![5, 8, 11, 14]);
         assert_eq!((p.stats.failed, p.stats.retries), (0, 0));
         assert_eq!(p.stats.errors.get("MESSAGE_TOO_LARGE").copied(), Some(1));
+    }
+
+    /// `TransactionManager.handleFailedBatch`: a batch that fails on a response leaves a gap in
+    /// its partition's sequence numbers, which the broker would answer with
+    /// OUT_OF_ORDER_SEQUENCE_NUMBER for every later batch. The idempotent producer bumps its
+    /// epoch, and the batches behind the failed one are sent renumbered from 0
+    /// (`requestEpochBumpForPartition`). A transactional producer keeps the epoch until the
+    /// transaction aborts. A batch that used up its retries bumps nothing
+    /// (`adjustSequenceNumbers = attempts < retries`: an earlier attempt may have been written).
+    #[test]
+    fn a_failed_batch_bumps_the_idempotent_epoch_unless_its_retries_ran_out() {
+        let tp = Tp::new(0, 0);
+        let sequenced = |base: i32, attempts: u32| Batch {
+            base_sequence: Some(base),
+            producer_id: 7,
+            producer_epoch: 0,
+            attempts,
+            ..batch(tp)
+        };
+        let fail = |raw: &[(&str, &str)], attempts: u32, error: ErrorCode| {
+            let raw = raw
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            answered_with_queue(raw, sequenced(5, attempts), vec![sequenced(6, 0)], 4, error)
+        };
+
+        let p = fail(&[], 0, ErrorCode::MessageTooLarge);
+        assert_eq!(p.producer_epoch, 1, "a gap: new epoch");
+        assert_eq!(
+            queued(&p),
+            vec![(None, 0)],
+            "the next batch loses sequence 6"
+        );
+        assert!(p.next_sequence.is_empty(), "sequences start from 0");
+
+        let p = fail(&[("transactional.id", "tx")], 0, ErrorCode::MessageTooLarge);
+        assert_eq!(p.producer_epoch, 0, "the transaction aborts first");
+        assert_eq!(queued(&p), vec![(Some(6), 0)]);
+
+        let p = fail(&[("retries", "2")], 2, ErrorCode::NotEnoughReplicas);
+        assert_eq!(p.stats.failed, 0, "an empty batch fails no record");
+        assert_eq!(p.producer_epoch, 0, "retries used up: no bump");
+        assert_eq!(queued(&p), vec![(Some(6), 0)]);
+
+        let p = fail(&[("retries", "2")], 1, ErrorCode::NotEnoughReplicas);
+        assert_eq!(
+            queued(&p),
+            vec![(Some(5), 2), (Some(6), 0)],
+            "retried, no bump"
+        );
+        assert_eq!(p.producer_epoch, 0);
     }
 
     /// A batch of one record that is too large cannot be split: it fails, not retried.

@@ -1249,6 +1249,32 @@ fn a_record_larger_than_max_message_bytes_fails_with_message_too_large() {
     assert_eq!(leo(&c, 1), 2);
 }
 
+/// A record refused between written ones leaves a gap in the idempotent producer's sequence
+/// numbers. The producer bumps its epoch and sends the next record as sequence 0 of the new
+/// epoch (`TransactionManager.handleFailedBatch` → `requestEpochBumpForPartition`), so the
+/// broker takes it: no OUT_OF_ORDER_SEQUENCE_NUMBER, and nothing waits for delivery.timeout.ms.
+#[test]
+fn a_failed_record_between_written_ones_bumps_the_epoch_instead_of_leaving_a_gap() {
+    let mut c = cluster(&[("max.message.bytes", "1000")], &[("acks", "all")]);
+    c.produce("p", "t", None, Some("first"), None, &[], 2)
+        .unwrap();
+    c.advance(1_000);
+    let big = "x".repeat(2_000);
+    c.produce("p", "t", None, Some(&big), None, &[], 1).unwrap();
+    c.advance(1_000);
+    c.produce("p", "t", None, Some("after"), None, &[], 3)
+        .unwrap();
+    c.advance(1_000);
+    let p = c.producer("p").unwrap();
+    assert_eq!((p.stats.acked, p.stats.failed), (5, 1));
+    assert_eq!(p.producer_epoch, 1);
+    assert_eq!(
+        errors(&c, "p"),
+        BTreeMap::from([("MESSAGE_TOO_LARGE".to_string(), 1)])
+    );
+    assert_eq!(leo(&c, 1), 5);
+}
+
 /// Without compression a batch outgrows max.message.bytes only when batch.size is larger
 /// than it, and `ProducerBatch.split` splits by batch.size: every part is the batch again.
 /// The producer splits and resends until delivery.timeout.ms fails the records. With

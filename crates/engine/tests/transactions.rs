@@ -470,3 +470,36 @@ fn a_send_that_exhausts_the_buffer_makes_the_transaction_abortable() {
     );
     assert!(c.commit_txn("p").is_err(), "commit is refused");
 }
+
+/// `KafkaProducer.waitOnMetadata`: a send() to a topic whose metadata does not come within
+/// max.block.ms (here the producer is cut off from the brokers) throws TimeoutException. It
+/// is an `ApiException`, so the producer counts the error and the transaction becomes
+/// abortable, as for any exception send() throws.
+#[test]
+fn a_send_that_times_out_waiting_for_metadata_makes_the_transaction_abortable() {
+    let mut c = cluster();
+    c.add_producer(
+        "p",
+        &cfg(&[("transactional.id", "tx-1"), ("max.block.ms", "1000")]),
+    )
+    .unwrap();
+    c.advance(3_000);
+    c.begin_txn("p").unwrap();
+    let idx = c.producer("p").unwrap().idx;
+    c.isolate(kafka_sim::types::NodeId::Client(idx));
+    c.produce("p", "in", Some("k"), Some("v"), None, &[], 1)
+        .unwrap();
+    c.advance(1_500);
+    let p = c.producer("p").unwrap();
+    assert_eq!(p.stats.failed, 1);
+    assert_eq!(p.stats.errors.get("TIMEOUT_EXCEPTION").copied(), Some(1));
+    let phase = p.txn.as_ref().unwrap().phase;
+    assert!(
+        matches!(
+            phase,
+            kafka_sim::transaction_manager::TxnPhase::Abortable(_)
+        ),
+        "{phase:?}"
+    );
+    assert!(c.commit_txn("p").is_err(), "commit is refused");
+}

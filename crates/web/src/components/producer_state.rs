@@ -37,7 +37,7 @@ pub fn producer_state(props: &Props) -> Html {
         <div class="producer-state" data-testid="producer-state" data-producer={p.id.clone()}>
             <dl class="pstate-grid">
                 <div title="producer id, from InitProducerId"><dt>{ "producer id" }</dt><dd data-testid="pid">{ pid }</dd></div>
-                <div title="producer epoch: bumped by initTransactions; older epochs are fenced"><dt>{ "epoch" }</dt><dd data-testid="epoch">{ p.producer_epoch }</dd></div>
+                <div title="producer epoch: bumped by initTransactions, and by an idempotent producer when a failed batch leaves a gap in its sequence numbers; older epochs are fenced"><dt>{ "epoch" }</dt><dd data-testid="epoch">{ p.producer_epoch }</dd></div>
                 if let Some(tid) = &p.transactional_id {
                     <div class="wide"><dt>{ "transactional.id" }</dt><dd class="mono">{ tid.clone() }</dd></div>
                 }
