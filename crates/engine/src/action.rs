@@ -63,6 +63,15 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         leader_of: Option<String>,
     },
+    /// A broker loses power (running or stopped): it stops, and its logs keep only what had
+    /// reached the disk (Kafka's flushes and the OS's 30 s writeback). Restart it with
+    /// `start_broker`.
+    PowerLoss {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broker: Option<BrokerId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        leader_of: Option<String>,
+    },
     /// Restart a stopped broker with its log.
     StartBroker {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -414,6 +423,10 @@ pub fn apply(cluster: &mut Cluster, action: &Action) -> SimResult<()> {
         Action::StopBroker { broker, leader_of } => {
             let b = cluster.resolve_broker(&node_ref(broker, leader_of)?)?;
             cluster.stop_broker(b)?;
+        }
+        Action::PowerLoss { broker, leader_of } => {
+            let b = cluster.resolve_broker(&node_ref(broker, leader_of)?)?;
+            cluster.power_loss(b)?;
         }
         Action::StartBroker { broker, leader_of } => {
             let b = cluster.resolve_broker(&node_ref(broker, leader_of)?)?;

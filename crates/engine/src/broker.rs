@@ -300,6 +300,43 @@ impl Broker {
 
     /// Stop the broker process (a crash). In-memory state is lost; logs are kept. Clients
     /// waiting on parked requests see their connection reset.
+    /// A power loss: the process dies if it was running, and the page cache with it. Each
+    /// log keeps what had reached the disk ([`Log::lose_unflushed`]), which is what Kafka's
+    /// log recovery finds after the unclean shutdown. Returns the records removed.
+    pub fn power_loss(&mut self, ctx: &mut Ctx) -> usize {
+        if self.alive {
+            self.stop(ctx);
+        }
+        let now = ctx.now;
+        let wall = ctx.wall as i64;
+        let mut lost = 0;
+        for (tp, p) in self.partitions.iter_mut() {
+            let removed = p.log.lose_unflushed(wall);
+            if removed == 0 {
+                continue;
+            }
+            lost += removed;
+            let to_offset = p.log.log_end_offset();
+            ctx.emit(TraceKind::Truncate {
+                broker: self.id,
+                topic: ctx.topic_str(*tp),
+                partition: tp.partition,
+                to_offset,
+                removed,
+            });
+            ctx.ledger.on_history(
+                *tp,
+                HistoryEvent::PowerLoss {
+                    at: now,
+                    broker: self.id,
+                    to_offset,
+                    removed,
+                },
+            );
+        }
+        lost
+    }
+
     pub fn stop(&mut self, ctx: &mut Ctx) {
         self.alive = false;
         self.incarnation += 1;
@@ -686,6 +723,7 @@ impl Broker {
                         p.min_isr = s.min_isr;
                         p.log.segment_bytes = s.segment_bytes;
                         p.log.segment_ms = s.segment_ms;
+                        p.log.flush_messages = s.flush_messages;
                     }
                 }
                 _ => {}
@@ -714,6 +752,7 @@ impl Broker {
             )
         });
         p.min_isr = settings.min_isr;
+        p.log.flush_messages = settings.flush_messages;
         let was_isr = p.isr.clone();
         let changed = p.apply_registration(reg, now);
         if let Some(role) = changed {
@@ -2132,6 +2171,7 @@ impl Broker {
                         let mut fresh =
                             Log::new(seg.segment_bytes, seg.segment_ms, ctx.wall as i64);
                         fresh_start(&mut fresh, pd.log_start_offset);
+                        fresh.flush_messages = p.log.flush_messages;
                         p.log = fresh;
                     }
                     continue;

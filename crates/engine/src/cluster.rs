@@ -1200,6 +1200,37 @@ impl Cluster {
         Ok(())
     }
 
+    /// Broker `b` loses power (running or already stopped): it stops if it was running, and
+    /// each of its logs keeps only what had reached the disk: what Kafka flushed (at segment
+    /// rolls, or by `flush.messages`) and what the OS wrote back (appends older than about
+    /// 30 s). Restart it with [`Cluster::start_broker`].
+    pub fn power_loss(&mut self, b: BrokerId) -> SimResult<()> {
+        let alive = self
+            .brokers
+            .get(&b)
+            .map(|x| x.alive)
+            .ok_or_else(|| SimError::command(format!("no broker {b}")))?;
+        self.trace.push(
+            self.now,
+            TraceKind::Note {
+                text: format!(
+                    "broker-{b} lost power: its page cache is gone, and its logs keep what had reached the disk"
+                ),
+            },
+        );
+        if alive {
+            self.trace
+                .push(self.now, TraceKind::BrokerStopped { broker: b });
+            self.ledger.broker_stops.push((self.now, b));
+        }
+        self.with_node(NodeId::Broker(b), |n, ctx| {
+            if let NodeRefMut::Broker(x) = n {
+                x.power_loss(ctx);
+            }
+        });
+        Ok(())
+    }
+
     pub fn start_broker(&mut self, b: BrokerId) -> SimResult<()> {
         let alive = self
             .brokers

@@ -143,6 +143,7 @@ pub const BROKER_CONFIGS: &[ConfigDef] = &[
     long("log.retention.ms", "604800000", -1, "Cluster default of retention.ms."),
     int("offsets.retention.minutes", "10080", 1, "Committed offsets of an empty group expire after this long."),
     int("message.max.bytes", "1048588", 0, "Cluster default of the topic config max.message.bytes."),
+    long("log.flush.interval.messages", "9223372036854775807", 1, "Cluster default of the topic config flush.messages."),
 ];
 
 /// Topic-level configuration (`kafka-configs.sh --entity-type topics`).
@@ -173,6 +174,7 @@ pub const TOPIC_CONFIGS: &[ConfigDef] = &[
     choice("message.timestamp.type", "CreateTime", &["CreateTime", "LogAppendTime"], "Whose clock stamps records: the producer's or the broker's."),
     int("max.message.bytes", "1048588", 0, "Largest record batch the topic accepts: the leader refuses a larger one with MESSAGE_TOO_LARGE, and the producer splits it (one record too large fails)."),
     long("file.delete.delay.ms", "60000", 0, "Delay before deleted segment files are removed from disk."),
+    long("flush.messages", "9223372036854775807", 1, "Fsync the log once this many messages are unflushed. By default Kafka never does (it also flushes at each segment roll) and leaves the rest to the OS, which writes pages back after about 30 s: a power loss on every replica at once loses what was not on disk yet."),
 ];
 
 /// Producer configuration (`ProducerConfig`).
@@ -671,6 +673,7 @@ pub struct TopicSettings {
     pub max_compaction_lag_ms: i64,
     pub log_append_time: bool,
     pub max_message_bytes: usize,
+    pub flush_messages: i64,
 }
 
 impl TopicSettings {
@@ -713,6 +716,11 @@ impl TopicSettings {
                 .trim()
                 .parse::<usize>()
                 .unwrap_or(1_048_588),
+            flush_messages: with_broker_default("flush.messages", "log.flush.interval.messages")
+                .trim()
+                .parse::<i64>()
+                .unwrap_or(i64::MAX)
+                .max(1),
         }
     }
 }

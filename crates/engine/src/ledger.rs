@@ -167,6 +167,13 @@ pub enum HistoryEvent {
         to_offset: i64,
         removed: usize,
     },
+    /// The broker lost power: its log kept only what had reached the disk.
+    PowerLoss {
+        at: Millis,
+        broker: BrokerId,
+        to_offset: i64,
+        removed: usize,
+    },
 }
 
 /// How many times a group's applications processed each record: a dense count per record id

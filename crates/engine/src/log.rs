@@ -17,6 +17,11 @@ use std::sync::Arc;
 pub const CHUNK_RECORDS: usize = 1024;
 /// Kafka's `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`.
 pub const NUM_BATCHES_TO_RETAIN: usize = 5;
+/// Linux's page-cache writeback, which puts a log's appends on disk when Kafka itself does not
+/// flush them: the flusher threads wake every `vm.dirty_writeback_centisecs` (5 s) and write
+/// the pages dirty for longer than `vm.dirty_expire_centisecs` (30 s), the kernel's defaults.
+pub const WRITEBACK_INTERVAL_MS: i64 = 5_000;
+pub const DIRTY_EXPIRE_MS: i64 = 30_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
@@ -209,6 +214,16 @@ pub struct Log {
     /// Segment roll threshold (`segment.bytes`, `segment.ms`).
     pub segment_bytes: usize,
     pub segment_ms: i64,
+    /// `flush.messages`: Kafka fsyncs the log once this many messages are unflushed.
+    pub flush_messages: i64,
+    /// `UnifiedLog.recoveryPoint`: everything below was flushed by Kafka (at a segment roll,
+    /// or by `flush.messages`).
+    recovery_point: i64,
+    /// Below this the OS has written the appends back on its own ([`DIRTY_EXPIRE_MS`]).
+    written_back: i64,
+    /// Appends not yet written back: (writeback interval of the append, log end after it),
+    /// one entry per interval.
+    dirty: Vec<(i64, i64)>,
 }
 
 impl Log {
@@ -226,7 +241,85 @@ impl Log {
             first_dirty_offset: 0,
             segment_bytes: segment_bytes.max(14),
             segment_ms: segment_ms.max(1),
+            flush_messages: i64::MAX,
+            recovery_point: 0,
+            written_back: 0,
+            dirty: Vec::new(),
         }
+    }
+
+    /// The offset below which the log is on disk at `now`: what Kafka flushed (the recovery
+    /// point) or the OS wrote back. A power loss keeps only this much
+    /// ([`Log::lose_unflushed`]).
+    pub fn durable_offset(&self, now: i64) -> i64 {
+        // The flusher's last run wrote the appends of every interval that ended at least
+        // DIRTY_EXPIRE_MS before it.
+        let last_run = now.div_euclid(WRITEBACK_INTERVAL_MS) * WRITEBACK_INTERVAL_MS;
+        let written = self
+            .dirty
+            .iter()
+            .take_while(|(interval, _)| {
+                (interval + 1) * WRITEBACK_INTERVAL_MS + DIRTY_EXPIRE_MS <= last_run
+            })
+            .last()
+            .map_or(self.written_back, |(_, end)| *end);
+        self.recovery_point
+            .max(written)
+            .max(self.written_back)
+            .clamp(self.log_start_offset, self.log_end_offset)
+    }
+
+    /// A power loss: the page cache is gone, and the log keeps what was on disk
+    /// ([`Log::durable_offset`]), as Kafka's recovery after an unclean shutdown finds it.
+    /// Returns the records removed.
+    pub fn lose_unflushed(&mut self, now: i64) -> usize {
+        let durable = self.durable_offset(now);
+        let removed = self.truncate_to(durable);
+        self.dirty.clear();
+        self.recovery_point = self.log_end_offset;
+        self.written_back = self.log_end_offset;
+        removed
+    }
+
+    /// Appends up to the log end at `now` are in the page cache: flush them if
+    /// `flush.messages` are unflushed (`UnifiedLog.append`), else leave them to the OS.
+    #[inline(never)]
+    fn note_dirty(&mut self, now: i64) {
+        let leo = self.log_end_offset;
+        if leo.saturating_sub(self.recovery_point) >= self.flush_messages {
+            self.flush(leo);
+            return;
+        }
+        let interval = now.div_euclid(WRITEBACK_INTERVAL_MS);
+        match self.dirty.last_mut() {
+            Some((i, end)) if *i == interval => *end = leo,
+            _ => self.new_dirty_interval(interval, leo),
+        }
+    }
+
+    /// The first append of a writeback interval: the intervals the OS has written back
+    /// since leave the dirty list.
+    #[inline(never)]
+    fn new_dirty_interval(&mut self, interval: i64, leo: i64) {
+        // At most DIRTY_EXPIRE_MS / WRITEBACK_INTERVAL_MS + 2 entries.
+        self.dirty.push((interval, leo));
+        let last_run = interval * WRITEBACK_INTERVAL_MS;
+        let written = self
+            .dirty
+            .iter()
+            .take_while(|(i, _)| (i + 1) * WRITEBACK_INTERVAL_MS + DIRTY_EXPIRE_MS <= last_run)
+            .count();
+        if let Some(&(_, end)) = written.checked_sub(1).and_then(|n| self.dirty.get(n)) {
+            self.written_back = self.written_back.max(end);
+        }
+        self.dirty.drain(..written);
+    }
+
+    /// `UnifiedLog.flush`: everything below `offset` is on disk.
+    #[inline(never)]
+    fn flush(&mut self, offset: i64) {
+        self.recovery_point = self.recovery_point.max(offset);
+        self.dirty.retain(|(_, end)| *end > offset);
     }
 
     pub fn log_start_offset(&self) -> i64 {
@@ -368,6 +461,8 @@ impl Log {
         if let Some(a) = self.segments.last_mut() {
             a.seal();
         }
+        // `UnifiedLog.roll` schedules `flushUptoOffsetExclusive(newSegment.baseOffset)`.
+        self.flush(next.base_offset);
         self.segments.push(next);
     }
 
@@ -481,6 +576,7 @@ impl Log {
             self.log_end_offset = self.log_end_offset.max(b.last_offset + 1);
             self.update_producer_state(b, now);
         }
+        self.note_dirty(now);
     }
 
     fn update_producer_state(&mut self, b: &BatchHeader, _now: i64) {
@@ -569,6 +665,11 @@ impl Log {
             self.high_watermark = offset;
         }
         self.epochs.retain(|e| e.start_offset < offset);
+        self.recovery_point = self.recovery_point.min(offset);
+        self.written_back = self.written_back.min(offset);
+        for (_, end) in self.dirty.iter_mut() {
+            *end = (*end).min(offset);
+        }
         self.rebuild_producer_state();
         before - self.record_count()
     }
@@ -751,6 +852,9 @@ impl Log {
         self.ongoing_txns.clear();
         self.unreplicated_txns.clear();
         self.aborted_txns.clear();
+        self.recovery_point = offset;
+        self.written_back = offset;
+        self.dirty.clear();
     }
 
     /// Advance the log start offset (DeleteRecords, or after segment deletion).
@@ -1049,6 +1153,69 @@ mod tests {
             base_sequence: seq,
             is_transactional: false,
         }
+    }
+
+    /// What survives a power loss: the OS writes an append back at the first flusher run
+    /// (every 5 s) at which it has been dirty for 30 s (`vm.dirty_writeback_centisecs`,
+    /// `vm.dirty_expire_centisecs`); Kafka flushes up to a new segment's base offset when it
+    /// rolls (`UnifiedLog.roll`) and everything once `flush.messages` are unflushed
+    /// (`UnifiedLog.append`).
+    #[test]
+    fn a_power_loss_keeps_what_was_flushed_or_written_back() {
+        let append = |log: &mut Log, n: usize, at: i64| {
+            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
+                .unwrap();
+        };
+        // Appended at 1 s (dirty interval [0 s, 5 s)) and at 7 s ([5 s, 10 s)).
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        append(&mut log, 3, 1_000);
+        append(&mut log, 2, 7_000);
+        assert_eq!(
+            log.durable_offset(34_999),
+            0,
+            "the flusher ran at 30 s: too soon"
+        );
+        assert_eq!(
+            log.durable_offset(35_000),
+            3,
+            "the 35 s run writes the first interval"
+        );
+        assert_eq!(log.durable_offset(39_999), 3);
+        assert_eq!(log.durable_offset(40_000), 5);
+        let mut lost = log.clone();
+        assert_eq!(lost.lose_unflushed(36_000), 2);
+        assert_eq!(lost.log_end_offset(), 3);
+        // Appends after a loss are dirty again.
+        append(&mut lost, 4, 36_000);
+        assert_eq!(lost.durable_offset(36_000), 3);
+
+        // A roll flushes the closed segment.
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        append(&mut log, 3, 1_000);
+        log.segment_ms = 1;
+        append(&mut log, 2, 2_000);
+        assert_eq!(log.segments().len(), 2);
+        assert_eq!(log.durable_offset(2_000), 3);
+
+        // flush.messages.
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        log.flush_messages = 4;
+        append(&mut log, 3, 1_000);
+        assert_eq!(log.durable_offset(1_000), 0);
+        append(&mut log, 2, 1_000);
+        assert_eq!(log.durable_offset(1_000), 5);
+
+        // Truncation takes back what it removes.
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        append(&mut log, 3, 1_000);
+        log.truncate_to(1);
+        append(&mut log, 3, 6_000);
+        assert_eq!(
+            log.durable_offset(36_000),
+            1,
+            "only the record before the truncation"
+        );
+        assert_eq!(log.durable_offset(40_000), 4);
     }
 
     #[test]

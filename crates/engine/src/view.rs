@@ -644,12 +644,21 @@ impl Cluster {
             None => parts.push((at, format!("sent with {acks} at {}; no broker ever appended it", secs(at)))),
         }
         let appended_by = first.map(|a| a.broker);
+        let hist = self.ledger.history.get(&e.tp);
+        let lost_power = |t: Millis, b: BrokerId| {
+            hist.is_some_and(|h| {
+                h.iter().any(|x| {
+                    matches!(x, HistoryEvent::PowerLoss { at, broker, .. } if *at == t && *broker == b)
+                })
+            })
+        };
         for (t, b) in &self.ledger.broker_stops {
-            if *t >= e.created_at && Some(*b) == appended_by {
+            if *t >= e.created_at && Some(*b) == appended_by && !lost_power(*t, *b) {
                 parts.push((*t, format!("broker-{b} stopped at {}", secs(*t))));
             }
         }
-        if let Some(hist) = self.ledger.history.get(&e.tp) {
+        let mut power_loss = false;
+        if let Some(hist) = hist {
             for h in hist {
                 match h {
                     HistoryEvent::BecameLeader {
@@ -690,11 +699,26 @@ impl Cluster {
                     } if *t >= e.created_at && *to_offset <= off => {
                         parts.push((*t, format!("broker-{broker} truncated its log to offset {to_offset} at {}, deleting offset {off}", secs(*t))));
                     }
+                    HistoryEvent::PowerLoss {
+                        at: t,
+                        broker,
+                        to_offset,
+                        ..
+                    } if *t >= e.created_at && *to_offset <= off => {
+                        parts.push((*t, format!("broker-{broker} lost power at {}, when its disk held offsets below {to_offset} only", secs(*t))));
+                        power_loss = true;
+                    }
                     _ => {}
                 }
             }
         }
         parts.sort_by_key_shared(|(t, _)| *t);
+        if power_loss {
+            parts.push((
+                Millis::MAX,
+                "Kafka does not fsync each write (flush.messages is unset by default): a broker's disk holds what it flushed at a segment roll and what the OS wrote back, about 30 s after the write".into(),
+            ));
+        }
         parts
             .into_iter()
             .map(|(_, s)| s)

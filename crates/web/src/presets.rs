@@ -57,6 +57,10 @@ pub const PRESETS: &[Preset] = &[
         json: include_str!("../../../static/scenarios/unclean-election.json"),
     },
     Preset {
+        id: "power-loss",
+        json: include_str!("../../../static/scenarios/power-loss.json"),
+    },
+    Preset {
         id: "partitions-and-consumers",
         json: include_str!("../../../static/scenarios/partitions-and-consumers.json"),
     },

@@ -1006,3 +1006,29 @@ async fn a_record_over_max_request_size_shows_message_too_large_on_the_producer(
     .await;
     click(&root, "#play-toggle");
 }
+
+/// Unplug on a broker's card is a power loss: the broker stops. In the power-loss preset all
+/// three brokers lose power at once, and the ledger explains each lost record by it.
+#[wasm_bindgen_test]
+async fn unplugging_brokers_loses_what_had_not_reached_their_disks() {
+    let root = mount().await;
+    click(
+        &root,
+        "[data-testid='broker'][data-broker='2'] [data-action='power-loss']",
+    );
+    wait_for(
+        &root,
+        "[data-testid='broker'][data-broker='2'][data-status='stopped']",
+    )
+    .await;
+
+    let root = mount_preset("power-loss").await;
+    wait_for(&root, "[data-testid='producer-panel']").await;
+    play_at(&root, "10");
+    wait_until(&root, "a record lost to the power loss", || {
+        q(&root, "[data-testid='lost-record']")
+            .is_some_and(|e| e.text_content().unwrap_or_default().contains("lost power"))
+    })
+    .await;
+    click(&root, "#play-toggle");
+}

@@ -58,6 +58,10 @@ pub fn broker_card(props: &Props) -> Html {
         html! { <button class="primary" data-action="start" onclick={act(Action::StartBroker { broker: Some(id), leader_of: None })}
         title="Restart with its log">{ "Start" }</button> }
     };
+    let power = html! {
+        <button data-action="power-loss" onclick={act(Action::PowerLoss { broker: Some(id), leader_of: None })}
+        title="Power loss: the broker stops and its page cache is gone; its logs keep only what had reached the disk (Kafka does not fsync each write)">{ "Unplug" }</button>
+    };
     let isolate = if b.isolated {
         html! { <button onclick={act(Action::Heal {})} title="Reconnect every isolated node">{ "Heal" }</button> }
     } else {
@@ -110,7 +114,7 @@ pub fn broker_card(props: &Props) -> Html {
                     }
                 </ul>
             }
-            if props.editable { <div class="broker-actions">{ stop_start }{ isolate }{ slow }</div> }
+            if props.editable { <div class="broker-actions">{ stop_start }{ power }{ isolate }{ slow }</div> }
         </article>
     }
 }
