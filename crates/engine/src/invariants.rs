@@ -811,6 +811,7 @@ impl Checker {
         let budget_ok = |l: &LostRecord| {
             l.acks == Acks::All
                 && !l.unclean
+                && !l.power_loss
                 && l.min_isr >= 2
                 && max_failed <= l.rf.saturating_sub(l.min_isr as usize)
         };
@@ -1033,6 +1034,10 @@ pub struct LostRecord {
     pub offset: i64,
     pub acks: Acks,
     pub unclean: bool,
+    /// A broker lost power after the record was created: Kafka keeps no promise for it (the
+    /// digest's loss case (c); KIP-966's unclean-shutdown handling is not modeled, so a sole
+    /// in-sync replica that lost its tail is elected again, as in Kafka 3.x).
+    pub power_loss: bool,
     pub min_isr: i32,
     pub rf: usize,
     pub explanation: String,
@@ -1162,6 +1167,11 @@ fn audit(c: &Cluster, keys: &KeyIndex, topics: &VecMap<TopicId, TopicFacts>) -> 
                     a.superseded += 1;
                     continue;
                 }
+                // A leader that lost power and is not fenced yet: the record may live on.
+                if !c.leader_running(e.tp) {
+                    a.unavailable += 1;
+                    continue;
+                }
                 a.lost.push(lost_record(c, &e, first, facts, a.lost.len()));
             }
         }
@@ -1207,6 +1217,11 @@ fn lost_record(
         offset,
         acks: e.acks,
         unclean: facts.is_some_and(|f| f.unclean),
+        power_loss: c.ledger.history.get(&e.tp).is_some_and(|h| {
+            h.iter().any(
+                |x| matches!(x, crate::ledger::HistoryEvent::PowerLoss { at, .. } if *at >= e.created_at),
+            )
+        }),
         min_isr: facts.map_or(1, |f| f.min_isr),
         rf: facts.map_or(0, |f| f.rf),
         explanation: if already < LOST_EXPLAINED {

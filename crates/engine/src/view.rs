@@ -442,6 +442,16 @@ pub(crate) struct SkipScan {
 }
 
 impl Cluster {
+    /// Whether `tp`'s leader (as the controller has it) is running and leads it. A leader
+    /// that lost power keeps only what had reached its disk, and its restarted process leads
+    /// nothing until the controller fences the old one and elects a leader: a record missing
+    /// from its log is unavailable, not yet lost.
+    pub(crate) fn leader_running(&self, tp: Tp) -> bool {
+        self.leader_of(tp)
+            .and_then(|b| self.brokers.get(&b))
+            .is_some_and(|b| b.alive && b.partitions.get(&tp).is_some_and(|p| p.is_leader()))
+    }
+
     pub(crate) fn leader_log(&self, tp: Tp) -> Option<&Log> {
         let leader = self.leader_of(tp)?;
         self.brokers
@@ -592,6 +602,8 @@ impl Cluster {
                             && log.id_at(first).is_none();
                         if first >= 0 && first < log.log_start_offset() || compacted {
                             Kind::Expired
+                        } else if !self.leader_running(e.tp) {
+                            Kind::Unavailable
                         } else {
                             Kind::Lost
                         }

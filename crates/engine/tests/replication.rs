@@ -1422,4 +1422,17 @@ fn a_power_loss_on_every_replica_loses_acked_records_not_yet_on_disk() {
     let c = run(&[], &[1]);
     assert_eq!(c.durability().lost_acked, 0, "the other replicas had them");
     assert_eq!(leo(&c, 1), 10, "broker 1 fetched its lost tail again");
+
+    // Until the controller fences the leader that lost power and elects another, its records
+    // are unavailable, not lost: the followers still have them.
+    let mut c = cluster(&[("min.insync.replicas", "2")], &[("acks", "all")]);
+    c.produce("p", "t", None, Some("v"), None, &[], 5).unwrap();
+    c.advance(1_000);
+    c.power_loss(1).unwrap();
+    assert_eq!(leo(&c, 1), 0);
+    let d = c.durability();
+    assert_eq!((d.lost_acked, d.unavailable), (0, 5));
+    c.advance(20_000);
+    let d = c.durability();
+    assert_eq!((d.lost_acked, d.visible), (0, 5), "a follower leads now");
 }
