@@ -298,8 +298,6 @@ impl Broker {
         ctx.set_timer(backoff, Timer::LogCleaner);
     }
 
-    /// Stop the broker process (a crash). In-memory state is lost; logs are kept. Clients
-    /// waiting on parked requests see their connection reset.
     /// A power loss: the process dies if it was running, and the page cache with it. Each
     /// log keeps what had reached the disk ([`Log::lose_unflushed`]), which is what Kafka's
     /// log recovery finds after the unclean shutdown. Returns the records removed.
@@ -337,6 +335,8 @@ impl Broker {
         lost
     }
 
+    /// Stop the broker process (a crash). In-memory state is lost; logs are kept. Clients
+    /// waiting on parked requests see their connection reset.
     pub fn stop(&mut self, ctx: &mut Ctx) {
         self.alive = false;
         self.incarnation += 1;

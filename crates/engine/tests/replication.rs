@@ -1435,4 +1435,14 @@ fn a_power_loss_on_every_replica_loses_acked_records_not_yet_on_disk() {
     c.advance(20_000);
     let d = c.durability();
     assert_eq!((d.lost_acked, d.visible), (0, 5), "a follower leads now");
+
+    // A stopped broker's page cache is lost too: the OS had not written it back yet.
+    let mut c = cluster(&[], &[("acks", "all")]);
+    c.produce("p", "t", None, Some("v"), None, &[], 5).unwrap();
+    c.advance(1_000);
+    c.stop_broker(3).unwrap();
+    assert_eq!(leo(&c, 3), 5, "a crash keeps the page cache");
+    c.power_loss(3).unwrap();
+    assert_eq!(leo(&c, 3), 0);
+    assert!(c.power_loss(9).is_err(), "no broker 9");
 }
