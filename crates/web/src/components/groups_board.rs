@@ -160,6 +160,11 @@ fn chip_partitions(partitions: &[i32]) -> String {
 #[function_component(GroupsBoard)]
 pub fn groups_board() -> Html {
     let app = use_app();
+    // The drag as the pointer handlers see it: a ref, always current. A `use_state` handle is
+    // the value of the render that made the callback, so a pointerup that came before the
+    // page re-rendered after the pointerdown (a quick drag on a busy page) saw no drag, and
+    // the drop was lost. `drag` below is the same value for rendering (the ghost chip).
+    let live = use_mut_ref(|| None::<Drag>);
     let drag = use_state(|| None::<Drag>);
     let menu = use_state(|| None::<Option<String>>);
     let assignors = use_state(BTreeMap::<String, String>::new);
@@ -197,10 +202,14 @@ pub fn groups_board() -> Html {
 
     let on_down = {
         let drag = drag.clone();
+        let live = live.clone();
         Callback::from(move |(e, consumer): (PointerEvent, Option<String>)| {
             if e.button() != 0 {
                 return;
             }
+            // No native text selection or drag: either would start under the pointer and
+            // cancel it (pointercancel), and the drop would be lost.
+            e.prevent_default();
             // Capture on the board, which outlives any re-render of the chip under the pointer.
             let board = e
                 .target()
@@ -209,22 +218,28 @@ pub fn groups_board() -> Html {
             if let Some(b) = board {
                 let _ = b.set_pointer_capture(e.pointer_id());
             }
-            drag.set(Some(Drag {
+            let d = Drag {
                 consumer,
                 start: (e.client_x(), e.client_y()),
                 pos: (e.client_x(), e.client_y()),
                 moved: false,
-            }));
+            };
+            *live.borrow_mut() = Some(d.clone());
+            drag.set(Some(d));
         })
     };
     let on_move = {
         let drag = drag.clone();
+        let live = live.clone();
         Callback::from(move |e: PointerEvent| {
-            if let Some(d) = (*drag).clone() {
-                let pos = (e.client_x(), e.client_y());
-                let moved = d.moved || (pos.0 - d.start.0).abs() + (pos.1 - d.start.1).abs() > 5;
-                drag.set(Some(Drag { pos, moved, ..d }));
-            }
+            let Some(d) = live.borrow().clone() else {
+                return;
+            };
+            let pos = (e.client_x(), e.client_y());
+            let moved = d.moved || (pos.0 - d.start.0).abs() + (pos.1 - d.start.1).abs() > 5;
+            let d = Drag { pos, moved, ..d };
+            *live.borrow_mut() = Some(d.clone());
+            drag.set(Some(d));
         })
     };
     let editable = app.editable();
@@ -232,8 +247,11 @@ pub fn groups_board() -> Html {
         let drag = drag.clone();
         let menu = menu.clone();
         let run = run.clone();
+        let live = live.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some(d) = (*drag).clone() else { return };
+            let Some(d) = live.borrow_mut().take() else {
+                return;
+            };
             drag.set(None);
             if d.moved {
                 if let Some(t) = target_at(e.client_x(), e.client_y()) {
@@ -246,7 +264,11 @@ pub fn groups_board() -> Html {
     };
     let on_cancel = {
         let drag = drag.clone();
-        Callback::from(move |_: PointerEvent| drag.set(None))
+        let live = live.clone();
+        Callback::from(move |_: PointerEvent| {
+            *live.borrow_mut() = None;
+            drag.set(None);
+        })
     };
     let on_activate = {
         let menu = menu.clone();
