@@ -1094,20 +1094,31 @@ impl Producer {
             }
         }
         self.reenqueue(requeue);
-        if !bump_tps.is_empty() {
-            let names: Vec<String> = bump_tps
-                .iter()
-                .map(|tp| format!("{}-{}", ctx.topic_name(*tp), tp.partition))
-                .collect();
-            ctx.emit(TraceKind::Note {
-                text: format!(
-                    "{}: a batch to {} failed, leaving a gap in its sequence numbers: bumps its epoch and starts their sequences from 0",
-                    self.name,
-                    names.join(", ")
-                ),
-            });
-            self.bump_idempotent_epoch(ctx, &bump_tps);
+        self.bump_for_gaps(
+            ctx,
+            &bump_tps,
+            "failed, leaving a gap in its sequence numbers",
+        );
+    }
+
+    /// Bump the epoch for the sequence gaps of `tps` (if any), saying why in the trace: a
+    /// batch to them `why`.
+    fn bump_for_gaps(&mut self, ctx: &mut Ctx, tps: &VecSet<Tp>, why: &str) {
+        if tps.is_empty() {
+            return;
         }
+        let names: Vec<String> = tps
+            .iter()
+            .map(|tp| format!("{}-{}", ctx.topic_name(*tp), tp.partition))
+            .collect();
+        ctx.emit(TraceKind::Note {
+            text: format!(
+                "{}: a batch to {} {why}: bumps its epoch and starts their sequences from 0",
+                self.name,
+                names.join(", ")
+            ),
+        });
+        self.bump_idempotent_epoch(ctx, tps);
     }
 
     /// `TransactionManager.handleFailedBatch` for an idempotent producer without a
@@ -1574,20 +1585,11 @@ impl Producer {
                 gaps.insert(tp);
             }
         }
-        if !gaps.is_empty() {
-            let names: Vec<String> = gaps
-                .iter()
-                .map(|tp| format!("{}-{}", ctx.topic_name(*tp), tp.partition))
-                .collect();
-            ctx.emit(TraceKind::Note {
-                text: format!(
-                    "{}: a batch to {} expired unanswered and later sequences were not acknowledged: bumps its epoch and starts their sequences from 0",
-                    self.name,
-                    names.join(", ")
-                ),
-            });
-            self.bump_idempotent_epoch(ctx, &gaps);
-        }
+        self.bump_for_gaps(
+            ctx,
+            &gaps,
+            "expired unanswered and later sequences were not acknowledged",
+        );
     }
 
     /// `RecordAccumulator.partitionReady`'s queue sizes, handed to each topic's built-in

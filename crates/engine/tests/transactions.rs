@@ -460,15 +460,7 @@ fn a_send_that_exhausts_the_buffer_makes_the_transaction_abortable() {
         p.stats.errors.get("BUFFER_EXHAUSTED_EXCEPTION").copied(),
         Some(1)
     );
-    let phase = p.txn.as_ref().unwrap().phase;
-    assert!(
-        matches!(
-            phase,
-            kafka_sim::transaction_manager::TxnPhase::Abortable(_)
-        ),
-        "{phase:?}"
-    );
-    assert!(c.commit_txn("p").is_err(), "commit is refused");
+    assert_abortable(&mut c);
 }
 
 /// `KafkaProducer.waitOnMetadata`: a send() to a topic whose metadata does not come within
@@ -493,7 +485,12 @@ fn a_send_that_times_out_waiting_for_metadata_makes_the_transaction_abortable() 
     let p = c.producer("p").unwrap();
     assert_eq!(p.stats.failed, 1);
     assert_eq!(p.stats.errors.get("TIMEOUT_EXCEPTION").copied(), Some(1));
-    let phase = p.txn.as_ref().unwrap().phase;
+    assert_abortable(&mut c);
+}
+
+/// Producer `p`'s transaction is abortable, and commitTransaction() is refused.
+fn assert_abortable(c: &mut Cluster) {
+    let phase = c.producer("p").unwrap().txn.as_ref().unwrap().phase;
     assert!(
         matches!(
             phase,
