@@ -1180,18 +1180,27 @@ impl Cluster {
         }
     }
 
-    pub fn stop_broker(&mut self, b: BrokerId) -> SimResult<()> {
-        let alive = self
-            .brokers
+    /// Whether broker `b` is running; an error if there is no such broker.
+    fn broker_alive(&self, b: BrokerId) -> SimResult<bool> {
+        self.brokers
             .get(&b)
             .map(|x| x.alive)
-            .ok_or_else(|| SimError::command(format!("no broker {b}")))?;
-        if !alive {
-            return Err(SimError::command(format!("broker {b} is already stopped")));
-        }
+            .ok_or_else(|| SimError::command(format!("no broker {b}")))
+    }
+
+    /// A running broker stops: the trace and the ledger (which explains losses) note it.
+    fn note_broker_stop(&mut self, b: BrokerId) {
         self.trace
             .push(self.now, TraceKind::BrokerStopped { broker: b });
         self.ledger.broker_stops.push((self.now, b));
+    }
+
+    pub fn stop_broker(&mut self, b: BrokerId) -> SimResult<()> {
+        let alive = self.broker_alive(b)?;
+        if !alive {
+            return Err(SimError::command(format!("broker {b} is already stopped")));
+        }
+        self.note_broker_stop(b);
         self.with_node(NodeId::Broker(b), |n, ctx| {
             if let NodeRefMut::Broker(x) = n {
                 x.stop(ctx);
@@ -1205,11 +1214,7 @@ impl Cluster {
     /// rolls, or by `flush.messages`) and what the OS wrote back (appends older than about
     /// 30 s). Restart it with [`Cluster::start_broker`].
     pub fn power_loss(&mut self, b: BrokerId) -> SimResult<()> {
-        let alive = self
-            .brokers
-            .get(&b)
-            .map(|x| x.alive)
-            .ok_or_else(|| SimError::command(format!("no broker {b}")))?;
+        let alive = self.broker_alive(b)?;
         self.trace.push(
             self.now,
             TraceKind::Note {
@@ -1219,9 +1224,7 @@ impl Cluster {
             },
         );
         if alive {
-            self.trace
-                .push(self.now, TraceKind::BrokerStopped { broker: b });
-            self.ledger.broker_stops.push((self.now, b));
+            self.note_broker_stop(b);
         }
         self.with_node(NodeId::Broker(b), |n, ctx| {
             if let NodeRefMut::Broker(x) = n {
@@ -1232,11 +1235,7 @@ impl Cluster {
     }
 
     pub fn start_broker(&mut self, b: BrokerId) -> SimResult<()> {
-        let alive = self
-            .brokers
-            .get(&b)
-            .map(|x| x.alive)
-            .ok_or_else(|| SimError::command(format!("no broker {b}")))?;
+        let alive = self.broker_alive(b)?;
         if alive {
             return Err(SimError::command(format!("broker {b} is already running")));
         }

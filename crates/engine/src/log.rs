@@ -23,6 +23,14 @@ pub const NUM_BATCHES_TO_RETAIN: usize = 5;
 pub const WRITEBACK_INTERVAL_MS: i64 = 5_000;
 pub const DIRTY_EXPIRE_MS: i64 = 30_000;
 
+/// Whether the OS has written back the appends of writeback interval `interval` by `now`:
+/// its flusher's last run (on a [`WRITEBACK_INTERVAL_MS`] tick) came at least
+/// [`DIRTY_EXPIRE_MS`] after the interval ended.
+fn written_back_by(interval: i64, now: i64) -> bool {
+    let last_run = now.div_euclid(WRITEBACK_INTERVAL_MS) * WRITEBACK_INTERVAL_MS;
+    (interval + 1) * WRITEBACK_INTERVAL_MS + DIRTY_EXPIRE_MS <= last_run
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub base_offset: i64,
@@ -252,15 +260,10 @@ impl Log {
     /// point) or the OS wrote back. A power loss keeps only this much
     /// ([`Log::lose_unflushed`]).
     pub fn durable_offset(&self, now: i64) -> i64 {
-        // The flusher's last run wrote the appends of every interval that ended at least
-        // DIRTY_EXPIRE_MS before it.
-        let last_run = now.div_euclid(WRITEBACK_INTERVAL_MS) * WRITEBACK_INTERVAL_MS;
         let written = self
             .dirty
             .iter()
-            .take_while(|(interval, _)| {
-                (interval + 1) * WRITEBACK_INTERVAL_MS + DIRTY_EXPIRE_MS <= last_run
-            })
+            .take_while(|(interval, _)| written_back_by(*interval, now))
             .last()
             .map_or(self.written_back, |(_, end)| *end);
         self.recovery_point
@@ -303,11 +306,11 @@ impl Log {
     fn new_dirty_interval(&mut self, interval: i64, leo: i64) {
         // At most DIRTY_EXPIRE_MS / WRITEBACK_INTERVAL_MS + 2 entries.
         self.dirty.push((interval, leo));
-        let last_run = interval * WRITEBACK_INTERVAL_MS;
+        let now = interval * WRITEBACK_INTERVAL_MS;
         let written = self
             .dirty
             .iter()
-            .take_while(|(i, _)| (i + 1) * WRITEBACK_INTERVAL_MS + DIRTY_EXPIRE_MS <= last_run)
+            .take_while(|(i, _)| written_back_by(*i, now))
             .count();
         if let Some(&(_, end)) = written.checked_sub(1).and_then(|n| self.dirty.get(n)) {
             self.written_back = self.written_back.max(end);

@@ -724,8 +724,10 @@ impl Producer {
         self.send_failed(ctx, id, error, detail);
     }
 
-    /// send() threw `error` for record `id` before it had a partition (the ledger, which
-    /// follows records by partition, has no entry for it).
+    /// send() threw `error` for record `id`: the record fails and a transaction becomes
+    /// abortable. [`Producer::send_threw`] adds the ledger entry first; a record that never
+    /// had a partition (metadata did not come within max.block.ms) has none, as the ledger
+    /// follows records by partition.
     fn send_failed(&mut self, ctx: &mut Ctx, id: u64, error: ErrorCode, detail: String) {
         self.fail_record(ctx, id, error, detail);
         if let Some(t) = self.txn_mut() {
