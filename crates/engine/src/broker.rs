@@ -38,7 +38,18 @@ pub struct BrokerSettings {
     pub replica_fetch_backoff_ms: Millis,
     pub replica_socket_timeout_ms: Millis,
     pub replica_fetch_max_bytes: usize,
+    /// `log.flush.scheduler.interval.ms` ([`NEVER`] by default: the flusher does not run).
+    #[serde(default = "never")]
+    pub log_flush_scheduler_interval_ms: Millis,
 }
+
+/// A period of `Long.MAX_VALUE` ms: a task that never runs.
+const NEVER: Millis = i64::MAX as Millis;
+fn never() -> Millis {
+    NEVER
+}
+/// `log.initial.task.delay.ms`: the log manager's tasks first run this long after start.
+const LOG_INITIAL_TASK_DELAY_MS: Millis = 30_000;
 
 impl BrokerSettings {
     pub fn from_props(p: &Props) -> Self {
@@ -53,6 +64,8 @@ impl BrokerSettings {
             replica_fetch_backoff_ms: 1000,
             replica_socket_timeout_ms: 30_000,
             replica_fetch_max_bytes: 10 * 1024 * 1024,
+            log_flush_scheduler_interval_ms: p.i64(b, "log.flush.scheduler.interval.ms").max(1)
+                as Millis,
         }
     }
 }
@@ -232,6 +245,15 @@ impl Broker {
         self.registered = false;
         self.registration_failures = 0;
         self.send_registration(ctx);
+        let wall = ctx.wall as i64;
+        for p in self.partitions.values_mut() {
+            p.log.loaded_at(wall);
+        }
+        self.schedule_periodic_tasks(ctx);
+    }
+
+    /// The heartbeat, the replica manager's, log manager's and coordinators' periodic tasks.
+    fn schedule_periodic_tasks(&mut self, ctx: &mut Ctx) {
         ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
         ctx.set_timer(
             (self.settings.replica_lag_time_max_ms / 2).max(1),
@@ -248,6 +270,9 @@ impl Broker {
             .i64(BROKER_CONFIGS, "log.cleaner.backoff.ms")
             .max(1) as Millis;
         ctx.set_timer(backoff, Timer::LogCleaner);
+        if self.settings.log_flush_scheduler_interval_ms < NEVER {
+            ctx.set_timer(LOG_INITIAL_TASK_DELAY_MS, Timer::LogFlusher);
+        }
     }
 
     fn send_registration(&mut self, ctx: &mut Ctx) {
@@ -280,22 +305,7 @@ impl Broker {
         self.registered = true;
         self.apply_metadata(ctx, 0, records);
         self.fenced = false;
-        ctx.set_timer(self.settings.heartbeat_interval_ms, Timer::BrokerHeartbeat);
-        ctx.set_timer(
-            (self.settings.replica_lag_time_max_ms / 2).max(1),
-            Timer::IsrExpiration,
-        );
-        ctx.set_timer(
-            self.settings.retention_check_interval_ms,
-            Timer::RetentionCheck,
-        );
-        ctx.set_timer(1_000, Timer::GroupTick);
-        ctx.set_timer(1_000, Timer::TxnTick);
-        let backoff = self
-            .cluster_config
-            .i64(BROKER_CONFIGS, "log.cleaner.backoff.ms")
-            .max(1) as Millis;
-        ctx.set_timer(backoff, Timer::LogCleaner);
+        self.schedule_periodic_tasks(ctx);
     }
 
     /// A power loss: the process dies if it was running, and the page cache with it. Each
@@ -424,6 +434,16 @@ impl Broker {
                 ctx.set_timer(
                     self.settings.retention_check_interval_ms,
                     Timer::RetentionCheck,
+                );
+            }
+            Timer::LogFlusher => {
+                let wall = ctx.wall as i64;
+                for p in self.partitions.values_mut() {
+                    p.log.flush_if_due(wall);
+                }
+                ctx.set_timer(
+                    self.settings.log_flush_scheduler_interval_ms,
+                    Timer::LogFlusher,
                 );
             }
             Timer::FetcherBackoff(_) => self.maybe_fetch(ctx),
@@ -724,6 +744,7 @@ impl Broker {
                         p.log.segment_bytes = s.segment_bytes;
                         p.log.segment_ms = s.segment_ms;
                         p.log.flush_messages = s.flush_messages;
+                        p.log.flush_ms = s.flush_ms;
                     }
                 }
                 _ => {}
@@ -753,6 +774,7 @@ impl Broker {
         });
         p.min_isr = settings.min_isr;
         p.log.flush_messages = settings.flush_messages;
+        p.log.flush_ms = settings.flush_ms;
         let was_isr = p.isr.clone();
         let changed = p.apply_registration(reg, now);
         if let Some(role) = changed {
@@ -2172,6 +2194,7 @@ impl Broker {
                             Log::new(seg.segment_bytes, seg.segment_ms, ctx.wall as i64);
                         fresh_start(&mut fresh, pd.log_start_offset);
                         fresh.flush_messages = p.log.flush_messages;
+                        fresh.flush_ms = p.log.flush_ms;
                         p.log = fresh;
                     }
                     continue;

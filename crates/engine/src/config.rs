@@ -144,6 +144,8 @@ pub const BROKER_CONFIGS: &[ConfigDef] = &[
     int("offsets.retention.minutes", "10080", 1, "Committed offsets of an empty group expire after this long."),
     int("message.max.bytes", "1048588", 0, "Cluster default of the topic config max.message.bytes."),
     long("log.flush.interval.messages", "9223372036854775807", 1, "Cluster default of the topic config flush.messages."),
+    long("log.flush.scheduler.interval.ms", "9223372036854775807", 1, "How often the log flusher looks for logs whose last flush is flush.ms old (first 30 s after the broker starts). By default it never runs, so flush.ms has no effect unless this is set."),
+    long("log.flush.interval.ms", "9223372036854775807", 0, "Cluster default of the topic config flush.ms; unset, log.flush.scheduler.interval.ms."),
 ];
 
 /// Topic-level configuration (`kafka-configs.sh --entity-type topics`).
@@ -175,6 +177,7 @@ pub const TOPIC_CONFIGS: &[ConfigDef] = &[
     int("max.message.bytes", "1048588", 0, "Largest record batch the topic accepts: the leader refuses a larger one with MESSAGE_TOO_LARGE, and the producer splits it (one record too large fails)."),
     long("file.delete.delay.ms", "60000", 0, "Delay before deleted segment files are removed from disk."),
     long("flush.messages", "9223372036854775807", 1, "Fsync the log once this many messages are unflushed. By default Kafka never does (it also flushes at each segment roll) and leaves the rest to the OS, which writes pages back after about 30 s: a power loss on every replica at once loses what was not on disk yet."),
+    long("flush.ms", "9223372036854775807", 0, "Fsync the log when its last flush is this old. Only the broker's log flusher applies it, every log.flush.scheduler.interval.ms, which by default never runs."),
 ];
 
 /// Producer configuration (`ProducerConfig`).
@@ -674,6 +677,7 @@ pub struct TopicSettings {
     pub log_append_time: bool,
     pub max_message_bytes: usize,
     pub flush_messages: i64,
+    pub flush_ms: i64,
 }
 
 impl TopicSettings {
@@ -721,6 +725,16 @@ impl TopicSettings {
                 .parse::<i64>()
                 .unwrap_or(i64::MAX)
                 .max(1),
+            // `KafkaConfig.logFlushIntervalMs`: log.flush.interval.ms, else the scheduler's.
+            flush_ms: if topic.is_set("flush.ms") || broker.is_set("log.flush.interval.ms") {
+                with_broker_default("flush.ms", "log.flush.interval.ms")
+            } else {
+                broker.raw(b, "log.flush.scheduler.interval.ms")
+            }
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(i64::MAX)
+            .max(0),
         }
     }
 }

@@ -224,6 +224,12 @@ pub struct Log {
     pub segment_ms: i64,
     /// `flush.messages`: Kafka fsyncs the log once this many messages are unflushed.
     pub flush_messages: i64,
+    /// `flush.ms`: the log flusher ([`Log::flush_if_due`]) fsyncs the log once its last
+    /// flush is this old.
+    pub flush_ms: i64,
+    /// `LocalLog.lastFlushedTime`: when the recovery point last moved (or the log was
+    /// created or loaded).
+    last_flush_time: i64,
     /// `UnifiedLog.recoveryPoint`: everything below was flushed by Kafka (at a segment roll,
     /// or by `flush.messages`).
     recovery_point: i64,
@@ -250,6 +256,8 @@ impl Log {
             segment_bytes: segment_bytes.max(14),
             segment_ms: segment_ms.max(1),
             flush_messages: i64::MAX,
+            flush_ms: i64::MAX,
+            last_flush_time: now,
             recovery_point: 0,
             written_back: 0,
             dirty: Vec::new(),
@@ -290,7 +298,7 @@ impl Log {
     fn note_dirty(&mut self, now: i64) {
         let leo = self.log_end_offset;
         if leo.saturating_sub(self.recovery_point) >= self.flush_messages {
-            self.flush(leo);
+            self.flush(leo, now);
             return;
         }
         let interval = now.div_euclid(WRITEBACK_INTERVAL_MS);
@@ -318,11 +326,32 @@ impl Log {
         self.dirty.drain(..written);
     }
 
-    /// `UnifiedLog.flush`: everything below `offset` is on disk.
+    /// `UnifiedLog.flush`: everything below `offset` is on disk. Moving the recovery point
+    /// is a flush (`LocalLog.markFlushed`).
     #[inline(never)]
-    fn flush(&mut self, offset: i64) {
-        self.recovery_point = self.recovery_point.max(offset);
+    fn flush(&mut self, offset: i64, now: i64) {
+        if offset > self.recovery_point {
+            self.recovery_point = offset;
+            self.last_flush_time = now;
+        }
         self.dirty.retain(|(_, end)| *end > offset);
+    }
+
+    /// The log flusher's look at this log (`LogManager.flushDirtyLogs`): flush everything
+    /// if the last flush is at least `flush.ms` old. Returns whether it flushed.
+    pub fn flush_if_due(&mut self, now: i64) -> bool {
+        let leo = self.log_end_offset;
+        if now.saturating_sub(self.last_flush_time) < self.flush_ms || leo <= self.recovery_point {
+            return false;
+        }
+        self.flush(leo, now);
+        true
+    }
+
+    /// The broker (re)loaded the log: its flush clock starts now (`LocalLog`'s
+    /// `lastFlushedTime` starts at the load).
+    pub fn loaded_at(&mut self, now: i64) {
+        self.last_flush_time = now;
     }
 
     pub fn log_start_offset(&self) -> i64 {
@@ -444,7 +473,7 @@ impl Log {
             .first_timestamp
             .is_some_and(|t| first_ts.max(now) - t >= seg_ms);
         if by_size || by_time {
-            self.roll(Segment::new(leo, now));
+            self.roll(Segment::new(leo, now), now);
         }
     }
 
@@ -455,17 +484,17 @@ impl Log {
         let leo = self.log_end_offset;
         let a = self.active();
         if !a.is_empty() && a.first_timestamp.is_some_and(|t| now - t >= seg_ms) {
-            self.roll(Segment::new(leo, now));
+            self.roll(Segment::new(leo, now), now);
         }
     }
 
     /// A new active segment: the old one is closed for appends.
-    fn roll(&mut self, next: Segment) {
+    fn roll(&mut self, next: Segment, now: i64) {
         if let Some(a) = self.segments.last_mut() {
             a.seal();
         }
         // `UnifiedLog.roll` schedules `flushUptoOffsetExclusive(newSegment.baseOffset)`.
-        self.flush(next.base_offset);
+        self.flush(next.base_offset, now);
         self.segments.push(next);
     }
 
@@ -908,7 +937,7 @@ impl Log {
             size -= first.size_bytes as i64;
             if n == 1 {
                 // Deleting the active segment: roll a new empty one first.
-                self.roll(Segment::new(self.log_end_offset, now));
+                self.roll(Segment::new(self.log_end_offset, now), now);
             }
             self.segments.remove(0);
             deleted += 1;
@@ -1219,6 +1248,48 @@ mod tests {
             "only the record before the truncation"
         );
         assert_eq!(log.durable_offset(40_000), 4);
+    }
+
+    #[test]
+    fn the_log_flusher_flushes_a_log_whose_last_flush_is_flush_ms_old() {
+        let append = |log: &mut Log, n: usize, at: i64| {
+            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
+                .unwrap();
+        };
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        log.flush_ms = 10_000;
+        append(&mut log, 3, 1_000);
+        assert!(!log.flush_if_due(9_999), "created at 0: not 10 s yet");
+        assert!(log.flush_if_due(10_000));
+        assert_eq!(log.durable_offset(10_000), 3);
+        append(&mut log, 2, 12_000);
+        assert!(!log.flush_if_due(19_999), "flushed at 10 s");
+        assert!(log.flush_if_due(20_000));
+        assert_eq!(log.durable_offset(20_000), 5);
+        // Nothing to flush is no flush (`markFlushed` needs a higher recovery point): the
+        // clock keeps the 20 s flush, so a later append is due at the next look.
+        assert!(!log.flush_if_due(40_000));
+        append(&mut log, 1, 40_500);
+        assert!(log.flush_if_due(41_000));
+        assert_eq!(log.durable_offset(41_000), 6);
+
+        // A roll flushes, and restarts the clock.
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        log.flush_ms = 10_000;
+        append(&mut log, 3, 1_000);
+        log.segment_ms = 1;
+        append(&mut log, 2, 8_000);
+        assert_eq!(log.durable_offset(8_000), 3);
+        assert!(!log.flush_if_due(17_999));
+        assert!(log.flush_if_due(18_000));
+
+        // A load (a broker start) restarts it too.
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        log.flush_ms = 10_000;
+        append(&mut log, 3, 1_000);
+        log.loaded_at(5_000);
+        assert!(!log.flush_if_due(14_999));
+        assert!(log.flush_if_due(15_000));
     }
 
     #[test]

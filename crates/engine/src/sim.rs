@@ -43,6 +43,8 @@ pub enum Timer {
     AutoCommit,
     Heartbeat,
     PollDone,
+    /// A broker's log flusher (`kafka-log-flusher`, every `log.flush.scheduler.interval.ms`).
+    LogFlusher,
 }
 
 impl Timer {

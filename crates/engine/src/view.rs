@@ -728,7 +728,7 @@ impl Cluster {
         if power_loss {
             parts.push((
                 Millis::MAX,
-                "Kafka does not fsync each write (flush.messages is unset by default): a broker's disk holds what it flushed at a segment roll and what the OS wrote back, about 30 s after the write".into(),
+                "Kafka does not fsync each write (flush.messages and flush.ms are unset by default): a broker's disk holds what it flushed at a segment roll and what the OS wrote back, about 30 s after the write".into(),
             ));
         }
         parts
