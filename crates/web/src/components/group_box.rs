@@ -189,7 +189,7 @@ pub fn group_box(p: &Props) -> Html {
             </div>
             if let Some(d) = detail { <GroupDetail ..d /> }
             <ol class="steps" aria-label="Recent coordinator events">
-                { for p.steps.iter().map(|(t, s)| html! { <li><time>{ format!("{:.1}s", *t as f64 / 1000.0) }</time>{ s.clone() }</li> }) }
+                { for p.steps.iter().map(|(t, s)| html! { <li title={s.clone()}><time>{ format!("{:.1}s", *t as f64 / 1000.0) }</time>{ s.clone() }</li> }) }
             </ol>
             if app.editable() {
             <div class="reset">

@@ -36,9 +36,15 @@ pub fn markers(offset: i64, positions: &[AttrValue], groups: &[AttrValue]) -> Ht
         return html! {};
     }
     html! {
+        // One line of positions and one of commits, side by side within each: a partition's
+        // row keeps its height when a group commits where its consumer is.
         <span class="pos" title={format!("offset {offset}")}>
-            { for positions.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={c.clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }) }
-            { for groups.iter().map(|g| html! { <span class="commit-tag" data-testid="committed" data-group={g.clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }) }
+            if !positions.is_empty() { <span class="pos-line">
+                { for positions.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={c.clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }) }
+            </span> }
+            if !groups.is_empty() { <span class="pos-line">
+                { for groups.iter().map(|g| html! { <span class="commit-tag" data-testid="committed" data-group={g.clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }) }
+            </span> }
         </span>
     }
 }
