@@ -157,4 +157,45 @@ describe('consumer groups in the page', () => {
       await context.close();
     }
   });
+
+  // Until stop 36 a partition's row grew by a line whenever a group committed at its
+  // consumer's position (the two tags stacked), every auto-commit, and the group's event
+  // lines wrapped as they came: the board and its chips moved by 15 px under the pointer.
+  test('the board stays put while its groups commit and rebalance', { timeout: 90_000 }, async () => {
+    const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 }, '?scenario=partitions-and-consumers');
+    try {
+      await waitForReady(page, problems);
+      await waitForContract(page, '[data-testid="groups-board"]', problems, 'the groups board');
+      await page.$eval('[data-testid="bench"]', (el) => el.scrollIntoView({ block: 'end' }));
+      if ((await page.getAttribute('#play-toggle', 'aria-pressed')) !== 'true') await page.click('#play-toggle');
+      // Every frame for 13 s of simulated time at 1x: two auto-commits (5 s) of a caught-up
+      // group, and two consumers joining at 10 s.
+      const seen = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const tops = [];
+            const times = [];
+            const frame = () => {
+              const board = document.querySelector('[data-testid="groups-board"]');
+              const c1 = document.querySelector('[data-testid="consumer-chip"][data-consumer="c1"]');
+              const t = Number(document.body.innerText.match(/t = ([\d.]+)/)?.[1] ?? 0);
+              if (board && c1) {
+                tops.push([board.getBoundingClientRect().top, c1.getBoundingClientRect().top]);
+                times.push(t);
+              }
+              if (t < 13) requestAnimationFrame(frame);
+              else resolve({ tops, times });
+            };
+            requestAnimationFrame(frame);
+          }),
+      );
+      assert.ok(seen.tops.length > 300, `sampled ${seen.tops.length} frames`);
+      const spread = (i) => Math.max(...seen.tops.map((x) => x[i])) - Math.min(...seen.tops.map((x) => x[i]));
+      assert.ok(spread(0) <= 1, `the board moved by ${spread(0).toFixed(1)} px`);
+      assert.ok(spread(1) <= 1, `c1's chip moved by ${spread(1).toFixed(1)} px`);
+      assert.deepEqual(problems, [], 'the page logged errors');
+    } finally {
+      await context.close();
+    }
+  });
 });
