@@ -55,15 +55,20 @@ pub enum Profile {
     ReadUncommitted,
     /// An at_least_once stream processor that crashes.
     AtLeastOnce,
+    /// Brokers lose power (all at once, and some alone) with the data topics on Kafka's
+    /// default flush settings; the internal, transaction and pipeline topics fsync each
+    /// append (`flush.messages=1`), so only the data topics can lose what was not on disk.
+    PowerLoss,
 }
 
 impl Profile {
-    pub const WEAK: [Profile; 5] = [
+    pub const WEAK: [Profile; 6] = [
         Profile::Acks1,
         Profile::Unclean,
         Profile::NoIdempotence,
         Profile::ReadUncommitted,
         Profile::AtLeastOnce,
+        Profile::PowerLoss,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +79,7 @@ impl Profile {
             Profile::NoIdempotence => "no_idempotence",
             Profile::ReadUncommitted => "read_uncommitted",
             Profile::AtLeastOnce => "at_least_once",
+            Profile::PowerLoss => "power_loss",
         }
     }
 
@@ -92,6 +98,7 @@ impl Profile {
             Profile::NoIdempotence => Some(Anomaly::NoIdempotenceDuplicates),
             Profile::ReadUncommitted => Some(Anomaly::ReadUncommittedAbortedReads),
             Profile::AtLeastOnce => Some(Anomaly::AtLeastOnceDuplicates),
+            Profile::PowerLoss => Some(Anomaly::PowerLossLoss),
         }
     }
 }
@@ -187,6 +194,11 @@ pub enum Op {
     },
     /// Stop a given broker as part of an episode.
     StopBroker {
+        broker: BrokerId,
+        episode: usize,
+    },
+    /// A given broker loses power as part of an episode (if it is running).
+    PowerLoss {
         broker: BrokerId,
         episode: usize,
     },
@@ -375,6 +387,10 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
         Profile::Safe => (rf - min_isr) as usize,
         _ => (rf - 1) as usize,
     };
+    if profile == Profile::PowerLoss {
+        // Every topic but the data topics fsyncs each append: their losses stay attributable.
+        cluster_cfg["log.flush.interval.messages"] = json!("1");
+    }
     let mut topics = Vec::new();
     let n_data = g.rng.range(1, 2);
     // A small max.message.bytes on some topics: single records too large fail, and batches
@@ -404,6 +420,9 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
         }
         if size_rng.chance(15) {
             cfg["max.message.bytes"] = json!(size_rng.range(150, 2_500));
+        }
+        if profile == Profile::PowerLoss {
+            cfg["flush.messages"] = json!(i64::MAX.to_string());
         }
         g.topics.push((name.to_string(), partitions, compact));
         topics.push(json!({
@@ -764,6 +783,26 @@ fn plan_faults(g: &mut Gen) {
                 t = back + 1_000;
             }
         }
+        Profile::PowerLoss => {
+            // The whole cluster loses power (within 50 ms) and comes back.
+            let n = 1 + chaos / 6_000;
+            for _ in 0..n {
+                let t = g.time(800, chaos.saturating_sub(800));
+                let ep = g.episode();
+                for b in 1..=g.brokers {
+                    let at = t + g.rng.range(0, 50);
+                    g.at(
+                        at,
+                        Op::PowerLoss {
+                            broker: b as BrokerId,
+                            episode: ep,
+                        },
+                    );
+                }
+                let back = t + g.rng.range(1_000, 3_000);
+                g.at(back, Op::StartEpisode(ep));
+            }
+        }
         Profile::NoIdempotence => {
             let n = 2 + chaos / 1_500;
             for _ in 0..n {
@@ -793,13 +832,18 @@ fn plan_faults(g: &mut Gen) {
                     g.at(t, Op::StopLeader { tp, episode: ep });
                 } else {
                     let b = g.rng.range(1, g.brokers) as BrokerId;
-                    g.at(
-                        t,
+                    let op = if g.profile == Profile::PowerLoss && g.rng.chance(50) {
+                        Op::PowerLoss {
+                            broker: b,
+                            episode: ep,
+                        }
+                    } else {
                         Op::StopBroker {
                             broker: b,
                             episode: ep,
-                        },
-                    );
+                        }
+                    };
+                    g.at(t, op);
                 }
                 g.at(t + dur, Op::StartEpisode(ep));
             }
@@ -983,10 +1027,15 @@ fn resolve(c: &Cluster, op: &Op, eps: &mut Episodes) -> Vec<Action> {
             }
             None => vec![],
         },
-        Op::StopBroker { broker, episode } => {
+        Op::StopBroker { broker, episode } | Op::PowerLoss { broker, episode } => {
             if c.brokers.get(broker).is_some_and(|x| x.alive) {
                 eps.stopped.entry(*episode).or_default().push(*broker);
-                vec![json!({"do": "stop_broker", "broker": broker})]
+                let what = if matches!(op, Op::PowerLoss { .. }) {
+                    "power_loss"
+                } else {
+                    "stop_broker"
+                };
+                vec![json!({"do": what, "broker": broker})]
             } else {
                 vec![]
             }

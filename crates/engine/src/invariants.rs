@@ -154,7 +154,10 @@ pub const INVARIANTS: &[InvariantDef] = &[
               disabled, and at no time were more than RF − min.insync.replicas brokers failed \
               (stopped or isolated) at once. Records removed by retention (below the log start \
               offset), superseded by a later record with the same key on a compacted topic, or \
-              belonging to an aborted transaction are not losses.",
+              belonging to an aborted transaction are not losses. Nor is a record of a \
+              partition where a broker lost power after the record was created: Kafka does not \
+              fsync each write, and a replica that lost its unflushed tail may be elected again \
+              (KIP-966's unclean-shutdown handling is not modeled).",
     },
     InvariantDef {
         name: LEDGER_SUMMARY,
@@ -252,6 +255,8 @@ pub enum Anomaly {
     ReadUncommittedAbortedReads,
     /// An at_least_once pipeline writes some input twice after a crash.
     AtLeastOnceDuplicates,
+    /// Every replica losing power before a flush loses acks=all records.
+    PowerLossLoss,
 }
 
 pub const ANOMALIES: &[(Anomaly, &str, &str)] = &[
@@ -287,6 +292,14 @@ pub const ANOMALIES: &[(Anomaly, &str, &str)] = &[
         "An at_least_once processor writes its output, waits for the acks, then commits the \
          input offsets: a crash between the two restarts it from the older offsets and it \
          writes the same output again.",
+    ),
+    (
+        Anomaly::PowerLossLoss,
+        "power_loss_loses_acked",
+        "acks=all means every in-sync replica has the record in its page cache, not on disk: \
+         Kafka does not fsync each write. When the replicas lose power before a flush (or \
+         before the OS writes the pages back, about 30 s), their logs come back without the \
+         record.",
     ),
 ];
 
@@ -1241,6 +1254,8 @@ impl Audit {
                 out.insert(Anomaly::Acks1Loss);
             } else if l.unclean {
                 out.insert(Anomaly::UncleanLoss);
+            } else if l.power_loss {
+                out.insert(Anomaly::PowerLossLoss);
             }
         }
         if self.duplicates.iter().any(|d| !d.idempotent) {
@@ -1266,15 +1281,13 @@ impl Audit {
     /// One concrete instance of an anomaly, for the report.
     pub fn example(&self, anomaly: Anomaly) -> Option<String> {
         match anomaly {
-            Anomaly::Acks1Loss | Anomaly::UncleanLoss => self
+            Anomaly::Acks1Loss | Anomaly::UncleanLoss | Anomaly::PowerLossLoss => self
                 .lost
                 .iter()
-                .find(|l| {
-                    if anomaly == Anomaly::Acks1Loss {
-                        l.acks != Acks::All
-                    } else {
-                        l.acks == Acks::All && l.unclean
-                    }
+                .find(|l| match anomaly {
+                    Anomaly::Acks1Loss => l.acks != Acks::All,
+                    Anomaly::UncleanLoss => l.acks == Acks::All && l.unclean,
+                    _ => l.acks == Acks::All && !l.unclean && l.power_loss,
                 })
                 .map(|l| {
                     format!(

@@ -48,6 +48,14 @@ fn the_summary_equals_a_full_scan_through_acks_1_losses() {
     assert!(d.lost_acked > 0, "{d:?}");
 }
 
+/// Power losses: records unavailable while a leader that lost power leads, then lost.
+#[test]
+fn the_summary_equals_a_full_scan_through_power_losses() {
+    let d = compare_through("power-loss", 3);
+    assert!(d.lost_acked > 0, "{d:?}");
+    assert!(d.lost[0].explanation.contains("lost power"), "{d:?}");
+}
+
 #[test]
 fn the_summary_equals_a_full_scan_through_retention() {
     let d = compare_through("retention", 11);
