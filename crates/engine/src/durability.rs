@@ -34,6 +34,9 @@ pub(crate) struct DurabilityScan {
     settled: Durability,
     /// Entries whose standing can still change on its own, by id.
     unsettled: Vec<RecordId>,
+    /// The partition and offset of each loss in `settled.lost` (and of some that fell off
+    /// it): their explanations read the replicas' logs at those offsets.
+    lost_at: Vec<(Tp, i64)>,
 }
 
 /// The rare changes that can change a settled entry's standing.
@@ -90,6 +93,30 @@ impl Stamp {
                 .zip(&now.followers)
                 .all(|(a, b)| (a.0, a.1, a.2, a.3) == (b.0, b.1, b.2, b.3) && a.4 <= b.4)
     }
+
+    /// Whether a log (a leader's or another replica's) grew across one of `lost`'s offsets
+    /// between `self` and `now` (both admitted): a log truncated below a lost offset, then
+    /// fetched back past it, holds a record there again, and the loss's explanation says so.
+    fn regrew_past(&self, now: &Stamp, lost: &[(Tp, i64)]) -> bool {
+        if lost.is_empty() {
+            return false;
+        }
+        let crossed = |tp: Tp, from: i64, to: i64| {
+            from < to
+                && lost
+                    .iter()
+                    .any(|(t, off)| *t == tp && (from..to).contains(off))
+        };
+        self.partitions
+            .iter()
+            .zip(&now.partitions)
+            .any(|((tp, a), (_, b))| crossed(*tp, a.log_end, b.log_end))
+            || self
+                .followers
+                .iter()
+                .zip(&now.followers)
+                .any(|(a, b)| crossed(a.0, a.4, b.4))
+    }
 }
 
 /// Whether a standing can change without a [`Stamp`] change.
@@ -139,7 +166,12 @@ impl Cluster {
         let mut guard = self.durability_scan.borrow_mut();
         let scan = &mut *guard;
         let last = self.ledger.last_id();
-        if !scan.stamp.as_ref().is_some_and(|s| s.admits(&stamp)) || last < scan.scanned {
+        if !scan
+            .stamp
+            .as_ref()
+            .is_some_and(|s| s.admits(&stamp) && !s.regrew_past(&stamp, &scan.lost_at))
+            || last < scan.scanned
+        {
             *scan = DurabilityScan::default();
         }
         scan.stamp = Some(stamp);
@@ -165,6 +197,7 @@ impl Cluster {
                 s.add_to(&mut scan.settled);
                 if s.kind == Kind::Lost && lost_fits(&scan.settled.lost, e.id) {
                     insert_lost(&mut scan.settled.lost, self.lost_record(&e));
+                    scan.lost_at.push((e.tp, e.reported_offset()));
                 }
             } else {
                 s.add_to(&mut open);

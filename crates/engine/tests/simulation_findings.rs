@@ -949,3 +949,29 @@ fn the_durability_summary_sees_a_past_leaders_log_compacted() {
         );
     }
 }
+
+/// Seed 681419 (the power_loss profile, stop 36): a loss's explanation reads what the leader
+/// elected after the record was written holds at the lost offset. That broker lost power
+/// (its log truncated to 0; a history event, so the summary started over) and then fetched
+/// its log back past the offset. The summary admitted the regrown log as "only grew" and kept
+/// the explanation it had made while the log was short; a full scan found the record at the
+/// offset again. A replica's log growing across the offset of a listed loss now starts the
+/// summary over.
+#[test]
+fn the_durability_summary_sees_a_log_regrow_past_a_lost_offset() {
+    let mut s = Session::new(
+        finding("seed-681419-ledger_summary_matches_full_scan.json"),
+        None,
+    )
+    .unwrap();
+    s.advance_to(9_700);
+    let _ = s.cluster.durability();
+    for t in (9_710..=11_000).step_by(10) {
+        s.advance_to(t);
+        assert_eq!(
+            s.cluster.durability(),
+            s.cluster.durability_full(),
+            "at {t} ms"
+        );
+    }
+}
