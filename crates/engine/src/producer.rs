@@ -355,6 +355,16 @@ pub struct Producer {
     waker: Waker,
     /// The transactional side, with a `transactional.id`.
     pub txn: Option<crate::transaction_manager::TransactionManager>,
+    /// `RecordAccumulator.nodesDrainIndex`: where each leader's next drain starts.
+    drain_index: VecMap<BrokerId, usize>,
+}
+
+/// Why [`Producer::drain_batches_for_one_node`] stops.
+enum Stop {
+    /// The next batch does not fit in max.request.size: it goes in the next request.
+    RequestFull,
+    /// The partition's batch must wait (`shouldStopDrainBatchesForPartition`).
+    Partition,
 }
 
 impl Producer {
@@ -391,6 +401,7 @@ impl Producer {
             next_corr: 0,
             waker: Waker::default(),
             txn,
+            drain_index: VecMap::new(),
         })
     }
 
@@ -1629,12 +1640,143 @@ impl Producer {
         }
     }
 
+    /// `RecordAccumulator.drainBatchesForOneNode`: the first batch of each of the node's
+    /// partitions (every one, ready or not: the node is), from the node's drain index on so
+    /// that none starves, up to max.request.size (the first one whatever its size). A
+    /// partition whose batch must wait for the producer's state stops the drain there
+    /// (`shouldStopDrainBatchesForPartition`).
+    fn drain_batches_for_one_node(
+        &mut self,
+        broker: BrokerId,
+        now: Millis,
+        wake: &mut impl FnMut(Millis),
+    ) -> Vec<Batch> {
+        // `partitionsForNode`: every partition the producer knows that the node leads.
+        let parts: Vec<Tp> = self
+            .metadata
+            .topics
+            .values()
+            .flat_map(|t| {
+                t.partitions
+                    .iter()
+                    .filter(|p| p.leader == broker)
+                    .map(|p| Tp::new(t.id, p.partition))
+            })
+            .collect();
+        let mut batches = Vec::new();
+        if parts.is_empty() {
+            return batches;
+        }
+        let mut request_bytes = 0usize;
+        let start = self.drain_index.get(&broker).copied().unwrap_or(0) % parts.len();
+        let mut i = start;
+        while let Some(&tp) = parts.get(i) {
+            self.drain_index.insert(broker, i);
+            i = (i + 1) % parts.len();
+            if let Some(b) = self.drain_one(tp, now, request_bytes, batches.is_empty()) {
+                match b {
+                    Ok(b) => {
+                        request_bytes += b.size_bytes;
+                        batches.push(b);
+                    }
+                    Err(Stop::RequestFull) => {
+                        wake(now);
+                        break;
+                    }
+                    Err(Stop::Partition) => break,
+                }
+            }
+            if i == start {
+                break;
+            }
+        }
+        batches
+    }
+
+    /// One partition's turn in [`Producer::drain_batches_for_one_node`]: its first batch,
+    /// nothing (`None`: the partition is skipped), or why the drain stops.
+    fn drain_one(
+        &mut self,
+        tp: Tp,
+        now: Millis,
+        request_bytes: usize,
+        first: bool,
+    ) -> Option<Result<Batch, Stop>> {
+        if self.muted(tp) {
+            return None;
+        }
+        let front = self.accumulator.get(&tp)?.front()?;
+        if front.attempts > 0 && front.next_attempt_at > now {
+            return None;
+        }
+        if !first && request_bytes + front.size_bytes > self.settings.max_request_size {
+            return Some(Err(Stop::RequestFull));
+        }
+        if self.settings.idempotence {
+            // `shouldStopDrainBatchesForPartition`.
+            if self.txn.as_ref().is_some_and(|t| !t.allows(tp)) {
+                return Some(Err(Stop::Partition));
+            }
+            // No new batch while earlier sequences are unresolved.
+            if front.base_sequence.is_none() && self.unresolved.contains(&tp) {
+                return Some(Err(Stop::Partition));
+            }
+            let inflight_for_tp = self.in_flight.batches_for(tp);
+            if let Some(s) = front.base_sequence {
+                // A retried batch goes only as the first unresolved sequence.
+                let seqs = self.inflight_sequences.get(&tp);
+                if seqs
+                    .and_then(|x| x.iter().next())
+                    .is_some_and(|first| *first != s)
+                {
+                    return Some(Err(Stop::Partition));
+                }
+                // And (the simulator's stricter rule) once nothing else is in flight to it.
+                if inflight_for_tp > 0 {
+                    return None;
+                }
+            } else if inflight_for_tp >= self.settings.max_in_flight {
+                return None;
+            }
+        }
+        let dq = self.accumulator.get_mut(&tp)?;
+        let mut b = dq.pop_front()?;
+        if dq.is_empty() {
+            self.accumulator.remove(&tp);
+        }
+        if self.settings.idempotence && b.base_sequence.is_none() {
+            let next = self.next_sequence.entry(tp).or_insert(0);
+            b.base_sequence = Some(*next);
+            *next = next.wrapping_add(b.records.record_count() as i32);
+            if *next < 0 {
+                *next -= i32::MIN;
+            }
+            b.producer_id = self.producer_id;
+            b.producer_epoch = self.producer_epoch;
+            self.inflight_sequences
+                .entry(tp)
+                .or_default()
+                .insert(b.base_sequence.unwrap_or(0));
+        }
+        b.full = true;
+        // The batch is closed: every log that stores it shares its arena, so give back the
+        // batch.size buffer's unused room first.
+        b.records.shrink_arenas();
+        Some(Ok(b))
+    }
+
+    /// `RecordAccumulator.isMuted`: with max.in.flight.requests.per.connection=1
+    /// (`guaranteeMessageOrder`), a partition with a batch in flight sends no other.
+    fn muted(&self, tp: Tp) -> bool {
+        self.settings.max_in_flight == 1 && self.in_flight.batches_for(tp) > 0
+    }
+
     fn drain(&mut self, ctx: &mut Ctx) {
         if !self.sticky.is_empty() {
             self.update_partition_load_stats();
         }
         let now = ctx.now;
-        let mut per_broker: VecMap<BrokerId, Vec<Tp>> = VecMap::new();
+        let mut ready_nodes: VecSet<BrokerId> = VecSet::new();
         let mut next_wake: Option<Millis> = None;
         let mut wake = |t: Millis| next_wake = Some(next_wake.map_or(t, |n: Millis| n.min(t)));
         // Kafka's `TransactionManager.isCompleting`: while a commit or abort waits for the
@@ -1643,8 +1785,12 @@ impl Producer {
             .txn
             .as_ref()
             .is_some_and(|t| matches!(t.phase, TxnPhase::Committing | TxnPhase::Aborting));
-        // Every partition with a batch, in one walk of the accumulator (looking each one up
-        // again was a tenth of the engine's time at 100 partitions).
+        // Sends blocked on buffer.memory make every batch sendable (`ready`'s `exhausted`).
+        let exhausted = !self.blocked.is_empty();
+        // `RecordAccumulator.ready`: a leader is ready when one of its partitions has a
+        // sendable batch (full, lingered long enough, its retry backoff over, or the buffer
+        // exhausted or a transaction completing). One walk of the accumulator (looking each
+        // partition up again was a tenth of the engine's time at 100 partitions).
         for (&tp, dq) in self.accumulator.iter() {
             let Some(front) = dq.front() else { continue };
             wake(front.created_at + self.settings.delivery_timeout_ms);
@@ -1652,15 +1798,12 @@ impl Producer {
                 self.metadata.request_update();
                 continue;
             };
-            // In a transaction, a partition is sent to only after AddPartitionsToTxn.
-            if self.txn.as_ref().is_some_and(|t| !t.allows(tp)) {
+            if ready_nodes.contains(&leader) || self.muted(tp) {
                 continue;
             }
-            // Ready: a full batch, linger elapsed, a transaction completing, or a retry whose
-            // backoff elapsed.
             let ready_at = if front.attempts > 0 {
                 front.next_attempt_at
-            } else if front.full || dq.len() > 1 || completing {
+            } else if front.full || dq.len() > 1 || completing || exhausted {
                 now
             } else {
                 front.created_at + self.settings.linger_ms
@@ -1669,33 +1812,9 @@ impl Producer {
                 wake(ready_at);
                 continue;
             }
-            // No new batch while earlier sequences are unresolved (`shouldStopDrainBatchesForPartition`).
-            if front.base_sequence.is_none() && self.unresolved.contains(&tp) {
-                continue;
-            }
-            // Ordering rules.
-            let inflight_for_tp = self.in_flight.batches_for(tp);
-            if self.settings.idempotence {
-                let seqs = self.inflight_sequences.get(&tp);
-                if let Some(s) = front.base_sequence {
-                    // A retried batch goes only when it is the first unresolved sequence.
-                    if seqs
-                        .and_then(|x| x.iter().next())
-                        .is_some_and(|first| *first != s)
-                        || inflight_for_tp > 0
-                    {
-                        continue;
-                    }
-                } else if inflight_for_tp >= self.settings.max_in_flight {
-                    continue;
-                }
-            } else if self.settings.max_in_flight == 1 && inflight_for_tp > 0 {
-                // guaranteeMessageOrder: the partition is muted while a batch is in flight.
-                continue;
-            }
-            per_broker.entry(leader).or_default().push(tp);
+            ready_nodes.insert(leader);
         }
-        for (broker, tps) in per_broker {
+        for broker in ready_nodes {
             let in_flight_to_broker = self
                 .in_flight
                 .values()
@@ -1704,48 +1823,7 @@ impl Producer {
             if in_flight_to_broker >= self.settings.max_in_flight {
                 continue;
             }
-            let mut batches = Vec::with_capacity(tps.len());
-            // `RecordAccumulator.drainBatchesForOneNode`: a request takes batches up to
-            // max.request.size (the first one whatever its size); the rest go in the next.
-            let mut request_bytes = 0usize;
-            for tp in tps {
-                let Some(dq) = self.accumulator.get_mut(&tp) else {
-                    continue;
-                };
-                let Some(size) = dq.front().map(|b| b.size_bytes) else {
-                    continue;
-                };
-                if !batches.is_empty() && request_bytes + size > self.settings.max_request_size {
-                    wake(now);
-                    break;
-                }
-                request_bytes += size;
-                let Some(mut b) = dq.pop_front() else {
-                    continue;
-                };
-                if dq.is_empty() {
-                    self.accumulator.remove(&tp);
-                }
-                if self.settings.idempotence && b.base_sequence.is_none() {
-                    let next = self.next_sequence.entry(tp).or_insert(0);
-                    b.base_sequence = Some(*next);
-                    *next = next.wrapping_add(b.records.record_count() as i32);
-                    if *next < 0 {
-                        *next -= i32::MIN;
-                    }
-                    b.producer_id = self.producer_id;
-                    b.producer_epoch = self.producer_epoch;
-                    self.inflight_sequences
-                        .entry(tp)
-                        .or_default()
-                        .insert(b.base_sequence.unwrap_or(0));
-                }
-                b.full = true;
-                // The batch is closed: every log that stores it shares its arena, so give
-                // back the batch.size buffer's unused room first.
-                b.records.shrink_arenas();
-                batches.push(b);
-            }
+            let batches = self.drain_batches_for_one_node(broker, now, &mut wake);
             if batches.is_empty() {
                 continue;
             }
@@ -1876,6 +1954,140 @@ mod tests {
             .flat_map(|f| f.batches.iter())
             .filter(|b| b.tp == tp)
             .count()
+    }
+
+    /// A producer whose metadata has topic "t" with partitions `leaders[i]` led by the given
+    /// brokers, and a batch of `size` bytes queued for each partition in `queued`.
+    fn with_partitions(
+        raw: &[(&str, &str)],
+        leaders: &[BrokerId],
+        queued: &[i32],
+        size: usize,
+    ) -> Producer {
+        let raw = raw
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let props = Props::parse(PRODUCER_CONFIGS, &raw, "producer").unwrap();
+        let mut p = Producer::new("p".into(), 0, props, vec![1]).unwrap();
+        p.producer_id = 7;
+        p.producer_epoch = 0;
+        let partitions = leaders
+            .iter()
+            .enumerate()
+            .map(|(i, l)| crate::message::PartitionMetadata {
+                partition: i as i32,
+                leader: *l,
+                leader_epoch: 0,
+                replicas: vec![*l],
+                isr: vec![*l],
+                error: None,
+            })
+            .collect();
+        p.metadata
+            .topics
+            .insert("t".into(), crate::client::TopicInfo { id: 0, partitions });
+        for q in queued {
+            queue(&mut p, *q, size);
+        }
+        p
+    }
+
+    fn queue(p: &mut Producer, partition: i32, size: usize) {
+        let tp = Tp::new(0, partition);
+        p.accumulator.entry(tp).or_default().push_back(Batch {
+            size_bytes: size,
+            ..batch(tp)
+        });
+    }
+
+    fn drained(p: &mut Producer, broker: BrokerId) -> Vec<i32> {
+        p.drain_batches_for_one_node(broker, 0, &mut |_| {})
+            .iter()
+            .map(|b| b.tp.partition)
+            .collect()
+    }
+
+    /// Kafka's `RecordAccumulatorTest.testDrainBatches`: node 1 leads partitions 0 and 2,
+    /// node 2 leads 1 and 3, and a request holds one batch. Each node's drain starts where
+    /// its last one stopped, so no partition starves.
+    #[test]
+    fn each_leader_drains_from_where_its_last_request_stopped() {
+        let mut p = with_partitions(
+            &[("max.request.size", "100")],
+            &[1, 2, 1, 2],
+            &[0, 1, 2, 3],
+            100,
+        );
+        assert_eq!((drained(&mut p, 1), drained(&mut p, 2)), (vec![0], vec![1]));
+        queue(&mut p, 0, 100);
+        queue(&mut p, 1, 100);
+        assert_eq!(
+            (drained(&mut p, 1), drained(&mut p, 2)),
+            (vec![2], vec![3]),
+            "the drain starts at the partition that did not fit"
+        );
+        assert_eq!(
+            (drained(&mut p, 1), drained(&mut p, 2)),
+            (vec![0], vec![1]),
+            "and wraps around"
+        );
+        // With room, one request takes the first batch of every partition the node leads.
+        let mut p = with_partitions(&[], &[1, 2, 1, 2], &[0, 1, 2, 3], 100);
+        assert_eq!(drained(&mut p, 1), vec![0, 2]);
+    }
+
+    /// `RecordAccumulator.ready` makes a leader ready when one of its partitions has a
+    /// sendable batch; `drain` then takes the first batch of each of its partitions, lingering
+    /// or not. Another leader's lingering batch stays.
+    #[test]
+    fn a_ready_leader_takes_its_other_partitions_batches_along() {
+        use rand_chacha::rand_core::SeedableRng;
+        let mut p = with_partitions(&[("linger.ms", "50")], &[1, 1, 2], &[1, 2], 100);
+        // Partition 0's batch is full; 1 and 2 were created now and linger until 50 ms.
+        p.accumulator
+            .entry(Tp::new(0, 0))
+            .or_default()
+            .push_back(Batch {
+                size_bytes: 100,
+                full: true,
+                ..batch(Tp::new(0, 0))
+            });
+        let (mut rng, mut trace, mut ledger) = (
+            rand_chacha::ChaCha8Rng::seed_from_u64(1),
+            crate::trace::Trace::new(100),
+            crate::ledger::Ledger::new(),
+        );
+        let (mut out, mut timers, mut cancels) = (Vec::new(), Vec::new(), Vec::new());
+        let names: Vec<std::sync::Arc<str>> = vec!["t".into()];
+        let mut ctx = Ctx {
+            now: 10,
+            wall: 10,
+            me: NodeId::Client(0),
+            rng: &mut rng,
+            trace: &mut trace,
+            ledger: &mut ledger,
+            out: &mut out,
+            timers: &mut timers,
+            cancels: &mut cancels,
+            topic_names: &names,
+        };
+        p.drain(&mut ctx);
+        let sent: Vec<(NodeId, Vec<i32>)> = out
+            .iter()
+            .filter_map(|(_, to, m)| match m {
+                Message::Produce { partitions, .. } => {
+                    Some((*to, partitions.iter().map(|(tp, _)| tp.partition).collect()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sent, vec![(NodeId::Broker(1), vec![0, 1])]);
+        assert_eq!(queued_partitions(&p), vec![2], "broker 2's batch lingers");
+    }
+
+    fn queued_partitions(p: &Producer) -> Vec<i32> {
+        p.accumulator.keys().map(|tp| tp.partition).collect()
     }
 
     #[test]
