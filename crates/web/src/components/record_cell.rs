@@ -36,17 +36,26 @@ pub fn markers(offset: i64, positions: &[AttrValue], groups: &[AttrValue]) -> Ht
         return html! {};
     }
     html! {
-        // One line of positions and one of commits, side by side within each: a partition's
-        // row keeps its height when a group commits where its consumer is.
+        // At most two lines, so that a partition's row keeps its height (room for two is
+        // kept): up to two tags one per line, more as a line of positions and one of commits.
         <span class="pos" title={format!("offset {offset}")}>
-            if !positions.is_empty() { <span class="pos-line">
-                { for positions.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={c.clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }) }
-            </span> }
-            if !groups.is_empty() { <span class="pos-line">
-                { for groups.iter().map(|g| html! { <span class="commit-tag" data-testid="committed" data-group={g.clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }) }
-            </span> }
+            if positions.len() + groups.len() <= 2 {
+                { for positions.iter().map(position_tag) }
+                { for groups.iter().map(commit_tag) }
+            } else {
+                if !positions.is_empty() { <span class="pos-line">{ for positions.iter().map(position_tag) }</span> }
+                if !groups.is_empty() { <span class="pos-line">{ for groups.iter().map(commit_tag) }</span> }
+            }
         </span>
     }
+}
+
+fn position_tag(c: &AttrValue) -> Html {
+    html! { <span class="pos-tag" data-testid="position" data-consumer={c.clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }
+}
+
+fn commit_tag(g: &AttrValue) -> Html {
+    html! { <span class="commit-tag" data-testid="committed" data-group={g.clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }
 }
 
 #[function_component(RecordCell)]
