@@ -2042,7 +2042,6 @@ mod tests {
     /// or not. Another leader's lingering batch stays.
     #[test]
     fn a_ready_leader_takes_its_other_partitions_batches_along() {
-        use rand_chacha::rand_core::SeedableRng;
         let mut p = with_partitions(&[("linger.ms", "50")], &[1, 1, 2], &[1, 2], 100);
         // Partition 0's batch is full; 1 and 2 were created now and linger until 50 ms.
         p.accumulator
@@ -2053,26 +2052,7 @@ mod tests {
                 full: true,
                 ..batch(Tp::new(0, 0))
             });
-        let (mut rng, mut trace, mut ledger) = (
-            rand_chacha::ChaCha8Rng::seed_from_u64(1),
-            crate::trace::Trace::new(100),
-            crate::ledger::Ledger::new(),
-        );
-        let (mut out, mut timers, mut cancels) = (Vec::new(), Vec::new(), Vec::new());
-        let names: Vec<std::sync::Arc<str>> = vec!["t".into()];
-        let mut ctx = Ctx {
-            now: 10,
-            wall: 10,
-            me: NodeId::Client(0),
-            rng: &mut rng,
-            trace: &mut trace,
-            ledger: &mut ledger,
-            out: &mut out,
-            timers: &mut timers,
-            cancels: &mut cancels,
-            topic_names: &names,
-        };
-        p.drain(&mut ctx);
+        let out = in_ctx(10, |ctx| p.drain(ctx));
         let sent: Vec<(NodeId, Vec<i32>)> = out
             .iter()
             .filter_map(|(_, to, m)| match m {
@@ -2181,7 +2161,6 @@ mod tests {
         last_acked: i32,
         error: ErrorCode,
     ) -> Producer {
-        use rand_chacha::rand_core::SeedableRng;
         let tp = b.tp;
         let base = b.base_sequence.unwrap_or(0);
         let props = Props::parse(PRODUCER_CONFIGS, &raw, "producer").unwrap();
@@ -2205,6 +2184,20 @@ mod tests {
                 batches: vec![b],
             },
         );
+        let f = p.in_flight.remove(&1).unwrap();
+        let result = ProducePartitionResult {
+            tp,
+            error: Some(error),
+            base_offset: -1,
+            log_append_time: None,
+        };
+        in_ctx(100, |ctx| p.complete(ctx, f, vec![result]));
+        p
+    }
+
+    /// Run `f` with a client's context at `now`; returns the messages it sent.
+    fn in_ctx(now: Millis, f: impl FnOnce(&mut Ctx)) -> Vec<(NodeId, NodeId, Message)> {
+        use rand_chacha::rand_core::SeedableRng;
         let (mut rng, mut trace, mut ledger) = (
             rand_chacha::ChaCha8Rng::seed_from_u64(1),
             crate::trace::Trace::new(100),
@@ -2213,8 +2206,8 @@ mod tests {
         let (mut out, mut timers, mut cancels) = (Vec::new(), Vec::new(), Vec::new());
         let names: Vec<std::sync::Arc<str>> = vec!["t".into()];
         let mut ctx = Ctx {
-            now: 100,
-            wall: 100,
+            now,
+            wall: now,
             me: NodeId::Client(0),
             rng: &mut rng,
             trace: &mut trace,
@@ -2224,15 +2217,8 @@ mod tests {
             cancels: &mut cancels,
             topic_names: &names,
         };
-        let f = p.in_flight.remove(&1).unwrap();
-        let result = ProducePartitionResult {
-            tp,
-            error: Some(error),
-            base_offset: -1,
-            log_append_time: None,
-        };
-        p.complete(&mut ctx, f, vec![result]);
-        p
+        f(&mut ctx);
+        out
     }
 
     fn queued(p: &Producer) -> Vec<(Option<i32>, u32)> {

@@ -1451,7 +1451,9 @@ fn a_power_loss_on_every_replica_loses_acked_records_not_yet_on_disk() {
 /// runs every `log.flush.scheduler.interval.ms` (by default never), first 30 s after start.
 #[test]
 fn flush_ms_bounds_a_power_loss_only_when_the_log_flusher_runs() {
-    let run = |broker_cfg: &[(&str, &str)], topic_cfg: &[(&str, &str)]| {
+    // One record every 100 ms for 2 s from `from_ms`; then every broker loses power, and
+    // starts again. Returns the acknowledged records lost and broker 1's log end.
+    let run = |from_ms: u64, broker_cfg: &[(&str, &str)], topic_cfg: &[(&str, &str)]| {
         let mut c = Cluster::new(&ClusterSpec {
             seed: 7,
             config: cfg(broker_cfg),
@@ -1461,15 +1463,11 @@ fn flush_ms_bounds_a_power_loss_only_when_the_log_flusher_runs() {
         c.create_topic("t", 1, 3, &cfg(topic_cfg), Some(vec![vec![1, 2, 3]]))
             .unwrap();
         c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
-        c.advance(100);
-        // One record every 100 ms for 2 s, starting at 3 s: the OS writes none of them back
-        // before 35 s.
-        c.advance(2_900);
+        c.advance(from_ms);
         for _ in 0..20 {
             c.produce("p", "t", None, Some("v"), None, &[], 1).unwrap();
             c.advance(100);
         }
-        c.advance(200);
         assert_eq!(c.producer("p").unwrap().stats.acked, 20);
         for b in 1..=3 {
             c.power_loss(b).unwrap();
@@ -1480,46 +1478,25 @@ fn flush_ms_bounds_a_power_loss_only_when_the_log_flusher_runs() {
         c.advance(20_000);
         (c.durability().lost_acked, leo(&c, 1))
     };
+    // From 3 s to 5 s: the OS writes none of them back before 35 s, and the flusher's first
+    // run is at 30 s: before it, flush.ms does nothing.
     let flusher = [("log.flush.scheduler.interval.ms", "1000")];
-    // The flusher's first run is at 30 s: before it, flush.ms does nothing.
-    assert_eq!(run(&flusher, &[("flush.ms", "1000")]), (20, 0));
+    assert_eq!(run(3_000, &flusher, &[("flush.ms", "1000")]), (20, 0));
     assert_eq!(
-        run(&[], &[("flush.ms", "0")]),
+        run(3_000, &[], &[("flush.ms", "0")]),
         (20, 0),
         "no flusher, no flush"
     );
 
-    // With the flusher running from the start, a log is flushed at each run once its last
-    // flush is flush.ms old: only the records of the last run's second are lost.
+    // With the flusher running, a log is flushed at each run once its last flush is flush.ms
+    // old: records from 40.5 s to 42.4 s and the power gone at 42.5 s lose only those after
+    // the 42 s run.
     let early = [
         ("log.flush.scheduler.interval.ms", "1000"),
         ("log.flush.interval.ms", "0"),
     ];
     let run_late = |broker_cfg: &[(&str, &str)], topic_cfg: &[(&str, &str)]| {
-        let mut c = Cluster::new(&ClusterSpec {
-            seed: 7,
-            config: cfg(broker_cfg),
-            ..ClusterSpec::default()
-        })
-        .unwrap();
-        c.create_topic("t", 1, 3, &cfg(topic_cfg), Some(vec![vec![1, 2, 3]]))
-            .unwrap();
-        c.add_producer("p", &cfg(&[("acks", "all")])).unwrap();
-        // Produce from 40.5 s to 42.4 s, one record every 100 ms; the power goes at 42.5 s.
-        c.advance(40_500);
-        for _ in 0..20 {
-            c.produce("p", "t", None, Some("v"), None, &[], 1).unwrap();
-            c.advance(100);
-        }
-        assert_eq!(c.producer("p").unwrap().stats.acked, 20);
-        for b in 1..=3 {
-            c.power_loss(b).unwrap();
-        }
-        for b in 1..=3 {
-            c.start_broker(b).unwrap();
-        }
-        c.advance(20_000);
-        (c.durability().lost_acked, leo(&c, 1))
+        run(40_500, broker_cfg, topic_cfg)
     };
     assert_eq!(run_late(&[], &[]), (20, 0), "the defaults: nothing on disk");
     let (lost, kept) = run_late(&early, &[]);
