@@ -702,6 +702,11 @@ impl Log {
         for (_, end) in self.dirty.iter_mut() {
             *end = (*end).min(offset);
         }
+        // `LogManager.truncateTo`: the cleaner's checkpoint goes back to the active segment's
+        // base offset if it was beyond (`maybeTruncateCleanerCheckpointToActiveSegmentBaseOffset`),
+        // so that what is appended again there is cleaned too.
+        let active = self.segments.last().map_or(offset, |s| s.base_offset);
+        self.first_dirty_offset = self.first_dirty_offset.min(active);
         self.rebuild_producer_state();
         before - self.record_count()
     }
@@ -887,6 +892,7 @@ impl Log {
         self.recovery_point = offset;
         self.written_back = offset;
         self.dirty.clear();
+        self.first_dirty_offset = self.first_dirty_offset.min(offset);
     }
 
     /// Advance the log start offset (DeleteRecords, or after segment deletion).
@@ -1248,6 +1254,33 @@ mod tests {
             "only the record before the truncation"
         );
         assert_eq!(log.durable_offset(40_000), 4);
+    }
+
+    /// `LogManager.truncateTo`: a truncation below the cleaner's checkpoint moves it back to
+    /// the active segment's base offset; one above it leaves it.
+    #[test]
+    fn truncation_moves_the_cleaner_checkpoint_back_to_the_active_segment() {
+        let append = |log: &mut Log, n: usize, at: i64| {
+            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
+                .unwrap();
+        };
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        append(&mut log, 4, 1_000);
+        log.segment_ms = 1;
+        append(&mut log, 4, 2_000); // rolls: segments [0, 4) and [4, 8)
+        log.segment_ms = i64::MAX;
+        log.first_dirty_offset = 4;
+        log.truncate_to(6);
+        assert_eq!(log.first_dirty_offset, 4, "truncated above the checkpoint");
+        log.truncate_to(2);
+        assert_eq!(log.segments().len(), 1);
+        assert_eq!(
+            log.first_dirty_offset, 0,
+            "back to the active segment's base"
+        );
+        log.first_dirty_offset = 2;
+        log.reset_to(1);
+        assert_eq!(log.first_dirty_offset, 1);
     }
 
     #[test]
