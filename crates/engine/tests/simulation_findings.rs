@@ -933,19 +933,25 @@ fn an_unloaded_group_answers_its_parked_join_with_not_coordinator() {
 /// and log end.
 #[test]
 fn the_durability_summary_sees_a_past_leaders_log_compacted() {
-    let mut s = Session::new(
-        finding("seed-601211-ledger_summary_matches_full_scan.json"),
-        None,
-    )
-    .unwrap();
-    s.advance_to(22_400);
+    summary_matches_full_scan(
+        "seed-601211-ledger_summary_matches_full_scan.json",
+        22_400,
+        22_401..=22_600,
+    );
+}
+
+/// Replay finding `name` to `from` ms (asking for the summary there), then compare the
+/// incremental durability summary with a full scan at each of `times`.
+fn summary_matches_full_scan(name: &str, from: u64, times: impl IntoIterator<Item = u64>) {
+    let mut s = Session::new(finding(name), None).unwrap();
+    s.advance_to(from);
     let _ = s.cluster.durability();
-    for t in 22_401..=22_600 {
+    for t in times {
         s.advance_to(t);
         assert_eq!(
             s.cluster.durability(),
             s.cluster.durability_full(),
-            "at {t} ms"
+            "{name} at {t} ms"
         );
     }
 }
@@ -959,21 +965,11 @@ fn the_durability_summary_sees_a_past_leaders_log_compacted() {
 /// summary over.
 #[test]
 fn the_durability_summary_sees_a_log_regrow_past_a_lost_offset() {
-    let mut s = Session::new(
-        finding("seed-681419-ledger_summary_matches_full_scan.json"),
-        None,
-    )
-    .unwrap();
-    s.advance_to(9_700);
-    let _ = s.cluster.durability();
-    for t in (9_710..=11_000).step_by(10) {
-        s.advance_to(t);
-        assert_eq!(
-            s.cluster.durability(),
-            s.cluster.durability_full(),
-            "at {t} ms"
-        );
-    }
+    summary_matches_full_scan(
+        "seed-681419-ledger_summary_matches_full_scan.json",
+        9_700,
+        (9_710..=11_000).step_by(10),
+    );
 }
 
 /// Seed 690287 (the power_loss profile at 30,000 events, stop 36): the durability summary
