@@ -1184,6 +1184,12 @@ mod tests {
         Records::single_batch(&recs, stamp)
     }
 
+    /// Append `n` records without a producer id as the leader, at `at`.
+    fn append(log: &mut Log, n: usize, at: i64) {
+        log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
+            .unwrap();
+    }
+
     fn idem(pid: i64, epoch: i16, seq: i32) -> ProducerStamp {
         ProducerStamp {
             producer_id: pid,
@@ -1200,10 +1206,6 @@ mod tests {
     /// (`UnifiedLog.append`).
     #[test]
     fn a_power_loss_keeps_what_was_flushed_or_written_back() {
-        let append = |log: &mut Log, n: usize, at: i64| {
-            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
-                .unwrap();
-        };
         // Appended at 1 s (dirty interval [0 s, 5 s)) and at 7 s ([5 s, 10 s)).
         let mut log = Log::new(1 << 30, i64::MAX, 0);
         append(&mut log, 3, 1_000);
@@ -1260,10 +1262,6 @@ mod tests {
     /// the active segment's base offset; one above it leaves it.
     #[test]
     fn truncation_moves_the_cleaner_checkpoint_back_to_the_active_segment() {
-        let append = |log: &mut Log, n: usize, at: i64| {
-            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
-                .unwrap();
-        };
         let mut log = Log::new(1 << 30, i64::MAX, 0);
         append(&mut log, 4, 1_000);
         log.segment_ms = 1;
@@ -1285,10 +1283,6 @@ mod tests {
 
     #[test]
     fn the_log_flusher_flushes_a_log_whose_last_flush_is_flush_ms_old() {
-        let append = |log: &mut Log, n: usize, at: i64| {
-            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, at, false)
-                .unwrap();
-        };
         let mut log = Log::new(1 << 30, i64::MAX, 0);
         log.flush_ms = 10_000;
         append(&mut log, 3, 1_000);
