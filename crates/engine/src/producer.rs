@@ -2066,6 +2066,35 @@ mod tests {
         assert_eq!(queued_partitions(&p), vec![2], "broker 2's batch lingers");
     }
 
+    /// `RecordAccumulator.ready`'s `exhausted`: while a send waits for buffer.memory, every
+    /// batch is sendable, lingering or not (sending them frees the memory).
+    #[test]
+    fn a_send_blocked_on_buffer_memory_makes_lingering_batches_sendable() {
+        let sent_to = |p: &mut Producer| -> Vec<NodeId> {
+            in_ctx(10, |ctx| p.drain(ctx))
+                .iter()
+                .filter(|(_, _, m)| matches!(m, Message::Produce { .. }))
+                .map(|(_, to, _)| *to)
+                .collect()
+        };
+        let mut p = with_partitions(&[("linger.ms", "50")], &[1, 2], &[0, 1], 100);
+        assert_eq!(sent_to(&mut p), vec![], "both batches linger until 50 ms");
+        p.blocked.push_back(BlockedSend {
+            topic_id: 0,
+            partition: 0,
+            by_sticky: false,
+            record: NewRecord {
+                id: 1,
+                timestamp: 0,
+                key: None,
+                value: Some(b"v".to_vec()),
+                headers: Vec::new(),
+            },
+            since: 5,
+        });
+        assert_eq!(sent_to(&mut p), vec![NodeId::Broker(1), NodeId::Broker(2)]);
+    }
+
     fn queued_partitions(p: &Producer) -> Vec<i32> {
         p.accumulator.keys().map(|tp| tp.partition).collect()
     }
