@@ -1,153 +1,257 @@
-//! Preset scenarios, compiled into the app so they load without a network round trip. The
-//! same files are served from `scenarios/` and checked by `kafka-sim check static/scenarios`.
+//! The preset scenarios. Only the default one is compiled into the app, so that the first
+//! draw needs no round trip; the others are the files served from `scenarios/` (the same ones
+//! `kafka-sim check static/scenarios` checks), fetched when first chosen and kept for the rest
+//! of the page's life. Keeping them out of the wasm keeps their 99 KB (19 KB gzipped) out of
+//! what every visit downloads and compiles.
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 pub struct Preset {
     pub id: &'static str,
-    pub json: &'static str,
-}
-
-thread_local! {
-    /// Each preset's display name (its scenario's `name`), parsed once: the header lists them
-    /// on every render.
-    static NAMES: kafka_sim::vecmap::VecMap<&'static str, String> = PRESETS
-        .iter()
-        .map(|p| {
-            let name = kafka_sim::scenario::Scenario::parse(p.json)
-                .map(|s| s.name)
-                .unwrap_or_else(|_| p.id.to_string());
-            (p.id, name)
-        })
-        .collect();
-}
-
-/// The display name of preset `id` (the id itself if there is no such preset).
-pub fn name(id: &str) -> String {
-    NAMES
-        .with(|n| n.get(id).cloned())
-        .unwrap_or_else(|| id.to_string())
+    /// The scenario's own `name` (a test checks that they agree).
+    pub name: &'static str,
 }
 
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "playground",
-        json: include_str!("../../../static/scenarios/playground.json"),
+        name: "Playground",
     },
     Preset {
         id: "acks-table",
-        json: include_str!("../../../static/scenarios/acks-table.json"),
+        name: "The acks table: 0, 1 and all side by side",
     },
     Preset {
         id: "acks-1-loss",
-        json: include_str!("../../../static/scenarios/acks-1-loss.json"),
+        name: "acks=1 loses a record when the leader dies",
     },
     Preset {
         id: "min-isr-refusal",
-        json: include_str!("../../../static/scenarios/min-isr-refusal.json"),
+        name: "min.insync.replicas refuses writes it cannot protect",
     },
     Preset {
         id: "producer-backpressure",
-        json: include_str!("../../../static/scenarios/producer-backpressure.json"),
+        name: "buffer.memory full: send() blocks the application",
     },
     Preset {
         id: "large-records",
-        json: include_str!("../../../static/scenarios/large-records.json"),
+        name: "Large records: max.request.size and max.message.bytes",
     },
     Preset {
         id: "unclean-election",
-        json: include_str!("../../../static/scenarios/unclean-election.json"),
+        name: "Unclean leader election loses acknowledged writes",
     },
     Preset {
         id: "power-loss",
-        json: include_str!("../../../static/scenarios/power-loss.json"),
+        name: "Power loss: acks=all is not fsync",
     },
     Preset {
         id: "partitions-and-consumers",
-        json: include_str!("../../../static/scenarios/partitions-and-consumers.json"),
+        name: "4 partitions with 2, 4 and 8 consumers",
     },
     Preset {
         id: "eager-vs-cooperative",
-        json: include_str!("../../../static/scenarios/eager-vs-cooperative.json"),
+        name: "Rebalancing: eager stops the group, cooperative does not",
     },
     Preset {
         id: "delivery-semantics",
-        json: include_str!("../../../static/scenarios/delivery-semantics.json"),
+        name: "Commit before or after processing: at-most-once vs at-least-once",
     },
     Preset {
         id: "replay-new-group",
-        json: include_str!("../../../static/scenarios/replay-new-group.json"),
+        name: "Replay: a new consumer group reads the retained log",
     },
     Preset {
         id: "kip848-consumer-protocol",
-        json: include_str!("../../../static/scenarios/kip848-consumer-protocol.json"),
+        name: "KIP-848: the consumer rebalance protocol (Kafka 4.0)",
     },
     Preset {
         id: "share-groups",
-        json: include_str!("../../../static/scenarios/share-groups.json"),
+        name: "Share groups: more consumers than partitions (Kafka 4.0+)",
     },
     Preset {
         id: "idempotence",
-        json: include_str!("../../../static/scenarios/idempotence.json"),
+        name: "Retries duplicate; idempotence stops it",
     },
     Preset {
         id: "transactions",
-        json: include_str!("../../../static/scenarios/transactions.json"),
+        name: "Transactions: read_committed vs read_uncommitted",
     },
     Preset {
         id: "exactly-once-pipeline",
-        json: include_str!("../../../static/scenarios/exactly-once-pipeline.json"),
+        name: "Read-process-write: at-least-once vs exactly-once",
     },
     Preset {
         id: "keyed-vs-keyless",
-        json: include_str!("../../../static/scenarios/keyed-vs-keyless.json"),
+        name: "Keyed vs keyless: ordering or spreading",
     },
     Preset {
         id: "many-groups",
-        json: include_str!("../../../static/scenarios/many-groups.json"),
+        name: "Many independent consumer groups on one topic",
     },
     Preset {
         id: "time-travel",
-        json: include_str!("../../../static/scenarios/time-travel.json"),
+        name: "Time-travel debugging: seek to a timestamp",
     },
     Preset {
         id: "interview-tip",
-        json: include_str!("../../../static/scenarios/interview-tip.json"),
+        name: "The interview answer, in four steps",
     },
     Preset {
         id: "when-to-choose-kafka",
-        json: include_str!("../../../static/scenarios/when-to-choose-kafka.json"),
+        name: "When to choose Kafka: a log you can replay",
     },
     Preset {
         id: "log-vs-queue",
-        json: include_str!("../../../static/scenarios/log-vs-queue.json"),
+        name: "Log versus queue",
     },
     Preset {
         id: "retention",
-        json: include_str!("../../../static/scenarios/retention.json"),
+        name: "Retention: records stay until time deletes them",
     },
     Preset {
         id: "event-sourcing",
-        json: include_str!("../../../static/scenarios/event-sourcing.json"),
+        name: "Event sourcing: rebuild a projection by replay",
     },
     Preset {
         id: "scale",
-        json: include_str!("../../../static/scenarios/scale.json"),
+        name: "Scale: 12 brokers, 100 partitions, 10,000 records/s",
     },
     Preset {
         id: "challenge-durable-writes",
-        json: include_str!("../../../static/scenarios/challenge-durable-writes.json"),
+        name: "Challenge: survive the leader's crash",
     },
 ];
 
 pub const DEFAULT_PRESET: &str = "playground";
+const DEFAULT_JSON: &str = include_str!("../../../static/scenarios/playground.json");
+
+/// A preset's downloaded JSON, or why its download failed.
+type Fetched = Result<Rc<str>, String>;
+
+thread_local! {
+    /// Presets fetched so far: their JSON, or why the fetch failed (a later `load` retries).
+    static FETCHED: RefCell<Vec<(&'static str, Fetched)>> =
+        const { RefCell::new(Vec::new()) };
+    /// The preset the last `load` asked for: only its fetch reports back.
+    static WANTED: RefCell<Option<&'static str>> = const { RefCell::new(None) };
+}
 
 pub fn find(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The display name of preset `id` (the id itself if there is no such preset).
+pub fn name(id: &str) -> String {
+    find(id).map_or_else(|| id.to_string(), |p| p.name.to_string())
+}
+
+fn fetched(id: &str) -> Option<Fetched> {
+    FETCHED.with(|f| {
+        f.borrow()
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// The scenario JSON of preset `id`: compiled in or fetched. An error says why not (no such
+/// preset, not fetched yet, or why its fetch failed).
+pub fn json(id: &str) -> Result<Rc<str>, String> {
+    let p = find(id).ok_or_else(|| format!("no preset named '{id}'"))?;
+    if p.id == DEFAULT_PRESET {
+        return Ok(Rc::from(DEFAULT_JSON));
+    }
+    fetched(p.id).unwrap_or_else(|| Err(format!("the scenario '{id}' has not been downloaded yet")))
+}
+
+/// Whether `json(id)` can answer without a fetch: the default preset, one fetched already,
+/// or an id that is no preset (its error needs no fetch).
+pub fn at_hand(id: &str) -> bool {
+    match find(id) {
+        None => true,
+        Some(p) => p.id == DEFAULT_PRESET || matches!(fetched(p.id), Some(Ok(_))),
+    }
+}
+
+/// Keep `json` as preset `id`'s scenario (what a fetch does; tests use it to skip the fetch).
+/// Ignored for an id that is no preset.
+pub fn store(id: &str, json: Result<String, String>) {
+    let Some(p) = find(id) else { return };
+    FETCHED.with(|f| {
+        let mut f = f.borrow_mut();
+        let v = json.map(Rc::from);
+        match f.iter_mut().find(|(k, _)| *k == p.id) {
+            Some(slot) => slot.1 = v,
+            None => f.push((p.id, v)),
+        }
+    });
+}
+
+/// Where the page fetches preset `id` from, relative to the page.
+pub fn url(id: &str) -> String {
+    format!("scenarios/{id}.json")
+}
+
+/// Make preset `id` at hand, then call `done` (at once if it is already). Only the latest
+/// `load` reports back: choosing another preset while one downloads drops the first one's
+/// `done` (its JSON is still kept). Then `json(id)` has the scenario or says why not.
+pub fn load(id: &str, done: impl FnOnce() + 'static) {
+    let Some(p) = find(id) else {
+        WANTED.with(|w| *w.borrow_mut() = None);
+        return done();
+    };
+    WANTED.with(|w| *w.borrow_mut() = Some(p.id));
+    if at_hand(p.id) {
+        return done();
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = download(&url(p.id)).await;
+        store(p.id, result);
+        if WANTED.with(|w| *w.borrow() == Some(p.id)) {
+            done();
+        }
+    });
+}
+
+async fn download(url: &str) -> Result<String, String> {
+    let failed = |why: String| format!("{url} could not be downloaded ({why})");
+    let window = web_sys::window().ok_or_else(|| failed("no window".into()))?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| failed(js_error(&e)))?
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| failed("not a response".into()))?;
+    if !response.ok() {
+        return Err(failed(format!("HTTP {}", response.status())));
+    }
+    let text = response.text().map_err(|e| failed(js_error(&e)))?;
+    JsFuture::from(text)
+        .await
+        .map_err(|e| failed(js_error(&e)))?
+        .as_string()
+        .ok_or_else(|| failed("not text".into()))
+}
+
+fn js_error(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "network error".into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use kafka_sim::sort::SortShared;
+
+    /// Preset `id`'s file, as the page would fetch it.
+    fn file(id: &str) -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/scenarios/");
+        std::fs::read_to_string(format!("{path}{id}.json")).unwrap()
+    }
 
     #[test]
     fn every_scenario_file_is_offered_and_parses() {
@@ -167,10 +271,45 @@ mod tests {
             "presets.rs must list every file in static/scenarios"
         );
         for p in PRESETS {
-            kafka_sim::scenario::Scenario::parse(p.json)
+            let sc = kafka_sim::scenario::Scenario::parse(&file(p.id))
                 .unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            assert_eq!(
+                p.name, sc.name,
+                "presets.rs names {} as its file does",
+                p.id
+            );
         }
         assert!(find(DEFAULT_PRESET).is_some());
+        assert_eq!(&*json(DEFAULT_PRESET).unwrap(), file(DEFAULT_PRESET));
+    }
+
+    #[test]
+    fn a_preset_is_at_hand_once_stored_and_a_failed_fetch_says_why() {
+        assert!(at_hand(DEFAULT_PRESET));
+        assert!(!at_hand("scale"));
+        assert_eq!(
+            json("scale").unwrap_err(),
+            "the scenario 'scale' has not been downloaded yet"
+        );
+        assert_eq!(json("nope").unwrap_err(), "no preset named 'nope'");
+        assert!(at_hand("nope"), "an unknown id needs no fetch to fail");
+        store(
+            "scale",
+            Err("scenarios/scale.json could not be downloaded (HTTP 404)".into()),
+        );
+        assert!(!at_hand("scale"), "a failed fetch is tried again");
+        assert_eq!(
+            json("scale").unwrap_err(),
+            "scenarios/scale.json could not be downloaded (HTTP 404)"
+        );
+        store("scale", Ok(file("scale")));
+        assert!(at_hand("scale"));
+        assert_eq!(&*json("scale").unwrap(), file("scale"));
+        // `load` of a preset at hand reports back at once, without a fetch.
+        let called = Rc::new(std::cell::Cell::new(false));
+        let c = called.clone();
+        load("scale", move || c.set(true));
+        assert!(called.get());
     }
 
     use kafka_sim::scenario::{evaluate, ChallengeStatus, Scenario, Session};
@@ -202,7 +341,7 @@ mod tests {
     #[test]
     fn every_tour_completes_when_the_scenario_runs_by_itself() {
         for p in PRESETS {
-            let sc = Scenario::parse(p.json).unwrap();
+            let sc = Scenario::parse(&file(p.id)).unwrap();
             for (i, t) in sc.tour.iter().enumerate() {
                 assert!(!t.text.trim().is_empty(), "{} tour[{i}] has no text", p.id);
                 if let Some(h) = &t.highlight {
@@ -219,7 +358,7 @@ mod tests {
 
     #[test]
     fn the_durability_challenge_fails_as_given_and_succeeds_with_acks_all() {
-        let sc = Scenario::parse(find("challenge-durable-writes").unwrap().json).unwrap();
+        let sc = Scenario::parse(&file("challenge-durable-writes")).unwrap();
         let ch = sc.challenge.clone().unwrap();
         let run = |fix: bool| {
             let mut s = Session::new(sc.clone(), None).unwrap();

@@ -111,6 +111,10 @@ pub struct AppState {
     pub timeline_end: u64,
     /// A saved workspace or link still being replayed (see [`Restoring`]).
     pub restoring: Option<Restoring>,
+    /// The preset the address names (`scenario=`) while its file downloads: until it arrives
+    /// the page says it is loading, time stands still, and an embedding page is not yet told
+    /// that the page is ready.
+    pub pending: Option<String>,
     pub fork: Option<Rc<Fork>>,
     /// Where the timeline's thumb is while it is dragged.
     pub scrubbing: Option<u64>,
@@ -372,8 +376,8 @@ fn fresh(session: Session, preset: String) -> Loaded {
 }
 
 fn preset_session(id: &str, seed: Option<u64>) -> Result<Session, String> {
-    let p = presets::find(id).ok_or_else(|| format!("no preset named '{id}'"))?;
-    Scenario::parse(p.json)
+    let json = presets::json(id)?;
+    Scenario::parse(&json)
         .and_then(|sc| Session::new(sc, seed))
         .map_err(|e| e.to_string())
 }
@@ -395,11 +399,18 @@ impl AppState {
             Err(e) => notice = Some(e.to_string()),
         }
         let from_link = loaded.is_some();
+        let mut pending = None;
         if !hash.is_empty() && !page.embed && kafka_sim::link::fragment_param(&hash).is_some() {
             clear_fragment();
         }
         if loaded.is_none() {
-            if let Some(id) = &page.scenario {
+            if let Some(id) = page.scenario.as_ref().filter(|id| !presets::at_hand(id)) {
+                // Its file is fetched once the page is up (the app's first effect); the
+                // default scenario holds the place, unseen.
+                pending = Some(id.clone());
+                let (s, p) = default_session();
+                loaded = Some(fresh(s, p));
+            } else if let Some(id) = &page.scenario {
                 match preset_session(id, None) {
                     Ok(s) => loaded = Some(fresh(s, id.clone())),
                     Err(e) => {
@@ -484,9 +495,10 @@ impl AppState {
             .filter(|s| s.is_finite() && *s > 0.0)
             .unwrap_or(1.0);
         let mut st = AppState::from_loaded(l, Rc::new(page), notice);
+        st.pending = pending;
         st.playing = playing;
         st.speed = speed.clamp(0.01, 1000.0);
-        if st.guard_memory() || from_link {
+        if st.pending.is_none() && (st.guard_memory() || from_link) {
             st.save();
         }
         st.settle();
@@ -528,6 +540,7 @@ impl AppState {
             timeline,
             timeline_end,
             restoring,
+            pending: None,
             fork: None,
             scrubbing: None,
             actual_rate: None,
@@ -582,6 +595,7 @@ impl AppState {
             timeline: self.timeline.clone(),
             timeline_end: self.timeline_end,
             restoring: self.restoring,
+            pending: self.pending.clone(),
             fork: self.fork.clone(),
             scrubbing: None,
             actual_rate: self.actual_rate,
@@ -1031,7 +1045,7 @@ impl Reducible for AppState {
             Msg::StopRestoring => self,
             Msg::Tick(_) if self.restoring.is_some() => Rc::new(self.restore_frame()),
             Msg::Tick(real_ms) => {
-                if !self.playing {
+                if !self.playing || self.pending.is_some() {
                     return self;
                 }
                 // Whether this frame came on time decides how much the next ones may hold.
@@ -1129,7 +1143,14 @@ impl Reducible for AppState {
                 Ok(s) => Rc::new(self.replaced(fresh(s, id))),
                 Err(e) => {
                     let mut next = self.next();
-                    next.errors.insert("preset".into(), e);
+                    if self.pending.as_ref() == Some(&id) {
+                        next.pending = None;
+                        next.notice = Some(format!(
+                            "The scenario in the address could not be loaded: {e}. The default scenario is loaded instead."
+                        ));
+                    } else {
+                        next.errors.insert("preset".into(), e);
+                    }
                     Rc::new(next)
                 }
             },

@@ -281,8 +281,9 @@ fn restore_address(path: &str) {
 }
 
 fn preset_session(id: &str) -> Session {
-    let p = kafka_playground::presets::find(id).unwrap();
-    Session::new(Scenario::parse(p.json).unwrap(), None).unwrap()
+    common::stock_presets();
+    let json = kafka_playground::presets::json(id).unwrap();
+    Session::new(Scenario::parse(&json).unwrap(), None).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -1031,4 +1032,57 @@ async fn unplugging_brokers_loses_what_had_not_reached_their_disks() {
     })
     .await;
     click(&root, "#play-toggle");
+}
+
+/// The presets other than the default are downloaded when chosen (`presets::load`). The test
+/// runner serves no `scenarios/`, so a preset not stocked by the test fails to download: the
+/// page says why, next to the picker, and keeps the session it has.
+#[wasm_bindgen_test]
+async fn a_preset_that_cannot_be_downloaded_says_why_next_to_the_picker() {
+    let root = mount().await;
+    kafka_playground::presets::store("many-groups", Err("not downloaded".into()));
+    select(&root, "#preset", "many-groups");
+    let error = wait_for(&root, "[data-testid='error-preset']").await;
+    let message = error.text_content().unwrap();
+    assert!(
+        message.starts_with("scenarios/many-groups.json could not be downloaded"),
+        "{message}"
+    );
+    assert_eq!(attr(&root, "main#app", "data-ready"), "1");
+    assert_eq!(
+        text(&root, "h1"),
+        "Kafka Playground",
+        "the page is still there"
+    );
+    assert!(
+        q(&root, ".broker").is_some(),
+        "the session it had is kept: {}",
+        root.inner_html().chars().take(500).collect::<String>()
+    );
+    common::restock();
+}
+
+/// A `scenario=` address whose file cannot be downloaded: the page shows that it is loading,
+/// then the default scenario with a notice that says why.
+#[wasm_bindgen_test]
+async fn a_scenario_in_the_address_that_cannot_be_downloaded_gets_a_notice() {
+    common::stock_presets();
+    kafka_playground::presets::store("interview-tip", Err("not downloaded".into()));
+    let path = set_address("?scenario=interview-tip");
+    let root = mount_replaying().await;
+    restore_address(&path);
+    let notice = wait_for(&root, "[data-testid='notice']").await;
+    let message = notice.text_content().unwrap();
+    assert!(
+        message.starts_with("The scenario in the address could not be loaded: scenarios/interview-tip.json could not be downloaded"),
+        "{message}"
+    );
+    assert!(
+        message.contains("The default scenario is loaded instead."),
+        "{message}"
+    );
+    assert_eq!(attr(&root, "main#app", "data-ready"), "1");
+    let preset: web_sys::HtmlSelectElement = q(&root, "#preset").unwrap().dyn_into().unwrap();
+    assert_eq!(preset.value(), "playground");
+    common::restock();
 }

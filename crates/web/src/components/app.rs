@@ -93,6 +93,21 @@ fn scroll_to(root: &web_sys::Element, selector: &str) {
     }
 }
 
+/// A request from the embedding page; a `load` of a preset not downloaded yet waits for it.
+fn dispatch_api(d: &Dispatch, env: api::Envelope) {
+    if let api::Request::Load {
+        scenario: None,
+        preset: Some(id),
+        ..
+    } = &env.request
+    {
+        let d = d.clone();
+        crate::presets::load(&id.clone(), move || d.dispatch(Msg::Api(env)));
+    } else {
+        d.dispatch(Msg::Api(env));
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::initial);
@@ -106,7 +121,18 @@ pub fn app() -> Html {
     // page's render took, for the engine's share of the next frame.
     use_effect(crate::frame::rendered);
 
-    // The embedding page: listen to its messages, announce readiness.
+    // The preset the address names, when its file has to be downloaded first.
+    {
+        let d = state.dispatcher();
+        let pending = state.pending.clone();
+        use_effect_with((), move |_| {
+            if let Some(id) = pending {
+                crate::presets::load(&id.clone(), move || d.dispatch(Msg::LoadPreset(id)));
+            }
+        });
+    }
+    // The embedding page: listen to its messages, announce readiness (once the scenario the
+    // address names is loaded).
     let host = use_memo((), {
         let origin = state.page.origin.clone();
         move |_| parent().and_then(|p| allowed_origin(origin.as_deref()).map(|o| (p, o)))
@@ -114,33 +140,37 @@ pub fn app() -> Html {
     {
         let d = state.dispatcher();
         let host = host.clone();
-        use_effect_with((), move |_| {
-            let listener = host.as_ref().as_ref().and_then(|(p, origin)| {
-                let w = web_sys::window()?;
-                post(p, origin, &api::ready());
-                let (p, origin) = (p.clone(), origin.clone());
-                Some(EventListener::new(&w, "message", move |e| {
-                    let Some(e) = e.dyn_ref::<MessageEvent>() else {
-                        return;
-                    };
-                    // Only the embedding page, and only from the allowed origin.
-                    let from_parent = e
-                        .source()
-                        .is_some_and(|s| JsValue::from(s) == JsValue::from(p.clone()));
-                    if !from_parent || e.origin() != origin {
-                        return;
-                    }
-                    let text = js_sys::JSON::stringify(&e.data())
-                        .ok()
-                        .and_then(|s| s.as_string())
-                        .unwrap_or_default();
-                    match api::parse(&text) {
-                        Incoming::Ignore => {}
-                        Incoming::Request(env) => d.dispatch(Msg::Api(env)),
-                        Incoming::Refused(r) => d.dispatch(Msg::ApiRefused(r)),
-                    }
-                }))
-            });
+        use_effect_with(state.pending.is_none(), move |ready| {
+            let listener =
+                ready
+                    .then_some(())
+                    .and(host.as_ref().as_ref())
+                    .and_then(|(p, origin)| {
+                        let w = web_sys::window()?;
+                        post(p, origin, &api::ready());
+                        let (p, origin) = (p.clone(), origin.clone());
+                        Some(EventListener::new(&w, "message", move |e| {
+                            let Some(e) = e.dyn_ref::<MessageEvent>() else {
+                                return;
+                            };
+                            // Only the embedding page, and only from the allowed origin.
+                            let from_parent = e
+                                .source()
+                                .is_some_and(|s| JsValue::from(s) == JsValue::from(p.clone()));
+                            if !from_parent || e.origin() != origin {
+                                return;
+                            }
+                            let text = js_sys::JSON::stringify(&e.data())
+                                .ok()
+                                .and_then(|s| s.as_string())
+                                .unwrap_or_default();
+                            match api::parse(&text) {
+                                Incoming::Ignore => {}
+                                Incoming::Request(env) => dispatch_api(&d, env),
+                                Incoming::Refused(r) => d.dispatch(Msg::ApiRefused(r)),
+                            }
+                        }))
+                    });
             move || drop(listener)
         });
     }
@@ -281,6 +311,13 @@ pub fn app() -> Html {
         .clone()
     };
     let dispatch: Dispatch = state.dispatcher();
+    if let Some(id) = &state.pending {
+        return html! {
+            <main id="app" class={classes!("app", "loading", embed.then_some("embed"))} aria-busy="true">
+                <p class="loading-note" role="status">{ format!("Loading the scenario “{}”…", crate::presets::name(id)) }</p>
+            </main>
+        };
+    }
     html! {
         <ContextProvider<Dispatch> context={dispatch}>
         <ContextProvider<AppContext> context={ctx}>

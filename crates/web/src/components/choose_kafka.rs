@@ -60,8 +60,10 @@ pub fn choose_kafka() -> Html {
             return html! { <span class="demo-link here" aria-current="page" title={name}>{ "▸ this scenario" }</span> };
         }
         let d = app.dispatcher();
-        let onclick =
-            Callback::from(move |_: MouseEvent| d.dispatch(Msg::LoadPreset(id.to_string())));
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let d = d.clone();
+            presets::load(id, move || d.dispatch(Msg::LoadPreset(id.to_string())))
+        });
         html! {
             <button class="demo-link" {onclick} data-preset={id} aria-label={format!("Load the scenario “{name}”")} title={name.clone()}>
                 { format!("▸ {name}") }

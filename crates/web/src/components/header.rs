@@ -24,13 +24,13 @@ pub fn header(props: &Props) -> Html {
         let d = app.dispatcher();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            d.dispatch(Msg::LoadPreset(v));
+            let d = d.clone();
+            crate::presets::load(&v.clone(), move || d.dispatch(Msg::LoadPreset(v)));
         })
     };
     let current = app.preset.clone();
     let options = PRESETS.iter().map(|p| {
-        let name = crate::presets::name(p.id);
-        html! { <option value={p.id} selected={p.id == current}>{ name }</option> }
+        html! { <option value={p.id} selected={p.id == current}>{ p.name }</option> }
     });
     let (description, has_tour, name) = {
         let s = app.session.borrow();

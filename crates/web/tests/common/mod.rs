@@ -17,6 +17,58 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Every preset's file, as the page would download it: the test runner serves no
+/// `scenarios/`. Stocked once per test binary, so that a test may make one fail on purpose.
+macro_rules! stock {
+    ($($id:literal),* $(,)?) => {
+        $(kafka_playground::presets::store(
+            $id,
+            Ok(include_str!(concat!("../../../../static/scenarios/", $id, ".json")).to_string()),
+        );)*
+    };
+}
+
+pub fn stock_presets() {
+    thread_local! {
+        static STOCKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if !STOCKED.with(|s| s.replace(true)) {
+        restock();
+    }
+}
+
+/// Stock every preset again (after a test made one fail to download).
+pub fn restock() {
+    stock!(
+        "acks-table",
+        "acks-1-loss",
+        "min-isr-refusal",
+        "producer-backpressure",
+        "large-records",
+        "unclean-election",
+        "power-loss",
+        "partitions-and-consumers",
+        "eager-vs-cooperative",
+        "delivery-semantics",
+        "replay-new-group",
+        "kip848-consumer-protocol",
+        "share-groups",
+        "idempotence",
+        "transactions",
+        "exactly-once-pipeline",
+        "keyed-vs-keyless",
+        "many-groups",
+        "time-travel",
+        "interview-tip",
+        "when-to-choose-kafka",
+        "log-vs-queue",
+        "retention",
+        "event-sourcing",
+        "scale",
+        "challenge-durable-writes"
+    );
+}
+
 /// A fresh app in its own div, with no saved workspace, once a link in the address has been
 /// replayed (a replay longer than a quarter second goes on across frames: `state::Restoring`).
 pub async fn mount() -> Element {
@@ -43,6 +95,7 @@ pub async fn mount_replaying() -> Element {
         app.destroy();
     }
     TimeoutFuture::new(0).await;
+    stock_presets();
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
     let root = document().create_element("div").unwrap();
