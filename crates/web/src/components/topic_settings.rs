@@ -1,4 +1,5 @@
-//! A topic's durability settings: min.insync.replicas and unclean leader election.
+//! A topic's durability settings: min.insync.replicas, unclean leader election, and whether
+//! each write is fsynced (`flush.messages=1`) or left to the OS's page cache (Kafka's default).
 use super::field_error::FieldError;
 use super::{command, use_app};
 use kafka_sim::action::Action;
@@ -33,6 +34,9 @@ pub fn topic_settings(props: &Props) -> Html {
         .config
         .get("unclean.leader.election.enable")
         .is_some_and(|v| v == "true");
+    // Only the topic's own override counts here: the page sets no cluster-wide
+    // `log.flush.interval.messages`.
+    let fsync = t.config.get("flush.messages").is_some_and(|v| v == "1");
     let set = |key: &'static str| {
         let app = app.clone();
         let topic = t.name.clone();
@@ -62,7 +66,16 @@ pub fn topic_settings(props: &Props) -> Html {
                 .to_string())
         })
     };
+    let on_fsync = {
+        let f = set("flush.messages");
+        // Unchecked: the override goes, back to the default (never, as Kafka's).
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            f(if on { "1".into() } else { String::new() })
+        })
+    };
     let id_min = format!("min-isr-{}", t.name);
+    let id_fsync = format!("fsync-{}", t.name);
     let id_unclean = format!("unclean-{}", t.name);
     html! {
         <div class="topic-settings">
@@ -73,6 +86,10 @@ pub fn topic_settings(props: &Props) -> Html {
             <label class="check">
                 <input id={id_unclean} type="checkbox" checked={unclean} onchange={on_unclean} />
                 { "unclean.leader.election.enable" }
+            </label>
+            <label class="check" title="Fsync every record before acknowledging it. Kafka's default never does: an acknowledged record may sit only in the page cache of every replica, and a power loss on all of them at once (Unplug) loses it.">
+                <input id={id_fsync} type="checkbox" checked={fsync} onchange={on_fsync} />
+                { "flush.messages=1" }
             </label>
             <FieldError control={control} />
         </div>
