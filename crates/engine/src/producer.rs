@@ -349,6 +349,10 @@ pub struct Producer {
     /// unknown (`partitionsWithUnresolvedSequences`): no new batch goes to them until every
     /// batch sent before is answered.
     unresolved: VecSet<Tp>,
+    /// The epoch each partition's sequence numbers count under (`TxnPartitionEntry`'s
+    /// `producerIdAndEpoch`): behind the producer's after an epoch bump that did not rewrite
+    /// the partition, until its batches in flight are answered.
+    pub(crate) sequence_epochs: VecMap<Tp, i16>,
     pub stats: ProducerStats,
     pub last_error: Option<ClientError>,
     pub(crate) next_corr: u64,
@@ -394,6 +398,7 @@ impl Producer {
             init_pid_in_flight: None,
             next_sequence: VecMap::new(),
             inflight_sequences: VecMap::new(),
+            sequence_epochs: VecMap::new(),
             last_acked_sequence: VecMap::new(),
             unresolved: VecSet::new(),
             stats: ProducerStats::default(),
@@ -442,6 +447,7 @@ impl Producer {
             self.next_sequence.clear();
             self.last_acked_sequence.clear();
             self.unresolved.clear();
+            self.sequence_epochs.clear();
         }
         self.settings = settings;
         self.config = config;
@@ -971,6 +977,7 @@ impl Producer {
                     self.next_sequence.clear();
                     self.last_acked_sequence.clear();
                     self.unresolved.clear();
+                    self.sequence_epochs.clear();
                     ctx.emit(TraceKind::Note {
                         text: format!(
                             "{} got producer id {producer_id}, epoch {producer_epoch}",
@@ -1392,14 +1399,17 @@ impl Producer {
         }
     }
 
-    /// KIP-360's local epoch bump of an idempotent producer: a new epoch, sequences from 0;
-    /// the queued batches of `bump_tps` lose their sequence numbers (renumbered when sent).
+    /// KIP-360's local epoch bump of an idempotent producer (`bumpIdempotentProducerEpoch`):
+    /// a new epoch; `bump_tps` start their sequences from 0 under it, and their queued
+    /// batches lose their sequence numbers (renumbered when sent). Every other partition
+    /// keeps its sequences under the old epoch while it has batches in flight (no new batch
+    /// goes to it meanwhile: [`Producer::drain_one`]), and starts from 0 under the new epoch
+    /// with its next batch after that ([`Producer::sequence_for`]).
     fn bump_idempotent_epoch(&mut self, ctx: &mut Ctx, bump_tps: &VecSet<Tp>) {
         self.producer_epoch = self.producer_epoch.saturating_add(1);
-        self.next_sequence.clear();
-        self.inflight_sequences.clear();
-        self.last_acked_sequence.clear();
-        self.unresolved.clear();
+        for tp in bump_tps.iter() {
+            self.start_sequences_at_beginning(*tp);
+        }
         // Only the partition that revealed the gap is renumbered under the new epoch
         // (`TransactionManager.bumpIdempotentProducerEpoch` rewrites the sequences of
         // `partitionsToRewriteSequences` only). A retrying batch of another partition keeps
@@ -1421,12 +1431,52 @@ impl Producer {
         }
     }
 
+    /// `TxnPartitionMap.startSequencesAtBeginning`: partition `tp`'s sequences start from 0
+    /// under the producer's current epoch.
+    fn start_sequences_at_beginning(&mut self, tp: Tp) {
+        self.next_sequence.remove(&tp);
+        self.inflight_sequences.remove(&tp);
+        self.last_acked_sequence.remove(&tp);
+        self.unresolved.remove(&tp);
+        self.sequence_epochs.insert(tp, self.producer_epoch);
+    }
+
+    /// `hasStaleProducerIdAndEpoch`: `tp`'s sequences count under an earlier epoch.
+    fn stale_sequences(&self, tp: Tp) -> bool {
+        self.sequence_epochs
+            .get(&tp)
+            .is_some_and(|e| *e != self.producer_epoch)
+    }
+
+    /// The base sequence of `tp`'s next new batch of `records` records. A partition whose
+    /// sequences count under an earlier epoch (and has nothing in flight: see
+    /// [`Producer::drain_one`]) starts from 0 under the current one
+    /// (`maybeUpdateProducerIdAndEpoch`).
+    fn sequence_for(&mut self, tp: Tp, records: usize) -> i32 {
+        if self.stale_sequences(tp) {
+            self.start_sequences_at_beginning(tp);
+        } else {
+            self.sequence_epochs.insert(tp, self.producer_epoch);
+        }
+        let next = self.next_sequence.entry(tp).or_insert(0);
+        let base = *next;
+        *next = next.wrapping_add(records as i32);
+        if *next < 0 {
+            *next -= i32::MIN;
+        }
+        self.inflight_sequences.entry(tp).or_default().insert(base);
+        base
+    }
+
     fn finish_acked(&mut self, ctx: &mut Ctx, b: Batch, base_offset: i64) {
         if let Some(s) = b.base_sequence {
             if let Some(set) = self.inflight_sequences.get_mut(&b.tp) {
                 set.remove(&s);
             }
-            if b.producer_epoch == self.producer_epoch {
+            // Under the epoch the partition's sequences count in (a batch of an earlier one
+            // tells nothing about them).
+            let epoch = self.sequence_epochs.get(&b.tp).copied();
+            if b.producer_epoch == epoch.unwrap_or(self.producer_epoch) {
                 let last = s.wrapping_add(b.records.record_count().max(1) as i32 - 1);
                 let e = self.last_acked_sequence.entry(b.tp).or_insert(last);
                 *e = (*e).max(last);
@@ -1721,6 +1771,17 @@ impl Producer {
             if front.base_sequence.is_none() && self.unresolved.contains(&tp) {
                 return Some(Err(Stop::Partition));
             }
+            // Nor while batches of an earlier epoch are in flight to the partition: the new
+            // epoch's sequence 0 could reach the broker before they do (out of sequence).
+            if front.base_sequence.is_none()
+                && self.stale_sequences(tp)
+                && self
+                    .inflight_sequences
+                    .get(&tp)
+                    .is_some_and(|s| !s.is_empty())
+            {
+                return Some(Err(Stop::Partition));
+            }
             let inflight_for_tp = self.in_flight.batches_for(tp);
             if let Some(s) = front.base_sequence {
                 // A retried batch goes only as the first unresolved sequence.
@@ -1745,18 +1806,9 @@ impl Producer {
             self.accumulator.remove(&tp);
         }
         if self.settings.idempotence && b.base_sequence.is_none() {
-            let next = self.next_sequence.entry(tp).or_insert(0);
-            b.base_sequence = Some(*next);
-            *next = next.wrapping_add(b.records.record_count() as i32);
-            if *next < 0 {
-                *next -= i32::MIN;
-            }
+            b.base_sequence = Some(self.sequence_for(tp, b.records.record_count()));
             b.producer_id = self.producer_id;
             b.producer_epoch = self.producer_epoch;
-            self.inflight_sequences
-                .entry(tp)
-                .or_default()
-                .insert(b.base_sequence.unwrap_or(0));
         }
         b.full = true;
         // The batch is closed: every log that stores it shares its arena, so give back the
@@ -2093,6 +2145,80 @@ mod tests {
             since: 5,
         });
         assert_eq!(sent_to(&mut p), vec![NodeId::Broker(1), NodeId::Broker(2)]);
+    }
+
+    /// `RecordAccumulator.shouldStopDrainBatchesForPartition`'s stale epoch
+    /// (`hasStaleProducerIdAndEpoch`) and `TransactionManager.maybeUpdateProducerIdAndEpoch`:
+    /// an OUT_OF_ORDER_SEQUENCE_NUMBER on partition 0 bumps the idempotent epoch and rewrites
+    /// partition 0 only. Partition 1 still has a batch of epoch 0 in flight, so its next
+    /// batch waits; once that one is answered, partition 1 starts from sequence 0 under
+    /// epoch 1. (Sent at once, epoch 1's sequence 0 could reach the broker first.)
+    #[test]
+    fn after_an_epoch_bump_a_partition_waits_for_its_batches_of_the_old_epoch() {
+        let (a, b) = (Tp::new(0, 0), Tp::new(0, 1));
+        // Partition 0 led by broker 1, partition 1 by broker 2.
+        let mut p = with_partitions(&[], &[1, 2], &[], 100);
+        let sequenced = |tp: Tp, base: i32| Batch {
+            base_sequence: Some(base),
+            producer_id: 7,
+            producer_epoch: 0,
+            size_bytes: 100,
+            ..batch(tp)
+        };
+        for (tp, next, last_acked) in [(a, 6, 4), (b, 3, 1)] {
+            p.next_sequence.insert(tp, next);
+            p.last_acked_sequence.insert(tp, last_acked);
+            p.sequence_epochs.insert(tp, 0);
+        }
+        p.inflight_sequences.entry(a).or_default().insert(5);
+        p.inflight_sequences.entry(b).or_default().insert(2);
+        let old_b = InFlight {
+            broker: 2,
+            batches: vec![sequenced(b, 2)],
+        };
+        let answer = |tp: Tp, error: Option<ErrorCode>| {
+            vec![ProducePartitionResult {
+                tp,
+                error,
+                base_offset: if error.is_none() { 10 } else { -1 },
+                log_append_time: None,
+            }]
+        };
+        let gap = InFlight {
+            broker: 1,
+            batches: vec![sequenced(a, 5)],
+        };
+        in_ctx(100, |ctx| {
+            p.complete(
+                ctx,
+                gap,
+                answer(a, Some(ErrorCode::OutOfOrderSequenceNumber)),
+            )
+        });
+        assert_eq!(p.producer_epoch, 1);
+        queue(&mut p, 1, 100);
+        let drain = |p: &mut Producer, broker: BrokerId| -> Vec<(i32, Option<i32>, i16)> {
+            p.drain_batches_for_one_node(broker, 2_000, &mut |_| {})
+                .iter()
+                .map(|b| (b.tp.partition, b.base_sequence, b.producer_epoch))
+                .collect()
+        };
+        assert_eq!(
+            drain(&mut p, 1),
+            vec![(0, Some(0), 1)],
+            "partition 0 is rewritten: its batch goes again as sequence 0 of epoch 1"
+        );
+        assert_eq!(
+            drain(&mut p, 2),
+            vec![],
+            "partition 1 waits for its batch of epoch 0"
+        );
+        in_ctx(300, |ctx| p.complete(ctx, old_b, answer(b, None)));
+        assert_eq!(
+            drain(&mut p, 2),
+            vec![(1, Some(0), 1)],
+            "then starts from 0 under epoch 1"
+        );
     }
 
     fn queued_partitions(p: &Producer) -> Vec<i32> {

@@ -539,6 +539,7 @@ impl Producer {
                     self.next_sequence.clear();
                     self.inflight_sequences.clear();
                     self.last_acked_sequence.clear();
+                    self.sequence_epochs.clear();
                     ctx.emit(TraceKind::Note {
                         text: format!("{}: initTransactions done: producer id {producer_id}, epoch {producer_epoch}", self.name),
                     });
