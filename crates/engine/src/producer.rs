@@ -150,6 +150,10 @@ pub struct Batch {
     pub base_sequence: Option<i32>,
     pub producer_id: i64,
     pub producer_epoch: i16,
+    /// A part of a batch split after MESSAGE_TOO_LARGE (`ProducerBatch.isSplitBatch`): its
+    /// buffer is allocated outside buffer.memory and never given back to it.
+    #[serde(default)]
+    pub split: bool,
 }
 
 impl Batch {
@@ -657,13 +661,15 @@ impl Producer {
     }
 
     /// The buffer.memory its batches hold: each took `max(batch.size, its size)` when it was
-    /// created, and gives it back when it completes (`RecordAccumulator.deallocate`).
+    /// created, and gives it back when it completes (`RecordAccumulator.deallocate`). The
+    /// parts of a split batch were allocated outside it.
     pub fn buffer_in_use(&self) -> usize {
         let batch_size = self.settings.batch_size.max(1);
         self.accumulator
             .values()
             .flat_map(|d| d.iter())
             .chain(self.in_flight.values().flat_map(|f| f.batches.iter()))
+            .filter(|b| !b.split)
             .map(|b| batch_size.max(b.size_bytes))
             .sum()
     }
@@ -850,6 +856,7 @@ impl Producer {
                 base_sequence: None,
                 producer_id: NO_PRODUCER_ID,
                 producer_epoch: -1,
+                split: false,
             });
         }
         if let Some(b) = dq.back_mut() {
@@ -1214,6 +1221,7 @@ impl Producer {
                         base_sequence: None,
                         producer_id: big.producer_id,
                         producer_epoch: big.producer_epoch,
+                        split: true,
                     },
                     batch_size.max(crate::record::BATCH_OVERHEAD + size),
                 ));
@@ -1998,6 +2006,7 @@ mod tests {
             base_sequence: None,
             producer_id: -1,
             producer_epoch: -1,
+            split: false,
         }
     }
 
@@ -2477,6 +2486,14 @@ mod tests {
             .all(|b| b.producer_id == 7 && b.producer_epoch == 0 && b.full));
         let inflight: Vec<i32> = p.inflight_sequences[&tp].iter().copied().collect();
         assert_eq!(inflight, vec![5, 8, 11, 14]);
+        // `RecordAccumulatorTest.testSplitBatchOffAccumulator`: the big batch's buffer went
+        // back to buffer.memory, and its parts were allocated outside it.
+        assert!(p.accumulator[&tp].iter().all(|b| b.split));
+        assert_eq!(
+            p.buffer_in_use(),
+            0,
+            "the split batches are off buffer.memory"
+        );
         assert_eq!((p.stats.failed, p.stats.retries), (0, 0));
         assert_eq!(p.stats.errors.get("MESSAGE_TOO_LARGE").copied(), Some(1));
     }
