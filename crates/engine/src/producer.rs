@@ -36,6 +36,8 @@ pub struct ProducerSettings {
     pub ignore_keys: bool,
     /// `partitioner.adaptive.partitioning.enable` (KIP-794).
     pub adaptive_partitioning: bool,
+    /// `partitioner.availability.timeout.ms` (0: off).
+    pub partition_availability_timeout_ms: Millis,
     pub transactional_id: Option<String>,
     pub transaction_timeout_ms: i64,
     pub max_block_ms: Millis,
@@ -127,6 +129,9 @@ impl ProducerSettings {
             partitioner,
             ignore_keys: p.bool(d, "partitioner.ignore.keys"),
             adaptive_partitioning: p.bool(d, "partitioner.adaptive.partitioning.enable"),
+            partition_availability_timeout_ms: p
+                .i64(d, "partitioner.availability.timeout.ms")
+                .max(0) as Millis,
             transactional_id,
             transaction_timeout_ms: p.i64(d, "transaction.timeout.ms"),
             max_block_ms: p.i64(d, "max.block.ms").max(0) as Millis,
@@ -365,6 +370,17 @@ pub struct Producer {
     pub txn: Option<crate::transaction_manager::TransactionManager>,
     /// `RecordAccumulator.nodesDrainIndex`: where each leader's next drain starts.
     drain_index: VecMap<BrokerId, usize>,
+    /// `RecordAccumulator.NodeLatencyStats` per leader, kept with
+    /// partitioner.availability.timeout.ms: the last time it had batches ready, and the last
+    /// time they could be sent to it.
+    node_stats: VecMap<BrokerId, NodeLatency>,
+}
+
+/// `RecordAccumulator.NodeLatencyStats`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct NodeLatency {
+    ready_at: Millis,
+    drained_at: Millis,
 }
 
 /// Why [`Producer::drain_batches_for_one_node`] stops.
@@ -411,6 +427,7 @@ impl Producer {
             waker: Waker::default(),
             txn,
             drain_index: VecMap::new(),
+            node_stats: VecMap::new(),
         })
     }
 
@@ -1684,13 +1701,25 @@ impl Producer {
                 sp.update_load_stats(None, known);
                 continue;
             }
+            let timeout = self.settings.partition_availability_timeout_ms;
             let queues: Vec<(i32, u32)> = seen
                 .into_iter()
                 .flat_map(|s| s.iter())
                 .filter_map(|&p| {
                     let tp = Tp::new(*topic_id, p);
-                    self.metadata.leader(tp)?;
+                    let leader = self.metadata.leader(tp)?;
                     let queued = self.accumulator.get(&tp).map_or(0, |dq| dq.len());
+                    // `partitionReady`: a partition with batches whose leader has not been
+                    // sendable for partitioner.availability.timeout.ms is left out.
+                    let unavailable = timeout > 0
+                        && queued > 0
+                        && self
+                            .node_stats
+                            .get(&leader)
+                            .is_some_and(|n| n.ready_at.saturating_sub(n.drained_at) > timeout);
+                    if unavailable {
+                        return None;
+                    }
                     Some((p, u32::try_from(queued).unwrap_or(u32::MAX)))
                 })
                 .collect();
@@ -1880,7 +1909,19 @@ impl Producer {
                 .values()
                 .filter(|f| f.broker == broker)
                 .count();
-            if in_flight_to_broker >= self.settings.max_in_flight {
+            let sendable = in_flight_to_broker < self.settings.max_in_flight;
+            // `RecordAccumulator.updateNodeLatencyStats` (kept only with the timeout set).
+            if self.settings.partition_availability_timeout_ms > 0 {
+                let n = self.node_stats.entry(broker).or_insert(NodeLatency {
+                    ready_at: now,
+                    drained_at: now,
+                });
+                n.ready_at = now;
+                if sendable {
+                    n.drained_at = now;
+                }
+            }
+            if !sendable {
                 continue;
             }
             let batches = self.drain_batches_for_one_node(broker, now, &mut wake);
@@ -1986,6 +2027,7 @@ impl Producer {
         self.waiting.clear();
         self.blocked.clear();
         self.buffer_bound = 0;
+        self.node_stats.clear();
         self.waker.reset();
     }
 }
@@ -2227,6 +2269,72 @@ mod tests {
             drain(&mut p, 2),
             vec![(1, Some(0), 1)],
             "then starts from 0 under epoch 1"
+        );
+    }
+
+    /// `RecordAccumulatorTest.testAdaptiveBuiltInPartitioner`'s last part, through the
+    /// sender's drain: partitions 0 and 1 are led by broker 1, partition 2 by broker 2, with
+    /// 1, 7 and 2 batches queued. Broker 1 has max.in.flight.requests.per.connection requests
+    /// outstanding, so from 0 to 200 ms it had batches ready and none could be sent
+    /// (`updateNodeLatencyStats(.., false)`). With partitioner.availability.timeout.ms=100 the
+    /// sticky partitioner then draws partition 2 only; with 0 (the default) every partition
+    /// stays in the draw.
+    #[test]
+    fn keyless_records_avoid_a_leader_that_could_not_be_sent_to_for_the_availability_timeout() {
+        use rand_chacha::rand_core::SeedableRng;
+        let setup = |timeout: &str, in_flight: u64| {
+            let mut p = with_partitions(
+                &[("partitioner.availability.timeout.ms", timeout)],
+                &[1, 1, 2],
+                &[],
+                100,
+            );
+            for (partition, n) in [(0, 1), (1, 7), (2, 2)] {
+                for _ in 0..n {
+                    queue(&mut p, partition, 100);
+                }
+                p.batched.entry(0).or_default().insert(partition);
+            }
+            p.sticky.insert(0, StickyPartitioner::new(16_384));
+            // (Correlation ids the drain's own requests do not take.)
+            for corr in 1..=in_flight {
+                p.in_flight.insert(
+                    1_000 + corr,
+                    InFlight {
+                        broker: 1,
+                        batches: vec![],
+                    },
+                );
+            }
+            in_ctx(0, |ctx| p.drain(ctx));
+            in_ctx(200, |ctx| p.drain(ctx));
+            p.update_partition_load_stats();
+            p
+        };
+        let draws = |mut p: Producer| -> Vec<i32> {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+            let sp = p.sticky.get_mut(&0).unwrap();
+            let mut seen: Vec<i32> = (0..60)
+                .filter_map(|_| {
+                    let x = sp.peek(&[0, 1, 2], 3, &mut rng);
+                    sp.update(1 << 20, true);
+                    x
+                })
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen
+        };
+        assert_eq!(
+            draws(setup("100", 5)),
+            vec![2],
+            "broker 1's partitions left out"
+        );
+        assert_eq!(draws(setup("0", 5)), vec![0, 1, 2], "off by default");
+        assert_eq!(
+            draws(setup("100", 0)),
+            vec![0, 1, 2],
+            "a leader that could be sent to stays in"
         );
     }
 
