@@ -271,7 +271,7 @@ pub struct ShareConsumer {
     /// A `ShareFetch` in flight per leader.
     fetches: VecMap<BrokerId, u64>,
     /// `ShareAcknowledge` requests in flight.
-    acks_in_flight: VecSet<u64>,
+    acks_in_flight: VecMap<u64, BrokerId>,
     /// Acknowledgements not sent yet.
     pub pending_acks: VecMap<Tp, VecMap<i64, AcknowledgeType>>,
     /// Acquired records not yet returned by poll().
@@ -320,7 +320,7 @@ impl ShareConsumer {
             heartbeat_in_flight: None,
             coordinator_backoff_until: 0,
             fetches: VecMap::new(),
-            acks_in_flight: VecSet::new(),
+            acks_in_flight: VecMap::new(),
             pending_acks: VecMap::new(),
             buffer: VecDeque::new(),
             batch: Vec::new(),
@@ -404,15 +404,50 @@ impl ShareConsumer {
             }
             Timer::MetadataBackoff | Timer::Heartbeat => self.run(ctx),
             Timer::RequestTimeout(corr) => {
-                if self.metadata.failed(corr) {
-                    self.run(ctx);
-                    return;
+                // Metadata, ShareFetch and ShareAcknowledge share one connection per broker;
+                // group requests go over the coordinator's own connection (as the
+                // consumer's: `CoordinatorRequestManager` connects to node
+                // `Integer.MAX_VALUE - id`).
+                let broker = match self.metadata.in_flight {
+                    Some((c, b)) if c == corr => Some(b),
+                    _ => self
+                        .fetches
+                        .iter()
+                        .find(|(_, c)| **c == corr)
+                        .map(|(b, _)| *b)
+                        .or_else(|| self.acks_in_flight.get(&corr).copied()),
+                };
+                match broker {
+                    Some(b) => self.close_timed_out_connection(ctx, b),
+                    None => self.request_failed(ctx, corr, None),
                 }
-                self.request_failed(ctx, corr, None);
                 self.run(ctx);
             }
             _ => {}
         }
+    }
+
+    /// `NetworkClient.handleTimedOutRequests`: a request that timed out closes its
+    /// connection. Every other request in flight on it fails with it (its acknowledgements
+    /// are lost: those records are delivered again when their acquisition locks expire), the
+    /// node is in reconnect backoff, and the client asks for new metadata.
+    fn close_timed_out_connection(&mut self, ctx: &mut Ctx, broker: BrokerId) {
+        let until = ctx.now + self.settings.retry_backoff_ms.max(100);
+        self.metadata.connection_closed(ctx, broker, until);
+        if let Some(c) = self.fetches.remove(&broker) {
+            ctx.cancel_timer(Timer::RequestTimeout(c));
+        }
+        let acks: Vec<u64> = self
+            .acks_in_flight
+            .iter()
+            .filter(|(_, b)| **b == broker)
+            .map(|(c, _)| *c)
+            .collect();
+        for c in acks {
+            ctx.cancel_timer(Timer::RequestTimeout(c));
+            self.acks_in_flight.remove(&c);
+        }
+        self.metadata.request_update();
     }
 
     /// A request got no answer (timeout) or its connection was refused.
@@ -504,7 +539,7 @@ impl ShareConsumer {
                 corr,
                 error,
                 partitions,
-            } if self.acks_in_flight.remove(&corr) => {
+            } if self.acks_in_flight.remove(&corr).is_some() => {
                 if let Some(e) = error {
                     self.error(ctx, e, "ShareAcknowledge failed".into());
                 }
@@ -966,7 +1001,7 @@ impl ShareConsumer {
         epoch: i32,
     ) {
         let corr = self.corr();
-        self.acks_in_flight.insert(corr);
+        self.acks_in_flight.insert(corr, leader);
         ctx.send(
             NodeId::Broker(leader),
             Message::ShareAcknowledge {

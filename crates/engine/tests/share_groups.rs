@@ -586,3 +586,49 @@ fn the_in_flight_limit_stops_new_acquisitions() {
     assert!(d.iter().take(10).all(|(o, n)| *o < 10 && *n == 2), "{d:?}");
     assert_eq!(c.share_group_view("sg").processed, 30);
 }
+
+/// `NetworkClient.handleTimedOutRequests`, for a share consumer: when the partition's
+/// leader goes silent, the ShareFetch parked there times out after request.timeout.ms and
+/// closes the connection. The broker is then in reconnect backoff (retry.backoff.ms), and
+/// the consumer asks for new metadata and goes on reading from the new leader.
+#[test]
+fn a_share_fetch_timeout_closes_the_connection() {
+    let mut c = cluster_with(1, &[]);
+    join(&mut c, "s1", 20, &[("request.timeout.ms", "5000")]);
+    until_joined(&mut c, &["s1"]);
+    produce(&mut c, 5);
+    c.advance(2_000);
+    assert_eq!(c.share_group_view("sg").processed, 5);
+    let tp = c.tp("t", 0).unwrap();
+    let leader = c.leader_of(tp).unwrap();
+    c.isolate(kafka_sim::types::NodeId::Broker(leader));
+    let start = c.now();
+    let in_backoff = |c: &Cluster| {
+        c.share_consumer("s1")
+            .unwrap()
+            .metadata
+            .unavailable_until(leader, c.now())
+            .is_some()
+    };
+    run_until(&mut c, 6_000, in_backoff);
+    assert!(
+        in_backoff(&c),
+        "broker {leader} is in reconnect backoff after the timeout"
+    );
+    let at = c.now() - start;
+    assert!(
+        (4_500..=5_600).contains(&at),
+        "the fetch parked at broker {leader} timed out after request.timeout.ms: {at} ms"
+    );
+    c.advance(20_000);
+    let new_leader = c.leader_of(tp).unwrap();
+    assert_ne!(new_leader, leader);
+    // (The producer's request to the silent broker times out after its own 30 s first.)
+    produce(&mut c, 5);
+    c.advance(45_000);
+    assert_eq!(
+        c.share_group_view("sg").processed,
+        10,
+        "read from broker {new_leader}"
+    );
+}
