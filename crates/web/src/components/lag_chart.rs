@@ -12,7 +12,8 @@ pub struct Props {
 pub fn lag_chart(p: &Props) -> Html {
     let points = &p.points;
     if points.len() < 2 {
-        return html! {};
+        // Its room is kept, so that the group's card does not grow when the chart appears.
+        return html! { <div class="lag-chart" aria-hidden="true"></div> };
     }
     let (w, h) = (240.0, 36.0);
     let t0 = points.first().map_or(0, |x| x.0) as f64;
