@@ -375,6 +375,50 @@ fn fresh(session: Session, preset: String) -> Loaded {
     }
 }
 
+/// The workspace saved in localStorage, replayed; `None` if there is none or it could not
+/// be restored (then it is cleared, and `notice`, if empty, says why).
+fn saved_workspace(notice: &mut Option<String>) -> Option<Loaded> {
+    match storage::load() {
+        Ok(Some(saved)) => {
+            match Scenario::parse(&saved.scenario)
+                .map_err(|e| e.to_string())
+                .and_then(|sc| {
+                    replay(
+                        sc,
+                        saved.seed,
+                        &saved.steps,
+                        saved.now,
+                        crate::heap::limit(),
+                        "your saved workspace",
+                    )
+                }) {
+                Ok((session, history, restoring)) => Some(Loaded {
+                    session,
+                    history,
+                    preset: saved.preset,
+                    view: LinkView::default(),
+                    restoring,
+                }),
+                Err(e) => {
+                    storage::clear();
+                    if notice.is_none() {
+                        *notice = Some(format!("Your saved workspace could not be restored ({e}); the default scenario is loaded instead."));
+                    }
+                    None
+                }
+            }
+        }
+        Ok(None) => None,
+        Err(e) => {
+            storage::clear();
+            if notice.is_none() {
+                *notice = Some(format!("Your saved workspace was unreadable ({e}); the default scenario is loaded instead."));
+            }
+            None
+        }
+    }
+}
+
 fn preset_session(id: &str, seed: Option<u64>) -> Result<Session, String> {
     let json = presets::json(id)?;
     Scenario::parse(&json)
@@ -426,46 +470,8 @@ impl AppState {
         }
         let mut restored = false;
         if loaded.is_none() && !page.embed {
-            match storage::load() {
-                Ok(Some(saved)) => {
-                    match Scenario::parse(&saved.scenario)
-                        .map_err(|e| e.to_string())
-                        .and_then(|sc| {
-                            replay(
-                                sc,
-                                saved.seed,
-                                &saved.steps,
-                                saved.now,
-                                crate::heap::limit(),
-                                "your saved workspace",
-                            )
-                        }) {
-                        Ok((session, history, restoring)) => {
-                            restored = true;
-                            loaded = Some(Loaded {
-                                session,
-                                history,
-                                preset: saved.preset,
-                                view: LinkView::default(),
-                                restoring,
-                            })
-                        }
-                        Err(e) => {
-                            storage::clear();
-                            if notice.is_none() {
-                                notice = Some(format!("Your saved workspace could not be restored ({e}); the default scenario is loaded instead."));
-                            }
-                        }
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    storage::clear();
-                    if notice.is_none() {
-                        notice = Some(format!("Your saved workspace was unreadable ({e}); the default scenario is loaded instead."));
-                    }
-                }
-            }
+            loaded = saved_workspace(&mut notice);
+            restored = loaded.is_some();
         }
         let l = match loaded {
             Some(l) => l,
@@ -1141,16 +1147,28 @@ impl Reducible for AppState {
             }
             Msg::LoadPreset(id) => match preset_session(&id, None) {
                 Ok(s) => Rc::new(self.replaced(fresh(s, id))),
+                Err(e) if self.pending.as_ref() == Some(&id) => {
+                    // What the page would have opened without the address's scenario: the
+                    // saved workspace (not when embedded), or the default one it shows.
+                    let mut note = None;
+                    let saved = if self.page.embed {
+                        None
+                    } else {
+                        saved_workspace(&mut note)
+                    };
+                    let (mut next, instead) = match saved {
+                        Some(l) => (self.replaced(l), "Your saved workspace is loaded instead."),
+                        None => (self.next(), "The default scenario is loaded instead."),
+                    };
+                    next.pending = None;
+                    next.notice = Some(format!(
+                        "The scenario in the address could not be loaded: {e}. {instead}"
+                    ));
+                    Rc::new(next)
+                }
                 Err(e) => {
                     let mut next = self.next();
-                    if self.pending.as_ref() == Some(&id) {
-                        next.pending = None;
-                        next.notice = Some(format!(
-                            "The scenario in the address could not be loaded: {e}. The default scenario is loaded instead."
-                        ));
-                    } else {
-                        next.errors.insert("preset".into(), e);
-                    }
+                    next.errors.insert("preset".into(), e);
                     Rc::new(next)
                 }
             },

@@ -1062,6 +1062,29 @@ async fn a_preset_that_cannot_be_downloaded_says_why_next_to_the_picker() {
     common::restock();
 }
 
+/// A `scenario=` address whose file cannot be downloaded, over a saved workspace: the page
+/// opens the workspace, as it would without the address's scenario, and keeps it.
+#[wasm_bindgen_test]
+async fn a_scenario_that_cannot_be_downloaded_leaves_the_saved_workspace() {
+    let root = mount().await;
+    type_into(&root, "#produce-key", "saved-key");
+    click(&root, "#produce-one");
+    wait_for(&root, "[data-testid='record'][data-key='saved-key']").await;
+    kafka_playground::presets::store("interview-tip", Err("not downloaded".into()));
+    let path = set_address("?scenario=interview-tip");
+    let root = remount_keeping_workspace().await;
+    restore_address(&path);
+    let notice = wait_for(&root, "[data-testid='notice'] > span").await;
+    let message = notice.text_content().unwrap();
+    assert!(
+        message.starts_with("The scenario in the address could not be loaded: scenarios/interview-tip.json could not be downloaded")
+            && message.ends_with("Your saved workspace is loaded instead."),
+        "{message}"
+    );
+    wait_for(&root, "[data-testid='record'][data-key='saved-key']").await;
+    common::restock();
+}
+
 /// A `scenario=` address whose file cannot be downloaded: the page shows that it is loading,
 /// then the default scenario with a notice that says why.
 #[wasm_bindgen_test]

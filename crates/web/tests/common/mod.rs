@@ -91,13 +91,25 @@ pub async fn mount() -> Element {
 
 /// [`mount`], without waiting for a link's replay to finish.
 pub async fn mount_replaying() -> Element {
+    mount_over(false).await
+}
+
+/// A fresh app over the workspace the previous one saved (a reload), without waiting for
+/// a replay to finish.
+pub async fn remount_keeping_workspace() -> Element {
+    mount_over(true).await
+}
+
+async fn mount_over(keep_workspace: bool) -> Element {
     for app in APPS.with(|a| a.borrow_mut().drain(..).collect::<Vec<_>>()) {
         app.destroy();
     }
     TimeoutFuture::new(0).await;
     stock_presets();
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    storage.clear().unwrap();
+    if !keep_workspace {
+        let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        storage.clear().unwrap();
+    }
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     let handle = yew::Renderer::<kafka_playground::App>::with_root(root.clone()).render();
