@@ -55,7 +55,7 @@ describe('preset scenarios', () => {
       await page.route('**/scenarios/scale.json', async (route) => { await held; await route.continue(); });
       await page.goto(new URL('?scenario=scale', baseUrl()).href, { waitUntil: 'load' });
       const note = await page.waitForSelector('main#app[aria-busy="true"] .loading-note[role="status"]', { state: 'visible' });
-      assert.match(await note.textContent(), /^Loading the scenario “Scale: 12 brokers, 100 partitions, 10,000 records\/s”…$/);
+      assert.match(await note.textContent(), /^\s*Loading the scenario “Scale: 12 brokers, 100 partitions, 10,000 records\/s”…$/);
       assert.equal(await page.$('main#app[data-ready="1"]'), null, 'not ready while the file downloads');
       await screenshot(page, 'preset-loading-390x844.png');
       release();

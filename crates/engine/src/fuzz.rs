@@ -465,6 +465,9 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
     let mut buffer_rng = Rng(ChaCha8Rng::seed_from_u64(
         seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xb0ff_e7ed,
     ));
+    let mut availability_rng = Rng(ChaCha8Rng::seed_from_u64(
+        seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xa7a1_1ab1,
+    ));
     for i in 0..n_producers {
         let id = format!("p{i}");
         let weak = i == 0 && matches!(profile, Profile::Acks1 | Profile::NoIdempotence);
@@ -472,6 +475,11 @@ pub fn generate(seed: u64, profile: Profile, opts: &Options) -> Result<Plan, Str
         if buffer_rng.chance(30) {
             cfg["buffer.memory"] = json!(16_384 * buffer_rng.range(2, 8));
             cfg["max.block.ms"] = json!(buffer_rng.range(500, 4_000));
+        }
+        // Keyless records that avoid a leader the producer could not send to
+        // (partitioner.availability.timeout.ms). A stream of its own, as above.
+        if availability_rng.chance(25) {
+            cfg["partitioner.availability.timeout.ms"] = json!(availability_rng.range(50, 2_000));
         }
         producers.push(json!({"id": id, "config": cfg}));
         g.producers.push(id.clone());

@@ -314,7 +314,7 @@ pub fn app() -> Html {
     if let Some(id) = &state.pending {
         return html! {
             <main id="app" class={classes!("app", "loading", embed.then_some("embed"))} aria-busy="true">
-                <p class="loading-note" role="status">{ format!("Loading the scenario “{}”…", crate::presets::name(id)) }</p>
+                <p class="loading-note" role="status"><span class="spinner" aria-hidden="true"></span>{ format!(" Loading the scenario “{}”…", crate::presets::name(id)) }</p>
             </main>
         };
     }
