@@ -141,36 +141,36 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         let host = host.clone();
         use_effect_with(state.pending.is_none(), move |ready| {
-            let listener =
-                ready
-                    .then_some(())
-                    .and(host.as_ref().as_ref())
-                    .and_then(|(p, origin)| {
-                        let w = web_sys::window()?;
-                        post(p, origin, &api::ready());
-                        let (p, origin) = (p.clone(), origin.clone());
-                        Some(EventListener::new(&w, "message", move |e| {
-                            let Some(e) = e.dyn_ref::<MessageEvent>() else {
-                                return;
-                            };
-                            // Only the embedding page, and only from the allowed origin.
-                            let from_parent = e
-                                .source()
-                                .is_some_and(|s| JsValue::from(s) == JsValue::from(p.clone()));
-                            if !from_parent || e.origin() != origin {
-                                return;
-                            }
-                            let text = js_sys::JSON::stringify(&e.data())
-                                .ok()
-                                .and_then(|s| s.as_string())
-                                .unwrap_or_default();
-                            match api::parse(&text) {
-                                Incoming::Ignore => {}
-                                Incoming::Request(env) => dispatch_api(&d, env),
-                                Incoming::Refused(r) => d.dispatch(Msg::ApiRefused(r)),
-                            }
-                        }))
-                    });
+            let listener = host
+                .as_ref()
+                .as_ref()
+                .filter(|_| *ready)
+                .and_then(|(p, origin)| {
+                    let w = web_sys::window()?;
+                    post(p, origin, &api::ready());
+                    let (p, origin) = (p.clone(), origin.clone());
+                    Some(EventListener::new(&w, "message", move |e| {
+                        let Some(e) = e.dyn_ref::<MessageEvent>() else {
+                            return;
+                        };
+                        // Only the embedding page, and only from the allowed origin.
+                        let from_parent = e
+                            .source()
+                            .is_some_and(|s| JsValue::from(s) == JsValue::from(p.clone()));
+                        if !from_parent || e.origin() != origin {
+                            return;
+                        }
+                        let text = js_sys::JSON::stringify(&e.data())
+                            .ok()
+                            .and_then(|s| s.as_string())
+                            .unwrap_or_default();
+                        match api::parse(&text) {
+                            Incoming::Ignore => {}
+                            Incoming::Request(env) => dispatch_api(&d, env),
+                            Incoming::Refused(r) => d.dispatch(Msg::ApiRefused(r)),
+                        }
+                    }))
+                });
             move || drop(listener)
         });
     }
