@@ -127,3 +127,78 @@ describe('network diagram layout', () => {
     });
   }
 });
+
+// A consumer's position and a group's committed offset hang under their cell. A long name must
+// not move its cell or push the rest of the log far along: a marker starts under its cell and
+// is cut to a bounded width (the full name in its title), except at the log's end, where
+// nothing follows it.
+describe('markers under long names', () => {
+  let browser;
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+
+  const ahead = 'analytics-consumer-with-a-rather-long-name';
+  const behind = 'billing-service-worker-with-a-rather-long-name';
+  const scenario = {
+    name: 'Long names',
+    cluster: { brokers: 1 },
+    topics: [{ name: 'names', partitions: 1, replication_factor: 1 }],
+    producers: [{ id: 'p1' }],
+    consumers: [
+      { id: ahead, group: 'g-ahead', topics: ['names'], config: { 'auto.offset.reset': 'earliest' } },
+      // One record per poll and a minute to process it: its position stays at offset 1.
+      { id: behind, group: 'g-behind', topics: ['names'], processing_ms: 60000,
+        config: { 'auto.offset.reset': 'earliest', 'max.poll.records': '1' } },
+    ],
+    script: [{ at_ms: 0, do: 'produce', producer: 'p1', topic: 'names', key: 'k{i}', value: 'v', count: 6 }],
+  };
+
+  test('a long name neither moves its cell nor pushes the log along', { timeout: 60_000 }, async () => {
+    const { context, page, problems } = await openApp(browser, { width: 1280, height: 800 });
+    try {
+      await waitForReady(page, problems);
+      await page.click('#edit-scenario');
+      await page.waitForSelector('[data-testid="editor"]');
+      await page.fill('#scenario-json', JSON.stringify(scenario));
+      await page.click('#editor-apply');
+      await waitForContract(page, '[data-testid="partition"][data-topic="names"]', problems, 'the applied scenario');
+      await page.selectOption('#speed', '10');
+      const part = '[data-testid="partition"][data-topic="names"]';
+      await waitForContract(page, `${part} .log > .cell-wrap:last-child [data-testid="position"][data-consumer="${ahead}"]`,
+        problems, 'the caught-up consumer at the log end', 20_000);
+      await waitForContract(page, `${part} [data-testid="position"][data-consumer="${behind}"]`,
+        problems, 'the lagging consumer mid-log', 20_000);
+      await page.click('#play-toggle');
+
+      const m = await page.$eval(part, (p, [ahead, behind]) => {
+        const box = (e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right }; };
+        const wraps = [...p.querySelectorAll('.log > .cell-wrap')];
+        const tag = (name) => p.querySelector(`[data-testid="position"][data-consumer="${name}"]`);
+        const cellOf = (t) => t.closest('.cell-wrap').querySelector('.cell');
+        const info = (t) => ({ ...box(t), cell: box(cellOf(t)), title: t.title,
+          cut: t.scrollWidth > t.clientWidth + 1, atEnd: t.closest('.cell-wrap') === wraps.at(-1) });
+        return { cells: wraps.map((w) => box(w.querySelector('.cell'))), ahead: info(tag(ahead)), behind: info(tag(behind)) };
+      }, [ahead, behind]);
+
+      // Cells follow each other at the log's gap, but for the one with the lagging marker.
+      const marked = m.cells.findIndex((c) => c.left === m.behind.cell.left);
+      assert.ok(marked >= 0 && marked < m.cells.length - 1, 'the lagging marker should be under a record mid-log');
+      for (let i = 1; i < m.cells.length; i++) {
+        const step = m.cells[i].left - m.cells[i - 1].right;
+        const most = i - 1 === marked ? 19 + 132 - 48 + 4 + 1 : 5;
+        assert.ok(step >= 3 && step <= most,
+          `cell ${i} starts ${step.toFixed(1)} px after cell ${i - 1} (at most ${most}): a marker pushed the log along`);
+      }
+      for (const [name, t] of [[ahead, m.ahead], [behind, m.behind]]) {
+        assert.ok(t.left > t.cell.left && t.left < t.cell.right, `${name}'s marker should start under its cell`);
+        assert.match(t.title, new RegExp(name), `${name}'s marker should name it in full in its title`);
+      }
+      assert.ok(m.behind.cut, 'the mid-log marker should be cut short');
+      assert.ok(m.ahead.atEnd && !m.ahead.cut, 'the marker at the log end should show the whole name');
+      await page.locator(part).screenshot({ path: join(ARTIFACTS_DIR, 'long-names-1280.png') });
+      assert.deepEqual(problems, [], 'the page logged errors');
+    } finally {
+      await context.close();
+    }
+  });
+});

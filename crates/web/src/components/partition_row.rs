@@ -214,7 +214,7 @@ pub fn partition_row(props: &Props) -> Html {
                     <div class="cell-wrap">
                         <span class="cell more" title="earlier offsets">{ format!("… {from}") }</span>
                         if !before.is_empty() {
-                            <span class="pos">{ for before.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={(*c).clone()}>{ format!("◀ {c}") }</span> }) }</span>
+                            <span class="pos">{ for before.iter().map(|c| html! { <span class="pos-tag" data-testid="position" data-consumer={(*c).clone()} title={format!("{c}: position, before the offsets shown")}>{ format!("◀ {c}") }</span> }) }</span>
                         }
                     </div>
                 }

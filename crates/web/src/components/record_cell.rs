@@ -51,11 +51,11 @@ pub fn markers(offset: i64, positions: &[AttrValue], groups: &[AttrValue]) -> Ht
 }
 
 fn position_tag(c: &AttrValue) -> Html {
-    html! { <span class="pos-tag" data-testid="position" data-consumer={c.clone()} title="position: the next offset this consumer reads">{ format!("▲ {c}") }</span> }
+    html! { <span class="pos-tag" data-testid="position" data-consumer={c.clone()} title={format!("{c}: position, the next offset it reads")}>{ format!("▲ {c}") }</span> }
 }
 
 fn commit_tag(g: &AttrValue) -> Html {
-    html! { <span class="commit-tag" data-testid="committed" data-group={g.clone()} title="committed offset of the group">{ format!("✓ {g}") }</span> }
+    html! { <span class="commit-tag" data-testid="committed" data-group={g.clone()} title={format!("{g}: the group's committed offset")}>{ format!("✓ {g}") }</span> }
 }
 
 #[function_component(RecordCell)]
