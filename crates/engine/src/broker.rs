@@ -947,7 +947,7 @@ impl Broker {
                 });
                 continue;
             }
-            if settings.compact && records.entries().iter().any(|e| !e.has_key()) {
+            if settings.compact && records.entries().any(|e| !e.has_key()) {
                 results.push(ProducePartitionResult {
                     tp,
                     error: Some(ErrorCode::InvalidRecord),
@@ -956,7 +956,10 @@ impl Broker {
                 });
                 continue;
             }
-            let ids: Vec<u64> = records.entries().iter().map(|e| e.id).collect();
+            let mut ids: Vec<u64> = Vec::with_capacity(records.record_count());
+            for b in records.batches() {
+                ids.extend(records.batch_entries(b).iter().map(|e| e.id));
+            }
             let bytes = records.size_in_bytes();
             let epoch = p.leader_epoch;
             match p

@@ -797,7 +797,11 @@ impl Consumer {
                 }
                 for e in pd.records.batch_entries(b) {
                     if e.offset >= pos {
-                        out.push(e.offset, e.id, with_bytes.then(|| pd.records.record(e)));
+                        out.push(
+                            e.offset,
+                            e.id,
+                            with_bytes.then(|| pd.records.record_in(b, e)),
+                        );
                         next = next.max(e.offset + 1);
                     }
                 }

@@ -586,7 +586,7 @@ impl Checker {
             'segments: for seg in log.segments().iter().rev() {
                 for chunk in seg.chunks().iter().rev() {
                     tail.push(&**chunk);
-                    let first = chunk.entries().first().map(|e| e.offset);
+                    let first = chunk.entries().next().map(|e| e.offset);
                     if let (Some(f), Some(l)) = (first, m.last) {
                         if f <= l {
                             break 'segments;
@@ -598,7 +598,6 @@ impl Checker {
                 .iter()
                 .map(|c| {
                     c.entries()
-                        .iter()
                         .filter(|e| m.last.is_none_or(|l| e.offset > l))
                         .count()
                 })

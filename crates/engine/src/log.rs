@@ -1332,7 +1332,7 @@ mod tests {
         assert_eq!((b.first_offset, b.last_offset), (3, 4));
         assert_eq!(log.log_end_offset(), 5);
         let all = log.read(0, 5, usize::MAX).unwrap();
-        let offsets: Vec<i64> = all.entries().iter().map(|e| e.offset).collect();
+        let offsets: Vec<i64> = all.entries().map(|e| e.offset).collect();
         assert_eq!(offsets, vec![0, 1, 2, 3, 4]);
     }
 

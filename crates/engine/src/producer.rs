@@ -1507,7 +1507,7 @@ impl Producer {
                 *e = (*e).max(last);
             }
         }
-        for (i, r) in b.records.entries().iter().enumerate() {
+        for (i, r) in b.records.entries().enumerate() {
             let off = if base_offset >= 0 {
                 base_offset + i as i64
             } else {
@@ -1984,7 +1984,7 @@ impl Producer {
                 if b.base_sequence.is_some() {
                     return true;
                 }
-                ids.extend(b.records.entries().iter().map(|r| r.id));
+                ids.extend(b.records.entries().map(|r| r.id));
                 false
             });
         }
@@ -2007,12 +2007,12 @@ impl Producer {
         let mut ids = Vec::new();
         for dq in self.accumulator.values() {
             for b in dq {
-                ids.extend(b.records.entries().iter().map(|r| r.id));
+                ids.extend(b.records.entries().map(|r| r.id));
             }
         }
         for f in self.in_flight.values() {
             for b in &f.batches {
-                ids.extend(b.records.entries().iter().map(|r| r.id));
+                ids.extend(b.records.entries().map(|r| r.id));
             }
         }
         for w in &self.waiting {
@@ -2552,7 +2552,7 @@ mod tests {
             });
         }
         // Each record is 300 bytes on the wire (as `Entry::size_in_bytes` counts it: 8 + key + value).
-        assert!(records.entries().iter().all(|e| e.size_in_bytes() == 300));
+        assert!(records.entries().all(|e| e.size_in_bytes() == 300));
         let size_bytes = crate::record::BATCH_OVERHEAD + 10 * 300;
         let big = Batch {
             records,
@@ -2576,7 +2576,7 @@ mod tests {
                     b.base_sequence,
                     b.attempts,
                     b.created_at,
-                    b.records.entries().iter().map(|e| e.id).collect(),
+                    b.records.entries().map(|e| e.id).collect(),
                 )
             })
             .collect();

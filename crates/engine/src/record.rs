@@ -5,8 +5,11 @@
 //! values and headers. A produce request, a fetch response and a log segment are all
 //! `Records`. A batch's bytes never change once written, so its arena is shared, not copied:
 //! the producer writes a record's bytes once, and the produce request, the leader's log, the
-//! fetch responses and every follower's log hold the same arena (an `Arc`). Only the record
-//! entries (offsets, timestamps, lengths) are per copy.
+//! fetch responses and every follower's log hold the same arena (an `Arc`). The record
+//! entries (offsets, timestamps, lengths) are shared the same way, in entry blocks: they are
+//! written once by the producer and once more when the leader assigns offsets (the producer
+//! keeps its own for a retry); the leader's log, fetch responses and followers' logs then
+//! share the leader's. Only the batch headers are per copy.
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -52,7 +55,10 @@ pub struct BatchHeader {
     pub max_timestamp: i64,
     /// Set by the log cleaner the first time it retains a tombstone or marker in this batch.
     pub delete_horizon_ms: Option<i64>,
-    /// Index of the batch's first record in [`Records::entries`], and how many it has.
+    /// Which of its set's entry blocks holds the batch's entries, the index of its first
+    /// record there, and how many it has.
+    #[serde(default)]
+    block: u32,
     first_entry: u32,
     entry_count: u32,
     /// Which of its set's arenas holds the batch's bytes.
@@ -78,6 +84,7 @@ impl PartialEq for BatchHeader {
             control,
             max_timestamp,
             delete_horizon_ms,
+            block: _,
             first_entry: _,
             entry_count,
             arena: _,
@@ -212,14 +219,42 @@ impl SlicePlan {
     }
 }
 
-/// A set of batches and their records (`MemoryRecords`). Each batch's keys, values and
-/// headers are in one of `arenas`, which other sets holding the same batch share.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A set of batches and their records (`MemoryRecords`). Each batch's entries are a run in
+/// one of `blocks`, and its keys, values and headers are in one of `arenas`; other sets
+/// holding the same batch share both. A block or arena is written only while no other set
+/// shares it (else it is copied first), so what another set sees never changes.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Records {
     batches: Vec<BatchHeader>,
-    entries: Vec<Entry>,
+    blocks: Vec<Arc<Vec<Entry>>>,
     arenas: Vec<Arc<Vec<u8>>>,
     size_bytes: usize,
+    /// How many records its batches hold.
+    #[serde(skip)]
+    records: usize,
+}
+
+/// A set as serialized: the record count is summed from the batches.
+#[derive(Deserialize)]
+struct RecordsWire {
+    batches: Vec<BatchHeader>,
+    blocks: Vec<Arc<Vec<Entry>>>,
+    arenas: Vec<Arc<Vec<u8>>>,
+    size_bytes: usize,
+}
+
+impl<'de> Deserialize<'de> for Records {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = RecordsWire::deserialize(d)?;
+        let records = w.batches.iter().map(|b| b.entry_count as usize).sum();
+        Ok(Records {
+            batches: w.batches,
+            blocks: w.blocks,
+            arenas: w.arenas,
+            size_bytes: w.size_bytes,
+            records,
+        })
+    }
 }
 
 /// Two sets are equal when they hold the same batches of the same records with the same
@@ -228,7 +263,7 @@ impl PartialEq for Records {
     fn eq(&self, o: &Self) -> bool {
         self.size_bytes == o.size_bytes
             && self.batches == o.batches
-            && self.entries.len() == o.entries.len()
+            && self.record_count() == o.record_count()
             && self.iter().zip(o.iter()).all(|((ab, a), (bb, b))| {
                 a.same_record_as(b) && self.bytes_in(ab, a) == o.bytes_in(bb, b)
             })
@@ -370,8 +405,10 @@ impl Records {
         records: &[NewRecord],
     ) {
         // Reserve exactly (growing by doubling reallocated and copied most of the arena).
-        self.entries.reserve(records.len());
         self.start_batch(base_offset, leader_epoch, stamp, control);
+        if let Some(block) = self.last_block_mut() {
+            block.reserve(records.len());
+        }
         let bytes = records
             .iter()
             .map(|r| {
@@ -401,6 +438,7 @@ impl Records {
     ) {
         self.size_bytes += BATCH_OVERHEAD;
         let arena = self.open_arena();
+        let (block, first_entry) = self.open_block();
         self.batches.push(BatchHeader {
             base_offset,
             last_offset: base_offset - 1,
@@ -412,7 +450,8 @@ impl Records {
             control,
             max_timestamp: i64::MIN,
             delete_horizon_ms: None,
-            first_entry: self.entries.len() as u32,
+            block,
+            first_entry,
             entry_count: 0,
             arena,
             entries_bytes: 0,
@@ -430,6 +469,26 @@ impl Records {
             self.arenas.push(Arc::new(Vec::new()));
         }
         (self.arenas.len() - 1) as u32
+    }
+
+    /// The entry block a new batch writes its entries to, and where they start in it: the
+    /// last one if no other set shares it, else a new one.
+    fn open_block(&mut self) -> (u32, u32) {
+        let reuse = self
+            .blocks
+            .last_mut()
+            .is_some_and(|b| Arc::get_mut(b).is_some());
+        if !reuse {
+            self.blocks.push(Arc::new(Vec::new()));
+        }
+        let first = self.blocks.last().map_or(0, |b| b.len());
+        ((self.blocks.len() - 1) as u32, first as u32)
+    }
+
+    /// The last entry block, to write to (copied first if another set shares it). Like the
+    /// arenas, the last batch's block is always the last one.
+    fn last_block_mut(&mut self) -> Option<&mut Vec<Entry>> {
+        self.blocks.last_mut().map(Arc::make_mut)
     }
 
     /// The last arena, to write to (copied first if another set shares it, e.g. a snapshot
@@ -476,8 +535,11 @@ impl Records {
             headers_len,
         };
         let size = e.size_in_bytes();
-        self.size_bytes += size;
-        self.entries.push(e);
+        if let Some(block) = self.last_block_mut() {
+            block.push(e);
+            self.size_bytes += size;
+            self.records += 1;
+        }
         size
     }
 
@@ -485,9 +547,10 @@ impl Records {
     pub fn with_capacity(records: usize, bytes: usize) -> Records {
         Records {
             batches: Vec::with_capacity(1),
-            entries: Vec::with_capacity(records),
+            blocks: vec![Arc::new(Vec::with_capacity(records))],
             arenas: vec![Arc::new(Vec::with_capacity(bytes))],
             size_bytes: 0,
+            records: 0,
         }
     }
 
@@ -510,7 +573,8 @@ impl Records {
         }
     }
 
-    /// A copy with the producer's identity on every batch (what a producer sends).
+    /// A copy with the producer's identity on every batch (what a producer sends): new
+    /// headers; entries and bytes shared.
     pub fn stamped(&self, stamp: ProducerStamp) -> Records {
         let mut r = self.clone();
         for b in &mut r.batches {
@@ -537,14 +601,15 @@ impl Records {
     pub fn batches_mut(&mut self) -> &mut [BatchHeader] {
         &mut self.batches
     }
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// Every record's entry, in offset order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.iter().map(|(_, e)| e)
     }
     pub fn is_empty(&self) -> bool {
         self.batches.is_empty()
     }
     pub fn record_count(&self) -> usize {
-        self.entries.len()
+        self.records
     }
     /// Approximate wire size (Kafka's record format), used for batch.size, segment.bytes
     /// and retention.bytes.
@@ -560,8 +625,13 @@ impl Records {
     /// are left alone).
     pub fn shrink_to_fit(&mut self) {
         self.batches.shrink_to_fit();
-        self.entries.shrink_to_fit();
+        self.blocks.shrink_to_fit();
         self.arenas.shrink_to_fit();
+        for b in &mut self.blocks {
+            if let Some(b) = Arc::get_mut(b) {
+                b.shrink_to_fit();
+            }
+        }
         self.shrink_arenas();
     }
     /// Give back the arenas' spare capacity (those no other set shares yet): a closed
@@ -580,12 +650,17 @@ impl Records {
             }
         }
     }
-    /// Heap bytes this set holds (allocated capacity of its batch, entry and arena vectors,
-    /// and of the arenas, counted in full even when other sets share them).
+    /// Heap bytes this set holds (allocated capacity of its batch, block and arena vectors,
+    /// and of the blocks and arenas, counted in full even when other sets share them).
     pub fn heap_bytes(&self) -> usize {
         const ARC_VEC: usize = 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Vec<u8>>();
         self.batches.capacity() * std::mem::size_of::<BatchHeader>()
-            + self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.blocks.capacity() * std::mem::size_of::<Arc<Vec<Entry>>>()
+            + self
+                .blocks
+                .iter()
+                .map(|b| ARC_VEC + b.capacity() * std::mem::size_of::<Entry>())
+                .sum::<usize>()
             + self.arenas.capacity() * std::mem::size_of::<Arc<Vec<u8>>>()
             + self
                 .arenas
@@ -605,7 +680,10 @@ impl Records {
     pub fn batch_entries(&self, b: &BatchHeader) -> &[Entry] {
         let s = b.first_entry as usize;
         let e = s + b.entry_count as usize;
-        self.entries.get(s..e).unwrap_or(&[])
+        self.blocks
+            .get(b.block as usize)
+            .and_then(|block| block.get(s..e))
+            .unwrap_or(&[])
     }
 
     /// The arena holding batch `b`'s bytes.
@@ -615,20 +693,19 @@ impl Records {
             .map_or(&[], |a| a.as_slice())
     }
 
-    /// The arena holding entry `e`'s bytes (`e` is one of this set's entries; it is found
-    /// by its address, or else by its offset).
+    /// The arena holding entry `e`'s bytes (`e` is one of this set's entries; its batch is
+    /// found by the entry's address, or else by its offset).
     fn arena_of(&self, e: &Entry) -> &[u8] {
         let size = std::mem::size_of::<Entry>();
-        let at = (e as *const Entry as usize).wrapping_sub(self.entries.as_ptr() as usize);
-        let i = if at % size == 0 && at / size < self.entries.len() {
-            at / size
-        } else {
-            self.entries.partition_point(|x| x.offset < e.offset)
-        };
-        let b = self
-            .batches
-            .partition_point(|b| (b.first_entry + b.entry_count) as usize <= i);
-        self.batches.get(b).map_or(&[], |b| self.arena(b))
+        let addr = e as *const Entry as usize;
+        let by_address = self.batches.iter().find(|b| {
+            let entries = self.batch_entries(b);
+            let at = addr.wrapping_sub(entries.as_ptr() as usize);
+            at % size == 0 && at / size < entries.len()
+        });
+        by_address
+            .or_else(|| self.batch_containing(e.offset))
+            .map_or(&[], |b| self.arena(b))
     }
 
     /// An entry's key, value and header bytes, in batch `b`'s arena.
@@ -680,6 +757,26 @@ impl Records {
         }
     }
 
+    /// [`Records::record`] of an entry of batch `b` (no search for its batch).
+    pub fn record_in(&self, b: &BatchHeader, e: &Entry) -> Record {
+        let data = self.arena(b);
+        let (k, v) = (e.key_len.max(0) as usize, e.value_len.max(0) as usize);
+        let s = e.data_start as usize;
+        let part = |from: usize, len: usize| data.get(from..from + len).unwrap_or(&[]).to_vec();
+        Record {
+            offset: e.offset,
+            timestamp: e.timestamp,
+            key: (e.key_len >= 0).then(|| part(s, k)),
+            value: (e.value_len >= 0).then(|| part(s + k, v)),
+            headers: if e.headers_len == 0 {
+                Vec::new()
+            } else {
+                self.headers(e)
+            },
+            id: e.id,
+        }
+    }
+
     /// Iterate (batch, entry) pairs in offset order.
     pub fn iter(&self) -> impl Iterator<Item = (&BatchHeader, &Entry)> {
         self.batches
@@ -701,7 +798,10 @@ impl Records {
             b.base_offset = base;
             b.last_offset = base + n as i64 - 1;
             b.partition_leader_epoch = leader_epoch;
-            for (i, e) in self.entries.iter_mut().skip(s).take(n).enumerate() {
+            // The producer keeps its entries for a retry: the first batch written copies
+            // the block, the next ones in it find it this set's own.
+            let block = self.blocks.get_mut(b.block as usize).map(Arc::make_mut);
+            for (i, e) in block.into_iter().flatten().skip(s).take(n).enumerate() {
                 e.offset = base + i as i64;
                 if let Some(t) = log_append_time {
                     e.timestamp = t;
@@ -722,26 +822,29 @@ impl Records {
         }
     }
 
-    /// Append one batch of `src` with all its records, sharing its arena: only the entries
-    /// are copied (their positions in the arena stay as they are).
+    /// Append one batch of `src` with all its records, sharing its entry block and arena:
+    /// only the header is copied.
     fn append_whole_batch_from(&mut self, src: &Records, b: &BatchHeader) {
-        let Some(arena) = src.arenas.get(b.arena as usize) else {
+        let (Some(arena), Some(block)) = (
+            src.arenas.get(b.arena as usize),
+            src.blocks.get(b.block as usize),
+        ) else {
             self.append_batch_from(src, b, |_| true);
             return;
         };
-        let shared = self.arenas.last().is_some_and(|a| Arc::ptr_eq(a, arena));
-        if !shared {
+        if !self.arenas.last().is_some_and(|a| Arc::ptr_eq(a, arena)) {
             self.arenas.push(Arc::clone(arena));
         }
-        let entries = src.batch_entries(b);
+        if !self.blocks.last().is_some_and(|x| Arc::ptr_eq(x, block)) {
+            self.blocks.push(Arc::clone(block));
+        }
         let size = src.batch_size(b);
         let mut nb = b.clone();
-        nb.first_entry = self.entries.len() as u32;
-        nb.entry_count = entries.len() as u32;
         nb.arena = (self.arenas.len() - 1) as u32;
+        nb.block = (self.blocks.len() - 1) as u32;
         nb.entries_bytes = (size - BATCH_OVERHEAD) as u32;
-        self.entries.extend_from_slice(entries);
         self.size_bytes += size;
+        self.records += nb.entry_count as usize;
         self.batches.push(nb);
     }
 
@@ -753,8 +856,8 @@ impl Records {
         b: &BatchHeader,
         mut keep: impl FnMut(&Entry) -> bool,
     ) -> usize {
-        let first_entry = self.entries.len() as u32;
         let arena = self.open_arena();
+        let (block, first_entry) = self.open_block();
         let mut kept = 0usize;
         let mut bytes = 0usize;
         for e in src.batch_entries(b) {
@@ -769,24 +872,27 @@ impl Records {
             let mut ne = *e;
             ne.data_start = data_start;
             bytes += ne.size_in_bytes();
-            self.entries.push(ne);
-            kept += 1;
+            if let Some(block) = self.last_block_mut() {
+                block.push(ne);
+                kept += 1;
+            }
         }
         let mut nb = b.clone();
+        nb.block = block;
         nb.first_entry = first_entry;
         nb.entry_count = kept as u32;
         nb.arena = arena;
         nb.entries_bytes = bytes as u32;
         self.size_bytes += BATCH_OVERHEAD + bytes;
+        self.records += kept;
         self.batches.push(nb);
         kept
     }
 
     /// Remove the last batch (and its records).
     pub fn pop_batch(&mut self) {
-        if let Some(b) = self.batches.pop() {
-            let first = b.first_entry as usize;
-            self.truncate_entries(first);
+        if self.batches.pop().is_some() {
+            self.drop_unused();
             self.recompute_size();
         }
     }
@@ -856,34 +962,30 @@ impl Records {
         taken.len()
     }
 
-    /// Reserve room for the batches `plans` take (their headers and entries), once, so that
-    /// appending them does not reallocate and copy this set's vectors again and again. (Their
-    /// bytes are shared, not copied.)
+    /// Reserve room for the batches `plans` take (their headers), once, so that appending
+    /// them does not reallocate and copy this set's vectors again and again. (Their entries
+    /// and bytes are shared, not copied.)
     pub fn reserve_for(&mut self, plans: &[(&Records, SlicePlan)]) {
-        let (mut batches, mut entries) = (0usize, 0usize);
-        for (src, plan) in plans {
-            for b in src.planned(*plan) {
-                batches += 1;
-                entries += b.entry_count as usize;
-            }
-        }
+        let batches: usize = plans.iter().map(|(_, plan)| plan.n).sum();
         self.batches.reserve(batches);
-        self.entries.reserve(entries);
+        self.blocks.reserve(batches);
         self.arenas.reserve(batches);
     }
 
-    /// An empty set with room for `records` records (or as many as `like` holds, if more),
-    /// and for batches and arenas in `like`'s proportion to its records: a log's next chunk,
-    /// sized after the one it follows.
+    /// An empty set with room for the batches, entry blocks and arenas of `records` records
+    /// (or as many as `like` holds, if more), in `like`'s proportion to its records: a log's
+    /// next chunk, sized after the one it follows.
     pub fn with_capacity_of(like: &Records, records: usize) -> Records {
-        let n = like.entries.len().max(1);
-        let room = records.max(like.entries.len());
+        let held = like.record_count();
+        let n = held.max(1);
+        let room = records.max(held);
         let scale = |x: usize| x.saturating_mul(room).div_ceil(n);
         Records {
             batches: Vec::with_capacity(scale(like.batches.len())),
-            entries: Vec::with_capacity(room),
+            blocks: Vec::with_capacity(scale(like.blocks.len())),
             arenas: Vec::with_capacity(scale(like.arenas.len())),
             size_bytes: 0,
+            records: 0,
         }
     }
 
@@ -906,44 +1008,51 @@ impl Records {
     pub fn truncate_to(&mut self, offset: i64) {
         while let Some(b) = self.batches.last() {
             if b.base_offset >= offset {
-                let first = b.first_entry as usize;
                 self.batches.pop();
-                self.truncate_entries(first);
             } else if b.last_offset >= offset {
                 let keep = (offset - b.base_offset) as u32;
-                let first = b.first_entry;
                 if let Some(bm) = self.batches.last_mut() {
                     bm.last_offset = offset - 1;
                     bm.entry_count = keep;
                     bm.entries_bytes = 0; // not known: summed when asked
                 }
-                self.truncate_entries((first + keep) as usize);
                 break;
             } else {
                 break;
             }
         }
+        self.drop_unused();
         self.recompute_size();
     }
 
-    /// Drop the entries from `first` on, and the arenas no remaining batch uses. (The bytes
-    /// of dropped records in a kept arena stay until the arena goes.)
-    fn truncate_entries(&mut self, first: usize) {
-        self.entries.truncate(first);
-        let keep = self.batches.last().map_or(0, |b| b.arena as usize + 1);
-        self.arenas.truncate(keep);
+    /// Drop the entry blocks and arenas no remaining batch uses, and the dropped records'
+    /// entries at the end of the last block if no other set shares it. (The bytes of dropped
+    /// records in a kept arena stay until the arena goes.)
+    fn drop_unused(&mut self) {
+        let last = self.batches.last();
+        self.arenas
+            .truncate(last.map_or(0, |b| b.arena as usize + 1));
+        self.blocks
+            .truncate(last.map_or(0, |b| b.block as usize + 1));
+        if let Some((b, block)) = last.zip(self.blocks.last_mut().and_then(Arc::get_mut)) {
+            block.truncate((b.first_entry + b.entry_count) as usize);
+        }
     }
 
     fn recompute_size(&mut self) {
         let mut size = self.batches.len() * BATCH_OVERHEAD;
-        size += self.entries.iter().map(Entry::size_in_bytes).sum::<usize>();
+        size += self.entries().map(Entry::size_in_bytes).sum::<usize>();
         self.size_bytes = size;
+        self.records = self.batches.iter().map(|b| b.entry_count as usize).sum();
     }
 
     /// The first entry with offset `>= offset`.
     pub fn entry_at_or_after(&self, offset: i64) -> Option<&Entry> {
-        let i = self.entries.partition_point(|e| e.offset < offset);
-        self.entries.get(i)
+        let i = self.batches.partition_point(|b| b.last_offset < offset);
+        self.batches.get(i..)?.iter().find_map(|b| {
+            let entries = self.batch_entries(b);
+            entries.get(entries.partition_point(|e| e.offset < offset))
+        })
     }
 
     /// The entry with exactly this offset.
@@ -992,12 +1101,12 @@ mod tests {
     }
 
     fn contents(r: &Records) -> Vec<Record> {
-        r.entries().iter().map(|e| r.record(e)).collect()
+        r.entries().map(|e| r.record(e)).collect()
     }
 
     /// Every batch's size, as the set keeps it while records are added, copied, filtered and
     /// truncated, and after a serde round trip (which does not carry it), equals the sum
-    /// over its records.
+    /// over its records; so does the set's record count.
     #[test]
     fn a_batch_size_kept_as_records_are_added_equals_the_sum_over_them() {
         fn check(r: &Records) {
@@ -1007,6 +1116,9 @@ mod tests {
             }
             let total: usize = r.batches().iter().map(|b| r.batch_size(b)).sum();
             assert_eq!(r.size_in_bytes(), total);
+            let records: usize = r.batches().iter().map(|b| r.batch_entries(b).len()).sum();
+            assert_eq!(r.record_count(), records, "the record count kept");
+            assert_eq!(r.entries().count(), records);
         }
         let mut log = Records::new();
         let mut id = 0;
@@ -1044,10 +1156,10 @@ mod tests {
         assert_eq!(back, log);
     }
 
-    /// Replication and fetches share a batch's bytes: the copy holds the same arena (no byte
-    /// is copied) and reads the same records.
+    /// Replication and fetches share a batch's bytes and entries: the copy holds the same
+    /// arena and entry block (no byte or entry is copied) and reads the same records.
     #[test]
-    fn appending_a_batch_shares_its_arena() {
+    fn appending_a_batch_shares_its_arena_and_entries() {
         let mut leader = Records::single_batch(
             &[rec(1, Some("a"), Some("x")), rec(2, None, Some("yy"))],
             ProducerStamp::NONE,
@@ -1056,13 +1168,52 @@ mod tests {
         let mut follower = Records::new();
         follower.append(&leader);
         assert!(Arc::ptr_eq(&leader.arenas[0], &follower.arenas[0]));
-        assert_eq!(follower.arenas.len(), 1);
+        assert!(Arc::ptr_eq(&leader.blocks[0], &follower.blocks[0]));
+        assert_eq!((follower.arenas.len(), follower.blocks.len()), (1, 1));
         assert_eq!(contents(&follower), contents(&leader));
         assert_eq!(follower, leader);
-        // A second batch from the same arena does not add another.
+        // A second batch from the same arena and block does not add another.
         let mut two = leader.clone();
         two.append(&leader.slice(0, 2, usize::MAX));
-        assert_eq!(two.arenas.len(), 1);
+        assert_eq!((two.arenas.len(), two.blocks.len()), (1, 1));
+    }
+
+    /// A producer keeps its batch for a retry while the leader assigns offsets to the copy
+    /// it was sent: the producer's entries keep their relative offsets, the leader's get
+    /// absolute ones, and both read the same bytes.
+    #[test]
+    fn assigning_offsets_to_a_sent_copy_leaves_the_producers_batch_alone() {
+        let mut batch = Records::with_capacity(4, 64);
+        batch.push_record(rec(1, Some("a"), Some("x")).as_ref());
+        batch.push_record(rec(2, Some("b"), Some("y")).as_ref());
+        let mut sent = batch.stamped(ProducerStamp {
+            producer_id: 7,
+            producer_epoch: 0,
+            base_sequence: 0,
+            is_transactional: false,
+        });
+        assert!(
+            Arc::ptr_eq(&batch.blocks[0], &sent.blocks[0]),
+            "sent without copying"
+        );
+        sent.assign_offsets(40, 3, None);
+        assert_eq!(
+            sent.entries().map(|e| e.offset).collect::<Vec<_>>(),
+            [40, 41]
+        );
+        assert_eq!(
+            batch.entries().map(|e| e.offset).collect::<Vec<_>>(),
+            [0, 1]
+        );
+        assert!(
+            Arc::ptr_eq(&batch.arenas[0], &sent.arenas[0]),
+            "bytes still shared"
+        );
+        let values = |r: &Records| r.entries().map(|e| r.record(e).value).collect::<Vec<_>>();
+        assert_eq!(values(&sent), values(&batch));
+        // The producer's next record (a batch not yet sent) stays out of the sent copy.
+        batch.push_record(rec(3, Some("c"), Some("z")).as_ref());
+        assert_eq!((batch.record_count(), sent.record_count()), (3, 2));
     }
 
     /// A set never writes into an arena another set holds: a snapshot taken while a batch is
@@ -1195,14 +1346,14 @@ mod tests {
             ProducerStamp::NONE,
         );
         r.assign_offsets(5, 2, None);
-        let got: Vec<Record> = r.entries().iter().map(|e| r.record(e)).collect();
+        let got: Vec<Record> = r.entries().map(|e| r.record(e)).collect();
         assert_eq!(got[0].offset, 5);
         assert_eq!(got[0].key.as_deref(), Some(&b"k"[..]));
         assert_eq!(got[0].value.as_deref(), Some(&b"v1"[..]));
         assert_eq!(got[0].headers, vec![("h".to_string(), b"x".to_vec())]);
         assert_eq!(got[1].key, None);
         assert_eq!(got[1].value, None);
-        assert!(r.entries()[1].is_tombstone());
+        assert!(r.entries().nth(1).is_some_and(Entry::is_tombstone));
         assert_eq!(got[2].key.as_deref(), Some(&b""[..]));
         assert_eq!(r.batches()[0].partition_leader_epoch, 2);
         assert_eq!(r.batches()[0].last_offset, 7);
@@ -1239,7 +1390,7 @@ mod tests {
         log.truncate_to(4);
         assert_eq!(log.last_offset(), Some(3));
         assert_eq!(log.record_count(), 4);
-        let r = log.record(&log.entries()[3]);
+        let r = log.record(log.entries().nth(3).expect("a fourth record"));
         assert_eq!(r.value.as_deref(), Some(&b"y"[..]));
         log.truncate_to(3);
         assert_eq!(log.last_offset(), Some(2));

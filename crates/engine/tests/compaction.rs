@@ -41,7 +41,7 @@ fn fold(log: &Log) -> BTreeMap<String, String> {
 
 fn offsets(log: &Log) -> Vec<i64> {
     log.chunks()
-        .flat_map(|c| c.entries().iter().map(|e| e.offset).collect::<Vec<_>>())
+        .flat_map(|c| c.entries().map(|e| e.offset).collect::<Vec<_>>())
         .collect()
 }
 
@@ -85,7 +85,7 @@ proptest! {
         // Below the active segment, at most one record per key remains.
         let mut seen = std::collections::BTreeSet::new();
         for chunk in log.chunks() {
-            for e in chunk.entries().iter().filter(|e| e.offset < base) {
+            for e in chunk.entries().filter(|e| e.offset < base) {
                 prop_assert!(seen.insert(chunk.key(e).unwrap().to_vec()), "one record per key in the cleaned part");
             }
         }
@@ -102,10 +102,7 @@ fn tombstones_survive_delete_retention_then_go() {
     let mut log = build(&ops);
     let u = log.first_uncleanable_offset(1_000, 0);
     log.clean(1_000, 10_000, u);
-    let has_tombstone = |log: &Log| {
-        log.chunks()
-            .any(|c| c.entries().iter().any(|e| e.is_tombstone()))
-    };
+    let has_tombstone = |log: &Log| log.chunks().any(|c| c.entries().any(|e| e.is_tombstone()));
     assert!(
         has_tombstone(&log),
         "the first cleaning keeps the tombstone and stamps its delete horizon"
