@@ -57,6 +57,8 @@ describe('preset scenarios', () => {
       const note = await page.waitForSelector('main#app[aria-busy="true"] .loading-note[role="status"]', { state: 'visible' });
       assert.match(await note.textContent(), /^\s*Loading the scenario “Scale: 12 brokers, 100 partitions, 10,000 records\/s”…$/);
       assert.equal(await page.$('main#app[data-ready="1"]'), null, 'not ready while the file downloads');
+      assert.equal((await page.textContent('main#app[aria-busy="true"] header.topbar h1')).trim(), 'Kafka Playground',
+        'the page says what it is while the scenario loads');
       await screenshot(page, 'preset-loading-390x844.png');
       release();
       await waitForReady(page, problems);

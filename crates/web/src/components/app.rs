@@ -314,6 +314,7 @@ pub fn app() -> Html {
     if let Some(id) = &state.pending {
         return html! {
             <main id="app" class={classes!("app", "loading", embed.then_some("embed"))} aria-busy="true">
+                <header class="topbar">{ super::header::brand(embed.then(|| crate::presets::name(id))) }</header>
                 <p class="loading-note" role="status"><span class="spinner" aria-hidden="true"></span>{ format!(" Loading the scenario “{}”…", crate::presets::name(id)) }</p>
             </main>
         };

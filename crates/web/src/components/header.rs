@@ -52,21 +52,7 @@ pub fn header(props: &Props) -> Html {
     let scenario_known = PRESETS.iter().any(|p| p.id == current);
     html! {
         <header class="topbar">
-            <div class="brand">
-                <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
-                    <rect x="3" y="7" width="26" height="5" rx="2" />
-                    <rect x="3" y="14" width="19" height="5" rx="2" />
-                    <rect x="3" y="21" width="23" height="5" rx="2" />
-                </svg>
-                <div>
-                    if embed {
-                        <h1 class="embed-title">{ name.clone() }</h1>
-                    } else {
-                        <h1>{ "Kafka Playground" }</h1>
-                        <p class="tagline">{ "A real Kafka cluster, simulated in your browser" }</p>
-                    }
-                </div>
-            </div>
+            { brand(embed.then(|| name.clone())) }
             <div class="scenario">
                 if !embed || !app.page.readonly {
                     <label for="preset">{ "Scenario" }</label>
@@ -90,5 +76,27 @@ pub fn header(props: &Props) -> Html {
             <TimeControls />
             <Timeline />
         </header>
+    }
+}
+
+/// The logo and the page's name (in an embed, the scenario's name instead): also shown while
+/// a scenario is still loading.
+pub fn brand(embed_title: Option<String>) -> Html {
+    html! {
+        <div class="brand">
+            <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+                <rect x="3" y="7" width="26" height="5" rx="2" />
+                <rect x="3" y="14" width="19" height="5" rx="2" />
+                <rect x="3" y="21" width="23" height="5" rx="2" />
+            </svg>
+            <div>
+                if let Some(name) = embed_title {
+                    <h1 class="embed-title">{ name }</h1>
+                } else {
+                    <h1>{ "Kafka Playground" }</h1>
+                    <p class="tagline">{ "A real Kafka cluster, simulated in your browser" }</p>
+                }
+            </div>
+        </div>
     }
 }
