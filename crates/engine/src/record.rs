@@ -1287,6 +1287,45 @@ mod tests {
         assert_eq!(got[1].headers, vec![("h".to_string(), b"x".to_vec())]);
     }
 
+    /// A replica truncating a batch it shares with another (mid-batch, as a diverging
+    /// follower may) and appending after it changes only its own copy: the other still reads
+    /// every record it had, and the truncated one reads its new records.
+    #[test]
+    fn truncating_a_shared_batch_and_appending_leaves_the_sharer_alone() {
+        let mut leader = Records::single_batch(
+            &[
+                rec(1, Some("k1"), Some("v1")),
+                rec(2, Some("k2"), Some("v2")),
+                rec(3, Some("k3"), Some("v3")),
+            ],
+            ProducerStamp::NONE,
+        );
+        leader.assign_offsets(0, 0, None);
+        let before = contents(&leader);
+        let mut follower = Records::new();
+        follower.append(&leader);
+        follower.truncate_to(1);
+        assert_eq!(follower.record_count(), 1);
+        follower.push_batch(
+            1,
+            1,
+            ProducerStamp::NONE,
+            None,
+            &[rec(9, Some("k9"), Some("v9"))],
+        );
+        assert_eq!(
+            contents(&leader),
+            before,
+            "the sharer's records are untouched"
+        );
+        let got = contents(&follower);
+        assert_eq!(
+            got.iter().map(|r| (r.offset, r.id)).collect::<Vec<_>>(),
+            [(0, 1), (1, 9)]
+        );
+        assert_eq!(got[1].value.as_deref(), Some(&b"v9"[..]));
+    }
+
     /// A producer's batch filled record by record is the batch `single_batch` builds from the
     /// same records, stamped or not: same headers, entries, bytes and sizes.
     #[test]
