@@ -800,11 +800,17 @@ impl Records {
             b.partition_leader_epoch = leader_epoch;
             // The producer keeps its entries for a retry: the first batch written copies
             // the block, the next ones in it find it this set's own.
-            let block = self.blocks.get_mut(b.block as usize).map(Arc::make_mut);
-            for (i, e) in block.into_iter().flatten().skip(s).take(n).enumerate() {
-                e.offset = base + i as i64;
-                if let Some(t) = log_append_time {
-                    e.timestamp = t;
+            if let Some(block) = self.blocks.get_mut(b.block as usize).map(Arc::make_mut) {
+                // Not copied (no producer kept it, as after an acks=0 send): a log keeps it,
+                // so give back the room the producer reserved for a full batch.size.
+                if block.capacity() / 2 > block.len() {
+                    block.shrink_to_fit();
+                }
+                for (i, e) in block.iter_mut().skip(s).take(n).enumerate() {
+                    e.offset = base + i as i64;
+                    if let Some(t) = log_append_time {
+                        e.timestamp = t;
+                    }
                 }
             }
             if let Some(t) = log_append_time {
@@ -1285,6 +1291,20 @@ mod tests {
         assert_eq!(got[0].key.as_deref(), Some(&b"k1"[..]));
         assert_eq!(got[1].key.as_deref(), Some(&b"k3"[..]));
         assert_eq!(got[1].headers, vec![("h".to_string(), b"x".to_vec())]);
+    }
+
+    /// A batch no producer kept (acks=0) goes into the log as it is, without the room the
+    /// producer reserved for a full `batch.size`.
+    #[test]
+    fn a_batch_appended_uncopied_gives_back_its_spare_room() {
+        let mut batch = Records::with_capacity(148, 148 * 100);
+        batch.push_record(rec(1, Some("a"), Some("x")).as_ref());
+        batch.push_record(rec(2, Some("b"), Some("y")).as_ref());
+        let mut sent = batch.stamped(ProducerStamp::NONE);
+        drop(batch);
+        sent.assign_offsets(0, 0, None);
+        assert!(sent.blocks[0].capacity() < 4, "{}", sent.blocks[0].capacity());
+        assert_eq!(sent.entries().map(|e| e.offset).collect::<Vec<_>>(), [0, 1]);
     }
 
     /// A replica truncating a batch it shares with another (mid-batch, as a diverging
