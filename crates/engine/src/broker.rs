@@ -6,7 +6,7 @@
 use crate::config::{Props, TopicSettings, BROKER_CONFIGS};
 use crate::error::ErrorCode;
 use crate::group::{self, AfterAppend, Effect, GroupCoordinator, OFFSETS_TOPIC};
-use crate::ledger::{Append, HistoryEvent};
+use crate::ledger::HistoryEvent;
 use crate::log::Log;
 use crate::message::{
     AbortedTxnInfo, Acks, DivergingEpoch, FetchPartition, FetchPartitionData, Isolation, Message,
@@ -978,17 +978,8 @@ impl Broker {
                             last_offset: info.last_offset,
                             leader_epoch: epoch,
                         });
-                        for (i, id) in ids.iter().enumerate() {
-                            ctx.ledger.on_append(
-                                *id,
-                                Append {
-                                    broker: self.id,
-                                    offset: info.first_offset + i as i64,
-                                    leader_epoch: epoch,
-                                    at: now,
-                                },
-                            );
-                        }
+                        ctx.ledger
+                            .on_append_batch(&ids, info.first_offset, self.id, epoch, now);
                         touched.push(tp);
                     } else {
                         ctx.emit(TraceKind::Note {

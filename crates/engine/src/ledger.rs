@@ -626,6 +626,91 @@ impl Ledger {
         true
     }
 
+    /// [`Ledger::in_place`] for a batch's records, in order: the ledger block is found, and
+    /// copied if a snapshot shares it, once per run of records in the same block instead of
+    /// once per record. `f(packed, base_time, i)` changes the `i`-th record's packed form if it
+    /// can; returns the indices it could not (for the unpacked path).
+    fn in_place_all(
+        &mut self,
+        ids: impl Iterator<Item = RecordId>,
+        mut f: impl FnMut(&mut Packed, Millis, usize) -> bool,
+    ) -> Vec<usize> {
+        let mut missed = Vec::new();
+        let mut cur: Option<(usize, &mut Block)> = None;
+        for (i, id) in ids.enumerate() {
+            let Some((b, slot)) = Self::position(id) else {
+                missed.push(i);
+                continue;
+            };
+            if cur.as_ref().is_none_or(|(at, _)| *at != b) {
+                cur = self.blocks.get_mut(b).map(|a| (b, Arc::make_mut(a)));
+            }
+            let done = cur.as_mut().is_some_and(|(_, block)| {
+                let base = block.base_time;
+                block.packed.get_mut(slot).is_some_and(|x| {
+                    let mut p = *x;
+                    let changed = f(&mut p, base, i);
+                    if changed {
+                        *x = p;
+                    }
+                    changed
+                })
+            });
+            if !done {
+                missed.push(i);
+            }
+        }
+        missed
+    }
+
+    /// [`Ledger::on_append`] for a batch the leader appended: `ids[i]` at `first_offset + i`.
+    pub fn on_append_batch(
+        &mut self,
+        ids: &[RecordId],
+        first_offset: i64,
+        broker: BrokerId,
+        leader_epoch: i32,
+        at: Millis,
+    ) {
+        let append = |i: usize| Append {
+            broker,
+            offset: first_offset + i as i64,
+            leader_epoch,
+            at,
+        };
+        let missed = self.in_place_all(ids.iter().copied(), |p, base, i| {
+            p.try_append(base, &append(i))
+        });
+        for i in missed {
+            if let Some(id) = ids.get(i) {
+                self.on_append(*id, append(i));
+            }
+        }
+    }
+
+    /// [`Ledger::on_ack`] for an acknowledged batch: the `i`-th id at `base_offset + i`
+    /// (-1 for all without an offset: acks=0).
+    pub fn on_ack_batch(
+        &mut self,
+        ids: impl Iterator<Item = RecordId> + Clone,
+        base_offset: i64,
+        now: Millis,
+    ) {
+        let offset = |i: usize| {
+            if base_offset >= 0 {
+                base_offset + i as i64
+            } else {
+                -1
+            }
+        };
+        let missed = self.in_place_all(ids.clone(), |p, base, i| p.try_ack(base, offset(i), now));
+        for i in missed {
+            if let Some(id) = ids.clone().nth(i) {
+                self.on_ack(id, offset(i), now);
+            }
+        }
+    }
+
     pub fn get(&self, id: RecordId) -> Option<LedgerEntry> {
         let (b, slot) = Self::position(id)?;
         self.blocks.get(b)?.get(slot, id)
@@ -830,6 +915,20 @@ mod tests {
         Renumber {
             id: RecordId,
         },
+        /// A batch's records appended at consecutive offsets ([`Ledger::on_append_batch`]).
+        AppendBatch {
+            ids: Vec<RecordId>,
+            broker: BrokerId,
+            first_offset: i64,
+            epoch: i32,
+            at: Millis,
+        },
+        /// A batch acknowledged ([`Ledger::on_ack_batch`]).
+        AckBatch {
+            ids: Vec<RecordId>,
+            base_offset: i64,
+            at: Millis,
+        },
     }
 
     fn arb_op() -> impl Strategy<Value = Op> {
@@ -883,10 +982,35 @@ mod tests {
                 offset,
                 at
             }),
-            (id.clone(), time).prop_map(|(id, at)| Op::Fail { id, at }),
+            (id.clone(), time.clone()).prop_map(|(id, at)| Op::Fail { id, at }),
             (id.clone(), any::<bool>()).prop_map(|(id, committed)| Op::Txn { id, committed }),
             id.clone().prop_map(|id| Op::InTxn { id }),
-            id.prop_map(|id| Op::Renumber { id }),
+            id.clone().prop_map(|id| Op::Renumber { id }),
+            // A batch's ids increase, often across a block's end, some never created.
+            (
+                proptest::collection::btree_set(id.clone(), 1..8),
+                prop_oneof![1i32..4, Just(64)],
+                prop_oneof![0i64..3, Just(i64::from(u32::MAX) - 2)],
+                prop_oneof![0i32..3, Just(256)],
+                time.clone()
+            )
+                .prop_map(|(ids, broker, first_offset, epoch, at)| Op::AppendBatch {
+                    ids: ids.into_iter().collect(),
+                    broker,
+                    first_offset,
+                    epoch,
+                    at
+                }),
+            (
+                proptest::collection::btree_set(id, 1..8),
+                prop_oneof![0i64..3, Just(-1), Just(i64::from(u32::MAX) - 2)],
+                time
+            )
+                .prop_map(|(ids, base_offset, at)| Op::AckBatch {
+                    ids: ids.into_iter().collect(),
+                    base_offset,
+                    at
+                }),
         ]
     }
 
@@ -968,6 +1092,42 @@ mod tests {
                 ledger.mark_renumbered(id);
                 if let Some(e) = model.get_mut(&id) {
                     e.renumbered = true;
+                }
+            }
+            Op::AppendBatch {
+                ref ids,
+                broker,
+                first_offset,
+                epoch,
+                at,
+            } => {
+                ledger.on_append_batch(ids, first_offset, broker, epoch, at);
+                for (i, id) in ids.iter().enumerate() {
+                    if let Some(e) = model.get_mut(id) {
+                        e.appends.push(Append {
+                            broker,
+                            offset: first_offset + i as i64,
+                            leader_epoch: epoch,
+                            at,
+                        });
+                    }
+                }
+            }
+            Op::AckBatch {
+                ref ids,
+                base_offset,
+                at,
+            } => {
+                ledger.on_ack_batch(ids.iter().copied(), base_offset, at);
+                for (i, id) in ids.iter().enumerate() {
+                    let offset = if base_offset >= 0 {
+                        base_offset + i as i64
+                    } else {
+                        -1
+                    };
+                    if let Some(e) = model.get_mut(id).filter(|e| e.outcome == Outcome::Pending) {
+                        e.outcome = Outcome::Acked { offset, at };
+                    }
                 }
             }
         }

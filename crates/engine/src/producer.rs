@@ -1507,14 +1507,8 @@ impl Producer {
                 *e = (*e).max(last);
             }
         }
-        for (i, r) in b.records.entries().enumerate() {
-            let off = if base_offset >= 0 {
-                base_offset + i as i64
-            } else {
-                -1
-            };
-            ctx.ledger.on_ack(r.id, off, ctx.now);
-        }
+        ctx.ledger
+            .on_ack_batch(b.records.entries().map(|r| r.id), base_offset, ctx.now);
         self.stats.acked += b.records.record_count() as u64;
         ctx.emit(TraceKind::Acked {
             client: self.name.as_str().into(),

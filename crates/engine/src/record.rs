@@ -602,8 +602,12 @@ impl Records {
         &mut self.batches
     }
     /// Every record's entry, in offset order.
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.iter().map(|(_, e)| e)
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            records: self,
+            next_batch: 0,
+            current: [].iter(),
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.batches.is_empty()
@@ -1074,6 +1078,28 @@ impl Records {
     }
 }
 
+/// Every entry of a [`Records`], batch by batch ([`Records::entries`]).
+#[derive(Debug, Clone)]
+pub struct Entries<'a> {
+    records: &'a Records,
+    next_batch: usize,
+    current: std::slice::Iter<'a, Entry>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = &'a Entry;
+    fn next(&mut self) -> Option<&'a Entry> {
+        loop {
+            if let Some(e) = self.current.next() {
+                return Some(e);
+            }
+            let b = self.records.batches.get(self.next_batch)?;
+            self.next_batch += 1;
+            self.current = self.records.batch_entries(b).iter();
+        }
+    }
+}
+
 /// An entry's key, value and header bytes, in all.
 fn span(e: &Entry) -> usize {
     e.key_len.max(0) as usize + e.value_len.max(0) as usize + e.headers_len as usize
@@ -1303,7 +1329,11 @@ mod tests {
         let mut sent = batch.stamped(ProducerStamp::NONE);
         drop(batch);
         sent.assign_offsets(0, 0, None);
-        assert!(sent.blocks[0].capacity() < 4, "{}", sent.blocks[0].capacity());
+        assert!(
+            sent.blocks[0].capacity() < 4,
+            "{}",
+            sent.blocks[0].capacity()
+        );
         assert_eq!(sent.entries().map(|e| e.offset).collect::<Vec<_>>(), [0, 1]);
     }
 
