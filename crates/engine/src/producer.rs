@@ -9,7 +9,7 @@ use crate::config::{Props, PRODUCER_CONFIGS};
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{Acks, Message, ProducePartitionResult};
 use crate::partitioner::{partition_for_key, PartitionerKind, RoundRobin, StickyPartitioner};
-use crate::record::{NewRecord, ProducerStamp, RecordRef, Records, NO_PRODUCER_ID};
+use crate::record::{Entry, NewRecord, ProducerStamp, RecordRef, Records, NO_PRODUCER_ID};
 use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
@@ -374,6 +374,8 @@ pub struct Producer {
     /// partitioner.availability.timeout.ms: the last time it had batches ready, and the last
     /// time they could be sent to it.
     node_stats: VecMap<BrokerId, NodeLatency>,
+    /// `BufferPool.free`: batch.size buffers of closed batches, emptied, for new batches.
+    free: FreeBuffers,
 }
 
 /// `RecordAccumulator.NodeLatencyStats`.
@@ -428,6 +430,7 @@ impl Producer {
             txn,
             drain_index: VecMap::new(),
             node_stats: VecMap::new(),
+            free: FreeBuffers::default(),
         })
     }
 
@@ -863,7 +866,7 @@ impl Producer {
                 // batch.size buffer from its BufferPool).
                 records: {
                     let n = (batch_size / size.max(1)).clamp(1, 1024);
-                    Records::with_capacity(n, n * size)
+                    self.free.records(n, n * size)
                 },
                 size_bytes: crate::record::BATCH_OVERHEAD,
                 full: false,
@@ -1517,6 +1520,7 @@ impl Producer {
             offset: base_offset,
             records: b.records.record_count(),
         });
+        self.free.keep_blocks(b.records);
     }
 
     /// The sender loop: metadata, producer id, expiry, then drain ready batches to leaders.
@@ -1844,7 +1848,8 @@ impl Producer {
         b.full = true;
         // The batch is closed: every log that stores it shares its arena, so give back the
         // batch.size buffer's unused room first.
-        b.records.shrink_arenas();
+        b.records
+            .shrink_arenas_into(&mut self.free.arenas, FreeBuffers::KEPT);
         Some(Ok(b))
     }
 
@@ -2026,6 +2031,54 @@ impl Producer {
     }
 }
 
+/// Emptied batch buffers kept for new batches (Kafka's `BufferPool` keeps freed
+/// `batch.size` buffers on its free list): closed batches' arenas, and acknowledged
+/// batches' entry blocks. Memory only: a clone starts with none, and two producers are equal
+/// whatever their free lists hold.
+#[derive(Debug, Default)]
+struct FreeBuffers {
+    arenas: Vec<Vec<u8>>,
+    blocks: Vec<Vec<Entry>>,
+}
+
+impl FreeBuffers {
+    /// How many of each are kept at most (more than a producer usually has batches open).
+    const KEPT: usize = 16;
+
+    /// An empty set of batches with room for `records` records of `bytes` bytes, in kept
+    /// buffers where they are large enough.
+    fn records(&mut self, records: usize, bytes: usize) -> Records {
+        let arena = match self.arenas.pop() {
+            Some(b) if b.capacity() >= bytes => b,
+            _ => Vec::with_capacity(bytes),
+        };
+        let block = match self.blocks.pop() {
+            Some(b) if b.capacity() >= records => b,
+            _ => Vec::with_capacity(records),
+        };
+        Records::with_buffers(block, arena)
+    }
+
+    /// Keep the entry blocks of `records` no other set shares.
+    fn keep_blocks(&mut self, records: Records) {
+        if self.blocks.len() < Self::KEPT {
+            records.take_blocks(&mut self.blocks, Self::KEPT);
+        }
+    }
+}
+
+impl Clone for FreeBuffers {
+    fn clone(&self) -> Self {
+        FreeBuffers::default()
+    }
+}
+
+impl PartialEq for FreeBuffers {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2088,6 +2141,53 @@ mod tests {
             queue(&mut p, *q, size);
         }
         p
+    }
+
+    #[test]
+    fn a_new_batch_takes_a_kept_buffer_only_if_it_is_large_enough() {
+        let mut free = FreeBuffers::default();
+        let arena: Vec<u8> = Vec::with_capacity(1000);
+        let block: Vec<Entry> = Vec::with_capacity(10);
+        let (arena_at, block_at) = (arena.as_ptr(), block.as_ptr());
+        free.arenas.push(arena);
+        free.blocks.push(block);
+        let r = free.records(10, 1000);
+        assert!(r.is_empty());
+        assert!(free.arenas.is_empty() && free.blocks.is_empty());
+        let (a, b) = r.buffers().unwrap();
+        assert_eq!((a.as_ptr(), b.as_ptr()), (arena_at, block_at));
+        // Too small for the batch: allocated anew (and the small one dropped).
+        free.arenas.push(Vec::with_capacity(10));
+        free.blocks.push(Vec::with_capacity(1));
+        let r = free.records(10, 1000);
+        let (a, b) = r.buffers().unwrap();
+        assert!(a.capacity() >= 1000 && b.capacity() >= 10);
+        assert!(free.arenas.is_empty() && free.blocks.is_empty());
+    }
+
+    #[test]
+    fn a_producers_free_buffers_are_memory_only() {
+        let mut p = with_partitions(&[], &[1], &[], 0);
+        p.free.arenas.push(Vec::with_capacity(100));
+        let copy = p.clone();
+        assert!(copy.free.arenas.is_empty());
+        assert_eq!(copy, p);
+        // At most KEPT blocks are kept.
+        for _ in 0..FreeBuffers::KEPT + 3 {
+            let mut r = Records::new();
+            r.push_record(
+                NewRecord {
+                    id: 1,
+                    timestamp: 0,
+                    key: None,
+                    value: Some(b"v".to_vec()),
+                    headers: Vec::new(),
+                }
+                .as_ref(),
+            );
+            p.free.keep_blocks(r);
+        }
+        assert_eq!(p.free.blocks.len(), FreeBuffers::KEPT);
     }
 
     fn queue(p: &mut Producer, partition: i32, size: usize) {

@@ -554,6 +554,20 @@ impl Records {
         }
     }
 
+    /// An empty set whose first batch's entries go into `block` and its bytes into `arena`
+    /// (both emptied first).
+    pub fn with_buffers(mut block: Vec<Entry>, mut arena: Vec<u8>) -> Records {
+        block.clear();
+        arena.clear();
+        Records {
+            batches: Vec::with_capacity(1),
+            blocks: vec![Arc::new(block)],
+            arenas: vec![Arc::new(arena)],
+            size_bytes: 0,
+            records: 0,
+        }
+    }
+
     /// Append a record to the last batch, starting one (offsets from 0, no producer stamp)
     /// if there is none: how a producer fills its batch. The result equals
     /// [`Records::single_batch`] of the same records with [`ProducerStamp::NONE`].
@@ -644,13 +658,40 @@ impl Records {
     /// producer's `batch.size` buffer shrunk in place left a hole no later buffer fitted in,
     /// and the heap grew by a buffer per batch (the scale preset's memory doubled).
     pub fn shrink_arenas(&mut self) {
+        self.shrink_arenas_into(&mut Vec::new(), 0);
+    }
+    /// [`Records::shrink_arenas`], the buffers arenas move out of pushed onto `free`,
+    /// emptied, while it holds fewer than `kept` (a producer's `BufferPool` free list).
+    pub fn shrink_arenas_into(&mut self, free: &mut Vec<Vec<u8>>, kept: usize) {
         for a in &mut self.arenas {
             if let Some(a) = Arc::get_mut(a) {
                 if a.capacity() / 2 > a.len() {
-                    *a = a.as_slice().to_vec();
+                    let mut old = std::mem::replace(a, a.as_slice().to_vec());
+                    if free.len() < kept {
+                        old.clear();
+                        free.push(old);
+                    }
                 } else {
                     a.shrink_to_fit();
                 }
+            }
+        }
+    }
+    /// Its last arena and entry block (for tests of where they came from).
+    #[cfg(test)]
+    pub fn buffers(&self) -> Option<(&Vec<u8>, &Vec<Entry>)> {
+        Some((&**self.arenas.last()?, &**self.blocks.last()?))
+    }
+    /// Push its entry blocks no other set shares onto `free`, emptied, while it holds fewer
+    /// than `kept`.
+    pub fn take_blocks(self, free: &mut Vec<Vec<Entry>>, kept: usize) {
+        for b in self.blocks {
+            if free.len() >= kept {
+                break;
+            }
+            if let Ok(mut b) = Arc::try_unwrap(b) {
+                b.clear();
+                free.push(b);
             }
         }
     }
@@ -1531,5 +1572,76 @@ mod tests {
         );
         r.assign_offsets(0, 0, None);
         assert_eq!(r.batches()[0].last_sequence(), 0);
+    }
+
+    #[test]
+    fn a_closed_batchs_large_buffer_goes_to_the_free_list_and_shared_ones_stay() {
+        let big = Vec::with_capacity(4096);
+        let big_at = big.as_ptr();
+        let mut r = Records::with_buffers(Vec::with_capacity(8), big);
+        r.push_record(rec(1, Some("k"), Some("v")).as_ref());
+        let before = contents(&r);
+        let mut free = Vec::new();
+        r.shrink_arenas_into(&mut free, 4);
+        // The records are unchanged, in an exact-size arena; the big buffer is on the list,
+        // emptied.
+        assert_eq!(contents(&r), before);
+        assert_eq!(r.arena_bytes(), r.arenas[0].capacity());
+        assert_eq!(free.len(), 1);
+        assert_eq!((free[0].as_ptr(), free[0].len()), (big_at, 0));
+        // A full list takes no more.
+        let mut r2 = Records::with_buffers(Vec::new(), Vec::with_capacity(4096));
+        r2.push_record(rec(2, None, Some("v")).as_ref());
+        r2.shrink_arenas_into(&mut free, 1);
+        assert_eq!(free.len(), 1);
+        // An arena another set shares is left where it is.
+        let mut r3 = Records::with_buffers(Vec::new(), Vec::with_capacity(4096));
+        r3.push_record(rec(3, None, Some("v")).as_ref());
+        let sharer = r3.clone();
+        r3.shrink_arenas_into(&mut free, 4);
+        assert_eq!(free.len(), 1);
+        assert_eq!(r3.arenas[0].capacity(), 4096);
+        assert_eq!(contents(&r3), contents(&sharer));
+    }
+
+    #[test]
+    fn only_entry_blocks_no_other_set_shares_are_taken_back() {
+        let mut shared = Records::with_buffers(Vec::with_capacity(16), Vec::new());
+        shared.push_record(rec(1, Some("k"), Some("v")).as_ref());
+        let sharer = shared.clone();
+        let mut free = Vec::new();
+        shared.take_blocks(&mut free, 4);
+        assert!(free.is_empty());
+        assert_eq!(sharer.record_count(), 1);
+        let alone = sharer;
+        let at = alone.blocks[0].as_ptr();
+        alone.take_blocks(&mut free, 4);
+        assert_eq!(free.len(), 1);
+        assert_eq!((free[0].as_ptr(), free[0].len()), (at, 0));
+        let mut full = Records::with_buffers(Vec::with_capacity(16), Vec::new());
+        full.push_record(rec(2, None, Some("v")).as_ref());
+        full.take_blocks(&mut free, 1);
+        assert_eq!(free.len(), 1);
+    }
+
+    #[test]
+    fn a_set_made_from_used_buffers_holds_only_its_own_records() {
+        let mut arena = b"old bytes".to_vec();
+        arena.reserve(64);
+        let block = vec![Entry {
+            offset: 7,
+            timestamp: 0,
+            id: 9,
+            data_start: 0,
+            key_len: -1,
+            value_len: 3,
+            headers_len: 0,
+        }];
+        let mut r = Records::with_buffers(block, arena);
+        r.push_record(rec(1, Some("k"), Some("v")).as_ref());
+        let fresh = Records::single_batch(&[rec(1, Some("k"), Some("v"))], ProducerStamp::NONE);
+        assert_eq!(contents(&r), contents(&fresh));
+        assert_eq!(r.record_count(), 1);
+        assert_eq!(r.arena_bytes(), fresh.arena_bytes());
     }
 }
