@@ -37,6 +37,7 @@ pub mod log;
 pub mod message;
 pub mod metadata;
 pub mod network;
+pub mod onevec;
 pub mod partitioner;
 pub mod placement;
 pub mod processor;

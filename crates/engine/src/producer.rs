@@ -19,6 +19,7 @@ use crate::vecmap::{VecMap, VecSet};
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProducerSettings {
@@ -2038,7 +2039,7 @@ impl Producer {
 #[derive(Debug, Default)]
 struct FreeBuffers {
     arenas: Vec<Vec<u8>>,
-    blocks: Vec<Vec<Entry>>,
+    blocks: Vec<Arc<Vec<Entry>>>,
 }
 
 impl FreeBuffers {
@@ -2054,7 +2055,7 @@ impl FreeBuffers {
         };
         let block = match self.blocks.pop() {
             Some(b) if b.capacity() >= records => b,
-            _ => Vec::with_capacity(records),
+            _ => Arc::new(Vec::with_capacity(records)),
         };
         Records::with_buffers(block, arena)
     }
@@ -2147,7 +2148,7 @@ mod tests {
     fn a_new_batch_takes_a_kept_buffer_only_if_it_is_large_enough() {
         let mut free = FreeBuffers::default();
         let arena: Vec<u8> = Vec::with_capacity(1000);
-        let block: Vec<Entry> = Vec::with_capacity(10);
+        let block: Arc<Vec<Entry>> = Arc::new(Vec::with_capacity(10));
         let (arena_at, block_at) = (arena.as_ptr(), block.as_ptr());
         free.arenas.push(arena);
         free.blocks.push(block);
@@ -2158,7 +2159,7 @@ mod tests {
         assert_eq!((a.as_ptr(), b.as_ptr()), (arena_at, block_at));
         // Too small for the batch: allocated anew (and the small one dropped).
         free.arenas.push(Vec::with_capacity(10));
-        free.blocks.push(Vec::with_capacity(1));
+        free.blocks.push(Arc::new(Vec::with_capacity(1)));
         let r = free.records(10, 1000);
         let (a, b) = r.buffers().unwrap();
         assert!(a.capacity() >= 1000 && b.capacity() >= 10);

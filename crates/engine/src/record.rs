@@ -14,6 +14,8 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+use crate::onevec::OneVec;
+
 /// The simulator's identity for a record a producer created. Kafka has no such id; the
 /// simulator uses it to follow a record through retries, replication and truncation (the
 /// durability ledger). Control records have id 0.
@@ -226,8 +228,8 @@ impl SlicePlan {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Records {
     batches: Vec<BatchHeader>,
-    blocks: Vec<Arc<Vec<Entry>>>,
-    arenas: Vec<Arc<Vec<u8>>>,
+    blocks: OneVec<Arc<Vec<Entry>>>,
+    arenas: OneVec<Arc<Vec<u8>>>,
     size_bytes: usize,
     /// How many records its batches hold.
     #[serde(skip)]
@@ -238,8 +240,8 @@ pub struct Records {
 #[derive(Deserialize)]
 struct RecordsWire {
     batches: Vec<BatchHeader>,
-    blocks: Vec<Arc<Vec<Entry>>>,
-    arenas: Vec<Arc<Vec<u8>>>,
+    blocks: OneVec<Arc<Vec<Entry>>>,
+    arenas: OneVec<Arc<Vec<u8>>>,
     size_bytes: usize,
 }
 
@@ -487,6 +489,7 @@ impl Records {
 
     /// The last entry block, to write to (copied first if another set shares it). Like the
     /// arenas, the last batch's block is always the last one.
+    #[inline]
     fn last_block_mut(&mut self) -> Option<&mut Vec<Entry>> {
         self.blocks.last_mut().map(Arc::make_mut)
     }
@@ -494,6 +497,7 @@ impl Records {
     /// The last arena, to write to (copied first if another set shares it, e.g. a snapshot
     /// taken while a producer was filling the batch). The last batch's arena is always the
     /// last one: every way of adding a batch uses the last arena or pushes a new one.
+    #[inline]
     fn last_arena_mut(&mut self) -> Option<&mut Vec<u8>> {
         self.arenas.last_mut().map(Arc::make_mut)
     }
@@ -547,8 +551,8 @@ impl Records {
     pub fn with_capacity(records: usize, bytes: usize) -> Records {
         Records {
             batches: Vec::with_capacity(1),
-            blocks: vec![Arc::new(Vec::with_capacity(records))],
-            arenas: vec![Arc::new(Vec::with_capacity(bytes))],
+            blocks: OneVec::One(Arc::new(Vec::with_capacity(records))),
+            arenas: OneVec::One(Arc::new(Vec::with_capacity(bytes))),
             size_bytes: 0,
             records: 0,
         }
@@ -556,13 +560,17 @@ impl Records {
 
     /// An empty set whose first batch's entries go into `block` and its bytes into `arena`
     /// (both emptied first).
-    pub fn with_buffers(mut block: Vec<Entry>, mut arena: Vec<u8>) -> Records {
-        block.clear();
+    pub fn with_buffers(mut block: Arc<Vec<Entry>>, mut arena: Vec<u8>) -> Records {
+        if let Some(b) = Arc::get_mut(&mut block) {
+            b.clear();
+        } else {
+            block = Arc::new(Vec::with_capacity(block.capacity()));
+        }
         arena.clear();
         Records {
             batches: Vec::with_capacity(1),
-            blocks: vec![Arc::new(block)],
-            arenas: vec![Arc::new(arena)],
+            blocks: OneVec::One(block),
+            arenas: OneVec::One(Arc::new(arena)),
             size_bytes: 0,
             records: 0,
         }
@@ -684,13 +692,13 @@ impl Records {
     }
     /// Push its entry blocks no other set shares onto `free`, emptied, while it holds fewer
     /// than `kept`.
-    pub fn take_blocks(self, free: &mut Vec<Vec<Entry>>, kept: usize) {
-        for b in self.blocks {
+    pub fn take_blocks(self, free: &mut Vec<Arc<Vec<Entry>>>, kept: usize) {
+        for mut b in self.blocks.into_elements() {
             if free.len() >= kept {
                 break;
             }
-            if let Ok(mut b) = Arc::try_unwrap(b) {
-                b.clear();
+            if let Some(entries) = Arc::get_mut(&mut b) {
+                entries.clear();
                 free.push(b);
             }
         }
@@ -1033,8 +1041,8 @@ impl Records {
         let scale = |x: usize| x.saturating_mul(room).div_ceil(n);
         Records {
             batches: Vec::with_capacity(scale(like.batches.len())),
-            blocks: Vec::with_capacity(scale(like.blocks.len())),
-            arenas: Vec::with_capacity(scale(like.arenas.len())),
+            blocks: OneVec::with_capacity(scale(like.blocks.len())),
+            arenas: OneVec::with_capacity(scale(like.arenas.len())),
             size_bytes: 0,
             records: 0,
         }
@@ -1578,7 +1586,7 @@ mod tests {
     fn a_closed_batchs_large_buffer_goes_to_the_free_list_and_shared_ones_stay() {
         let big = Vec::with_capacity(4096);
         let big_at = big.as_ptr();
-        let mut r = Records::with_buffers(Vec::with_capacity(8), big);
+        let mut r = Records::with_buffers(Arc::new(Vec::with_capacity(8)), big);
         r.push_record(rec(1, Some("k"), Some("v")).as_ref());
         let before = contents(&r);
         let mut free = Vec::new();
@@ -1590,12 +1598,12 @@ mod tests {
         assert_eq!(free.len(), 1);
         assert_eq!((free[0].as_ptr(), free[0].len()), (big_at, 0));
         // A full list takes no more.
-        let mut r2 = Records::with_buffers(Vec::new(), Vec::with_capacity(4096));
+        let mut r2 = Records::with_buffers(Arc::new(Vec::new()), Vec::with_capacity(4096));
         r2.push_record(rec(2, None, Some("v")).as_ref());
         r2.shrink_arenas_into(&mut free, 1);
         assert_eq!(free.len(), 1);
         // An arena another set shares is left where it is.
-        let mut r3 = Records::with_buffers(Vec::new(), Vec::with_capacity(4096));
+        let mut r3 = Records::with_buffers(Arc::new(Vec::new()), Vec::with_capacity(4096));
         r3.push_record(rec(3, None, Some("v")).as_ref());
         let sharer = r3.clone();
         r3.shrink_arenas_into(&mut free, 4);
@@ -1606,7 +1614,7 @@ mod tests {
 
     #[test]
     fn only_entry_blocks_no_other_set_shares_are_taken_back() {
-        let mut shared = Records::with_buffers(Vec::with_capacity(16), Vec::new());
+        let mut shared = Records::with_buffers(Arc::new(Vec::with_capacity(16)), Vec::new());
         shared.push_record(rec(1, Some("k"), Some("v")).as_ref());
         let sharer = shared.clone();
         let mut free = Vec::new();
@@ -1618,7 +1626,7 @@ mod tests {
         alone.take_blocks(&mut free, 4);
         assert_eq!(free.len(), 1);
         assert_eq!((free[0].as_ptr(), free[0].len()), (at, 0));
-        let mut full = Records::with_buffers(Vec::with_capacity(16), Vec::new());
+        let mut full = Records::with_buffers(Arc::new(Vec::with_capacity(16)), Vec::new());
         full.push_record(rec(2, None, Some("v")).as_ref());
         full.take_blocks(&mut free, 1);
         assert_eq!(free.len(), 1);
@@ -1628,7 +1636,7 @@ mod tests {
     fn a_set_made_from_used_buffers_holds_only_its_own_records() {
         let mut arena = b"old bytes".to_vec();
         arena.reserve(64);
-        let block = vec![Entry {
+        let block = Arc::new(vec![Entry {
             offset: 7,
             timestamp: 0,
             id: 9,
@@ -1636,7 +1644,14 @@ mod tests {
             key_len: -1,
             value_len: 3,
             headers_len: 0,
-        }];
+        }]);
+        // A block someone else still holds is not emptied under them.
+        let holder = Arc::clone(&block);
+        let mut shared = Records::with_buffers(Arc::clone(&block), Vec::new());
+        shared.push_record(rec(2, None, Some("w")).as_ref());
+        assert_eq!((holder.len(), holder[0].id), (1, 9));
+        assert!(!Arc::ptr_eq(&shared.blocks[0], &holder));
+        drop((holder, shared));
         let mut r = Records::with_buffers(block, arena);
         r.push_record(rec(1, Some("k"), Some("v")).as_ref());
         let fresh = Records::single_batch(&[rec(1, Some("k"), Some("v"))], ProducerStamp::NONE);
