@@ -55,6 +55,26 @@ fn decimal_before(digits: &mut [u8], end: usize, mut n: u64) -> usize {
     i
 }
 
+/// Add one to the decimal number in `digits[start..end]`, in place; false (and the digits
+/// left as they were) if the result needs another digit, or there are none.
+fn increment_decimal(digits: &mut [u8], start: usize, end: usize) -> bool {
+    let Some(d) = digits.get_mut(start..end) else {
+        return false;
+    };
+    match d.iter().rposition(|&c| c != b'9') {
+        Some(i) => {
+            for c in d.iter_mut().skip(i + 1) {
+                *c = b'0';
+            }
+            if let Some(c) = d.get_mut(i) {
+                *c += 1;
+            }
+            true
+        }
+        None => false,
+    }
+}
+
 /// `n` in decimal, as `write!(s, "{n}")` writes it, without the formatting machinery (the
 /// trace's message summaries write several numbers per message).
 pub(crate) fn push_int(s: &mut String, n: i64) {
@@ -175,13 +195,24 @@ impl Workload {
         // ever written, so the padding stays.
         const HEAD: usize = 41;
         let mut head = [b'.'; HEAD + DOTS.len()];
+        // Where the `v` is: the counter's digits follow it, and the next record's counter is
+        // written by adding one to them in place (a whole new number only when its length
+        // changes).
+        let mut v_at: Option<usize> = None;
         for _ in 0..n {
             self.counter += 1;
             let start = out.data.len();
-            let v_at = decimal_before(&mut head, HEAD, self.counter).saturating_sub(1);
-            if let Some(v) = head.get_mut(v_at) {
-                *v = b'v';
-            }
+            let v_at = match v_at.filter(|&at| increment_decimal(&mut head, at + 1, HEAD)) {
+                Some(at) => at,
+                None => {
+                    let at = decimal_before(&mut head, HEAD, self.counter).saturating_sub(1);
+                    if let Some(v) = head.get_mut(at) {
+                        *v = b'v';
+                    }
+                    v_at = Some(at);
+                    at
+                }
+            };
             let (from, key_len) = match self.keys {
                 Some(k) => {
                     let from = decimal_before(&mut head, v_at, u64::from(rng.next_u32() % k));
@@ -283,6 +314,38 @@ mod tests {
             push_int(&mut s, n);
             assert_eq!(s, format!("x={n}"));
         }
+    }
+
+    #[test]
+    fn increment_decimal_adds_one_or_says_it_needs_another_digit() {
+        let cases = [
+            0u64,
+            1,
+            8,
+            9,
+            10,
+            19,
+            99,
+            100,
+            4_999,
+            9_998,
+            9_999,
+            123_456_789,
+        ];
+        for n in cases {
+            let mut d = [b'.'; 24];
+            let start = decimal_before(&mut d, 24, n);
+            let fits = increment_decimal(&mut d, start, 24);
+            let next = (n + 1).to_string();
+            if next.len() == 24 - start {
+                assert!(fits, "{n}");
+                assert_eq!(&d[start..], next.as_bytes());
+            } else {
+                assert!(!fits, "{n}");
+                assert_eq!(&d[start..], n.to_string().as_bytes(), "left as it was");
+            }
+        }
+        assert!(!increment_decimal(&mut [b'1'; 3], 3, 3), "no digits");
     }
 
     #[test]
