@@ -854,7 +854,9 @@ impl Producer {
         self.txn_note_partition(ctx, tp, record.id);
         let batch_size = self.settings.batch_size.max(1);
         let now = ctx.now;
-        let dq = self.accumulator.entry(tp).or_default();
+        // A producer of one topic holds its partitions' queues at their partition numbers.
+        let hint = usize::try_from(p).unwrap_or(0);
+        let dq = self.accumulator.entry_near(tp, hint).or_default();
         let need_new = !dq.back().is_some_and(|b| b.has_room_for(size, batch_size));
         if need_new {
             if let Some(b) = dq.back_mut() {

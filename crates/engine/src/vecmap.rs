@@ -195,6 +195,18 @@ impl<K: Ord, V> VecMap<K, V> {
             }),
         }
     }
+    /// [`VecMap::entry`], looking at index `hint` first: one comparison instead of a binary
+    /// search for a caller that knows where its key usually sits (a producer's partitions of
+    /// one topic sit at their partition numbers). The entry is the same either way.
+    pub fn entry_near(&mut self, key: K, hint: usize) -> Entry<'_, K, V> {
+        if self.entries.get(hint).is_some_and(|(k, _)| *k == key) {
+            return Entry::Occupied(OccupiedEntry {
+                map: self,
+                index: hint,
+            });
+        }
+        self.entry(key)
+    }
     /// The index range of the keys within `range`.
     fn bounds<Q, R>(&self, range: &R) -> std::ops::Range<usize>
     where
@@ -634,6 +646,8 @@ mod tests {
         Insert(u8, u16),
         Remove(u8),
         Entry(u8, u16),
+        /// `entry_near` with a hint that may or may not be the key's index.
+        EntryNear(u8, u16, u8),
         Retain(u8),
         PopFirst,
         PopLast,
@@ -644,10 +658,35 @@ mod tests {
             (any::<u8>(), any::<u16>()).prop_map(|(k, v)| Op::Insert(k, v)),
             any::<u8>().prop_map(Op::Remove),
             (any::<u8>(), any::<u16>()).prop_map(|(k, v)| Op::Entry(k, v)),
+            (any::<u8>(), any::<u16>(), any::<u8>()).prop_map(|(k, v, h)| Op::EntryNear(
+                k,
+                v,
+                h % 8
+            )),
             any::<u8>().prop_map(Op::Retain),
             Just(Op::PopFirst),
             Just(Op::PopLast),
         ]
+    }
+
+    #[test]
+    fn entry_near_finds_the_same_entry_whether_the_hint_is_right_or_not() {
+        let mut m: VecMap<u32, u32> = (0..12).map(|k| (k, k * 10)).collect();
+        for k in 0..12u32 {
+            // Right, wrong, and out of range.
+            for hint in [k as usize, (k as usize + 5) % 12, 99] {
+                match m.entry_near(k, hint) {
+                    Entry::Occupied(o) => assert_eq!(*o.get(), k * 10, "key {k} hint {hint}"),
+                    Entry::Vacant(_) => panic!("key {k} hint {hint}: not found"),
+                }
+            }
+        }
+        m.remove(&3);
+        // Key 7 now sits at index 6; hint 7 holds key 8.
+        assert_eq!(*m.entry_near(7, 7).or_insert(0), 70);
+        *m.entry_near(3, 3).or_insert(5) += 1;
+        assert_eq!(m.get(&3), Some(&6));
+        assert!(m.keys().copied().eq(0..12));
     }
 
     proptest! {
@@ -663,6 +702,11 @@ mod tests {
                     Op::Remove(k) => prop_assert_eq!(v.remove(&k), b.remove(&k)),
                     Op::Entry(k, x) => {
                         let a = *v.entry(k).and_modify(|y| *y = y.wrapping_add(x)).or_insert(x);
+                        let c = *b.entry(k).and_modify(|y| *y = y.wrapping_add(x)).or_insert(x);
+                        prop_assert_eq!(a, c);
+                    }
+                    Op::EntryNear(k, x, hint) => {
+                        let a = *v.entry_near(k, usize::from(hint)).and_modify(|y| *y = y.wrapping_add(x)).or_insert(x);
                         let c = *b.entry(k).and_modify(|y| *y = y.wrapping_add(x)).or_insert(x);
                         prop_assert_eq!(a, c);
                     }
