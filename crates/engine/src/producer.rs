@@ -375,7 +375,7 @@ pub struct Producer {
     /// partitioner.availability.timeout.ms: the last time it had batches ready, and the last
     /// time they could be sent to it.
     node_stats: VecMap<BrokerId, NodeLatency>,
-    /// `BufferPool.free`: batch.size buffers of closed batches, emptied, for new batches.
+    /// `BufferPool.free`: closed batches' emptied buffers, for new batches.
     free: FreeBuffers,
 }
 
@@ -2064,9 +2064,7 @@ impl FreeBuffers {
 
     /// Keep the entry blocks of `records` no other set shares.
     fn keep_blocks(&mut self, records: Records) {
-        if self.blocks.len() < Self::KEPT {
-            records.take_blocks(&mut self.blocks, Self::KEPT);
-        }
+        records.take_blocks(&mut self.blocks, Self::KEPT);
     }
 }
 

@@ -549,13 +549,10 @@ impl Records {
 
     /// Room for `records` records of `bytes` key, value and header bytes in all.
     pub fn with_capacity(records: usize, bytes: usize) -> Records {
-        Records {
-            batches: Vec::with_capacity(1),
-            blocks: OneVec::One(Arc::new(Vec::with_capacity(records))),
-            arenas: OneVec::One(Arc::new(Vec::with_capacity(bytes))),
-            size_bytes: 0,
-            records: 0,
-        }
+        Records::with_buffers(
+            Arc::new(Vec::with_capacity(records)),
+            Vec::with_capacity(bytes),
+        )
     }
 
     /// An empty set whose first batch's entries go into `block` and its bytes into `arena`
