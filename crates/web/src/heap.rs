@@ -12,8 +12,10 @@
 //!
 //! In wasm the allocator underneath is `talc` rather than Rust's default (`dlmalloc`): the
 //! engine allocates a few times per simulated record, and `talc` runs the standard workload
-//! about 7 % faster in wasm and is 2 KiB smaller (BENCHMARKS.md, stop 28). Natively (the
-//! crate's native tests) it is the system allocator.
+//! about 7 % faster in wasm and is 2 KiB smaller (BENCHMARKS.md, stop 28). In front of it,
+//! freed blocks of up to 512 bytes are kept in lists by size and handed out again
+//! (`kafka-playground-heap`, BENCHMARKS.md, stop 40). Natively (the crate's native tests) it
+//! is the system allocator.
 #![allow(unsafe_code)]
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -37,7 +39,8 @@ static LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_LIMIT);
 pub struct Counting;
 
 #[cfg(target_arch = "wasm32")]
-static INNER: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static INNER: kafka_playground_heap::SizeClasses<talc::wasm::WasmDynamicTalc> =
+    kafka_playground_heap::SizeClasses::new(talc::wasm::new_wasm_dynamic_allocator());
 #[cfg(not(target_arch = "wasm32"))]
 static INNER: System = System;
 
