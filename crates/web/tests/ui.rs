@@ -108,6 +108,34 @@ async fn each_broker_lists_its_replicas_and_a_stopped_brokers_go_offline() {
             .length();
         assert_eq!(n, 4, "broker {b} lists {n} replicas");
     }
+    // Each card counts the user's topic apart from the internal ones: four replicas, and
+    // between them the brokers lead each of the four partitions once.
+    let stat = |b: i32, name: &str| -> Option<usize> {
+        text(
+            &root,
+            &format!("[data-testid='broker'][data-broker='{b}'] [data-stat='{name}'] dd"),
+        )
+        .trim()
+        .parse()
+        .ok()
+    };
+    wait_until(&root, "each partition's leader counted once", || {
+        (1..=3).filter_map(|b| stat(b, "leads")).sum::<usize>() == 4
+    })
+    .await;
+    let mut leads = 0;
+    for b in 1..=3 {
+        assert_eq!(stat(b, "replicas"), Some(4), "broker {b}'s replicas");
+        let led = count(
+            &root,
+            &format!(
+                "[data-testid='broker'][data-broker='{b}'] [data-testid='broker-replica'][data-state='leader']"
+            ),
+        ) as usize;
+        assert_eq!(stat(b, "leads"), Some(led), "broker {b}'s leads");
+        leads += led;
+    }
+    assert_eq!(leads, 4, "one leader per partition");
     let chip = format!(
         "[data-testid='broker'][data-broker='{leader}'] [data-testid='broker-replica'][data-replica='orders-0']"
     );

@@ -47,6 +47,12 @@ pub fn broker_card(props: &Props) -> Html {
     } else {
         ("running", "ok")
     };
+    // The counts of the user's topics come from the chips; the broker's own counts include
+    // the internal topics' replicas (50 of __consumer_offsets' partitions once a group
+    // exists), shown apart so that a 4-partition topic does not read as "leads 18".
+    let leads = props.replicas.iter().filter(|r| r.leader).count();
+    let internal = b.replicas.saturating_sub(props.replicas.len());
+    let internal_leads = b.leaders.saturating_sub(leads);
     let act = |action: Action| {
         let dispatch = dispatch.clone();
         Callback::from(move |_| command_via(&dispatch, "brokers", action.clone()))
@@ -84,8 +90,13 @@ pub fn broker_card(props: &Props) -> Html {
                      (broker.session.timeout.ms): its partitions stay with the old, dead process until then")}>{ status }</span>
             </header>
             <dl class="broker-stats">
-                <div title="partitions this broker leads, internal topics (__consumer_offsets, __transaction_state) included"><dt>{ "leads" }</dt><dd>{ b.leaders }</dd></div>
-                <div title="partition replicas this broker hosts, internal topics included"><dt>{ "replicas" }</dt><dd>{ b.replicas }</dd></div>
+                <div data-stat="leads" title="partitions of your topics this broker leads"><dt>{ "leads" }</dt><dd>{ leads }</dd></div>
+                <div data-stat="replicas" title="replicas of your topics this broker hosts"><dt>{ "replicas" }</dt><dd>{ props.replicas.len() }</dd></div>
+                if internal > 0 {
+                    <div data-stat="internal" title={format!("replicas of internal topics (__consumer_offsets, __transaction_state) this broker hosts; it leads {internal_leads} of them")}>
+                        <dt>{ "internal" }</dt><dd>{ internal }</dd>
+                    </div>
+                }
                 if let Some(r) = &b.rack { <div><dt>{ "rack" }</dt><dd>{ r.clone() }</dd></div> }
             </dl>
             if !props.replicas.is_empty() {
