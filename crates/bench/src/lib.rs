@@ -112,8 +112,8 @@ mod wasm {
     /// The page's allocator (`crates/web/src/heap.rs` wraps the same one in a byte count), so
     /// that the `release` row measures the engine as the page runs it.
     #[global_allocator]
-    static HEAP: kafka_playground_heap::SizeClasses<talc::wasm::WasmDynamicTalc> =
-        kafka_playground_heap::SizeClasses::new(talc::wasm::new_wasm_dynamic_allocator());
+    static HEAP: kafka_playground_heap::grow::PageHeap =
+        kafka_playground_heap::grow::new_page_heap();
 
     /// A warmed-up standard workload for the Node harness (`node/run.cjs`), which times
     /// [`WasmBench::run_window`] with `performance.now()`.

@@ -16,6 +16,9 @@
 //! A block is always taken from the allocator underneath at its class's full size
 //! ([`class_layout`]), so it can go back to it from any list.
 //!
+//! [`grow`] holds the source talc takes wasm memory from, grown geometrically, and
+//! `grow::PageHeap`, the whole heap the page and the wasm benchmark use.
+//!
 //! Not thread-safe: the lists are plain cells. [`SizeClasses`] is `Sync` (and so usable as a
 //! `#[global_allocator]`) only on wasm32 without the `atomics` feature, where there is one
 //! thread; native tests use an instance directly.
@@ -181,6 +184,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for SizeClasses<A> {
         }
     }
 }
+
+pub mod grow;
 
 #[cfg(test)]
 mod tests;

@@ -254,3 +254,52 @@ proptest! {
         prop_assert!(taken.iter().all(|l| class_of(*l).is_some_and(|c| class_layout(c) == *l)));
     }
 }
+
+mod grow {
+    use super::layout;
+    use crate::grow::*;
+
+    #[test]
+    fn a_small_allocation_grows_the_memory_by_an_eighth_and_at_least_a_mebibyte() {
+        let small = layout(24, 8);
+        assert_eq!(needed_pages(small, 128), 1);
+        // A fresh memory: 1 MiB, not one page.
+        assert_eq!(grow_pages(17, small, 128), MIN_GROW_PAGES);
+        assert_eq!(MIN_GROW_PAGES * PAGE, 1 << 20);
+        // 1 GiB of memory: another 128 MiB.
+        let gib = (1 << 30) / PAGE;
+        assert_eq!(grow_pages(gib, small, 128) * PAGE, 128 << 20);
+    }
+
+    #[test]
+    fn a_large_allocation_gets_all_it_needs_with_room_for_the_bookkeeping() {
+        // 40 MiB exactly: the bookkeeping pushes it into one more page.
+        let big = layout(40 << 20, 8);
+        assert_eq!(needed_pages(big, 128), (40 << 20) / PAGE + 1);
+        assert_eq!(grow_pages(100, big, 128), (40 << 20) / PAGE + 1);
+        // Over-aligned: the alignment's padding is counted too.
+        assert_eq!(needed_pages(layout(PAGE - 64, 64), 0), 1);
+        assert_eq!(needed_pages(layout(PAGE - 64, 128), 0), 2);
+    }
+
+    #[test]
+    fn growing_from_nothing_to_a_gibibyte_takes_a_few_dozen_grows() {
+        let mut pages = 17; // what a module starts with
+        let mut grows = 0;
+        while pages * PAGE < 1 << 30 {
+            pages += grow_pages(pages, layout(100, 8), 128);
+            grows += 1;
+        }
+        assert!((30..=60).contains(&grows), "{grows} grows");
+        // One page at a time (what talc's own source does for small allocations) would be
+        // 16,367.
+    }
+
+    #[test]
+    fn sizes_near_the_top_of_the_address_space_do_not_overflow() {
+        let huge = Layout::from_size_align(isize::MAX as usize - 64, 64).unwrap();
+        assert_eq!(needed_pages(huge, usize::MAX), usize::MAX.div_ceil(PAGE));
+    }
+
+    use core::alloc::Layout;
+}

@@ -13,7 +13,8 @@
 //! In wasm the allocator underneath is `talc` rather than Rust's default (`dlmalloc`): the
 //! engine allocates a few times per simulated record, and `talc` runs the standard workload
 //! about 7 % faster in wasm and is 2 KiB smaller (BENCHMARKS.md, stop 28). In front of it,
-//! freed blocks of up to 512 bytes are kept in lists by size and handed out again
+//! freed blocks of up to 512 bytes are kept in lists by size and handed out again, and under
+//! it the wasm memory grows by an eighth at a time rather than a page at a time
 //! (`kafka-playground-heap`, BENCHMARKS.md, stop 40). Natively (the crate's native tests) it
 //! is the system allocator.
 #![allow(unsafe_code)]
@@ -39,8 +40,7 @@ static LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_LIMIT);
 pub struct Counting;
 
 #[cfg(target_arch = "wasm32")]
-static INNER: kafka_playground_heap::SizeClasses<talc::wasm::WasmDynamicTalc> =
-    kafka_playground_heap::SizeClasses::new(talc::wasm::new_wasm_dynamic_allocator());
+static INNER: kafka_playground_heap::grow::PageHeap = kafka_playground_heap::grow::new_page_heap();
 #[cfg(not(target_arch = "wasm32"))]
 static INNER: System = System;
 
