@@ -3,8 +3,10 @@
 //! talc's own wasm source (`WasmGrowAndExtend`) grows the memory by just what the allocation
 //! that ran out needs, usually one 64 KiB page. The engine's logs grow by about 25 MB per
 //! simulated second of the standard workload, so that is hundreds of `memory.grow`s a second,
-//! and each one makes the browser replace the memory's `ArrayBuffer` and account for it
-//! (Node's profile showed the garbage collector at 4–5 % of the engine's time). [`GrowBy`]
+//! and each one makes the browser replace the memory's `ArrayBuffer` and account for it. In
+//! Node, a session playing the standard workload took about 390 ms per simulated second that
+//! way, and 77 ms with this source (`crates/bench/node/session.cjs`; BENCHMARKS.md, stop 40;
+//! native code takes 38–52 ms). [`GrowBy`]
 //! grows by at least an eighth of the memory so far (at least 1 MiB), which needs a few dozen
 //! grows to reach a gigabyte; pages grown and not yet written cost the browser address space,
 //! not memory.
