@@ -384,6 +384,79 @@ fn browser_engine(ctx: &Ctx, what: &'static str) -> Result<WasmRun, String> {
     })
 }
 
+/// One standard session playing windows one after another, as the page plays: its logs, and
+/// the wasm memory, keep growing (the rows above build a fresh session per window, so the
+/// memory grown for the first is reused and growing it is not measured there).
+struct Continuing {
+    windows: usize,
+    /// Median of the windows after the first [`CONTINUING_SKIP`], natively.
+    native_ms: f64,
+    /// The same in the `release` wasm (the page's build) under Node.
+    wasm_ms: f64,
+    /// The wasm session's build and warm-up.
+    wasm_setup_ms: f64,
+    same_hash: bool,
+}
+
+const CONTINUING_WINDOWS: usize = 12;
+/// Windows left out of the medians (the first ones pay for code being compiled).
+const CONTINUING_SKIP: usize = 2;
+
+/// The lines `window I: T ms` the `window` example prints with `WINDOW_TIMES=1`.
+fn window_times(text: &str) -> Vec<f64> {
+    text.lines()
+        .filter_map(|l| {
+            let (_, t) = l.strip_prefix("window ")?.split_once(": ")?;
+            t.strip_suffix(" ms")?.parse().ok()
+        })
+        .collect()
+}
+
+/// The trace hash the `window` example prints last (`…, trace hash 0123…`).
+fn window_hash(text: &str) -> Option<String> {
+    let at = text.rfind("trace hash ")? + "trace hash ".len();
+    Some(text[at..].trim().to_string())
+}
+
+/// Run after [`wasm_engine`] for `release`, whose bound build it reuses.
+fn continuing(ctx: &Ctx) -> Result<Continuing, String> {
+    println!(
+        "\n== one continuing session, {CONTINUING_WINDOWS} windows in a row (native; the release wasm in Node)"
+    );
+    let n = CONTINUING_WINDOWS.to_string();
+    let mut native = ctx.cargo();
+    native
+        .args(["run", "-q", "--profile", "bench", "-p", "kafka-sim-bench"])
+        .args(["--example", "window", "--", &n])
+        .env("WINDOW_TIMES", "1");
+    let native_text = output(&mut native)?;
+    let native_times = window_times(&native_text);
+    let mut node = ctx.command("node");
+    node.arg(ctx.root.join("crates/bench/node/session.cjs"))
+        .arg(
+            ctx.root
+                .join("target/bench/wasm/release")
+                .join("kafka_sim_bench.js"),
+        )
+        .arg(&n);
+    let wasm_text = output(&mut node)?;
+    let wasm_times = json_array(&wasm_text, "windows_ms");
+    if native_times.len() != CONTINUING_WINDOWS || wasm_times.len() != CONTINUING_WINDOWS {
+        return Err(format!(
+            "expected {CONTINUING_WINDOWS} window times from each, got {} native and {} wasm",
+            native_times.len(),
+            wasm_times.len()
+        ));
+    }
+    Ok(Continuing {
+        windows: CONTINUING_WINDOWS,
+        native_ms: median(&native_times[CONTINUING_SKIP..]),
+        wasm_ms: median(&wasm_times[CONTINUING_SKIP..]),
+        wasm_setup_ms: json_number(&wasm_text, "setup_ms").unwrap_or(f64::NAN),
+        same_hash: window_hash(&native_text) == json_string(&wasm_text, "trace_hash"),
+    })
+}
+
 struct Memory {
     json: String,
 }
@@ -514,6 +587,13 @@ pub fn run(quick: bool) -> ExitCode {
             }
         }
     }
+    let cont = match continuing(&ctx) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("warning: continuing-session measurement failed: {e}");
+            None
+        }
+    };
     let mem = match memory(&ctx, MEMORY_RECORDS) {
         Ok(m) => Some(m),
         Err(e) => {
@@ -533,6 +613,7 @@ pub fn run(quick: bool) -> ExitCode {
     let section = render(
         &machine,
         &engine,
+        cont.as_ref(),
         mem.as_ref(),
         page.as_ref(),
         &assets,
@@ -679,6 +760,7 @@ fn render_page(s: &mut String, p: &Page) {
 fn render(
     m: &Machine,
     e: &Engine,
+    cont: Option<&Continuing>,
     mem: Option<&Memory>,
     page: Option<&Page>,
     assets: &[bundle::Asset],
@@ -778,6 +860,35 @@ fn render(
         e.copy_ns / e.records as f64
     );
 
+    if let Some(c) = cont {
+        let _ = writeln!(s, "### One session playing\n");
+        let _ = writeln!(
+            s,
+            "The same workload as the page plays it: one session, {} windows one after another, \
+             so the logs and the wasm memory keep growing (the iterations above each start from \
+             a fresh session). Medians of the windows after the first {CONTINUING_SKIP}.\n",
+            c.windows
+        );
+        let _ = writeln!(
+            s,
+            "| what | time per window (median) | ratio to native | command |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "| native | {:.1} ms | — | `WINDOW_TIMES=1 cargo run --profile bench -p kafka-sim-bench --example window -- {}` |",
+            c.native_ms, c.windows
+        );
+        let _ = writeln!(
+            s,
+            "| wasm32 in Node, `release` profile (session built and warmed up in {:.0} ms) | {:.1} ms | **{:.2}×**{} | `node crates/bench/node/session.cjs target/bench/wasm/release/kafka_sim_bench.js {}` |\n",
+            c.wasm_setup_ms,
+            c.wasm_ms,
+            c.native_ms / c.wasm_ms,
+            if c.same_hash { " (trace hash = native)" } else { " (TRACE HASH DIFFERS FROM NATIVE)" },
+            c.windows
+        );
+    }
     let _ = writeln!(s, "### Memory per stored record\n");
     match mem {
         Some(m) => {
@@ -894,6 +1005,15 @@ mod tests {
         assert!(s.contains("**450 ms**; budget ≤ 1000 ms: **met**"), "{s}");
         let (row, _) = verdict(33.3);
         assert!(row.ends_with("| **missed** |"), "{row}");
+    }
+
+    #[test]
+    fn reads_the_window_examples_times_and_hash() {
+        let text = "window 0: 51.9 ms\nwindow 1: 38.0 ms\n200000 records produced and 400017 polled in 2 windows, trace hash 1aba844d70477cb2\n";
+        assert_eq!(window_times(text), [51.9, 38.0]);
+        assert_eq!(window_hash(text).as_deref(), Some("1aba844d70477cb2"));
+        assert!(window_times("no windows here").is_empty());
+        assert_eq!(window_hash("no hash"), None);
     }
 
     #[test]
