@@ -6,10 +6,9 @@
 //! and each one makes the browser replace the memory's `ArrayBuffer` and account for it. In
 //! Node, a session playing the standard workload took about 390 ms per simulated second that
 //! way, and 77 ms with this source (`crates/bench/node/session.cjs`; BENCHMARKS.md, stop 40;
-//! native code takes 38–52 ms). [`GrowBy`]
-//! grows by at least an eighth of the memory so far (at least 1 MiB), which needs a few dozen
-//! grows to reach a gigabyte; pages grown and not yet written cost the browser address space,
-//! not memory.
+//! native code takes 38–52 ms). [`GrowBy`] grows by at least an eighth of the memory so far
+//! (at least 1 MiB), which needs a few dozen grows to reach a gigabyte; pages grown and not yet
+//! written cost the browser address space, not memory.
 
 use core::alloc::Layout;
 

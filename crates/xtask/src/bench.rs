@@ -270,6 +270,11 @@ fn wasm_opt_level_in(html: &str) -> Option<String> {
         .then(|| level.to_string())
 }
 
+/// Where [`wasm_engine`] binds the build of `profile` for Node.
+fn node_bound_dir(ctx: &Ctx, profile: &str) -> PathBuf {
+    ctx.root.join("target/bench/wasm").join(profile)
+}
+
 /// Bind the last wasm32 build of kafka-sim-bench with wasm-bindgen for `target` into `out`.
 fn bind_bench(ctx: &Ctx, target: &str, out: &Path) -> Result<(), String> {
     // Cargo puts the `bench` profile's output in `release/` too.
@@ -321,7 +326,7 @@ fn wasm_engine(
         profile,
     ]);
     status(&mut build)?;
-    let out = ctx.root.join("target/bench/wasm").join(profile);
+    let out = node_bound_dir(ctx, profile);
     bind_bench(ctx, "nodejs", &out)?;
     // The page's build runs wasm-opt at web/index.html's `data-wasm-opt` level after
     // wasm-bindgen: the `release` row measures the engine as it ships, so it does too.
@@ -388,7 +393,6 @@ fn browser_engine(ctx: &Ctx, what: &'static str) -> Result<WasmRun, String> {
 /// the wasm memory, keep growing (the rows above build a fresh session per window, so the
 /// memory grown for the first is reused and growing it is not measured there).
 struct Continuing {
-    windows: usize,
     /// Median of the windows after the first [`CONTINUING_SKIP`], natively.
     native_ms: f64,
     /// The same in the `release` wasm (the page's build) under Node.
@@ -433,11 +437,7 @@ fn continuing(ctx: &Ctx) -> Result<Continuing, String> {
     let native_times = window_times(&native_text);
     let mut node = ctx.command("node");
     node.arg(ctx.root.join("crates/bench/node/session.cjs"))
-        .arg(
-            ctx.root
-                .join("target/bench/wasm/release")
-                .join("kafka_sim_bench.js"),
-        )
+        .arg(node_bound_dir(ctx, "release").join("kafka_sim_bench.js"))
         .arg(&n);
     let wasm_text = output(&mut node)?;
     let wasm_times = json_array(&wasm_text, "windows_ms");
@@ -449,7 +449,6 @@ fn continuing(ctx: &Ctx) -> Result<Continuing, String> {
         ));
     }
     Ok(Continuing {
-        windows: CONTINUING_WINDOWS,
         native_ms: median(&native_times[CONTINUING_SKIP..]),
         wasm_ms: median(&wasm_times[CONTINUING_SKIP..]),
         wasm_setup_ms: json_number(&wasm_text, "setup_ms").unwrap_or(f64::NAN),
@@ -867,7 +866,7 @@ fn render(
             "The same workload as the page plays it: one session, {} windows one after another, \
              so the logs and the wasm memory keep growing (the iterations above each start from \
              a fresh session). Medians of the windows after the first {CONTINUING_SKIP}.\n",
-            c.windows
+            CONTINUING_WINDOWS
         );
         let _ = writeln!(
             s,
@@ -877,7 +876,7 @@ fn render(
         let _ = writeln!(
             s,
             "| native | {:.1} ms | — | `WINDOW_TIMES=1 cargo run --profile bench -p kafka-sim-bench --example window -- {}` |",
-            c.native_ms, c.windows
+            c.native_ms, CONTINUING_WINDOWS
         );
         let _ = writeln!(
             s,
@@ -886,7 +885,7 @@ fn render(
             c.wasm_ms,
             c.native_ms / c.wasm_ms,
             if c.same_hash { " (trace hash = native)" } else { " (TRACE HASH DIFFERS FROM NATIVE)" },
-            c.windows
+            CONTINUING_WINDOWS
         );
     }
     let _ = writeln!(s, "### Memory per stored record\n");
