@@ -9,7 +9,9 @@ use crate::config::{Props, PRODUCER_CONFIGS};
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{Acks, Message, ProducePartitionResult};
 use crate::partitioner::{partition_for_key, PartitionerKind, RoundRobin, StickyPartitioner};
-use crate::record::{Entry, NewRecord, ProducerStamp, RecordRef, Records, NO_PRODUCER_ID};
+use crate::record::{
+    Entry, NewRecord, ProducerStamp, RecordRef, RecordSource, Records, NO_PRODUCER_ID,
+};
 use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
@@ -506,14 +508,10 @@ impl Producer {
         self.waker.wake_at(ctx, now);
     }
 
-    /// `send(ctx, topic, None, r)` for each record in order, with the topic looked up once
-    /// for keyed records under the built-in partitioner (a workload's tick).
-    pub fn send_all<'a>(
-        &mut self,
-        ctx: &mut Ctx,
-        topic: &str,
-        records: impl Iterator<Item = RecordRef<'a>>,
-    ) {
+    /// `send(ctx, topic, None, r)` for each record `records` hands over, in order, with the
+    /// topic looked up once for keyed records under the built-in partitioner (a workload's
+    /// tick, whose records are written straight into the batches).
+    pub fn send_all(&mut self, ctx: &mut Ctx, topic: &str, records: impl RecordSource) {
         let keyed =
             !self.settings.ignore_keys && self.settings.partitioner == PartitionerKind::BuiltIn;
         let known = self
@@ -523,20 +521,18 @@ impl Producer {
             .map(|info| (info.id, info.count()))
             .filter(|&(_, n)| keyed && n > 0);
         let Some((topic_id, n)) = known else {
-            for r in records {
-                self.send(ctx, topic, None, r);
-            }
+            records.each(|r| self.send(ctx, topic, None, r));
             return;
         };
         let mut any = false;
-        for r in records {
+        records.each(|r| {
             any = true;
             self.stats.sent += 1;
             match r.key.and_then(|k| partition_for_key(k, n)) {
                 Some(p) => self.append_to_partition(ctx, topic_id, p, false, r),
                 None => self.partition_and_append(ctx, topic, None, r),
             }
-        }
+        });
         if any {
             let now = ctx.now;
             self.waker.wake_at(ctx, now);
