@@ -9,10 +9,6 @@ use kafka_sim_bench::{copy_baseline, probe_window, run_window, standard_session}
 use std::hint::black_box;
 use std::time::Duration;
 
-/// The allocator the native `kafka-sim` binary ships with (`crates/cli/src/main.rs`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn write_window_file(w: &kafka_sim_bench::Window) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     let _ = std::fs::create_dir_all(&dir);

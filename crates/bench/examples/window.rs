@@ -9,10 +9,6 @@
 
 use std::time::Instant;
 
-/// The allocator the native `kafka-sim` binary ships with (`crates/cli/src/main.rs`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let clones = args.first().is_some_and(|a| a == "--clones");

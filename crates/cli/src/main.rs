@@ -6,13 +6,6 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// mimalloc rather than glibc's malloc: the engine allocates and frees many small, short-lived
-/// vectors (a fetch response's batch lists, a produce request's batches), and glibc's free
-/// lists made a standard benchmark window about 16 % slower (BENCHMARKS.md, "Stop 41"). The
-/// page has its own allocator (`crates/heap`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "\
 kafka-sim: a deterministic Apache Kafka simulator (the engine of Kafka Playground)
 
