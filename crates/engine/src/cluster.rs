@@ -1381,39 +1381,34 @@ impl Cluster {
             self.clients.get(idx as usize),
             Some(Client::Producer(p)) if p.blocked_sends() > 0
         );
-        let draws = if blocked {
+        let batch = if blocked {
             Default::default()
         } else {
-            w.draw(&mut self.rng)
+            w.next_records(&mut self.rng)
         };
-        if !draws.is_empty() {
-            match self.producer_for_send(&name, &w.topic) {
-                Ok(pidx) => {
-                    // One visit to the producer for the whole tick: its send() calls set no
-                    // timer after the first and send nothing, so the queue sees what one
-                    // visit per record gave it (the trace hashes are unchanged).
-                    let first_id = self.next_record_id;
-                    self.next_record_id += draws.len();
-                    let timestamp = self.wall_clock() as i64;
-                    let topic = w.topic.clone();
-                    let sent = self.with_node(NodeId::Client(pidx), |n, ctx| {
-                        if let NodeRefMut::Client(Client::Producer(p)) = n {
-                            let records = crate::workload::TickRecords {
-                                workload: &mut w,
-                                draws: &draws,
-                                first_id,
+        if !batch.is_empty() {
+            if let Ok(pidx) = self.producer_for_send(&name, &w.topic) {
+                // One visit to the producer for the whole tick: its send() calls set no
+                // timer after the first and send nothing, so the queue sees what one visit
+                // per record gave it (the trace hashes are unchanged).
+                let first_id = self.next_record_id;
+                self.next_record_id += batch.len() as u64;
+                let timestamp = self.wall_clock() as i64;
+                let topic = w.topic.as_str();
+                self.with_node(NodeId::Client(pidx), |n, ctx| {
+                    if let NodeRefMut::Client(Client::Producer(p)) = n {
+                        let records = (first_id..).zip(batch.iter()).map(|(id, (key, value))| {
+                            crate::record::RecordRef {
+                                id,
                                 timestamp,
-                            };
-                            p.send_all(ctx, &topic, records);
-                            return true;
-                        }
-                        false
-                    });
-                    if sent != Some(true) {
-                        w.skip_records(&draws);
+                                key,
+                                value: Some(value),
+                                headers: &[],
+                            }
+                        });
+                        p.send_all(ctx, topic, records);
                     }
-                }
-                Err(_) => w.skip_records(&draws),
+                });
             }
         }
         if !w.finished(self.now) {

@@ -9,9 +9,7 @@ use crate::config::{Props, PRODUCER_CONFIGS};
 use crate::error::{ErrorCode, SimError, SimResult};
 use crate::message::{Acks, Message, ProducePartitionResult};
 use crate::partitioner::{partition_for_key, PartitionerKind, RoundRobin, StickyPartitioner};
-use crate::record::{
-    Entry, NewRecord, ProducerStamp, RecordRef, RecordSource, Records, NO_PRODUCER_ID,
-};
+use crate::record::{Entry, NewRecord, ProducerStamp, RecordRef, Records, NO_PRODUCER_ID};
 use crate::sim::{Ctx, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
@@ -508,10 +506,14 @@ impl Producer {
         self.waker.wake_at(ctx, now);
     }
 
-    /// `send(ctx, topic, None, r)` for each record `records` hands over, in order, with the
-    /// topic looked up once for keyed records under the built-in partitioner (a workload's
-    /// tick, whose records are written straight into the batches).
-    pub fn send_all(&mut self, ctx: &mut Ctx, topic: &str, records: impl RecordSource) {
+    /// `send(ctx, topic, None, r)` for each record in order, with the topic looked up once
+    /// for keyed records under the built-in partitioner (a workload's tick).
+    pub fn send_all<'a>(
+        &mut self,
+        ctx: &mut Ctx,
+        topic: &str,
+        records: impl Iterator<Item = RecordRef<'a>>,
+    ) {
         let keyed =
             !self.settings.ignore_keys && self.settings.partitioner == PartitionerKind::BuiltIn;
         let known = self
@@ -521,18 +523,20 @@ impl Producer {
             .map(|info| (info.id, info.count()))
             .filter(|&(_, n)| keyed && n > 0);
         let Some((topic_id, n)) = known else {
-            records.each(|r| self.send(ctx, topic, None, r));
+            for r in records {
+                self.send(ctx, topic, None, r);
+            }
             return;
         };
         let mut any = false;
-        records.each(|r| {
+        for r in records {
             any = true;
             self.stats.sent += 1;
             match r.key.and_then(|k| partition_for_key(k, n)) {
                 Some(p) => self.append_to_partition(ctx, topic_id, p, false, r),
                 None => self.partition_and_append(ctx, topic, None, r),
             }
-        });
+        }
         if any {
             let now = ctx.now;
             self.waker.wake_at(ctx, now);

@@ -311,12 +311,6 @@ pub struct RecordRef<'a> {
     pub headers: &'a [(String, Vec<u8>)],
 }
 
-/// Records handed over one at a time, each borrowed only for the call (a workload's tick
-/// writes each record's bytes into one buffer, reused for the next).
-pub trait RecordSource {
-    fn each(self, f: impl FnMut(RecordRef<'_>));
-}
-
 impl RecordRef<'_> {
     /// The size a producer counts against `batch.size`.
     pub fn size_in_bytes(&self) -> usize {

@@ -1,7 +1,6 @@
 //! A steady producer workload: records at a rate, keyed from a small key space or keyless.
 //! Drives the page's "produce continuously" switch and the benchmarks.
 
-use crate::record::{RecordId, RecordRef, RecordSource};
 use crate::types::Millis;
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
@@ -93,46 +92,30 @@ pub(crate) fn push_int(s: &mut String, n: i64) {
     );
 }
 
-/// One tick's random draws: how many records, and each one's key number (none when keyless).
-/// Drawn before any record is written, so the records can be written straight into the
-/// producer's batches while the cluster's RNG is free for the producer.
+/// One tick's records, keys and values in one buffer (no allocation per record).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TickDraws {
-    n: u64,
-    keys: Vec<u32>,
+pub struct TickRecords {
+    data: Vec<u8>,
+    /// Per record: where its key starts, the key's length (`None`: no key), where its value ends.
+    spans: Vec<(usize, Option<usize>, usize)>,
 }
 
-impl TickDraws {
+impl TickRecords {
     pub fn is_empty(&self) -> bool {
-        self.n == 0
+        self.spans.is_empty()
     }
-    pub fn len(&self) -> u64 {
-        self.n
+    pub fn len(&self) -> usize {
+        self.spans.len()
     }
-}
-
-/// A tick's records as a producer takes them: ids from `first_id` on, all stamped
-/// `timestamp`.
-pub struct TickRecords<'w> {
-    pub workload: &'w mut Workload,
-    pub draws: &'w TickDraws,
-    pub first_id: RecordId,
-    pub timestamp: i64,
-}
-
-impl RecordSource for TickRecords<'_> {
-    fn each(self, mut f: impl FnMut(RecordRef<'_>)) {
-        let (mut id, timestamp) = (self.first_id, self.timestamp);
-        self.workload.write_records(self.draws, |key, value| {
-            f(RecordRef {
-                id,
-                timestamp,
-                key,
-                value: Some(value),
-                headers: &[],
-            });
-            id += 1;
-        });
+    /// Each record's key (if any) and value.
+    pub fn iter(&self) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
+        self.spans.iter().map(|&(start, key_len, end)| {
+            let value_start = start + key_len.unwrap_or(0);
+            (
+                key_len.and_then(|k| self.data.get(start..start + k)),
+                self.data.get(value_start..end).unwrap_or_default(),
+            )
+        })
     }
 }
 
@@ -189,43 +172,36 @@ impl Workload {
         self.until.is_some_and(|u| now >= u)
     }
 
-    /// This tick's random draws: what [`Workload::next_batch`] draws, in the same order.
-    pub fn draw(&mut self, rng: &mut ChaCha8Rng) -> TickDraws {
+    /// The (key, value) records to send at this tick, as bytes: the same records, drawing
+    /// the same random numbers, as [`Workload::next_batch`] sent through
+    /// `Cluster::produce` (which turns `{i}` in a key into `0`), without formatting strings.
+    pub fn next_records(&mut self, rng: &mut ChaCha8Rng) -> TickRecords {
         self.carry += self.rate_per_sec * self.tick_ms as f64 / 1000.0;
         let n = self.carry.floor() as u64;
         self.carry -= n as f64;
-        let keys = match self.keys {
-            Some(k) => (0..n).map(|_| rng.next_u32() % k).collect(),
-            None => Vec::new(),
-        };
-        TickDraws { n, keys }
-    }
-
-    /// The tick's records, each handed to `f` as (key, value) bytes: the same records as
-    /// [`Workload::next_batch`] sent through `Cluster::produce` (which turns `{i}` in a key
-    /// into `0`), without formatting strings or a buffer of the tick's records. The bytes
-    /// are borrowed for the call: the producer copies them once, into its batch.
-    pub fn write_records(&mut self, draws: &TickDraws, mut f: impl FnMut(Option<&[u8]>, &[u8])) {
         let prefix = if self.key_prefix.contains("{i}") {
             self.key_prefix.replace("{i}", "0")
         } else {
             self.key_prefix.clone()
         };
+        let per_record = self.keys.map_or(0, |_| prefix.len() + 10) + self.value_bytes.max(21);
+        let mut out = TickRecords {
+            data: Vec::with_capacity(n as usize * per_record),
+            spans: Vec::with_capacity(n as usize),
+        };
         // The key's digits, then `v` and the counter's digits, written backwards to end at
-        // `HEAD`, followed by the padding, already in place: with no key prefix and a value
-        // that fits, a record's key and value are both slices of `head`. Only bytes before
-        // `HEAD` are ever written, so the padding stays.
+        // `HEAD`, followed by the padding, already in place: each record is copied once (a
+        // copy is a call in the page's size-optimised build). Only bytes before `HEAD` are
+        // ever written, so the padding stays.
         const HEAD: usize = 41;
         let mut head = [b'.'; HEAD + DOTS.len()];
-        // A key with a prefix, and a value longer than `head` holds, are put together here.
-        let mut key_buf: Vec<u8> = Vec::new();
-        let mut value_buf: Vec<u8> = Vec::new();
         // Where the `v` is: the counter's digits follow it, and the next record's counter is
         // written by adding one to them in place (a whole new number only when its length
         // changes).
         let mut v_at: Option<usize> = None;
-        for i in 0..draws.n {
+        for _ in 0..n {
             self.counter += 1;
+            let start = out.data.len();
             let v_at = match v_at.filter(|&at| increment_decimal(&mut head, at + 1, HEAD)) {
                 Some(at) => at,
                 None => {
@@ -237,53 +213,33 @@ impl Workload {
                     at
                 }
             };
-            let key_number = usize::try_from(i)
-                .ok()
-                .and_then(|i| draws.keys.get(i))
-                .copied();
-            let from = match key_number {
-                Some(k) => decimal_before(&mut head, v_at, u64::from(k)),
-                None => v_at,
+            let (from, key_len) = match self.keys {
+                Some(k) => {
+                    let from = decimal_before(&mut head, v_at, u64::from(rng.next_u32() % k));
+                    if !prefix.is_empty() {
+                        out.data.extend_from_slice(prefix.as_bytes());
+                    }
+                    (from, Some(prefix.len() + (v_at - from)))
+                }
+                None => (v_at, None),
             };
-            // The value so far: `v` and the counter's digits, and as much padding as needed
-            // and `head` has.
+            // The value so far: `v` and the counter's digits.
             let mut pad = self.value_bytes.saturating_sub(HEAD - v_at);
             let inline = pad.min(DOTS.len());
+            out.data
+                .extend_from_slice(head.get(from..HEAD + inline).unwrap_or_default());
             pad -= inline;
-            let value = head.get(v_at..HEAD + inline).unwrap_or_default();
-            let value = if pad == 0 {
-                value
-            } else {
-                value_buf.clear();
-                value_buf.extend_from_slice(value);
-                while pad > 0 {
-                    // Copied from a constant rather than `resize`d: the page's
-                    // size-optimised build fills a `resize` a byte at a time.
-                    let n = pad.min(DOTS.len());
-                    value_buf.extend_from_slice(DOTS.get(..n).unwrap_or_default());
-                    pad -= n;
-                }
-                &value_buf
-            };
-            let digits = head.get(from..v_at).unwrap_or_default();
-            let key = match key_number {
-                None => None,
-                Some(_) if prefix.is_empty() => Some(digits),
-                Some(_) => {
-                    key_buf.clear();
-                    key_buf.extend_from_slice(prefix.as_bytes());
-                    key_buf.extend_from_slice(digits);
-                    Some(key_buf.as_slice())
-                }
-            };
-            f(key, value);
+            while pad > 0 {
+                // Copied from a constant rather than `resize`d: the page's size-optimised
+                // build fills a `resize` a byte at a time.
+                let n = pad.min(DOTS.len());
+                out.data
+                    .extend_from_slice(DOTS.get(..n).unwrap_or_default());
+                pad -= n;
+            }
+            out.spans.push((start, key_len, out.data.len()));
         }
-    }
-
-    /// The tick's records made and dropped (as if sent to a producer that is not there):
-    /// the record counter moves on as [`Workload::write_records`] moves it.
-    pub fn skip_records(&mut self, draws: &TickDraws) {
-        self.counter += draws.n;
+        out
     }
 
     /// The (key, value) pairs to send at this tick.
@@ -393,28 +349,7 @@ mod tests {
     }
 
     #[test]
-    fn skipped_records_move_the_counter_as_written_ones_do() {
-        let collect = |w: &mut Workload, d: &TickDraws| {
-            let mut out: Vec<(Option<Vec<u8>>, Vec<u8>)> = Vec::new();
-            w.write_records(d, |k, v| out.push((k.map(<[u8]>::to_vec), v.to_vec())));
-            out
-        };
-        let mut a = Workload::new("t", 3_000.0, Some(50), "", 20, None);
-        let mut b = a.clone();
-        let (mut ra, mut rb) = (ChaCha8Rng::seed_from_u64(3), ChaCha8Rng::seed_from_u64(3));
-        let (da, db) = (a.draw(&mut ra), b.draw(&mut rb));
-        assert_eq!(da.len(), 3);
-        collect(&mut a, &da);
-        b.skip_records(&db);
-        let (da, db) = (a.draw(&mut ra), b.draw(&mut rb));
-        let next = collect(&mut b, &db);
-        assert_eq!(collect(&mut a, &da), next);
-        // The fourth record of the run: the skipped tick's three were counted.
-        assert!(next.first().is_some_and(|(_, v)| v.starts_with(b"v4.")));
-    }
-
-    #[test]
-    fn write_records_matches_next_batch_as_produce_sends_it() {
+    fn next_records_matches_next_batch_as_produce_sends_it() {
         for (keys, prefix, value_bytes) in [
             (Some(10_000), "", 100),
             (Some(7), "user-{i}-", 3),
@@ -437,10 +372,11 @@ mod tests {
                         )
                     })
                     .collect();
-                let draws = b.draw(&mut rb);
-                let mut new: Vec<(Option<Vec<u8>>, Vec<u8>)> = Vec::new();
-                b.write_records(&draws, |k, v| new.push((k.map(<[u8]>::to_vec), v.to_vec())));
-                assert_eq!(draws.len(), new.len() as u64);
+                let new: Vec<(Option<Vec<u8>>, Vec<u8>)> = b
+                    .next_records(&mut rb)
+                    .iter()
+                    .map(|(k, v)| (k.map(<[u8]>::to_vec), v.to_vec()))
+                    .collect();
                 assert_eq!(old, new);
             }
             assert_eq!(ra.next_u64(), rb.next_u64());
