@@ -207,16 +207,11 @@ impl Processed {
         self.add_outside(id);
     }
 
-    /// [`Processed::add`] of an id outside the counted range: the range grows to it.
+    /// [`Processed::add`] of an id outside the counted range: the range grows to it, and the
+    /// id, never counted before, is counted once.
     #[inline(never)]
     fn add_outside(&mut self, id: RecordId) {
-        // The common case, the next id after the last counted one: a push (a `resize` by one
-        // is a call and a loop in the page's size-optimised build).
-        if !self.counts.is_empty() && id.checked_sub(self.base) == Some(self.counts.len() as u64) {
-            self.counts.push(1);
-            self.distinct += 1;
-            return;
-        }
+        self.distinct += 1;
         if self.counts.is_empty() {
             self.base = id;
         } else if id < self.base {
@@ -225,16 +220,17 @@ impl Processed {
             self.base = id;
         }
         let i = (id - self.base) as usize;
-        if i >= self.counts.len() {
+        // The common case, the next id after the last counted one: a push (a `resize` by one
+        // is a call and a loop in the page's size-optimised build).
+        if i == self.counts.len() {
+            self.counts.push(1);
+            return;
+        }
+        if i > self.counts.len() {
             self.counts.resize(i + 1, 0);
         }
         if let Some(c) = self.counts.get_mut(i) {
-            if *c == 0 {
-                self.distinct += 1;
-            } else {
-                self.repeats += 1;
-            }
-            *c = c.saturating_add(1);
+            *c = 1;
         }
     }
     /// Times record `id` was processed.
