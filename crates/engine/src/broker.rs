@@ -1697,6 +1697,8 @@ impl Broker {
                 },
             );
         } else {
+            // Nothing to answer with yet: the fetch waits (and reads again when it completes).
+            ctx.spare.give_back(data);
             let id = self.next_id();
             self.delayed_fetch.insert(id, d);
             ctx.set_timer(max_wait_ms, Timer::DelayedFetchExpire(id));
@@ -1712,9 +1714,14 @@ impl Broker {
         update_state: bool,
     ) -> (Vec<FetchPartitionData>, usize, Vec<Tp>) {
         let now = ctx.now;
-        let mut out = Vec::with_capacity(d.partitions.len());
+        let mut out = ctx.spare.response(d.partitions.len());
         let mut bytes = 0usize;
-        let mut follow_up = Vec::new();
+        // A follower's fetch names most partitions here: room for all at once.
+        let mut follow_up = if update_state && d.replica.is_some() {
+            Vec::with_capacity(d.partitions.len())
+        } else {
+            Vec::new()
+        };
         for fp in &d.partitions {
             let mut pd = FetchPartitionData {
                 tp: fp.tp,
@@ -1785,7 +1792,11 @@ impl Broker {
             // larger than that is returned whole (`minOneMessage`), after that it waits for
             // the next fetch.
             let limit = d.partition_max_bytes.min(d.max_bytes.saturating_sub(bytes));
-            match p.log.read_within(fp.fetch_offset, upper, limit, bytes == 0) {
+            let spare = || ctx.spare.records();
+            match p
+                .log
+                .read_into(fp.fetch_offset, upper, limit, bytes == 0, spare)
+            {
                 Ok(records) => {
                     bytes += records.size_in_bytes();
                     if d.isolation == Isolation::Committed && !records.is_empty() {
@@ -2141,7 +2152,7 @@ impl Broker {
         }
         let now = ctx.now;
         let mut backoff = false;
-        for pd in parts {
+        for pd in &parts {
             let tp = pd.tp;
             let seg = self.topic_settings(tp.topic);
             let Some(p) = self.partitions.get_mut(&tp) else {
@@ -2228,6 +2239,7 @@ impl Broker {
                 p.log.advance_log_start(pd.log_start_offset);
             }
         }
+        ctx.spare.give_back(parts);
         if backoff {
             if let Some(f) = self.fetchers.get_mut(&leader) {
                 f.backoff_until = now + self.settings.replica_fetch_backoff_ms;

@@ -9,7 +9,7 @@ use crate::error::{ErrorCode, SimResult};
 use crate::message::{FetchPartition, FetchPartitionData, Isolation, Message};
 use crate::producer::ClientError;
 use crate::record::{ControlType, Record};
-use crate::sim::{Ctx, Timer};
+use crate::sim::{Ctx, Scratch, Timer};
 use crate::sort::SortShared;
 use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, TopicId, Tp};
@@ -220,6 +220,10 @@ pub struct Consumer {
     pub(crate) busy_until: Millis,
     pub(crate) next_corr: u64,
     pub(crate) waker: Waker,
+    /// Emptied vectors of fetched record ids and of a poll's records, for the next fetch
+    /// response and poll (each was an allocation per partition per fetch, and per poll).
+    spare_ids: Scratch<(i64, u64)>,
+    spare_polled: Scratch<(Tp, i64, u64)>,
 }
 
 const DELIVERED_KEEP: usize = 2000;
@@ -250,10 +254,10 @@ pub(crate) struct Fetched {
 }
 
 impl Fetched {
-    fn with_capacity(n: usize, with_records: bool) -> Self {
+    fn with_capacity(n: usize, with_records: bool, spare: &mut Scratch<(i64, u64)>) -> Self {
         Fetched {
             end: 0,
-            ids: Vec::with_capacity(n),
+            ids: spare.take(n),
             records: if with_records {
                 Vec::with_capacity(n)
             } else {
@@ -357,6 +361,8 @@ impl Consumer {
             busy_until: 0,
             next_corr: 0,
             waker: Waker::default(),
+            spare_ids: Scratch::default(),
+            spare_polled: Scratch::default(),
         })
     }
 
@@ -657,7 +663,7 @@ impl Consumer {
         // headers on; the simulated application reads offsets and record ids, so the buffer
         // skips copying bytes it would never look at.
         let with_bytes = self.handoff;
-        for pd in parts {
+        for pd in &parts {
             let tp = pd.tp;
             let Some(s) = self.partitions.get_mut(&tp) else {
                 continue;
@@ -764,7 +770,8 @@ impl Consumer {
                 .collect();
             aborted.sort_by_key_shared(|a| a.1);
             let mut aborted_pids: VecSet<i64> = VecSet::new();
-            let mut out = Fetched::with_capacity(pd.records.record_count(), with_bytes);
+            let mut out =
+                Fetched::with_capacity(pd.records.record_count(), with_bytes, &mut self.spare_ids);
             let mut next = pos;
             let mut last_epoch = None;
             for b in pd.records.batches() {
@@ -817,6 +824,7 @@ impl Consumer {
                 s.position = Some(next);
             }
         }
+        ctx.spare.give_back(parts);
     }
 
     /// The application loop and the fetcher.
@@ -910,7 +918,7 @@ impl Consumer {
         let mut budget = self.settings.max_poll_records;
         let mut count = 0u64;
         let buffered: usize = self.buffer.iter().map(|(_, _, r)| r.len()).sum();
-        let mut polled: Vec<(Tp, i64, u64)> = Vec::with_capacity(buffered.min(budget));
+        let mut polled = self.spare_polled.take(buffered.min(budget));
         while budget > 0 {
             let Some((tp, fetched_at, mut recs)) = self.buffer.pop_front() else {
                 break;
@@ -989,8 +997,10 @@ impl Consumer {
             if !rest.is_empty() || (skip_left && budget == 0) {
                 self.buffer.push_front((tp, last + 1, rest));
             }
+            self.spare_ids.give(recs.ids);
         }
         if count == 0 {
+            self.spare_polled.give(polled);
             return 0;
         }
         self.stats.polled += count;
@@ -1015,7 +1025,7 @@ impl Consumer {
             let done = polled.iter().map(|&(_, _, id)| id);
             count_processed(ctx, self.group.as_deref(), done);
         } else {
-            for (i, (tp, offset, id)) in polled.into_iter().enumerate() {
+            for (i, (tp, offset, id)) in polled.drain(..).enumerate() {
                 self.in_progress.push_back(InProgress {
                     tp,
                     offset,
@@ -1024,6 +1034,7 @@ impl Consumer {
                 });
             }
         }
+        self.spare_polled.give(polled);
         self.busy_until = ctx.now + self.processing_ms * count;
         if self.commit_mode == CommitMode::AfterProcessing {
             self.commit_after = positions;
@@ -1254,8 +1265,8 @@ mod tests {
     /// records split at the same place, so a handed-on record keeps its own offset and id.
     #[test]
     fn fetched_records_split_with_their_ids() {
-        let mut kept = Fetched::with_capacity(5, true);
-        let mut plain = Fetched::with_capacity(5, false);
+        let mut kept = Fetched::with_capacity(5, true, &mut Scratch::default());
+        let mut plain = Fetched::with_capacity(5, false, &mut Scratch::default());
         for (offset, id) in (10..15).zip([7, 3, 9, 1, 4]) {
             kept.push(offset, id, Some(record(offset, id)));
             plain.push(offset, id, None);

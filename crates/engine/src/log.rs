@@ -745,12 +745,25 @@ impl Log {
         max_bytes: usize,
         min_one: bool,
     ) -> Result<Records, ErrorCode> {
+        self.read_into(from, upper, max_bytes, min_one, Records::new)
+    }
+
+    /// [`Log::read_within`] into a set `spare` gives when there is something to read: an
+    /// empty one whose vectors are kept from an earlier read (a broker's fetch responses
+    /// are handed back once read, [`crate::sim::Spare`]).
+    pub fn read_into(
+        &self,
+        from: i64,
+        upper: i64,
+        max_bytes: usize,
+        min_one: bool,
+        spare: impl FnOnce() -> Records,
+    ) -> Result<Records, ErrorCode> {
         if from < self.log_start_offset || from > self.log_end_offset {
             return Err(ErrorCode::OffsetOutOfRange);
         }
-        let mut out = Records::new();
         if from >= upper {
-            return Ok(out);
+            return Ok(Records::new());
         }
         // Plan every chunk's share first, then reserve once and copy: appending chunk by
         // chunk grew the response's arena again and again (a fifth of the standard
@@ -800,6 +813,11 @@ impl Log {
                 }
             }
         }
+        if plans.is_empty() {
+            return Ok(Records::new());
+        }
+        let mut out = spare();
+        out.clear();
         out.reserve_for(&plans);
         for &(chunk, plan) in plans.iter() {
             out.append_planned(chunk, plan);
@@ -1336,6 +1354,30 @@ mod tests {
         let all = log.read(0, 5, usize::MAX).unwrap();
         let offsets: Vec<i64> = all.entries().map(|e| e.offset).collect();
         assert_eq!(offsets, vec![0, 1, 2, 3, 4]);
+    }
+
+    /// A read into a set kept from an earlier, larger read gives what a fresh read gives:
+    /// nothing of the earlier read is left in it.
+    #[test]
+    fn a_read_into_a_kept_set_equals_a_fresh_read() {
+        let mut log = Log::new(1 << 30, i64::MAX, 0);
+        for n in [3, 1, 4] {
+            log.append_as_leader(batch(n, ProducerStamp::NONE), 0, 1, false)
+                .unwrap();
+        }
+        let leo = log.log_end_offset();
+        let kept = log.read(0, leo, usize::MAX).unwrap();
+        assert_eq!(kept.batches().len(), 3);
+        let again = log.read_into(3, leo, 1, true, || kept).unwrap();
+        let fresh = log.read(3, leo, 1).unwrap();
+        assert_eq!(again, fresh);
+        assert_eq!(again.record_count(), 1);
+        assert_eq!(again.size_in_bytes(), fresh.size_in_bytes());
+        let offsets: Vec<i64> = again.entries().map(|e| e.offset).collect();
+        assert_eq!(offsets, vec![3]);
+        // Nothing to read: the spare set is not taken.
+        let untouched = log.read_into(leo, leo, 100, true, || panic!("no read, no set"));
+        assert!(untouched.unwrap().is_empty());
     }
 
     /// Only a read's first batch may make it larger than `max_bytes`, and only with

@@ -94,6 +94,14 @@ impl<T> OneVec<T> {
         }
     }
 
+    /// Remove every element, keeping the heap room if there is some.
+    pub fn clear(&mut self) {
+        match self {
+            OneVec::Many(v) => v.clear(),
+            _ => *self = OneVec::Empty,
+        }
+    }
+
     /// Heap room, in elements (0 while the element, if any, is held inline).
     pub fn capacity(&self) -> usize {
         match self {

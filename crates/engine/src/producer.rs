@@ -2572,6 +2572,7 @@ mod tests {
         );
         let (mut out, mut timers, mut cancels) = (Vec::new(), Vec::new(), Vec::new());
         let names: Vec<std::sync::Arc<str>> = vec!["t".into()];
+        let mut spare = crate::sim::Spare::default();
         let mut ctx = Ctx {
             now,
             wall: now,
@@ -2583,6 +2584,7 @@ mod tests {
             timers: &mut timers,
             cancels: &mut cancels,
             topic_names: &names,
+            spare: &mut spare,
         };
         f(&mut ctx);
         out

@@ -1028,6 +1028,20 @@ impl Records {
         self.arenas.reserve(batches);
     }
 
+    /// Whether its vectors have room on the heap (worth keeping, emptied, for another read).
+    pub fn has_room(&self) -> bool {
+        self.batches.capacity() > 0
+    }
+
+    /// Empty the set, keeping its vectors' room (the entries and bytes it shared are let go).
+    pub fn clear(&mut self) {
+        self.batches.clear();
+        self.blocks.clear();
+        self.arenas.clear();
+        self.size_bytes = 0;
+        self.records = 0;
+    }
+
     /// An empty set with room for the batches, entry blocks and arenas of `records` records
     /// (or as many as `like` holds, if more), in `like`'s proportion to its records: a log's
     /// next chunk, sized after the one it follows.

@@ -3,7 +3,8 @@
 //! [`Ctx`]. Nodes never see the cluster, the clock or the network directly.
 
 use crate::ledger::Ledger;
-use crate::message::Message;
+use crate::message::{FetchPartitionData, Message};
+use crate::record::Records;
 use crate::trace::{Trace, TraceKind};
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use rand_chacha::ChaCha8Rng;
@@ -83,6 +84,119 @@ pub struct Ctx<'a> {
     pub(crate) cancels: &'a mut Vec<(NodeId, Timer)>,
     /// Topic names by id, for trace events.
     pub topic_names: &'a [std::sync::Arc<str>],
+    /// Fetch responses already read, emptied, for the next reads.
+    pub(crate) spare: &'a mut Spare,
+}
+
+/// Fetch responses that their readers (consumers, followers) have handed back, emptied, so
+/// that a broker's next read fills their vectors instead of allocating new ones: a response's
+/// partitions and each partition's batch headers, entry blocks and arenas were a fifth of the
+/// standard workload's allocations, each freed by its reader and allocated again by the next
+/// read. What is kept never shows: the sets hold nothing (their entries and bytes were let
+/// go), and a cloned cluster starts with none.
+#[derive(Default)]
+pub struct Spare {
+    responses: Vec<Vec<FetchPartitionData>>,
+    records: Vec<Records>,
+}
+
+impl Spare {
+    /// At most this many of each are kept.
+    const KEEP: usize = 256;
+
+    /// An empty response with room for `n` partitions.
+    pub fn response(&mut self, n: usize) -> Vec<FetchPartitionData> {
+        match self.responses.pop() {
+            Some(mut v) => {
+                v.reserve(n);
+                v
+            }
+            None => Vec::with_capacity(n),
+        }
+    }
+
+    /// An empty set of records, to read into ([`crate::log::Log::read_into`]).
+    pub fn records(&mut self) -> Records {
+        self.records.pop().unwrap_or_default()
+    }
+
+    /// A response its reader is done with.
+    pub fn give_back(&mut self, mut parts: Vec<FetchPartitionData>) {
+        for pd in parts.drain(..) {
+            if self.records.len() < Self::KEEP && pd.records.has_room() {
+                let mut r = pd.records;
+                r.clear();
+                self.records.push(r);
+            }
+        }
+        if self.responses.len() < Self::KEEP {
+            self.responses.push(parts);
+        }
+    }
+}
+
+/// Emptied vectors a node keeps to fill again, the same way: not part of its state (equal,
+/// cloned empty, not shown).
+pub struct Scratch<T>(Vec<Vec<T>>);
+
+impl<T> Scratch<T> {
+    /// At most this many are kept.
+    const KEEP: usize = 16;
+
+    /// An empty vector with room for `n`.
+    pub fn take(&mut self, n: usize) -> Vec<T> {
+        match self.0.pop() {
+            Some(mut v) => {
+                v.reserve(n);
+                v
+            }
+            None => Vec::with_capacity(n),
+        }
+    }
+
+    /// A vector its user is done with.
+    pub fn give(&mut self, mut v: Vec<T>) {
+        if v.capacity() > 0 && self.0.len() < Self::KEEP {
+            v.clear();
+            self.0.push(v);
+        }
+    }
+}
+
+impl<T> Default for Scratch<T> {
+    fn default() -> Self {
+        Scratch(Vec::new())
+    }
+}
+
+impl<T> Clone for Scratch<T> {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl<T> PartialEq for Scratch<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> std::fmt::Debug for Scratch<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+impl Clone for Spare {
+    fn clone(&self) -> Self {
+        Spare::default()
+    }
+}
+
+impl std::fmt::Debug for Spare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Spare")
+    }
 }
 
 impl Ctx<'_> {
@@ -114,5 +228,70 @@ impl Ctx<'_> {
             .get(tp.topic as usize)
             .map(|n| n.to_string())
             .unwrap_or_else(|| format!("topic-{}", tp.topic))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Tp;
+
+    fn part(records: Records) -> FetchPartitionData {
+        FetchPartitionData {
+            tp: Tp {
+                topic: 0,
+                partition: 0,
+            },
+            error: None,
+            high_watermark: 0,
+            last_stable_offset: 0,
+            log_start_offset: 0,
+            diverging_epoch: None,
+            aborted: Vec::new(),
+            records,
+        }
+    }
+
+    /// A response handed back gives its sets, emptied, to the next reads: only those with
+    /// room, and never more than `KEEP`.
+    #[test]
+    fn spare_keeps_emptied_sets_with_room() {
+        let rec = crate::record::NewRecord {
+            key: Some(b"k".to_vec()),
+            value: Some(b"v".to_vec()),
+            headers: Vec::new(),
+            timestamp: 0,
+            id: 1,
+        };
+        let full = Records::single_batch(&[rec], crate::record::ProducerStamp::NONE);
+        assert!(full.has_room());
+        let mut spare = Spare::default();
+        spare.give_back(vec![part(full.clone()), part(Records::new())]);
+        assert_eq!(spare.records.len(), 1, "the set without room is not kept");
+        let r = spare.records();
+        assert!(r.is_empty() && r.has_room());
+        assert_eq!(r.record_count(), 0);
+        assert_eq!(r.size_in_bytes(), 0);
+        assert!(spare.records().is_empty() && !spare.records().has_room());
+        let response = spare.response(4);
+        assert!(response.is_empty() && response.capacity() >= 4);
+        for _ in 0..Spare::KEEP + 5 {
+            spare.give_back(vec![part(full.clone())]);
+        }
+        assert_eq!(spare.records.len(), Spare::KEEP);
+        assert_eq!(spare.responses.len(), Spare::KEEP);
+        assert!(spare.clone().records.is_empty(), "a clone starts with none");
+    }
+
+    #[test]
+    fn scratch_is_not_state() {
+        let mut a: Scratch<u8> = Scratch::default();
+        a.give(vec![1, 2, 3]);
+        a.give(Vec::new());
+        assert_eq!(a.0.len(), 1, "only a vector with room is kept");
+        assert!(a == Scratch::default());
+        assert!(a.clone().0.is_empty());
+        let v = a.take(2);
+        assert!(v.is_empty() && v.capacity() >= 3);
     }
 }
