@@ -1028,9 +1028,10 @@ impl Records {
         self.arenas.reserve(batches);
     }
 
-    /// Whether its vectors have room on the heap (worth keeping, emptied, for another read).
-    pub fn has_room(&self) -> bool {
-        self.batches.capacity() > 0
+    /// How many batch headers its vectors have room for (what an emptied set kept for
+    /// another read would hold without growing).
+    pub fn room(&self) -> usize {
+        self.batches.capacity()
     }
 
     /// Empty the set, keeping its vectors' room (the entries and bytes it shared are let go).

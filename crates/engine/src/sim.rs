@@ -103,6 +103,9 @@ pub struct Spare {
 impl Spare {
     /// At most this many of each are kept.
     const KEEP: usize = 256;
+    /// Sets with room for more batch headers than this are not kept (a follower catching up
+    /// reads hundreds at once; the steady state, a few).
+    const MAX_ROOM: usize = 64;
 
     /// An empty response with room for `n` partitions.
     pub fn response(&mut self, n: usize) -> Vec<FetchPartitionData> {
@@ -123,7 +126,8 @@ impl Spare {
     /// A response its reader is done with.
     pub fn give_back(&mut self, mut parts: Vec<FetchPartitionData>) {
         for pd in parts.drain(..) {
-            if self.records.len() < Self::KEEP && pd.records.has_room() {
+            if self.records.len() < Self::KEEP && (1..=Self::MAX_ROOM).contains(&pd.records.room())
+            {
                 let mut r = pd.records;
                 r.clear();
                 self.records.push(r);
@@ -253,7 +257,7 @@ mod tests {
     }
 
     /// A response handed back gives its sets, emptied, to the next reads: only those with
-    /// room, and never more than `KEEP`.
+    /// some room and not too much, and never more than `KEEP`.
     #[test]
     fn spare_keeps_emptied_sets_with_room() {
         let rec = crate::record::NewRecord {
@@ -264,15 +268,15 @@ mod tests {
             id: 1,
         };
         let full = Records::single_batch(&[rec], crate::record::ProducerStamp::NONE);
-        assert!(full.has_room());
+        assert!(full.room() > 0);
         let mut spare = Spare::default();
         spare.give_back(vec![part(full.clone()), part(Records::new())]);
         assert_eq!(spare.records.len(), 1, "the set without room is not kept");
         let r = spare.records();
-        assert!(r.is_empty() && r.has_room());
+        assert!(r.is_empty() && r.room() > 0);
         assert_eq!(r.record_count(), 0);
         assert_eq!(r.size_in_bytes(), 0);
-        assert!(spare.records().is_empty() && !spare.records().has_room());
+        assert!(spare.records().is_empty() && spare.records().room() == 0);
         let response = spare.response(4);
         assert!(response.is_empty() && response.capacity() >= 4);
         for _ in 0..Spare::KEEP + 5 {
@@ -281,6 +285,17 @@ mod tests {
         assert_eq!(spare.records.len(), Spare::KEEP);
         assert_eq!(spare.responses.len(), Spare::KEEP);
         assert!(spare.clone().records.is_empty(), "a clone starts with none");
+        let mut big = Records::new();
+        for _ in 0..=Spare::MAX_ROOM {
+            big.append(&full);
+        }
+        assert!(big.room() > Spare::MAX_ROOM);
+        let mut spare = Spare::default();
+        spare.give_back(vec![part(big)]);
+        assert!(
+            spare.records.is_empty(),
+            "a set with too much room is not kept"
+        );
     }
 
     #[test]
