@@ -1792,7 +1792,7 @@ impl Broker {
             // larger than that is returned whole (`minOneMessage`), after that it waits for
             // the next fetch.
             let limit = d.partition_max_bytes.min(d.max_bytes.saturating_sub(bytes));
-            let spare = || ctx.spare.records();
+            let spare = &mut || ctx.spare.records();
             match p
                 .log
                 .read_into(fp.fetch_offset, upper, limit, bytes == 0, spare)

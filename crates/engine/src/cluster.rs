@@ -480,11 +480,7 @@ impl Cluster {
         // message or set a timer, and allocating the vectors anew was 6 % of the standard
         // workload's allocations. (Empty between handlers; a nested call finds them taken
         // and starts its own.)
-        let HandlerBuffers {
-            mut out,
-            mut timers,
-            mut cancels,
-        } = std::mem::take(&mut self.handler_buffers);
+        let mut buffers = std::mem::take(&mut self.handler_buffers);
         let result = {
             let Cluster {
                 rng,
@@ -506,9 +502,9 @@ impl Cluster {
                 rng,
                 trace,
                 ledger,
-                out: &mut out,
-                timers: &mut timers,
-                cancels: &mut cancels,
+                out: &mut buffers.out,
+                timers: &mut buffers.timers,
+                cancels: &mut buffers.cancels,
                 topic_names,
                 spare,
             };
@@ -519,6 +515,14 @@ impl Cluster {
             };
             target.map(|t| f(t, &mut ctx))
         };
+        self.after_handler(buffers);
+        result
+    }
+
+    /// What follows every handler ([`Cluster::with_node`]): topic names learned, timers
+    /// cancelled and set, messages sent. Not generic, so the page's wasm holds it once rather
+    /// than once per caller of `with_node`.
+    fn after_handler(&mut self, mut buffers: HandlerBuffers) {
         if self.controller.image.topics.len() != self.topic_names.len() {
             self.topic_names = (0..=self
                 .controller
@@ -537,10 +541,10 @@ impl Cluster {
                 })
                 .collect();
         }
-        for (node, timer) in cancels.drain(..) {
+        for (node, timer) in buffers.cancels.drain(..) {
             self.cancel_timer(node, timer);
         }
-        for (from, at, timer) in timers.drain(..) {
+        for (from, at, timer) in buffers.timers.drain(..) {
             let inc = self.incarnation(from);
             let cancellable = timer.cancellable().then(|| timer.clone());
             self.push(
@@ -555,15 +559,11 @@ impl Cluster {
                 self.timeouts.insert((from, timer), (at, self.seq));
             }
         }
-        for (from, to, msg) in out.drain(..) {
+        for (from, to, msg) in buffers.out.drain(..) {
             self.send(from, to, msg);
         }
-        self.handler_buffers = HandlerBuffers {
-            out,
-            timers,
-            cancels,
-        };
-        result
+        // Kept, emptied, for the next handler.
+        self.handler_buffers = buffers;
     }
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {

@@ -745,7 +745,7 @@ impl Log {
         max_bytes: usize,
         min_one: bool,
     ) -> Result<Records, ErrorCode> {
-        self.read_into(from, upper, max_bytes, min_one, Records::new)
+        self.read_into(from, upper, max_bytes, min_one, &mut Records::new)
     }
 
     /// [`Log::read_within`] into a set `spare` gives when there is something to read: an
@@ -757,7 +757,8 @@ impl Log {
         upper: i64,
         max_bytes: usize,
         min_one: bool,
-        spare: impl FnOnce() -> Records,
+        // `dyn`: one copy of this function in the page's wasm, not one per caller.
+        spare: &mut dyn FnMut() -> Records,
     ) -> Result<Records, ErrorCode> {
         if from < self.log_start_offset || from > self.log_end_offset {
             return Err(ErrorCode::OffsetOutOfRange);
@@ -1368,7 +1369,10 @@ mod tests {
         let leo = log.log_end_offset();
         let kept = log.read(0, leo, usize::MAX).unwrap();
         assert_eq!(kept.batches().len(), 3);
-        let again = log.read_into(3, leo, 1, true, || kept).unwrap();
+        let mut kept = Some(kept);
+        let again = log
+            .read_into(3, leo, 1, true, &mut || kept.take().unwrap_or_default())
+            .unwrap();
         let fresh = log.read(3, leo, 1).unwrap();
         assert_eq!(again, fresh);
         assert_eq!(again.record_count(), 1);
@@ -1376,7 +1380,7 @@ mod tests {
         let offsets: Vec<i64> = again.entries().map(|e| e.offset).collect();
         assert_eq!(offsets, vec![3]);
         // Nothing to read: the spare set is not taken.
-        let untouched = log.read_into(leo, leo, 100, true, || panic!("no read, no set"));
+        let untouched = log.read_into(leo, leo, 100, true, &mut || panic!("no read, no set"));
         assert!(untouched.unwrap().is_empty());
     }
 
