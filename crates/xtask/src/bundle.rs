@@ -11,7 +11,7 @@ pub const BUDGET_BYTES: u64 = 350 * 1024;
 
 /// The regression ceiling: a little above the size measured when it was set (see
 /// BENCHMARKS.md). `cargo xtask test` and `cargo xtask bench` fail only above it.
-pub const CEILING_BYTES: u64 = 780 * 1024;
+pub const CEILING_BYTES: u64 = 772 * 1024;
 
 pub struct Asset {
     pub path: PathBuf,
