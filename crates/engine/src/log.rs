@@ -777,9 +777,14 @@ impl Log {
             // Chunks are in offset order: skip those below `from` by bisection (a segment
             // holds thousands of chunks: scanning them made every read linear in the log).
             // Empty chunks break the order but hold nothing, so no chunk that does is skipped.
-            let first = seg
-                .chunks
-                .partition_point(|c| c.last_offset().is_some_and(|l| l < from));
+            // Most readers are at the tail: their read starts in the last chunk, whose first
+            // offset says so without the bisection (every chunk before it ends below it).
+            let first = match seg.chunks.last() {
+                Some(c) if c.first_offset().is_some_and(|f| f <= from) => seg.chunks.len() - 1,
+                _ => seg
+                    .chunks
+                    .partition_point(|c| c.last_offset().is_some_and(|l| l < from)),
+            };
             for chunk in seg.chunks.get(first..).unwrap_or(&[]) {
                 if chunk.last_offset().is_some_and(|l| l < from) {
                     continue;

@@ -857,11 +857,16 @@ impl Producer {
         // A producer of one topic holds its partitions' queues at their partition numbers.
         let hint = usize::try_from(p).unwrap_or(0);
         let dq = self.accumulator.entry_near(tp, hint).or_default();
-        let need_new = !dq.back().is_some_and(|b| b.has_room_for(size, batch_size));
-        if need_new {
-            if let Some(b) = dq.back_mut() {
+        // Two calls into the deque per record (the page's build does not inline them).
+        let mut fits = false;
+        if let Some(b) = dq.back_mut() {
+            if b.has_room_for(size, batch_size) {
+                fits = true;
+            } else {
                 b.full = true;
             }
+        }
+        if !fits {
             self.batched.entry(topic_id).or_default().insert(p);
             dq.push_back(Batch {
                 tp,
@@ -882,14 +887,17 @@ impl Producer {
                 split: false,
             });
         }
-        if let Some(b) = dq.back_mut() {
-            b.records.push_record(record);
-            b.size_bytes += size;
-            if b.size_bytes >= batch_size {
-                b.full = true;
+        let all_full = match dq.back_mut() {
+            Some(b) => {
+                b.records.push_record(record);
+                b.size_bytes += size;
+                if b.size_bytes >= batch_size {
+                    b.full = true;
+                }
+                b.full
             }
-        }
-        let all_full = dq.back().is_none_or(|b| b.full);
+            None => true,
+        };
         if by_sticky {
             if let Some(sp) = self.sticky.get_mut(&topic_id) {
                 if sp.current() == Some(p) {
