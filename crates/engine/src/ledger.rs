@@ -190,8 +190,9 @@ impl Processed {
     /// Count one processing of record `id`. Inlined: a consumer counts every record it
     /// polls, so the common case (an id inside the counted range: the group reads 12
     /// partitions, and each fetch's ids fall between ids already counted) is a few
-    /// instructions in its loop, not a call.
-    #[inline]
+    /// instructions in its loop, not a call (`always`: the page's size-optimised build
+    /// would call it).
+    #[inline(always)]
     pub fn add(&mut self, id: RecordId) {
         // `id < base` wraps to a number past any count's index, as does an empty `counts`.
         let i = usize::try_from(id.wrapping_sub(self.base)).unwrap_or(usize::MAX);

@@ -491,7 +491,11 @@ impl Records {
     /// arenas, the last batch's block is always the last one.
     #[inline]
     fn last_block_mut(&mut self) -> Option<&mut Vec<Entry>> {
-        self.blocks.last_mut().map(Arc::make_mut)
+        // A `match`, not `Option::map`: the page's size-optimised build called `map`.
+        match self.blocks.last_mut() {
+            Some(b) => Some(Arc::make_mut(b)),
+            None => None,
+        }
     }
 
     /// The last arena, to write to (copied first if another set shares it, e.g. a snapshot
@@ -499,7 +503,10 @@ impl Records {
     /// last one: every way of adding a batch uses the last arena or pushes a new one.
     #[inline]
     fn last_arena_mut(&mut self) -> Option<&mut Vec<u8>> {
-        self.arenas.last_mut().map(Arc::make_mut)
+        match self.arenas.last_mut() {
+            Some(a) => Some(Arc::make_mut(a)),
+            None => None,
+        }
     }
 
     /// Copy one record's bytes into the arena and add its entry at `offset`; returns the
@@ -850,13 +857,16 @@ impl Records {
             b.partition_leader_epoch = leader_epoch;
             // The producer keeps its entries for a retry: the first batch written copies
             // the block, the next ones in it find it this set's own.
-            if let Some(block) = self.blocks.get_mut(b.block as usize).map(Arc::make_mut) {
+            if let Some(block) = self.blocks.get_mut(b.block as usize) {
+                let block = Arc::make_mut(block);
                 // Not copied (no producer kept it, as after an acks=0 send): a log keeps it,
                 // so give back the room the producer reserved for a full batch.size.
                 if block.capacity() / 2 > block.len() {
                     block.shrink_to_fit();
                 }
-                for (i, e) in block.iter_mut().skip(s).take(n).enumerate() {
+                let end = s.saturating_add(n).min(block.len());
+                let entries = block.get_mut(s.min(end)..end).unwrap_or_default();
+                for (i, e) in entries.iter_mut().enumerate() {
                     e.offset = base + i as i64;
                     if let Some(t) = log_append_time {
                         e.timestamp = t;
