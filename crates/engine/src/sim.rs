@@ -96,7 +96,7 @@ pub struct Ctx<'a> {
 /// go), and a cloned cluster starts with none.
 #[derive(Default)]
 pub struct Spare {
-    responses: Vec<Vec<FetchPartitionData>>,
+    responses: Scratch<FetchPartitionData, { Spare::KEEP }>,
     records: Vec<Records>,
 }
 
@@ -109,13 +109,7 @@ impl Spare {
 
     /// An empty response with room for `n` partitions.
     pub fn response(&mut self, n: usize) -> Vec<FetchPartitionData> {
-        match self.responses.pop() {
-            Some(mut v) => {
-                v.reserve(n);
-                v
-            }
-            None => Vec::with_capacity(n),
-        }
+        self.responses.take(n)
     }
 
     /// An empty set of records, to read into ([`crate::log::Log::read_into`]).
@@ -133,20 +127,15 @@ impl Spare {
                 self.records.push(r);
             }
         }
-        if self.responses.len() < Self::KEEP {
-            self.responses.push(parts);
-        }
+        self.responses.give(parts);
     }
 }
 
-/// Emptied vectors a node keeps to fill again, the same way: not part of its state (equal,
-/// cloned empty, not shown).
-pub struct Scratch<T>(Vec<Vec<T>>);
+/// Emptied vectors a node keeps to fill again, at most `KEEP` of them: not part of its state
+/// (equal, cloned empty, not shown).
+pub struct Scratch<T, const KEEP: usize = 16>(Vec<Vec<T>>);
 
-impl<T> Scratch<T> {
-    /// At most this many are kept.
-    const KEEP: usize = 16;
-
+impl<T, const KEEP: usize> Scratch<T, KEEP> {
     /// An empty vector with room for `n`.
     pub fn take(&mut self, n: usize) -> Vec<T> {
         match self.0.pop() {
@@ -160,32 +149,32 @@ impl<T> Scratch<T> {
 
     /// A vector its user is done with.
     pub fn give(&mut self, mut v: Vec<T>) {
-        if v.capacity() > 0 && self.0.len() < Self::KEEP {
+        if v.capacity() > 0 && self.0.len() < KEEP {
             v.clear();
             self.0.push(v);
         }
     }
 }
 
-impl<T> Default for Scratch<T> {
+impl<T, const KEEP: usize> Default for Scratch<T, KEEP> {
     fn default() -> Self {
         Scratch(Vec::new())
     }
 }
 
-impl<T> Clone for Scratch<T> {
+impl<T, const KEEP: usize> Clone for Scratch<T, KEEP> {
     fn clone(&self) -> Self {
         Scratch::default()
     }
 }
 
-impl<T> PartialEq for Scratch<T> {
+impl<T, const KEEP: usize> PartialEq for Scratch<T, KEEP> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
 }
 
-impl<T> std::fmt::Debug for Scratch<T> {
+impl<T, const KEEP: usize> std::fmt::Debug for Scratch<T, KEEP> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Scratch")
     }
@@ -283,7 +272,7 @@ mod tests {
             spare.give_back(vec![part(full.clone())]);
         }
         assert_eq!(spare.records.len(), Spare::KEEP);
-        assert_eq!(spare.responses.len(), Spare::KEEP);
+        assert_eq!(spare.responses.0.len(), Spare::KEEP);
         assert!(spare.clone().records.is_empty(), "a clone starts with none");
         let mut big = Records::new();
         for _ in 0..=Spare::MAX_ROOM {
