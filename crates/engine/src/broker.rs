@@ -20,6 +20,7 @@ use crate::trace::TraceKind;
 use crate::types::{BrokerId, Millis, NodeId, Tp};
 use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// `replica.fetch.max.bytes`: what a follower's fetch asks for from each partition (the
 /// whole response is `replica.fetch.response.max.bytes`, [`BrokerSettings`]).
@@ -128,7 +129,7 @@ pub struct Broker {
     pub settings: BrokerSettings,
     pub cluster_config: Props,
     /// Each known topic's [`TopicSettings`], resolved when its metadata record arrives.
-    topic_settings_cache: VecMap<u32, TopicSettings>,
+    topic_settings_cache: VecMap<u32, Arc<TopicSettings>>,
     pub metrics: BrokerMetrics,
     pub(crate) fetchers: VecMap<BrokerId, Fetcher>,
     pub(crate) delayed_produce: VecMap<u64, DelayedProduce>,
@@ -212,14 +213,15 @@ impl Broker {
         self.next_id
     }
 
-    pub fn topic_settings(&self, topic: u32) -> TopicSettings {
+    /// Shared, not copied: read for every partition of every produce and fetch.
+    pub fn topic_settings(&self, topic: u32) -> Arc<TopicSettings> {
         if let Some(s) = self.topic_settings_cache.get(&topic) {
-            return s.clone();
+            return Arc::clone(s);
         }
-        match self.metadata.topics.get(&topic) {
+        Arc::new(match self.metadata.topics.get(&topic) {
             Some(t) => TopicSettings::resolve(&t.config, &self.cluster_config),
             None => TopicSettings::resolve(&Props::default(), &self.cluster_config),
-        }
+        })
     }
 
     fn is_eligible(&self, b: BrokerId) -> bool {

@@ -31,26 +31,36 @@ impl WordHasher {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
 }
 
+/// Up to 8 bytes as a little-endian word, zero-padded: what copying them into `[0u8; 8]`
+/// and `u64::from_le_bytes` gives, without the copy of a variable length, which the page's
+/// size-optimised build makes a `memory.copy` (a call into the wasm engine) per hashed name.
+#[inline(always)]
+pub(crate) fn le_word(bytes: &[u8]) -> u64 {
+    if let Some(w) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
+    }
+    let mut word = 0u64;
+    for (i, &b) in bytes.iter().enumerate() {
+        word |= u64::from(b) << (8 * i);
+    }
+    word
+}
+
 impl Hasher for WordHasher {
     /// Bytes and where they end: under 8 bytes (a topic name, a separator) one word with the
     /// length, and a bit no shorter input sets, in its last byte; longer ones word by word,
     /// then the length. So "ab" then "c" differs from "a" then "bc".
     fn write(&mut self, bytes: &[u8]) {
         if bytes.len() < 8 {
-            let mut word = [0u8; 8];
-            word.get_mut(..bytes.len())
-                .unwrap_or_default()
-                .copy_from_slice(bytes);
-            word[7] = 0x80 | bytes.len() as u8;
-            self.write_u64(u64::from_le_bytes(word));
+            self.write_u64(le_word(bytes) | (u64::from(0x80 | bytes.len() as u8) << 56));
             return;
         }
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word.get_mut(..chunk.len())
-                .unwrap_or_default()
-                .copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.write_u64(le_word(w));
+        }
+        if !words.remainder().is_empty() {
+            self.write_u64(le_word(words.remainder()));
         }
         self.write_u64(bytes.len() as u64 ^ 0xa5a5_0000_0000_0000);
     }
@@ -222,9 +232,24 @@ impl<E> EventQueue<E> {
 
 #[cfg(test)]
 mod tests {
-    use super::EventQueue;
+    use super::{le_word, EventQueue};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn le_word_is_the_zero_padded_little_endian_word() {
+        let bytes = [0x01, 0x80, 0xff, 0x7f, 0x00, 0x10, 0xfe, 0x42];
+        for n in 0..=8 {
+            let mut padded = [0u8; 8];
+            padded[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(
+                le_word(&bytes[..n]),
+                u64::from_le_bytes(padded),
+                "{n} bytes"
+            );
+        }
+        assert_eq!(le_word(b"ab"), 0x6261);
+    }
 
     #[derive(Debug, Clone)]
     enum Op {

@@ -445,17 +445,12 @@ impl std::hash::Hasher for TraceHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            self.mix(u64::from_le_bytes(b));
+            self.mix(crate::event_queue::le_word(w));
         }
         let rest = words.remainder();
         if !rest.is_empty() {
             // At most 7 bytes: the top byte carries their count, so "ab" and "ab\0" differ.
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            b[7] = rest.len() as u8;
-            self.mix(u64::from_le_bytes(b));
+            self.mix(crate::event_queue::le_word(rest) | ((rest.len() as u64) << 56));
         }
     }
     fn write_u8(&mut self, i: u8) {

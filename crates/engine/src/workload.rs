@@ -189,16 +189,20 @@ impl Workload {
             data: Vec::with_capacity(n as usize * per_record),
             spans: Vec::with_capacity(n as usize),
         };
-        // The key's digits, then `v` and the counter's digits, written backwards to end at
-        // `HEAD`, followed by the padding, already in place: each record is copied once (a
-        // copy is a call in the page's size-optimised build). Only bytes before `HEAD` are
-        // ever written, so the padding stays.
-        const HEAD: usize = 41;
+        // The key's prefix and digits, then `v` and the counter's digits, written backwards
+        // to end at `HEAD`, followed by the padding, already in place: each record is copied
+        // once (a copy is a call in the page's size-optimised build). Only bytes before `HEAD`
+        // are ever written, so the padding stays.
+        const HEAD: usize = 64;
         let mut head = [b'.'; HEAD + DOTS.len()];
         // Where the `v` is: the counter's digits follow it, and the next record's counter is
         // written by adding one to them in place (a whole new number only when its length
         // changes).
         let mut v_at: Option<usize> = None;
+        // Where the prefix was last written: digits and counter are written after it, so it
+        // is still there when the next key's digits start at the same place (most keys of a
+        // range have its longest length).
+        let mut prefix_at: Option<usize> = None;
         for _ in 0..n {
             self.counter += 1;
             let start = out.data.len();
@@ -215,11 +219,23 @@ impl Workload {
             };
             let (from, key_len) = match self.keys {
                 Some(k) => {
-                    let from = decimal_before(&mut head, v_at, u64::from(rng.next_u32() % k));
-                    if !prefix.is_empty() {
-                        out.data.extend_from_slice(prefix.as_bytes());
-                    }
-                    (from, Some(prefix.len() + (v_at - from)))
+                    let digits = decimal_before(&mut head, v_at, u64::from(rng.next_u32() % k));
+                    let key_len = Some(prefix.len() + (v_at - digits));
+                    let room = digits.checked_sub(prefix.len());
+                    let from = match room.and_then(|at| Some((at, head.get_mut(at..digits)?))) {
+                        Some((at, _)) if prefix_at == Some(at) => at,
+                        Some((at, room)) => {
+                            room.copy_from_slice(prefix.as_bytes());
+                            prefix_at = Some(at);
+                            at
+                        }
+                        // A prefix longer than the room before the digits: copied on its own.
+                        None => {
+                            out.data.extend_from_slice(prefix.as_bytes());
+                            digits
+                        }
+                    };
+                    (from, key_len)
                 }
                 None => (v_at, None),
             };
@@ -356,6 +372,14 @@ mod tests {
             (None, "", 1),
             // Longer than one copy of the padding.
             (Some(5), "k", 300),
+            // Keys of one to four digits after a prefix (written once per key length).
+            (Some(10_000), "key-", 100),
+            // A prefix longer than the room before the digits.
+            (
+                Some(3),
+                "a-prefix-longer-than-the-room-before-the-key-digits-",
+                10,
+            ),
         ] {
             let mut a = Workload::new("t", 12_345.0, keys, prefix, value_bytes, None);
             let mut b = a.clone();
