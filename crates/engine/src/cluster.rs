@@ -1424,15 +1424,16 @@ impl Cluster {
                 let topic = w.topic.as_str();
                 self.with_node(NodeId::Client(pidx), |n, ctx| {
                     if let NodeRefMut::Client(Client::Producer(p)) = n {
-                        let records = (first_id..).zip(batch.iter()).map(|(id, (key, value))| {
-                            crate::record::RecordRef {
+                        let records = (first_id..).zip(batch.iter_joined()).map(
+                            |(id, (key, value, key_value))| crate::record::RecordRef {
                                 id,
                                 timestamp,
                                 key,
                                 value: Some(value),
                                 headers: &[],
-                            }
-                        });
+                                key_value,
+                            },
+                        );
                         p.send_all(ctx, topic, records);
                     }
                 });

@@ -1234,6 +1234,7 @@ impl Producer {
                 key: rec.key.as_deref(),
                 value: rec.value.as_deref(),
                 headers: &rec.headers,
+                key_value: None,
             };
             let size = r.size_in_bytes();
             let room = parts
@@ -2654,6 +2655,7 @@ mod tests {
                 key: Some(b"k"),
                 value: Some(&value),
                 headers: &[],
+                key_value: None,
             });
         }
         // Each record is 300 bytes on the wire (as `Entry::size_in_bytes` counts it: 8 + key + value).
@@ -2774,6 +2776,7 @@ mod tests {
             key: None,
             value: Some(b"v"),
             headers: &[],
+            key_value: None,
         });
         let b = Batch {
             records,

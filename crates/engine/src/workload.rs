@@ -109,11 +109,18 @@ impl TickRecords {
     }
     /// Each record's key (if any) and value.
     pub fn iter(&self) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
+        self.iter_joined().map(|(key, value, _)| (key, value))
+    }
+
+    /// As [`TickRecords::iter`], with each record's key and value bytes as one slice (the
+    /// key is followed by the value in `data`).
+    pub fn iter_joined(&self) -> impl Iterator<Item = (Option<&[u8]>, &[u8], Option<&[u8]>)> {
         self.spans.iter().map(|&(start, key_len, end)| {
             let value_start = start + key_len.unwrap_or(0);
             (
                 key_len.and_then(|k| self.data.get(start..start + k)),
                 self.data.get(value_start..end).unwrap_or_default(),
+                self.data.get(start..end),
             )
         })
     }
