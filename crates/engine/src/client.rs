@@ -46,7 +46,8 @@ impl TopicInfo {
 /// A client's view of the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientMetadata {
-    pub topics: VecMap<String, TopicInfo>,
+    /// Read through [`ClientMetadata::topics`]; only [`ClientMetadata::update`] changes it.
+    topics: VecMap<String, TopicInfo>,
     pub unknown_topics: VecSet<String>,
     /// Brokers the client may talk to (bootstrap list, then the metadata's live brokers).
     pub brokers: Vec<BrokerId>,
@@ -61,6 +62,30 @@ pub struct ClientMetadata {
     /// `bootstrap.servers`, for a rebootstrap.
     #[serde(default)]
     bootstrap: Vec<BrokerId>,
+    /// Bumped by every [`ClientMetadata::update`], the only change to `topics`: what a client
+    /// derives from the topics' leaders can be kept until it moves (see [`Generation`]).
+    #[serde(skip)]
+    generation: Generation,
+}
+
+/// A counter that says whether something derived from a client's state is still current. It
+/// is not itself state: two clients equal in everything else are equal whatever it reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Generation(u64);
+
+impl Generation {
+    pub fn bump(&mut self) {
+        self.0 = self.0.wrapping_add(1);
+    }
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl PartialEq for Generation {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl ClientMetadata {
@@ -75,6 +100,16 @@ impl ClientMetadata {
 
     pub fn topic(&self, name: &str) -> Option<&TopicInfo> {
         self.topics.get(name)
+    }
+
+    /// Every topic the client knows, by name.
+    pub fn topics(&self) -> &VecMap<String, TopicInfo> {
+        &self.topics
+    }
+
+    /// Moves whenever `topics` may have changed (every metadata response applied).
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
     }
 
     pub fn name_of(&self, id: TopicId) -> Option<&str> {
@@ -177,6 +212,7 @@ impl ClientMetadata {
 
     /// Apply a metadata response. Newer leader epochs win; an older one is ignored (KIP-320).
     pub fn update(&mut self, now: Millis, brokers: Vec<BrokerId>, topics: Vec<TopicMetadata>) {
+        self.generation.bump();
         self.in_flight = None;
         self.last_update = now;
         if !brokers.is_empty() {

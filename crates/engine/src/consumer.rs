@@ -3,7 +3,7 @@
 //! leader (up to the HW, or the LSO under `read_committed`), and an application loop that
 //! polls up to `max.poll.records` and spends `processing_ms` per record.
 
-use crate::client::{ClientMetadata, Waker};
+use crate::client::{ClientMetadata, Generation, Waker};
 use crate::config::{Props, CONSUMER_CONFIGS};
 use crate::error::{ErrorCode, SimResult};
 use crate::message::{FetchPartition, FetchPartitionData, Isolation, Message};
@@ -224,6 +224,35 @@ pub struct Consumer {
     /// response and poll (each was an allocation per partition per fetch, and per poll).
     spare_ids: Scratch<(i64, u64)>,
     spare_polled: Scratch<(Tp, i64, u64)>,
+    /// Moves whenever `partitions` gains or loses a key (`set_assignment`).
+    assignment_generation: Generation,
+    /// The assigned partitions by leader, for `send_fetches`.
+    fetch_plan: FetchPlan,
+    /// Some partition may still want its committed offset (`needs_committed`): set where
+    /// that flag is, cleared by [`Consumer::committed_wanted`] once no partition has it, so
+    /// that the group's step does not look at every partition after every fetch response.
+    committed_pending: bool,
+}
+
+/// The assigned partitions grouped by the leader the metadata names, built again only when the
+/// metadata or the assignment moved: `send_fetches` runs after every fetch response (thousands
+/// a second at the scale preset), and it looked up every assigned partition's leader each time
+/// to find the few partitions of the one leader that had just answered.
+///
+/// Derived state, not the consumer's own: it is equal to any other plan.
+#[derive(Debug, Clone, Default)]
+struct FetchPlan {
+    /// The metadata's and the assignment's generations it was built at, once built.
+    built_at: Option<(u64, u64)>,
+    /// Leaders in increasing order, each with its partitions in `partitions`' order: the
+    /// partition's position in `partitions`, and its leader epoch.
+    leaders: Vec<(BrokerId, Vec<(usize, i32)>)>,
+}
+
+impl PartialEq for FetchPlan {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 const DELIVERED_KEEP: usize = 2000;
@@ -363,6 +392,9 @@ impl Consumer {
             waker: Waker::default(),
             spare_ids: Scratch::default(),
             spare_polled: Scratch::default(),
+            assignment_generation: Generation::default(),
+            fetch_plan: FetchPlan::default(),
+            committed_pending: false,
         })
     }
 
@@ -419,6 +451,27 @@ impl Consumer {
             });
         }
         self.assignment = tps;
+        self.assignment_generation.bump();
+        self.committed_pending |= in_group;
+    }
+
+    /// The partitions that want their committed offset and are not fetching it yet.
+    pub(crate) fn committed_wanted(&mut self) -> Vec<Tp> {
+        if !self.committed_pending {
+            return Vec::new();
+        }
+        let mut pending = false;
+        let wanted = self
+            .partitions
+            .iter()
+            .filter(|(_, s)| {
+                pending |= s.needs_committed;
+                s.needs_committed && !s.fetching_committed
+            })
+            .map(|(tp, _)| *tp)
+            .collect();
+        self.committed_pending = pending;
+        wanted
     }
 
     /// The positions to commit: every assigned partition with a position.
@@ -455,6 +508,7 @@ impl Consumer {
             s.needs_committed = in_group;
             s.fetching_committed = false;
         }
+        self.committed_pending |= in_group;
     }
 
     /// `seekToBeginning` (-2), `seekToEnd` (-1) or a seek to the first offset with a
@@ -1133,15 +1187,50 @@ impl Consumer {
         }
     }
 
+    /// Build [`FetchPlan`] again if the metadata or the assignment moved since it was built.
+    fn refresh_fetch_plan(&mut self) {
+        let now_at = (self.metadata.generation(), self.assignment_generation.get());
+        if self.fetch_plan.built_at == Some(now_at) {
+            return;
+        }
+        let mut leaders: Vec<(BrokerId, Vec<(usize, i32)>)> = Vec::new();
+        let mut topic: Option<(TopicId, Option<&crate::client::TopicInfo>)> = None;
+        for (at, tp) in self.partitions.keys().enumerate() {
+            let info = match topic {
+                Some((id, info)) if id == tp.topic => info,
+                _ => {
+                    let info = self.metadata.topics().values().find(|t| t.id == tp.topic);
+                    topic = Some((tp.topic, info));
+                    info
+                }
+            };
+            let Some(p) = info.and_then(|t| t.partition(tp.partition)) else {
+                continue;
+            };
+            if p.leader < 0 {
+                continue;
+            }
+            match leaders.binary_search_by_key(&p.leader, |(l, _)| *l) {
+                Ok(i) => {
+                    if let Some((_, parts)) = leaders.get_mut(i) {
+                        parts.push((at, p.leader_epoch));
+                    }
+                }
+                Err(i) => leaders.insert(i, (p.leader, vec![(at, p.leader_epoch)])),
+            }
+        }
+        self.fetch_plan = FetchPlan {
+            built_at: Some(now_at),
+            leaders,
+        };
+    }
+
     fn send_fetches(&mut self, ctx: &mut Ctx) {
         let buffered: VecSet<Tp> = if self.buffer.is_empty() {
             VecSet::new()
         } else {
             self.buffer.iter().map(|(tp, _, _)| *tp).collect()
         };
-        // This runs after every fetch response, for every assigned partition (a hundred at
-        // the scale preset), so each partition costs a few comparisons: its topic's metadata
-        // is looked up once per topic, and brokers with a fetch in flight are a bit mask.
         let mut in_flight = 0u128;
         for l in self.fetches.keys() {
             if let Ok(i) = u32::try_from(*l) {
@@ -1150,52 +1239,44 @@ impl Consumer {
                 }
             }
         }
-        let mut topic: Option<(TopicId, Option<&crate::client::TopicInfo>)> = None;
+        self.refresh_fetch_plan();
         let mut wanted: Vec<(BrokerId, FetchPartition)> = Vec::with_capacity(16);
         let mut retry_at = None;
-        for (tp, s) in &self.partitions {
-            let Some(pos) = s.position else { continue };
-            if s.error.is_some() {
-                continue;
-            }
-            let info = match topic {
-                Some((id, info)) if id == tp.topic => info,
-                _ => {
-                    let info = self.metadata.topics.values().find(|t| t.id == tp.topic);
-                    topic = Some((tp.topic, info));
-                    info
-                }
-            };
-            let Some(p) = info.and_then(|t| t.partition(tp.partition)) else {
-                continue;
-            };
-            let l = p.leader;
-            if l < 0 {
-                continue;
-            }
+        // Leaders in order, each one's partitions in order: the order the requests go out in.
+        for (leader, parts) in &self.fetch_plan.leaders {
+            let l = *leader;
             // A leader with a fetch in flight gets none: after a fetch response, all leaders
-            // but one usually have one, so this comes first.
+            // but one usually have one.
             let has_fetch = match u32::try_from(l) {
                 Ok(i) if i < 128 => in_flight & (1 << i) != 0,
                 _ => self.fetches.contains_key(&l),
             };
-            if has_fetch || buffered.contains(tp) {
+            if has_fetch {
                 continue;
             }
-            // `AbstractFetch.prepareFetchRequests` skips a node awaiting reconnect backoff.
-            if let Some(t) = self.metadata.unavailable_until(l, ctx.now) {
-                retry_at = Some(retry_at.map_or(t, |r: Millis| r.min(t)));
-                continue;
+            for &(at, leader_epoch) in parts {
+                let Some((tp, s)) = self.partitions.get_index(at) else {
+                    continue;
+                };
+                let Some(pos) = s.position else { continue };
+                if s.error.is_some() || buffered.contains(tp) {
+                    continue;
+                }
+                // `AbstractFetch.prepareFetchRequests` skips a node awaiting reconnect backoff.
+                if let Some(t) = self.metadata.unavailable_until(l, ctx.now) {
+                    retry_at = Some(retry_at.map_or(t, |r: Millis| r.min(t)));
+                    continue;
+                }
+                wanted.push((
+                    l,
+                    FetchPartition {
+                        tp: *tp,
+                        fetch_offset: pos,
+                        last_fetched_epoch: s.epoch_at.filter(|(at, _)| *at == pos).map(|(_, e)| e),
+                        current_leader_epoch: Some(leader_epoch),
+                    },
+                ));
             }
-            wanted.push((
-                l,
-                FetchPartition {
-                    tp: *tp,
-                    fetch_offset: pos,
-                    last_fetched_epoch: s.epoch_at.filter(|(at, _)| *at == pos).map(|(_, e)| e),
-                    current_leader_epoch: Some(p.leader_epoch),
-                },
-            ));
         }
         if let Some(t) = retry_at {
             self.waker.wake_at(ctx, t);
@@ -1204,7 +1285,6 @@ impl Consumer {
             return;
         }
         // One request per leader, in broker order, each listing its partitions in order.
-        wanted.sort_by_key_shared(|(l, _)| *l);
         for group in wanted.chunk_by(|a, b| a.0 == b.0) {
             let Some(&(leader, _)) = group.first() else {
                 continue;

@@ -239,30 +239,32 @@ impl Consumer {
         // 2. Join when needed (and the topics' metadata is known, so the leader can assign).
         // The classic consumer joins from the application's poll(), not from its heartbeat
         // thread: a member still processing its last batch holds up the whole rebalance.
-        let topics_known = self.topics.iter().all(|t| self.metadata.topic(t).is_some());
         if m.rejoin_needed
             && m.join_in_flight.is_none()
             && m.sync_in_flight.is_none()
-            && topics_known
             && now >= self.busy_until
+            && self.topics.iter().all(|t| self.metadata.topic(t).is_some())
         {
             self.send_join(ctx, coordinator);
             return;
         }
         // 3. Heartbeats while in the group.
-        let m = self.membership.as_ref().map(|m| {
-            (
-                m.state,
-                m.heartbeat_in_flight,
-                m.next_heartbeat,
-                m.generation,
-                m.member_id.clone(),
-                m.group.clone(),
-            )
-        });
-        if let Some((state, hb, next, generation, member_id, group)) = m {
+        // Runs after every fetch response: the member's id and group are copied only for a
+        // heartbeat that goes out.
+        let m = self
+            .membership
+            .as_ref()
+            .map(|m| (m.state, m.heartbeat_in_flight, m.next_heartbeat));
+        if let Some((state, hb, next)) = m {
             if matches!(state, MemberState::Stable | MemberState::Syncing) && hb.is_none() {
                 if now >= next {
+                    let Some((generation, member_id, group)) = self
+                        .membership
+                        .as_ref()
+                        .map(|m| (m.generation, m.member_id.clone(), m.group.clone()))
+                    else {
+                        return;
+                    };
                     let corr = {
                         self.next_corr += 1;
                         self.next_corr
@@ -293,12 +295,7 @@ impl Consumer {
             }
         }
         // 4. Committed offsets for partitions that have no position yet.
-        let wanted: Vec<Tp> = self
-            .partitions
-            .iter()
-            .filter(|(_, s)| s.needs_committed && !s.fetching_committed)
-            .map(|(tp, _)| *tp)
-            .collect();
+        let wanted = self.committed_wanted();
         if !wanted.is_empty()
             && ctx.now
                 >= self

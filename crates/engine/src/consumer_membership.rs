@@ -332,12 +332,7 @@ impl Consumer {
         // 3. Heartbeat.
         self.maybe_heartbeat(ctx, coordinator);
         // 4. Committed offsets for partitions that have no position yet.
-        let wanted: Vec<Tp> = self
-            .partitions
-            .iter()
-            .filter(|(_, s)| s.needs_committed && !s.fetching_committed)
-            .map(|(tp, _)| *tp)
-            .collect();
+        let wanted = self.committed_wanted();
         if !wanted.is_empty() {
             let names: Vec<TopicPartition> =
                 wanted.iter().filter_map(|tp| tp_name(self, *tp)).collect();

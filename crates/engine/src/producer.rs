@@ -488,7 +488,7 @@ impl Producer {
         record: RecordRef<'_>,
     ) {
         self.stats.sent += 1;
-        if !self.metadata.topics.contains_key(topic) {
+        if !self.metadata.topics().contains_key(topic) {
             self.metadata.wanted.insert(topic.to_string());
             self.metadata.request_update();
             self.waiting.push_back(PendingSend {
@@ -518,7 +518,7 @@ impl Producer {
             !self.settings.ignore_keys && self.settings.partitioner == PartitionerKind::BuiltIn;
         let known = self
             .metadata
-            .topics
+            .topics()
             .get(topic)
             .map(|info| (info.id, info.count()))
             .filter(|&(_, n)| keyed && n > 0);
@@ -571,7 +571,7 @@ impl Producer {
         record: RecordRef<'_>,
     ) {
         // Borrowed, not cloned: a topic's metadata holds every partition's replica lists.
-        let Some(info) = self.metadata.topics.get(topic) else {
+        let Some(info) = self.metadata.topics().get(topic) else {
             return;
         };
         let n = info.count();
@@ -1060,7 +1060,7 @@ impl Producer {
     fn drain_waiting(&mut self, ctx: &mut Ctx) {
         let waiting = std::mem::take(&mut self.waiting);
         for w in waiting {
-            if self.metadata.topics.contains_key(&w.topic) {
+            if self.metadata.topics().contains_key(&w.topic) {
                 self.partition_and_append(ctx, &w.topic, w.partition, w.record.as_ref());
             } else {
                 self.waiting.push_back(w);
@@ -1701,7 +1701,7 @@ impl Producer {
             }
             let count = self
                 .metadata
-                .topics
+                .topics()
                 .values()
                 .find(|t| t.id == *topic_id)
                 .map_or(0, |t| t.count().max(0) as usize);
@@ -1751,7 +1751,7 @@ impl Producer {
         // `partitionsForNode`: every partition the producer knows that the node leads.
         let parts: Vec<Tp> = self
             .metadata
-            .topics
+            .topics()
             .values()
             .flat_map(|t| {
                 t.partitions
@@ -2144,9 +2144,16 @@ mod tests {
                 error: None,
             })
             .collect();
-        p.metadata
-            .topics
-            .insert("t".into(), crate::client::TopicInfo { id: 0, partitions });
+        p.metadata.update(
+            0,
+            Vec::new(),
+            vec![crate::message::TopicMetadata {
+                name: "t".into(),
+                id: Some(0),
+                error: None,
+                partitions,
+            }],
+        );
         for q in queued {
             queue(&mut p, *q, size);
         }

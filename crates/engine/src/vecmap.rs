@@ -132,6 +132,11 @@ impl<K: Ord, V> VecMap<K, V> {
     {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
+    /// The entry at position `i` in key order (positions stay valid until a key is added or
+    /// removed).
+    pub fn get_index(&self, i: usize) -> Option<(&K, &V)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
+    }
     pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &V)>
     where
         K: Borrow<Q>,
