@@ -119,10 +119,12 @@ impl Spare {
 
     /// A response its reader is done with.
     pub fn give_back(&mut self, mut parts: Vec<FetchPartitionData>) {
-        for pd in parts.drain(..) {
+        // Only the records are taken out; each partition's data is dropped where it lies
+        // (moving every one out to drop it was a copy per partition read).
+        for pd in &mut parts {
             if self.records.len() < Self::KEEP && (1..=Self::MAX_ROOM).contains(&pd.records.room())
             {
-                let mut r = pd.records;
+                let mut r = std::mem::take(&mut pd.records);
                 r.clear();
                 self.records.push(r);
             }
